@@ -1,0 +1,364 @@
+"""The domain model: pydantic v2 models validated at the edge (imports, forms, CLI).
+
+Models accept what council files contain (``£1,500``, ``31/03/2024``, ``2023-24``) and hold
+exact types (integer pence, ``date``, ``2023/24``). Status lists an administrator can change are
+checked against the lists passed in the validation context under ``"lists"``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from data_access import parsing
+from data_access.vocab import (
+    CONFIGURABLE_LISTS,
+    ActionKind,
+    Basis,
+    Brag,
+    Cohort,
+    Measure,
+    Rag,
+    Role,
+    SourceKind,
+)
+
+
+def _blank_to_none(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _money(allow_negative: bool):
+    def convert(value: Any) -> Any:
+        value = _blank_to_none(value)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int | float | Decimal):
+            return parsing.pence_from_number(value, allow_negative=allow_negative)
+        return parsing.parse_money_pence(str(value), allow_negative=allow_negative)
+
+    return convert
+
+
+def _date(value: Any) -> Any:
+    value = _blank_to_none(value)
+    return None if value is None else parsing.parse_cell_date(value)
+
+
+def _month(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, datetime):
+        return value.date().replace(day=1) if value else value
+    if isinstance(value, date):
+        return value.replace(day=1)
+    return parsing.parse_month(str(value))
+
+
+def _fy(value: Any) -> Any:
+    value = _blank_to_none(value)
+    return value if value is None else parsing.parse_financial_year(str(value))
+
+
+def _count(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        cleaned = value.strip().replace(",", "")
+        if not cleaned.lstrip("-").isdigit():
+            raise ValueError("must be a whole number")
+        return int(cleaned)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
+def _fte_hundredths(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, int) and not isinstance(value, bool):
+        return None if value is None else value * 100
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("FTE must be a number such as 1, 0.5 or 7") from None
+    hundredths = amount * 100
+    if hundredths != hundredths.to_integral_value() or amount <= 0 or amount > 1000:
+        raise ValueError("FTE must be more than 0, at most 1000, with at most 2 decimal places")
+    return int(hundredths)
+
+
+def _stripped(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if value is None else str(value).strip()
+
+
+def _enum_text(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        # files say "red", "RED" or "Red"; store the canonical spelling
+        return value.strip()
+    return value
+
+
+def _case_insensitive(enum_cls):
+    def convert(value: Any) -> Any:
+        value = _enum_text(value)
+        if isinstance(value, str):
+            for member in enum_cls:
+                if member.value.lower() == value.lower():
+                    return member
+        return value
+
+    return convert
+
+
+Pence = Annotated[int, BeforeValidator(_money(False)), Field(ge=0)]
+SignedPence = Annotated[int, BeforeValidator(_money(True))]
+Day = Annotated[date, BeforeValidator(_date)]
+Month = Annotated[date, BeforeValidator(_month)]
+FinancialYear = Annotated[str, BeforeValidator(_fy)]
+Count = Annotated[int, BeforeValidator(_count), Field(ge=0)]
+Text = Annotated[str, BeforeValidator(_stripped), Field(min_length=1, max_length=4000)]
+Code = Annotated[
+    str,
+    BeforeValidator(_stripped),
+    Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
+]
+FteHundredths = Annotated[int, BeforeValidator(_fte_hundredths)]
+RagValue = Annotated[Rag, BeforeValidator(_case_insensitive(Rag))]
+BragValue = Annotated[Brag, BeforeValidator(_case_insensitive(Brag))]
+
+
+def _in_list(list_name: str):
+    def check(value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        lists = (info.context or {}).get("lists", CONFIGURABLE_LISTS)
+        allowed = lists.get(list_name, CONFIGURABLE_LISTS[list_name])
+        for option in allowed:
+            if option.lower() == value.lower():
+                return option
+        raise ValueError(f"unknown status; allowed: {', '.join(allowed)}")
+
+    return check
+
+
+AreaStatus = Annotated[str, BeforeValidator(_stripped), AfterValidator(_in_list("area_statuses"))]
+MilestoneStatus = Annotated[
+    str, BeforeValidator(_stripped), AfterValidator(_in_list("milestone_statuses"))
+]
+ActionStatus = Annotated[
+    str, BeforeValidator(_stripped), AfterValidator(_in_list("action_statuses"))
+]
+
+
+class Record(BaseModel):
+    """Common configuration: file column names are the aliases; unknown fields are refused."""
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, str_strip_whitespace=True, frozen=True
+    )
+
+
+class Provenance(Record):
+    """Where a figure came from. ``loaded_by``/``loaded_at`` are set by the store, not by files."""
+
+    source: Text
+    source_kind: Annotated[SourceKind, BeforeValidator(_case_insensitive(SourceKind))] = (
+        SourceKind.OFFICER
+    )
+    as_at: Day
+    basis: Annotated[Basis, BeforeValidator(_case_insensitive(Basis))] = Basis.PUBLISHED
+
+
+class Area(Provenance):
+    code: Code
+    title: Text
+    lead: Text | None = None
+    status: AreaStatus
+    rag: RagValue | None = None
+    commentary: Annotated[str | None, BeforeValidator(_stripped)] = None
+    last_updated: Day | None = None
+
+
+class Milestone(Provenance):
+    code: Code
+    area_code: Code
+    title: Text
+    owner: Text | None = None
+    due_date: Day | None = None
+    status: MilestoneStatus
+    completed_date: Day | None = None
+    evidence: Annotated[str | None, BeforeValidator(_stripped)] = None
+
+    @model_validator(mode="after")
+    def _completed_needs_complete(self) -> Milestone:
+        if self.completed_date is not None and self.status != "Complete":
+            raise ValueError("a completed date is only allowed when the status is Complete")
+        return self
+
+
+class SavingsYear(Provenance):
+    """One savings line in one financial year: the row of the ``savings`` dataset."""
+
+    code: Code
+    financial_year: FinancialYear
+    title: Text
+    workstream: Text
+    cohort: Annotated[Cohort, BeforeValidator(_case_insensitive(Cohort))]
+    owner: Text | None = None
+    target_pence: Pence = Field(alias="target")
+    forecast_pence: Pence | None = Field(default=None, alias="forecast")
+    delivered_pence: Pence | None = Field(default=None, alias="delivered")
+    brag_override: BragValue | None = None
+    override_reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _override_needs_reason(self) -> SavingsYear:
+        if self.brag_override is not None and self.override_reason is None:
+            raise ValueError("a BRAG override needs a reason (override_reason)")
+        return self
+
+
+class SavingsComponent(Provenance):
+    """What a savings line is made of, as a paper itemises it (amount may be unpublished)."""
+
+    code: Code
+    line_code: Code
+    title: Text
+    amount_pence: Pence | None = Field(default=None, alias="amount")
+
+
+class MtfsRequirement(Provenance):
+    code: Code
+    period: Text
+    required_pence: Pence = Field(alias="required")
+    forecast_pence: Pence = Field(alias="forecast")
+    reported_shortfall_pence: Pence | None = Field(default=None, alias="reported_shortfall")
+
+
+class ReviewProgramme(Provenance):
+    code: Code
+    title: Text
+    financial_year: FinancialYear
+    reviews_planned: Count
+    cost_pence: Pence = Field(alias="cost")
+    savings_pence: Pence = Field(alias="savings")
+    agency_cost_pence: Pence | None = Field(default=None, alias="agency_cost")
+
+
+class Post(Provenance):
+    code: Code
+    area_of_support: Text
+    post_title: Text
+    band: Text | None = None
+    fte_hundredths: FteHundredths = Field(alias="fte")
+    start_date: Day | None = None
+    end_date: Day | None = None
+    period_label: Text | None = None
+    cost_pence: Pence = Field(alias="cost")
+    unit_cost_pence: Pence | None = Field(default=None, alias="unit_cost")
+    funding_source: Text | None = None
+    workstream: Text | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Post:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class BacklogObservation(Provenance):
+    measure: Annotated[Measure, BeforeValidator(_case_insensitive(Measure))]
+    month: Month
+    team: Text
+    priority_band: Text
+    value: Count
+    target: Count | None = None
+
+
+class CommitteeAction(Provenance):
+    code: Code
+    committee: Text
+    meeting_date: Day
+    kind: Annotated[ActionKind, BeforeValidator(_case_insensitive(ActionKind))]
+    text: Text
+    owner: Text | None = None
+    due_date: Day | None = None
+    status: ActionStatus
+
+
+class ReportedTotal(Provenance):
+    """A total as a paper reports it, to be checked against the sum of the stored parts.
+
+    ``scope`` names the parts: the dataset summed and filters such as ``workstream``,
+    ``cohort``, ``financial_year``, ``line_code``, ``post_code``, ``measure``, ``month``.
+    """
+
+    code: Code
+    label: Text
+    dataset: Annotated[str, AfterValidator(lambda v: _one_of(v, REPORTED_DATASETS))]
+    scope: dict[str, str] = Field(default_factory=dict)
+    reported_value: int
+
+    @field_validator("scope")
+    @classmethod
+    def _known_scope(cls, scope: dict[str, str]) -> dict[str, str]:
+        unknown = set(scope) - SCOPE_KEYS
+        if unknown:
+            raise ValueError(f"unknown scope keys: {', '.join(sorted(unknown))}")
+        return scope
+
+
+REPORTED_DATASETS = ("savings_target", "components", "posts_cost", "backlog")
+SCOPE_KEYS = {
+    "workstream", "cohort", "financial_year", "line_code", "post_code", "measure", "month",
+    "source",
+}
+
+
+def _one_of(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"must be one of {', '.join(allowed)}")
+    return value
+
+
+class User(Record):
+    email: Annotated[
+        str,
+        BeforeValidator(lambda v: str(v).strip().lower()),
+        Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254),
+    ]
+    name: Text
+    role: Annotated[Role, BeforeValidator(_case_insensitive(Role))]
+    areas: tuple[Code, ...] = ()
+
+
+class AuditEvent(Record):
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    dataset: str
+    entity_key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None

@@ -1,0 +1,165 @@
+"""Parsing of the values council files really contain: money, dates, months, financial years.
+
+Each parser takes text and returns a typed value or raises ``ValueError`` whose message states
+the rule that was broken; importers put that message beside the file, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+_MONEY = re.compile(
+    r"""^(?P<neg1>-)?\s*(?P<pound>£)?\s*(?P<neg2>-)?
+        (?P<int>\d{1,3}(?:,\d{3})+|\d+)
+        (?:\.(?P<frac>\d{1,2}))?$""",
+    re.VERBOSE,
+)
+_BRACKETED = re.compile(r"^\((?P<inner>.*)\)$")
+_FY_SHORT = re.compile(r"^(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{2})$")
+_FY_LONG = re.compile(r"^(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{4})$")
+_UK_DATE = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$")
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_ISO_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})$")
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+MONEY_RULE = "money must be a number of pounds with at most 2 decimal places (e.g. £1,500.50)"
+
+
+def parse_money_pence(text: str, *, allow_negative: bool = False) -> int:
+    """Parse an amount of pounds into integer pence.
+
+    >>> parse_money_pence("£1,500.5")
+    150050
+    """
+    cleaned = text.strip().replace("\u00a0", " ")
+    negative = False
+    bracketed = _BRACKETED.match(cleaned)
+    if bracketed:
+        # accounting exports show negatives in brackets: (1,500)
+        negative, cleaned = True, bracketed.group("inner").strip()
+    match = _MONEY.match(cleaned)
+    if not match:
+        raise ValueError(MONEY_RULE)
+    negative = negative or bool(match.group("neg1") or match.group("neg2"))
+    whole = int(match.group("int").replace(",", ""))
+    frac = (match.group("frac") or "").ljust(2, "0")
+    pence = whole * 100 + int(frac)
+    if negative and pence:
+        if not allow_negative:
+            raise ValueError("amount cannot be negative")
+        pence = -pence
+    return pence
+
+
+def pence_from_number(value: float | int | Decimal, *, allow_negative: bool = False) -> int:
+    """Pence from a number a spreadsheet cell held, refusing fractions of a penny."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(MONEY_RULE) from exc
+    pence = amount * 100
+    if pence != pence.to_integral_value():
+        raise ValueError(MONEY_RULE)
+    if pence < 0 and not allow_negative:
+        raise ValueError("amount cannot be negative")
+    return int(pence)
+
+
+def format_pence_plain(pence: int) -> str:
+    """Pounds as a plain number for files: 150050 -> '1500.50', 150000 -> '1500'."""
+    sign = "-" if pence < 0 else ""
+    pounds, rem = divmod(abs(pence), 100)
+    return f"{sign}{pounds}" if rem == 0 else f"{sign}{pounds}.{rem:02d}"
+
+
+def parse_financial_year(text: str) -> str:
+    """Normalise a financial year to ``2023/24``; accepts ``2023-24`` and ``2023/2024``.
+
+    >>> parse_financial_year("2023-2024")
+    '2023/24'
+    """
+    cleaned = text.strip()
+    short = _FY_SHORT.match(cleaned)
+    long = _FY_LONG.match(cleaned)
+    if short:
+        start, end = int(short.group("start")), int(short.group("end"))
+        follows = (start + 1) % 100 == end
+    elif long:
+        start, end_full = int(long.group("start")), int(long.group("end"))
+        follows = end_full == start + 1
+    else:
+        raise ValueError("financial year must be written like 2023/24 (or 2023-24, 2023/2024)")
+    if not follows:
+        raise ValueError("a financial year's second year must follow its first (e.g. 2023/24)")
+    if not 1990 <= start <= 2100:
+        raise ValueError("financial year is out of range (1990/91 to 2100/01)")
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def financial_year_of(day: date) -> str:
+    """The financial year (April to March) a date falls in."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def financial_year_bounds(fy: str) -> tuple[date, date]:
+    start = int(parse_financial_year(fy)[:4])
+    return date(start, 4, 1), date(start + 1, 3, 31)
+
+
+def parse_date(text: str) -> date:
+    """Parse a UK (31/03/2024) or ISO (2024-03-31) date."""
+    cleaned = text.strip()
+    match = _UK_DATE.match(cleaned) or _ISO_DATE.match(cleaned)
+    if not match:
+        raise ValueError("date must be written as DD/MM/YYYY or YYYY-MM-DD")
+    try:
+        return date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    except ValueError as exc:
+        raise ValueError(f"no such date ({exc})") from exc
+
+
+def parse_month(text: str) -> date:
+    """Parse a month (2024-03, Mar 2024, March 2024 or any date in it) to its first day."""
+    cleaned = text.strip()
+    iso = _ISO_MONTH.match(cleaned)
+    if iso:
+        year, month = int(iso.group("y")), int(iso.group("m"))
+    else:
+        parts = cleaned.replace("-", " ").split()
+        if len(parts) == 2 and parts[0].lower() in _MONTH_NAMES and parts[1].isdigit():
+            year, month = int(parts[1]), _MONTH_NAMES[parts[0].lower()]
+        else:
+            try:
+                day = parse_date(cleaned)
+            except ValueError:
+                raise ValueError(
+                    "month must be written as YYYY-MM, Mar 2024 or a date in the month"
+                ) from None
+            year, month = day.year, day.month
+    if not 1 <= month <= 12:
+        raise ValueError("no such month")
+    return date(year, month, 1)
+
+
+def parse_cell_date(value: object) -> date:
+    """A date from a cell that may already be typed by the spreadsheet reader."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return parse_date(str(value))

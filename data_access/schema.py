@@ -1,0 +1,253 @@
+"""SQLAlchemy Core tables: the one definition of the store, shared by SQLite and PostgreSQL.
+
+Money is integer pence (BigInteger), FTE integer hundredths, dates ``Date``, instants UTC.
+Every editable row has a ``version`` that a write must match (no lost updates).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _provenance() -> list[Column]:
+    return [
+        Column("source", String(400), nullable=False),
+        Column("source_kind", String(20), nullable=False),
+        Column("as_at", Date, nullable=False),
+        Column("basis", String(20), nullable=False),
+        Column("loaded_by", String(254), nullable=False),
+        Column("loaded_at", DateTime(timezone=True), nullable=False),
+        Column("version", Integer, nullable=False, server_default="1"),
+    ]
+
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("title", String(4000), nullable=False),
+    Column("lead", String(4000)),
+    Column("status", String(100), nullable=False),
+    Column("rag", String(10)),
+    Column("commentary", Text),
+    Column("last_updated", Date),
+    *_provenance(),
+)
+
+milestones = Table(
+    "milestones",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("area_code", String(40), ForeignKey("areas.code"), nullable=False, index=True),
+    Column("title", String(4000), nullable=False),
+    Column("owner", String(4000)),
+    Column("due_date", Date),
+    Column("status", String(100), nullable=False),
+    Column("completed_date", Date),
+    Column("evidence", Text),
+    *_provenance(),
+)
+
+savings_lines = Table(
+    "savings_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("title", String(4000), nullable=False),
+    Column("workstream", String(4000), nullable=False),
+    Column("cohort", String(20), nullable=False),
+    Column("owner", String(4000)),
+    Column("brag_override", String(10)),
+    Column("override_reason", Text),
+    *_provenance(),
+)
+
+savings_years = Table(
+    "savings_years",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("line_code", String(40), ForeignKey("savings_lines.code"), nullable=False),
+    Column("financial_year", String(7), nullable=False),
+    Column("target_pence", BigInteger, nullable=False),
+    Column("forecast_pence", BigInteger),
+    Column("delivered_pence", BigInteger),
+    *_provenance(),
+    UniqueConstraint("line_code", "financial_year"),
+)
+
+savings_components = Table(
+    "savings_components",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("line_code", String(40), ForeignKey("savings_lines.code"), nullable=False),
+    Column("title", String(4000), nullable=False),
+    Column("amount_pence", BigInteger),
+    *_provenance(),
+)
+
+mtfs_requirements = Table(
+    "mtfs_requirements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("period", String(4000), nullable=False),
+    Column("required_pence", BigInteger, nullable=False),
+    Column("forecast_pence", BigInteger, nullable=False),
+    Column("reported_shortfall_pence", BigInteger),
+    *_provenance(),
+)
+
+review_programmes = Table(
+    "review_programmes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("title", String(4000), nullable=False),
+    Column("financial_year", String(7), nullable=False),
+    Column("reviews_planned", Integer, nullable=False),
+    Column("cost_pence", BigInteger, nullable=False),
+    Column("savings_pence", BigInteger, nullable=False),
+    Column("agency_cost_pence", BigInteger),
+    *_provenance(),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("area_of_support", String(4000), nullable=False),
+    Column("post_title", String(4000), nullable=False),
+    Column("band", String(4000)),
+    Column("fte_hundredths", Integer, nullable=False),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("period_label", String(4000)),
+    Column("cost_pence", BigInteger, nullable=False),
+    Column("unit_cost_pence", BigInteger),
+    Column("funding_source", String(4000)),
+    Column("workstream", String(4000)),
+    *_provenance(),
+)
+
+backlog = Table(
+    "backlog",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("measure", String(40), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("team", String(200), nullable=False),
+    Column("priority_band", String(200), nullable=False),
+    Column("value", Integer, nullable=False),
+    Column("target", Integer),
+    *_provenance(),
+    UniqueConstraint("measure", "month", "team", "priority_band"),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee", String(400), nullable=False),
+    Column("meeting_date", Date, nullable=False),
+    UniqueConstraint("committee", "meeting_date"),
+)
+
+committee_actions = Table(
+    "committee_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", String(4000)),
+    Column("due_date", Date),
+    Column("status", String(100), nullable=False),
+    *_provenance(),
+)
+
+reported_totals = Table(
+    "reported_totals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("label", String(4000), nullable=False),
+    Column("dataset", String(40), nullable=False),
+    Column("scope", JSON, nullable=False),
+    Column("reported_value", BigInteger, nullable=False),
+    *_provenance(),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(4000), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(400)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+user_areas = Table(
+    "user_areas",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("area_code", String(40), primary_key=True),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("occurred_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(254), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("dataset", String(40), nullable=False),
+    Column("entity_key", String(400), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("reason", Text),
+)
+
+dataset_versions = Table(
+    "dataset_versions",
+    metadata,
+    Column("dataset", String(40), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+app_settings = Table(
+    "app_settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+)

@@ -1,0 +1,51 @@
+"""Deployment settings, read from the environment with the ``ASCGOV_`` prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("var") / "ascgov.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASCGOV_", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description=(
+            "SQLAlchemy URL of the store. Empty means the embedded SQLite file "
+            "`var/ascgov.sqlite3` under the working directory; PostgreSQL as "
+            "`postgresql+psycopg://user@host:5432/db`."
+        ),
+    )
+    council_name: str = Field(
+        default="Demo Council (figures from published committee papers)",
+        description="Council name shown in the header and on briefing packs.",
+    )
+    logo_path: str = Field(default="", description="Path to the council logo (PNG or SVG).")
+    max_import_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        gt=0,
+        description="Largest file `ascgov import` and the upload form accept, in bytes.",
+    )
+    stale_after_days: int = Field(
+        default=90,
+        gt=0,
+        description="An area or savings line with no update for longer than this is stale.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def default_database_url() -> str:
+    configured = get_settings().database_url
+    if configured:
+        return configured
+    return "sqlite:///" + str(DEFAULT_SQLITE_PATH.resolve())

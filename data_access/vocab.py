@@ -1,0 +1,76 @@
+"""Fixed vocabularies and the defaults of the configurable ones."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Rag(StrEnum):
+    RED = "Red"
+    AMBER = "Amber"
+    GREEN = "Green"
+
+
+class Brag(StrEnum):
+    BLUE = "Blue"
+    GREEN = "Green"
+    AMBER = "Amber"
+    RED = "Red"
+
+
+class Cohort(StrEnum):
+    YOUNGER = "younger"
+    OLDER = "older"
+    ALL_AGE = "all-age"
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    OFFICER = "officer"
+    DIRECTOR = "director"
+    ADMIN = "admin"
+
+
+class Basis(StrEnum):
+    """Whether a row's figures were published, modelled to fill gaps, or invented for illustration."""
+
+    PUBLISHED = "published"
+    MODELLED = "modelled"
+    ILLUSTRATIVE = "illustrative"
+
+
+class SourceKind(StrEnum):
+    PAPER = "paper"
+    SYSTEM = "system extract"
+    OFFICER = "officer"
+
+
+class ActionKind(StrEnum):
+    RESOLUTION = "resolution"
+    ACTION = "action"
+
+
+class Measure(StrEnum):
+    WAITING_REVIEW = "waiting_review"
+    WAITING_OT_ASSESSMENT = "waiting_ot_assessment"
+    REVIEWS_COMPLETED = "reviews_completed"
+    OVERDUE_ANNUAL_REVIEWS = "overdue_annual_reviews"
+
+
+DEFAULT_AREA_STATUSES = (
+    "Routine activity",
+    "Part of MTFS project plans",
+    "Focus of additional input",
+    "In progress",
+    "Not started",
+    "Complete",
+)
+DEFAULT_MILESTONE_STATUSES = ("Not started", "In progress", "Complete", "Slipped", "Cancelled")
+DEFAULT_ACTION_STATUSES = ("Open", "In progress", "Done", "Noted")
+
+# Status lists an administrator may change; keys are the names used in the settings table.
+CONFIGURABLE_LISTS = {
+    "area_statuses": DEFAULT_AREA_STATUSES,
+    "milestone_statuses": DEFAULT_MILESTONE_STATUSES,
+    "action_statuses": DEFAULT_ACTION_STATUSES,
+}
