@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from data_access import parsing
 from data_access.vocab import (
@@ -209,11 +210,12 @@ class Milestone(Provenance):
     completed_date: Day | None = None
     evidence: Annotated[str | None, BeforeValidator(_stripped)] = None
 
-    @model_validator(mode="after")
-    def _completed_needs_complete(self) -> Milestone:
-        if self.completed_date is not None and self.status != "Complete":
+    @field_validator("completed_date")
+    @classmethod
+    def _completed_needs_complete(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is not None and info.data.get("status", "Complete") != "Complete":
             raise ValueError("a completed date is only allowed when the status is Complete")
-        return self
+        return value
 
 
 class SavingsYear(Provenance):
@@ -234,7 +236,9 @@ class SavingsYear(Provenance):
     @model_validator(mode="after")
     def _override_needs_reason(self) -> SavingsYear:
         if self.brag_override is not None and self.override_reason is None:
-            raise ValueError("a BRAG override needs a reason (override_reason)")
+            raise PydanticCustomError(
+                "override_reason", "a BRAG override needs a reason (override_reason)"
+            )
         return self
 
 
@@ -279,11 +283,13 @@ class Post(Provenance):
     funding_source: Text | None = None
     workstream: Text | None = None
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Post:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start_date")
+        if value is not None and start is not None and value < start:
             raise ValueError("end_date is before start_date")
-        return self
+        return value
 
 
 class BacklogObservation(Provenance):
@@ -316,7 +322,9 @@ class ReportedTotal(Provenance):
     code: Code
     label: Text
     dataset: Annotated[str, AfterValidator(lambda v: _one_of(v, REPORTED_DATASETS))]
-    scope: dict[str, str] = Field(default_factory=dict)
+    scope: Annotated[dict[str, str], BeforeValidator(lambda v: parse_scope(v))] = Field(
+        default_factory=dict
+    )
     reported_value: int
 
     @field_validator("scope")
@@ -328,9 +336,34 @@ class ReportedTotal(Provenance):
         return scope
 
 
+def parse_scope(text: object) -> dict[str, str]:
+    """``"workstream=X; cohort=younger"`` as a dict (files hold scopes as text)."""
+    if isinstance(text, dict):
+        return text
+    scope = {}
+    for part in str(text or "").split(";"):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValueError("scope must be written as key=value; key=value")
+        key, value = part.split("=", 1)
+        scope[key.strip()] = value.strip()
+    return scope
+
+
+def scope_text(scope: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in sorted(scope.items()))
+
+
 REPORTED_DATASETS = ("savings_target", "components", "posts_cost", "backlog")
 SCOPE_KEYS = {
-    "workstream", "cohort", "financial_year", "line_code", "post_code", "measure", "month",
+    "workstream",
+    "cohort",
+    "financial_year",
+    "line_code",
+    "post_code",
+    "measure",
+    "month",
     "source",
 }
 

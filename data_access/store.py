@@ -22,21 +22,8 @@ from sqlalchemy.engine import make_url
 from data_access import schema
 from data_access.settings import default_database_url
 
-DATASETS = (
-    "areas",
-    "milestones",
-    "savings",
-    "components",
-    "mtfs",
-    "programmes",
-    "posts",
-    "backlog",
-    "actions",
-    "reported_totals",
-    "users",
-    "settings",
-    "audit",
-)
+# versions are kept per table; every write bumps the tables it changed and audit_events
+DATASETS = tuple(name for name in schema.metadata.tables if name != "dataset_versions")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -45,7 +32,11 @@ class StaleVersionError(Exception):
 
     def __init__(self, dataset: str, key: str, expected: int, current: dict[str, Any] | None):
         self.dataset, self.key, self.expected, self.current = dataset, key, expected, current
-        found = "it no longer exists" if current is None else f"it is now at version {current.get('version')}"
+        found = (
+            "it no longer exists"
+            if current is None
+            else f"it is now at version {current.get('version')}"
+        )
         super().__init__(
             f"{dataset} {key} was changed by someone else since you opened it "
             f"(you had version {expected}; {found})"
@@ -132,7 +123,7 @@ class WriteTx:
         if not self.events:
             return
         self.conn.execute(insert(schema.audit_events), self.events)
-        for dataset in sorted(self.touched | {"audit"}):
+        for dataset in sorted(self.touched | {"audit_events"}):
             self.conn.execute(
                 update(schema.dataset_versions)
                 .where(schema.dataset_versions.c.dataset == dataset)

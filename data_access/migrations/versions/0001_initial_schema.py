@@ -5,9 +5,8 @@ Revises: (none)
 Create Date: 2026-11-23
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001"
 down_revision = None
@@ -320,17 +319,20 @@ def upgrade() -> None:
 DATASETS = (
     "areas",
     "milestones",
-    "savings",
-    "components",
-    "mtfs",
-    "programmes",
+    "savings_lines",
+    "savings_years",
+    "savings_components",
+    "mtfs_requirements",
+    "review_programmes",
     "posts",
     "backlog",
-    "actions",
+    "meetings",
+    "committee_actions",
     "reported_totals",
     "users",
-    "settings",
-    "audit",
+    "user_areas",
+    "app_settings",
+    "audit_events",
 )
 
 

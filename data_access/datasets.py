@@ -1,0 +1,405 @@
+"""The importable datasets: their file columns, keys, how rows reach the tables, and back.
+
+A dataset is a file format (one row per area, per savings line and year, per backlog cell ...);
+it may fill more than one table. Export then import gives back the same data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import polars as pl
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from data_access import models, schema
+from data_access.loaders import load_table
+from data_access.store import Store, WriteTx
+from data_access.writes import UpsertResult, upsert
+
+PROVENANCE_COLUMNS = ("source", "source_kind", "as_at", "basis")
+# written by exports for traceability; accepted back on import but set by the store
+SYSTEM_COLUMNS = ("loaded_by", "loaded_at", "version")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    model: type[models.Provenance]
+    key: tuple[str, ...]
+    tables: tuple[str, ...]
+    write: Callable[..., UpsertResult]
+    export: Callable[[Store, date | None], pl.DataFrame]
+    description: str
+
+    @cached_property
+    def columns(self) -> tuple[str, ...]:
+        """File columns in template order: the dataset's own, then provenance."""
+        names = [f.alias or n for n, f in self.model.model_fields.items()]
+        own = [n for n in names if n not in PROVENANCE_COLUMNS]
+        return (*own, *PROVENANCE_COLUMNS)
+
+    @cached_property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.alias or n for n, f in self.model.model_fields.items() if f.is_required())
+
+    @cached_property
+    def money_columns(self) -> tuple[str, ...]:
+        return tuple(
+            f.alias for n, f in self.model.model_fields.items() if n.endswith("_pence") and f.alias
+        )
+
+    def field_for(self, column: str) -> str:
+        for name, info in self.model.model_fields.items():
+            if (info.alias or name) == column:
+                return name
+        return column
+
+
+def _row(record: BaseModel, exclude: Sequence[str] = ()) -> dict:
+    return record.model_dump(mode="python", exclude=set(exclude))
+
+
+def _enum_values(row: dict) -> dict:
+    return {k: getattr(v, "value", v) for k, v in row.items()}
+
+
+def _pounds(column: str, alias: str | None = None) -> pl.Expr:
+    """Pence as exact pounds (Decimal with 2 places) for files: 150050 -> 1500.50."""
+    pence = pl.col(column)
+    sign = pl.when(pence < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    text = (
+        sign
+        + (pence.abs() // 100).cast(pl.String)
+        + "."
+        + (pence.abs() % 100).cast(pl.String).str.zfill(2)
+    )
+    return text.cast(pl.Decimal(20, 2)).alias(alias or column.removesuffix("_pence"))
+
+
+def _fte() -> pl.Expr:
+    h = pl.col("fte_hundredths")
+    text = (h // 100).cast(pl.String) + "." + (h % 100).cast(pl.String).str.zfill(2)
+    return text.cast(pl.Decimal(8, 2)).alias("fte")
+
+
+def _simple_export(table: str, spec_columns: Callable[[], tuple[str, ...]], money=()):
+    def export(store: Store, as_at: date | None) -> pl.DataFrame:
+        frame = load_table(store, table, as_at=as_at)
+        frame = frame.with_columns(_pounds(c) for c in money)
+        return frame.select(*spec_columns(), *SYSTEM_COLUMNS)
+
+    return export
+
+
+# areas ---------------------------------------------------------------------------------------
+
+
+def _write_areas(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+    return upsert(
+        tx,
+        schema.areas,
+        [_enum_values(_row(r)) for r in records],
+        ["code"],
+        expected_versions=expected_versions,
+    )
+
+
+# milestones ----------------------------------------------------------------------------------
+
+
+def _write_milestones(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+    known = {row[0] for row in tx.conn.execute(select(schema.areas.c.code))}
+    missing = sorted({r.area_code for r in records} - known)
+    if missing:
+        raise UnknownReference("area_code", missing, "areas")
+    return upsert(
+        tx,
+        schema.milestones,
+        [_enum_values(_row(r)) for r in records],
+        ["code"],
+        expected_versions=expected_versions,
+    )
+
+
+class UnknownReference(Exception):
+    """Rows name a parent (an area, a savings line) the store does not hold."""
+
+    def __init__(self, column: str, values: list[str], dataset: str):
+        self.column, self.values, self.dataset = column, values, dataset
+        super().__init__(
+            f"{column} refers to {dataset} not in the store: {', '.join(values)} "
+            f"(import {dataset} first)"
+        )
+
+
+# savings -------------------------------------------------------------------------------------
+
+LINE_FIELDS = ("code", "title", "workstream", "cohort", "owner", "brag_override", "override_reason")
+
+
+def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+    lines: dict[str, dict] = {}
+    for record in records:
+        row = _enum_values(_row(record))
+        line = {f: row[f] for f in (*LINE_FIELDS, *PROVENANCE_COLUMNS)}
+        lines.setdefault(record.code, line)
+    result = upsert(tx, schema.savings_lines, list(lines.values()), ["code"])
+    years = [
+        {
+            "line_code": r.code,
+            "financial_year": r.financial_year,
+            "target_pence": r.target_pence,
+            "forecast_pence": r.forecast_pence,
+            "delivered_pence": r.delivered_pence,
+            **{f: getattr(getattr(r, f), "value", getattr(r, f)) for f in PROVENANCE_COLUMNS},
+        }
+        for r in records
+    ]
+    result.add(
+        upsert(
+            tx,
+            schema.savings_years,
+            years,
+            ["line_code", "financial_year"],
+            expected_versions=expected_versions,
+        )
+    )
+    return result
+
+
+def savings_frame(store: Store, as_at: date | None = None) -> pl.DataFrame:
+    """One row per savings line and financial year, line attributes alongside (pence)."""
+    lines = load_table(store, "savings_lines", as_at=as_at).select(
+        *LINE_FIELDS, pl.col("version").alias("line_version")
+    )
+    years = load_table(store, "savings_years", as_at=as_at).rename({"line_code": "code"})
+    return years.join(lines, on="code", how="inner").sort("code", "financial_year")
+
+
+def _export_savings(store: Store, as_at: date | None) -> pl.DataFrame:
+    frame = savings_frame(store, as_at).with_columns(
+        _pounds("target_pence"), _pounds("forecast_pence"), _pounds("delivered_pence")
+    )
+    return frame.select(*SAVINGS.columns, *SYSTEM_COLUMNS)
+
+
+# components ----------------------------------------------------------------------------------
+
+
+def _write_components(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+    known = {row[0] for row in tx.conn.execute(select(schema.savings_lines.c.code))}
+    missing = sorted({r.line_code for r in records} - known)
+    if missing:
+        raise UnknownReference("line_code", missing, "savings")
+    return upsert(
+        tx,
+        schema.savings_components,
+        [_enum_values(_row(r)) for r in records],
+        ["code"],
+        expected_versions=expected_versions,
+    )
+
+
+# posts, mtfs, programmes, backlog ------------------------------------------------------------
+
+
+def _plain_writer(table, key):
+    def write(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+        return upsert(
+            tx,
+            table,
+            [_enum_values(_row(r)) for r in records],
+            list(key),
+            expected_versions=expected_versions,
+        )
+
+    return write
+
+
+def _export_posts(store: Store, as_at: date | None) -> pl.DataFrame:
+    frame = load_table(store, "posts", as_at=as_at).with_columns(
+        _pounds("cost_pence"), _pounds("unit_cost_pence"), _fte()
+    )
+    return frame.select(*POSTS.columns, *SYSTEM_COLUMNS)
+
+
+# actions -------------------------------------------------------------------------------------
+
+
+def _write_actions(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+    meetings = {(r.committee, r.meeting_date) for r in records}
+    result = upsert(
+        tx,
+        schema.meetings,
+        [{"committee": c, "meeting_date": d} for c, d in sorted(meetings)],
+        ["committee", "meeting_date"],
+    )
+    ids = {
+        (row.committee, row.meeting_date): row.id
+        for row in tx.conn.execute(select(schema.meetings)).all()
+    }
+    rows = []
+    for record in records:
+        row = _enum_values(_row(record, exclude=("committee", "meeting_date")))
+        rows.append({**row, "meeting_id": ids[(record.committee, record.meeting_date)]})
+    result.add(
+        upsert(tx, schema.committee_actions, rows, ["code"], expected_versions=expected_versions)
+    )
+    return result
+
+
+def actions_frame(store: Store, as_at: date | None = None) -> pl.DataFrame:
+    meetings = load_table(store, "meetings", as_at=as_at).rename({"id": "meeting_id"})
+    actions = load_table(store, "committee_actions", as_at=as_at)
+    return actions.join(meetings, on="meeting_id", how="left").sort("meeting_date", "code")
+
+
+def _export_actions(store: Store, as_at: date | None) -> pl.DataFrame:
+    return actions_frame(store, as_at).select(*ACTIONS.columns, *SYSTEM_COLUMNS)
+
+
+# reported totals -----------------------------------------------------------------------------
+
+
+def _export_reported(store: Store, as_at: date | None) -> pl.DataFrame:
+    frame = load_table(store, "reported_totals", as_at=as_at)
+    frame = frame.with_columns(
+        pl.col("scope").map_elements(
+            lambda t: models.scope_text(json.loads(t)), return_dtype=pl.String
+        )
+    )
+    return frame.select(*REPORTED.columns, *SYSTEM_COLUMNS)
+
+
+AREAS = DatasetSpec(
+    "areas",
+    models.Area,
+    ("code",),
+    ("areas",),
+    _write_areas,
+    _simple_export("areas", lambda: AREAS.columns),
+    "Accountability areas of the improvement plan: status, RAG, lead and commentary.",
+)
+MILESTONES = DatasetSpec(
+    "milestones",
+    models.Milestone,
+    ("code",),
+    ("milestones",),
+    _write_milestones,
+    _simple_export("milestones", lambda: MILESTONES.columns),
+    "Milestones of each accountability area: owner, due date, status and evidence.",
+)
+SAVINGS = DatasetSpec(
+    "savings",
+    models.SavingsYear,
+    ("code", "financial_year"),
+    ("savings_lines", "savings_years"),
+    _write_savings,
+    _export_savings,
+    "Savings lines, one row per line and financial year: target, forecast, delivered, BRAG.",
+)
+COMPONENTS = DatasetSpec(
+    "components",
+    models.SavingsComponent,
+    ("code",),
+    ("savings_components",),
+    _write_components,
+    _simple_export("savings_components", lambda: COMPONENTS.columns, money=("amount_pence",)),
+    "What each savings line is made of, as a paper itemises it.",
+)
+MTFS = DatasetSpec(
+    "mtfs",
+    models.MtfsRequirement,
+    ("code",),
+    ("mtfs_requirements",),
+    _plain_writer(schema.mtfs_requirements, ("code",)),
+    _simple_export(
+        "mtfs_requirements",
+        lambda: MTFS.columns,
+        money=("required_pence", "forecast_pence", "reported_shortfall_pence"),
+    ),
+    "MTFS savings requirements: amount required, forecast and any reported shortfall.",
+)
+PROGRAMMES = DatasetSpec(
+    "programmes",
+    models.ReviewProgramme,
+    ("code",),
+    ("review_programmes",),
+    _plain_writer(schema.review_programmes, ("code",)),
+    _simple_export(
+        "review_programmes",
+        lambda: PROGRAMMES.columns,
+        money=("cost_pence", "savings_pence", "agency_cost_pence"),
+    ),
+    "Review programmes: reviews planned in a year, their cost and the savings expected.",
+)
+POSTS = DatasetSpec(
+    "posts",
+    models.Post,
+    ("code",),
+    ("posts",),
+    _plain_writer(schema.posts, ("code",)),
+    _export_posts,
+    "Posts funded to deliver savings: band, FTE, period and cost.",
+)
+BACKLOG = DatasetSpec(
+    "backlog",
+    models.BacklogObservation,
+    ("measure", "month", "team", "priority_band"),
+    ("backlog",),
+    _plain_writer(schema.backlog, ("measure", "month", "team", "priority_band")),
+    _simple_export("backlog", lambda: BACKLOG.columns),
+    "Monthly backlog figures by measure, team and priority band.",
+)
+ACTIONS = DatasetSpec(
+    "actions",
+    models.CommitteeAction,
+    ("code",),
+    ("meetings", "committee_actions"),
+    _write_actions,
+    _export_actions,
+    "Committee resolutions and agreed actions: meeting, owner, due date and status.",
+)
+REPORTED = DatasetSpec(
+    "reported_totals",
+    models.ReportedTotal,
+    ("code",),
+    ("reported_totals",),
+    _plain_writer(schema.reported_totals, ("code",)),
+    _export_reported,
+    "Totals as papers report them, checked against the sum of their parts by `ascgov check`.",
+)
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.name: spec
+    for spec in (
+        AREAS,
+        MILESTONES,
+        SAVINGS,
+        COMPONENTS,
+        MTFS,
+        PROGRAMMES,
+        POSTS,
+        BACKLOG,
+        ACTIONS,
+        REPORTED,
+    )
+}
+# the order that satisfies references when loading several datasets
+LOAD_ORDER = (
+    "areas",
+    "milestones",
+    "savings",
+    "components",
+    "mtfs",
+    "programmes",
+    "posts",
+    "backlog",
+    "actions",
+    "reported_totals",
+)

@@ -1,0 +1,324 @@
+"""``ascgov import``: a file in, every problem found or every row written, never half of it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+
+from data_access import schema
+from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
+from data_access.files import RawTable, read_table
+from data_access.problems import ImportRejected, Problem
+from data_access.settings import get_settings
+from data_access.store import StaleVersionError, Store, settings_value
+from data_access.vocab import CONFIGURABLE_LISTS, SourceKind
+from data_access.writes import UpsertResult
+
+# an export escapes text that a spreadsheet would run as a formula; undo it on the way back in
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+REFERENCES = {
+    "milestones": ("area_code", schema.areas.c.code, "areas"),
+    "components": ("line_code", schema.savings_lines.c.code, "savings"),
+}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    dataset: str
+    file: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+
+    def __str__(self) -> str:
+        verb = "would write" if self.dry_run else "wrote"
+        return (
+            f"{self.file}: {self.rows} rows of {self.dataset} checked; {verb} "
+            f"{self.inserted} new, {self.updated} changed, {self.unchanged} unchanged"
+        )
+
+
+class _DryRun(Exception):
+    pass
+
+
+def unescape_formula(value: str) -> str:
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
+
+
+def import_file(
+    store: Store,
+    dataset: str,
+    path: Path,
+    *,
+    actor: str,
+    as_at: date | None = None,
+    source: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Validate every row of ``path``; write all of them in one transaction, or none."""
+    spec = DATASETS.get(dataset)
+    if spec is None:
+        raise ValueError(f"unknown dataset '{dataset}'; choose from {', '.join(DATASETS)}")
+    path = Path(path)
+    table = read_table(path, wanted=spec.required, max_bytes=get_settings().max_import_bytes)
+    defaults = {
+        "source": source or path.name,
+        "source_kind": SourceKind.SYSTEM.value,
+        "as_at": (as_at or date.today()).isoformat(),
+    }
+    records, versions = validate_table(store, spec, table, defaults)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        result = _write(store, spec, records, versions, actor, path.name, digest, dry_run)
+    except StaleVersionError as exc:
+        raise ImportRejected([Problem(file=path.name, rule=str(exc), sheet=table.sheet)]) from None
+    except _DryRun as done:
+        result = done.args[0]
+    return ImportReport(
+        spec.name,
+        path.name,
+        len(records),
+        result.inserted,
+        result.updated,
+        result.unchanged,
+        dry_run,
+    )
+
+
+def _write(store, spec, records, versions, actor, file, digest, dry_run) -> UpsertResult:
+    with store.write(actor) as tx:
+        result = (
+            spec.write(tx, records, expected_versions=versions)
+            if versions
+            else spec.write(tx, records)
+        )
+        tx.audit(
+            "import",
+            "imports",
+            f"{spec.name}:{file}",
+            None,
+            {
+                "dataset": spec.name,
+                "file": file,
+                "sha256": digest,
+                "rows": len(records),
+                "inserted": result.inserted,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+        if dry_run:
+            raise _DryRun(result)
+    return result
+
+
+def validate_table(
+    store: Store, spec: DatasetSpec, table: RawTable, defaults: dict[str, str]
+) -> tuple[list[BaseModel], dict[tuple, int]]:
+    problems = _column_problems(spec, table)
+    if problems:
+        raise ImportRejected(problems)
+    if not table.rows:
+        raise ImportRejected(
+            [
+                Problem(
+                    table.file,
+                    "file has a header row but no data rows",
+                    sheet=table.sheet,
+                    row=table.header_row,
+                )
+            ]
+        )
+    lists = _configured_lists(store)
+    records: list[tuple[int, BaseModel]] = []
+    versions: dict[tuple, int] = {}
+    for row_number, cells in table.rows:
+        data = _row_data(table.columns, cells, defaults)
+        version = data.pop("version", None)
+        try:
+            record = spec.model.model_validate(data, context={"lists": lists})
+        except ValidationError as exc:
+            problems.extend(_validation_problems(spec, table, row_number, data, exc))
+            continue
+        records.append((row_number, record))
+        if version not in (None, ""):
+            versions[_key(spec, record)] = _version_number(version)
+    problems.extend(_duplicate_problems(spec, table, records))
+    problems.extend(_consistency_problems(spec, table, records))
+    problems.extend(_reference_problems(store, spec, table, records))
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return [record for _, record in records], versions
+
+
+def _version_number(value: str) -> int:
+    try:
+        return int(float(value))
+    except ValueError:
+        return -1
+
+
+def _column_problems(spec: DatasetSpec, table: RawTable) -> list[Problem]:
+    allowed = set(spec.columns) | set(SYSTEM_COLUMNS)
+    problems = []
+    seen: set[str] = set()
+    for name in table.columns:
+        if not name:
+            problems.append(
+                Problem(
+                    table.file, "a column has no header", sheet=table.sheet, row=table.header_row
+                )
+            )
+        elif name in seen:
+            problems.append(
+                Problem(
+                    table.file,
+                    "column appears twice",
+                    sheet=table.sheet,
+                    row=table.header_row,
+                    column=name,
+                )
+            )
+        elif name not in allowed:
+            problems.append(
+                Problem(
+                    table.file,
+                    f"unknown column for {spec.name}; expected: {', '.join(spec.columns)}",
+                    sheet=table.sheet,
+                    row=table.header_row,
+                    column=name,
+                )
+            )
+        seen.add(name)
+    for name in spec.required:
+        if name not in seen and name not in ("source", "as_at"):
+            problems.append(
+                Problem(
+                    table.file,
+                    f"required column is missing from {spec.name}",
+                    sheet=table.sheet,
+                    row=table.header_row,
+                    column=name,
+                )
+            )
+    return problems
+
+
+def _row_data(columns: Sequence[str], cells: Sequence[str | None], defaults) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, cell in zip(columns, cells, strict=True):
+        if name in ("loaded_by", "loaded_at") or cell is None or not cell.strip():
+            continue
+        data[name] = unescape_formula(cell)
+    for name, value in defaults.items():
+        data.setdefault(name, value)
+    return data
+
+
+def _validation_problems(spec, table, row_number, data, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        column = str(error["loc"][0]) if error["loc"] else None
+        if column is not None:
+            column = next((c for c in spec.columns if spec.field_for(c) == column), column)
+        value = data.get(column) if column else None
+        rule = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "missing":
+            rule = "a value is required"
+        problems.append(
+            Problem(table.file, rule, sheet=table.sheet, row=row_number, column=column, value=value)
+        )
+    return problems
+
+
+def _key(spec: DatasetSpec, record: BaseModel) -> tuple:
+    return tuple(getattr(record, spec.field_for(k)) for k in spec.key)
+
+
+def _duplicate_problems(spec, table, records) -> list[Problem]:
+    first: dict[tuple, int] = {}
+    problems = []
+    for row_number, record in records:
+        key = _key(spec, record)
+        if key in first:
+            shown = ", ".join(str(getattr(k, "value", k)) for k in key)
+            problems.append(
+                Problem(
+                    table.file,
+                    f"duplicate key ({', '.join(spec.key)}) already on row {first[key]}",
+                    sheet=table.sheet,
+                    row=row_number,
+                    column=spec.key[0],
+                    value=shown,
+                )
+            )
+        else:
+            first[key] = row_number
+    return problems
+
+
+def _consistency_problems(spec, table, records) -> list[Problem]:
+    """A savings line's own attributes must read the same on each of its year rows."""
+    if spec.name != "savings":
+        return []
+    seen: dict[str, tuple[int, BaseModel]] = {}
+    problems = []
+    for row_number, record in records:
+        if record.code not in seen:
+            seen[record.code] = (row_number, record)
+            continue
+        first_row, first = seen[record.code]
+        for name in LINE_FIELDS:
+            if getattr(record, name) != getattr(first, name):
+                problems.append(
+                    Problem(
+                        table.file,
+                        f"differs from row {first_row} for the same savings line",
+                        sheet=table.sheet,
+                        row=row_number,
+                        column=name,
+                        value=getattr(getattr(record, name), "value", getattr(record, name)),
+                    )
+                )
+    return problems
+
+
+def _reference_problems(store, spec, table, records) -> list[Problem]:
+    if spec.name not in REFERENCES:
+        return []
+    column, target, parent = REFERENCES[spec.name]
+    with store.engine.connect() as conn:
+        known = {row[0] for row in conn.execute(select(target))}
+    return [
+        Problem(
+            table.file,
+            f"no such code in {parent}: import {parent} first",
+            sheet=table.sheet,
+            row=row_number,
+            column=column,
+            value=getattr(record, column),
+        )
+        for row_number, record in records
+        if getattr(record, column) not in known
+    ]
+
+
+def _configured_lists(store: Store) -> dict[str, tuple[str, ...]]:
+    with store.engine.connect() as conn:
+        return {
+            name: tuple(settings_value(conn, name, default))
+            for name, default in CONFIGURABLE_LISTS.items()
+        }

@@ -1,0 +1,150 @@
+"""Reads: whole tables into polars through ADBC, with the dataset versions that key caches.
+
+Each table comes back with the same dtypes on SQLite and PostgreSQL (SQLite hands dates back as
+text; the frames here always hold ``pl.Date`` and UTC datetimes). ``as_at`` rebuilds a table as it
+stood at the end of a past day from the audit history, which holds every row's full state.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+
+import polars as pl
+from sqlalchemy import BigInteger, Date, DateTime, Integer, Table, select
+from sqlalchemy.engine import make_url
+
+from data_access import schema
+from data_access.store import Store
+
+# ADBC SQLite infers a column's type from its first batch; one batch per query keeps a column
+# whose first rows are NULL from failing later with a type mismatch.
+_SQLITE_BATCH_ROWS = "100000000"
+
+
+def _dtype(column) -> pl.DataType:
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return pl.Datetime("us", "UTC")
+    if isinstance(kind, Date):
+        return pl.Date
+    if isinstance(kind, BigInteger | Integer):
+        return pl.Int64
+    return pl.String
+
+
+@cache
+def table_schema(name: str) -> dict[str, pl.DataType]:
+    """The polars schema of a table's frame."""
+    return {column.name: _dtype(column) for column in schema.metadata.tables[name].columns}
+
+
+@cache
+def _select_sql(name: str, dialect: str) -> str:
+    table: Table = schema.metadata.tables[name]
+    statement = select(table).order_by(*table.primary_key.columns)
+    return str(statement.compile(dialect=_dialect(dialect)))
+
+
+def _dialect(name: str):
+    if name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.dialect()
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.dialect()
+
+
+def adbc_connect(store: Store):
+    """A new ADBC connection to the store (the fast path for bulk reads)."""
+    if store.dialect == "sqlite":
+        import adbc_driver_sqlite.dbapi
+
+        return adbc_driver_sqlite.dbapi.connect(str(store.sqlite_path))
+    import adbc_driver_postgresql.dbapi
+
+    url = make_url(store.url).set(drivername="postgresql")
+    return adbc_driver_postgresql.dbapi.connect(url.render_as_string(hide_password=False))
+
+
+def _fetch(store: Store, sql: str) -> pl.DataFrame:
+    with adbc_connect(store) as conn, conn.cursor() as cursor:
+        if store.dialect == "sqlite":
+            cursor.adbc_statement.set_options(
+                **{"adbc.sqlite.query.batch_rows": _SQLITE_BATCH_ROWS}
+            )
+        cursor.execute(sql)
+        return pl.from_arrow(cursor.fetch_arrow_table())
+
+
+def conform(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Cast a raw frame to the table's schema, whichever database or path it came from."""
+    wanted = table_schema(name)
+    exprs = []
+    for column, dtype in wanted.items():
+        if column not in frame.columns:
+            exprs.append(pl.lit(None, dtype=dtype).alias(column))
+            continue
+        current = frame.schema[column]
+        expr = pl.col(column)
+        if dtype == pl.Date and current == pl.String:
+            expr = expr.str.slice(0, 10).str.to_date("%Y-%m-%d")
+        elif isinstance(dtype, pl.Datetime) and current == pl.String:
+            expr = expr.str.to_datetime(time_zone="UTC", time_unit="us")
+        elif isinstance(dtype, pl.Datetime) and isinstance(current, pl.Datetime):
+            expr = expr.dt.replace_time_zone("UTC") if current.time_zone is None else expr
+            expr = expr.dt.convert_time_zone("UTC").dt.cast_time_unit("us")
+        elif dtype == pl.String and current not in (pl.String, pl.Null):
+            expr = expr.cast(pl.String)
+        else:
+            expr = expr.cast(dtype)
+        exprs.append(expr.alias(column))
+    return frame.select(exprs)
+
+
+def load_table(store: Store, name: str, *, as_at: date | None = None) -> pl.DataFrame:
+    """One table as a polars frame; with ``as_at``, as it stood at the end of that day."""
+    if as_at is not None:
+        return _table_as_at(store, name, as_at)
+    return conform(_fetch(store, _select_sql(name, store.dialect)), name)
+
+
+def load_audit(store: Store, *, since: datetime | None = None) -> pl.DataFrame:
+    frame = load_table(store, "audit_events")
+    if since is not None:
+        frame = frame.filter(pl.col("occurred_at") >= since)
+    return frame
+
+
+def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
+    cutoff = datetime.combine(as_at + timedelta(days=1), time.min, tzinfo=UTC)
+    events = (
+        load_audit(store)
+        .filter((pl.col("dataset") == name) & (pl.col("occurred_at") < cutoff))
+        .sort("id")
+        .group_by("entity_key", maintain_order=True)
+        .last()
+        .filter(pl.col("after").is_not_null())
+    )
+    states = [json.loads(text) for text in events["after"].to_list()]
+    wanted = table_schema(name)
+    if not states:
+        return pl.DataFrame(schema=wanted)
+    raw = pl.DataFrame(
+        [{column: state.get(column) for column in wanted} for state in states],
+        schema={
+            c: (pl.String if isinstance(d, pl.Datetime) or d == pl.Date else d)
+            for c, d in wanted.items()
+        },
+        strict=False,
+    )
+    key = [c.name for c in schema.metadata.tables[name].primary_key.columns]
+    return conform(raw, name).sort(key)
+
+
+def dataset_versions(store: Store, tables: tuple[str, ...]) -> tuple[int, ...]:
+    """The versions of the given tables, for use as a cache key."""
+    versions = store.dataset_versions()
+    return tuple(versions[t] for t in tables)

@@ -1,0 +1,132 @@
+"""Upserts by natural key inside a write transaction, each changed row audited in full.
+
+A row whose values are unchanged is left alone (no version bump, no audit event), so loading the
+same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, insert, select, update
+
+from data_access.store import StaleVersionError, WriteTx, jsonable
+
+PROVENANCE_SYSTEM_FIELDS = ("loaded_by", "loaded_at", "version")
+
+
+@dataclass
+class UpsertResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: dict[tuple, int] = field(default_factory=dict)
+
+    def add(self, other: UpsertResult) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def entity_key(key_values: tuple) -> str:
+    return "|".join(str(jsonable(v)) for v in key_values)
+
+
+def _comparable(row: dict[str, Any], columns: Sequence[str]) -> tuple:
+    return tuple(jsonable(row.get(c)) for c in columns)
+
+
+def upsert(
+    tx: WriteTx,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    *,
+    action: str = "import",
+    expected_versions: dict[tuple, int] | None = None,
+) -> UpsertResult:
+    """Insert or update ``rows`` (dicts of column values) matched on ``key`` columns.
+
+    ``expected_versions`` maps a key to the version the writer last saw; a mismatch raises
+    ``StaleVersionError`` and the whole transaction rolls back.
+    """
+    result = UpsertResult()
+    if not rows:
+        return result
+    existing = {
+        tuple(row[k] for k in key): row
+        for row in (r._asdict() for r in tx.conn.execute(select(table)).all())
+    }
+    compared = [c for c in rows[0] if c not in (*key, *PROVENANCE_SYSTEM_FIELDS, "id")]
+    inserts, updates = [], []
+    for row in rows:
+        row_key = tuple(row[k] for k in key)
+        current = existing.get(row_key)
+        expected = (expected_versions or {}).get(row_key)
+        if expected is not None and (current is None or current["version"] != expected):
+            raise StaleVersionError(table.name, entity_key(row_key), expected, current)
+        if current is None:
+            inserts.append({**row, "loaded_by": tx.actor, "loaded_at": tx.now, "version": 1})
+        elif _comparable(current, compared) != _comparable(row, compared):
+            after = {
+                **current,
+                **row,
+                "loaded_by": tx.actor,
+                "loaded_at": tx.now,
+                "version": current["version"] + 1,
+            }
+            updates.append((current, after))
+        else:
+            result.unchanged += 1
+    if inserts:
+        returned = tx.conn.execute(
+            insert(table).returning(
+                *(table.c[k] for k in key), table.c.id, sort_by_parameter_order=True
+            ),
+            inserts,
+        ).all()
+        for row, ret in zip(inserts, returned, strict=True):
+            row["id"] = ret.id
+        result.inserted = len(inserts)
+    if updates:
+        _apply_updates(tx, table, key, updates)
+        result.updated = len(updates)
+    _audit_changes(tx, table, key, inserts, updates, action)
+    return result
+
+
+def _apply_updates(tx: WriteTx, table: Table, key, updates) -> None:
+    columns = [c for c in updates[0][1] if c not in (*key, "id")]
+    statement = (
+        update(table)
+        .where(and_(*(table.c[k] == bindparam(f"k_{k}") for k in key)))
+        .where(table.c.version == bindparam("k_version"))
+        .values({c: bindparam(f"v_{c}") for c in columns})
+    )
+    params = [
+        {
+            **{f"k_{k}": before[k] for k in key},
+            "k_version": before["version"],
+            **{f"v_{c}": after[c] for c in columns},
+        }
+        for before, after in updates
+    ]
+    outcome = tx.conn.execute(statement, params)
+    if outcome.rowcount is not None and 0 <= outcome.rowcount < len(params):
+        # another writer changed a row between our read and our update
+        before = updates[0][0]
+        raise StaleVersionError(
+            table.name, entity_key(tuple(before[k] for k in key)), before["version"], None
+        )
+
+
+def _audit_changes(tx: WriteTx, table: Table, key, inserts, updates, action) -> None:
+    for row in inserts:
+        row_key = tuple(row[k] for k in key)
+        tx.audit(f"{action}:insert", table.name, entity_key(row_key), None, row)
+    for before, after in updates:
+        tx.audit(
+            f"{action}:update", table.name, entity_key(tuple(before[k] for k in key)), before, after
+        )
