@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from data_access import models, schema
+from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
 from data_access.loaders import load_table
 from data_access.store import Store, WriteTx
 from data_access.writes import UpsertResult, upsert
@@ -139,7 +140,6 @@ class UnknownReference(Exception):
 
 # savings -------------------------------------------------------------------------------------
 
-LINE_FIELDS = ("code", "title", "workstream", "cohort", "owner", "brag_override", "override_reason")
 
 
 def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
@@ -170,15 +170,6 @@ def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         )
     )
     return result
-
-
-def savings_frame(store: Store, as_at: date | None = None) -> pl.DataFrame:
-    """One row per savings line and financial year, line attributes alongside (pence)."""
-    lines = load_table(store, "savings_lines", as_at=as_at).select(
-        *LINE_FIELDS, pl.col("version").alias("line_version")
-    )
-    years = load_table(store, "savings_years", as_at=as_at).rename({"line_code": "code"})
-    return years.join(lines, on="code", how="inner").sort("code", "financial_year")
 
 
 def _export_savings(store: Store, as_at: date | None) -> pl.DataFrame:
@@ -251,12 +242,6 @@ def _write_actions(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         upsert(tx, schema.committee_actions, rows, ["code"], expected_versions=expected_versions)
     )
     return result
-
-
-def actions_frame(store: Store, as_at: date | None = None) -> pl.DataFrame:
-    meetings = load_table(store, "meetings", as_at=as_at).rename({"id": "meeting_id"})
-    actions = load_table(store, "committee_actions", as_at=as_at)
-    return actions.join(meetings, on="meeting_id", how="left").sort("meeting_date", "code")
 
 
 def _export_actions(store: Store, as_at: date | None) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import polars as pl
-from sqlalchemy import BigInteger, Date, DateTime, Integer, Table, select
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, Table, Text, cast, select
 from sqlalchemy.engine import make_url
 
 from data_access import schema
@@ -43,7 +43,11 @@ def table_schema(name: str) -> dict[str, pl.DataType]:
 @cache
 def _select_sql(name: str, dialect: str) -> str:
     table: Table = schema.metadata.tables[name]
-    statement = select(table).order_by(*table.primary_key.columns)
+    # JSON arrives as an Arrow extension type from PostgreSQL; text reads the same everywhere
+    columns = [
+        cast(c, Text).label(c.name) if isinstance(c.type, JSON) else c for c in table.columns
+    ]
+    statement = select(*columns).order_by(*table.primary_key.columns)
     return str(statement.compile(dialect=_dialect(dialect)))
 
 

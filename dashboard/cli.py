@@ -1,0 +1,225 @@
+"""``ascgov``: the command line for administrators and officers.
+
+It uses the same repositories, validation and rules as the app. Exit status 0 on success;
+non-zero with a clear message on stderr otherwise.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from data_access.datasets import DATASETS
+from data_access.problems import ImportRejected
+from data_access.store import Store
+
+app = typer.Typer(help="Adult social care governance dashboard: store, data and checks.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo council from the published papers.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(users_app, name="users")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: ASCGOV_DATABASE_URL or the SQLite file)."),
+]
+
+
+class Format(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _store(db: str | None, *, upgrade: bool = True) -> Store:
+    store = Store(db)
+    if upgrade:
+        store.upgrade()
+    return store
+
+
+def _actor(actor: str | None) -> str:
+    return actor or os.environ.get("ASCGOV_ACTOR") or f"cli:{getpass.getuser()}"
+
+
+def _parse_day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    from data_access.parsing import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        _fail(f"{option} {text!r}: {exc}", 2)
+
+
+def _dataset(name: str) -> str:
+    if name not in DATASETS:
+        _fail(f"unknown dataset '{name}'; choose from {', '.join(DATASETS)}", 2)
+    return name
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the store or apply the migrations it has not had."""
+    store = _store(db)
+    typer.echo(f"database is up to date: {store.engine.url.render_as_string(hide_password=True)}")
+
+
+@demo_app.command("load")
+def demo_load(db: DbOption = None, actor: Annotated[str | None, typer.Option()] = None) -> None:
+    """Load (or refresh) the demo council from the five published papers."""
+    from data_access.sample_data import load_sample_data
+
+    counts = load_sample_data(_store(db), actor=actor or "system:sample-data")
+    typer.echo("demo council loaded: " + ", ".join(f"{n} {c}" for n, c in counts.items()))
+
+
+@app.command("import")
+def import_(
+    dataset: Annotated[str, typer.Argument(help=f"One of: {', '.join(DATASETS)}")],
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    as_at: Annotated[str | None, typer.Option(help="As-at date for rows without one.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source for rows without one.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Who is loading (default cli:USER).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Import a file: every row is written, or none and every problem is listed."""
+    from data_access.importer import import_file
+
+    store = _store(db)
+    try:
+        report = import_file(store, _dataset(dataset), file, actor=_actor(actor),
+                             as_at=_parse_day(as_at, "--as-at"), source=source, dry_run=dry_run)
+    except ImportRejected as exc:
+        _fail(str(exc))
+    typer.echo(str(report))
+
+
+@app.command("export")
+def export(
+    dataset: Annotated[str, typer.Argument(help=f"One of: {', '.join(DATASETS)}")],
+    fmt: Annotated[Format, typer.Option("--format", help="csv or xlsx")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
+    as_at: Annotated[str | None, typer.Option(help="Figures as they stood on this date.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export a dataset (optionally as at a past date) to CSV or XLSX."""
+    from data_access.exporter import export_file
+
+    store = _store(db)
+    rows = export_file(store, _dataset(dataset), output, fmt=fmt.value,
+                       as_at=_parse_day(as_at, "--as-at"))
+    typer.echo(f"wrote {rows} rows of {dataset} to {output}")
+
+
+@app.command("check")
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    all_checks: Annotated[bool, typer.Option("--all", help="Also list totals that agree.")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when any total differs.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List every reported total that does not equal its parts."""
+    from dashboard.reconciliation import AGREES, DIFFERS, reconcile
+    from data_access.frames import reconciliation_frames
+
+    findings = reconcile(reconciliation_frames(_store(db)))
+    shown = findings if all_checks else [f for f in findings if f.status != AGREES]
+    if as_json:
+        typer.echo(json.dumps([f.as_dict() for f in shown], indent=2))
+    else:
+        differing = sum(f.status == DIFFERS for f in findings)
+        typer.echo(f"{len(findings)} checks: {differing} differ, "
+                   f"{sum(f.status == AGREES for f in findings)} agree, "
+                   f"{len(findings) - differing - sum(f.status == AGREES for f in findings)} "
+                   "cannot be checked")
+        for finding in shown:
+            typer.echo(f"- [{finding.status}] {finding.describe()} (source: {finding.source})")
+    if strict and any(f.status == DIFFERS for f in findings):
+        raise typer.Exit(1)
+
+
+@users_app.command("add")
+def users_add(
+    email: str,
+    role: Annotated[str, typer.Option(help="member, officer, director or admin")],
+    name: Annotated[str | None, typer.Option(help="Full name (default: from the email)")] = None,
+    areas: Annotated[str, typer.Option(help="Comma-separated area codes they may edit")] = "",
+    actor: Annotated[str | None, typer.Option()] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a user with a role and the areas they may edit."""
+    from pydantic import ValidationError
+
+    from data_access.models import User
+    from data_access.users import UnknownAreaError, UserExistsError, add_user
+
+    try:
+        user = User(email=email, name=name or email.split("@")[0], role=role,
+                    areas=tuple(a.strip() for a in areas.split(",") if a.strip()))
+    except ValidationError as exc:
+        _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()), 2)
+    try:
+        add_user(_store(db), user, actor=_actor(actor))
+    except (UserExistsError, UnknownAreaError) as exc:
+        _fail(str(exc))
+    typer.echo(f"added {user.email} as {user.role.value}")
+
+
+@users_app.command("list")
+def users_list(db: DbOption = None) -> None:
+    """List users, their roles and the areas they may edit."""
+    from data_access.users import list_users
+
+    frame = list_users(_store(db))
+    if frame.is_empty():
+        typer.echo("no users")
+    for row in frame.iter_rows(named=True):
+        typer.echo(f"{row['email']}\t{row['role']}\t{row['name']}\t{row['areas'] or '-'}")
+
+
+@app.command("history")
+def history(
+    since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
+    limit: Annotated[int, typer.Option(help="Most recent N events (0 for all).")] = 200,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    db: DbOption = None,
+) -> None:
+    """Print the audit history: who changed what, when (UTC)."""
+    from data_access.loaders import load_audit
+
+    start = _parse_day(since, "--since")
+    frame = load_audit(_store(db), since=datetime.combine(start, datetime.min.time()).astimezone()
+                       if start else None)
+    if limit:
+        frame = frame.tail(limit)
+    if as_json:
+        typer.echo(frame.write_json())
+        return
+    for row in frame.iter_rows(named=True):
+        typer.echo(f"{row['occurred_at']:%Y-%m-%d %H:%M:%S}Z\t{row['actor']}\t{row['action']}\t"
+                   f"{row['dataset']}\t{row['entity_key']}")
+
+
+def main() -> None:  # pragma: no cover - console script
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

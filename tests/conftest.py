@@ -1,0 +1,93 @@
+"""Shared fixtures: stores on SQLite and PostgreSQL, empty or holding the demo council.
+
+PostgreSQL tests use ASCGOV_TEST_PG_URL (default: the local server on 127.0.0.1:5432). Locally
+they skip, saying so, when no server answers; under CI (CI=true) a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data_access.sample_data import load_sample_data
+from data_access.store import Store
+
+PG_ADMIN_URL = os.environ.get(
+    "ASCGOV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _pg_admin_engine():
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    """A migrated PostgreSQL database that each test's database is copied from."""
+    engine = _pg_admin_engine()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means no server
+        message = f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(exc).__name__})"
+        if os.environ.get("CI"):
+            pytest.fail(message + ": CI must run the PostgreSQL tests")
+        pytest.skip(message + ": start it with pg_ctlcluster --skip-systemctl-redirect 15 main start")
+    name = f"ascgov_tmpl_{uuid.uuid4().hex[:10]}"
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = engine.url.set(database=name)
+    store = Store(url.render_as_string(hide_password=False))
+    store.upgrade()
+    store.dispose()
+    yield name
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_store(pg_template):
+    engine = _pg_admin_engine()
+    name = f"ascgov_test_{uuid.uuid4().hex[:10]}"
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    store = Store(engine.url.set(database=name).render_as_string(hide_password=False))
+    yield store
+    store.dispose()
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    store = Store("sqlite:///" + str(tmp_path / "store.sqlite3"))
+    store.upgrade()
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request):
+    """An empty, migrated store on each database."""
+    fixture = "sqlite_store" if request.param == "sqlite" else "pg_store"
+    return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def demo_store(store):
+    """A store on each database holding the demo council."""
+    load_sample_data(store)
+    return store
+
+
+@pytest.fixture
+def sqlite_demo_store(sqlite_store):
+    load_sample_data(sqlite_store)
+    return sqlite_store
