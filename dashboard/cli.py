@@ -218,6 +218,33 @@ def history(
                    f"{row['dataset']}\t{row['entity_key']}")
 
 
+@app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    demo: Annotated[bool, typer.Option(help="Load the demo council into an empty store.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Start the dashboard: migrate the store, load the demo council on first start, serve."""
+    from data_access.sample_data import load_sample_data, store_is_empty
+
+    store = _store(db)
+    if demo and store_is_empty(store):
+        counts = load_sample_data(store)
+        typer.echo(f"first start: loaded the demo council ({sum(counts.values())} rows)")
+    os.environ["ASCGOV_DATABASE_URL"] = store.url
+    entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+    typer.echo(f"store: {store.engine.url.render_as_string(hide_password=True)}")
+    typer.echo(f"dashboard: http://{address}:{port}  (Ctrl+C to stop)")
+    sys.stdout.flush()
+    os.chdir(entry.parent)
+    os.execv(sys.executable, [
+        sys.executable, "-m", "streamlit", "run", str(entry),
+        f"--server.port={port}", f"--server.address={address}",
+        "--server.headless=true", "--browser.gatherUsageStats=false",
+    ])
+
+
 def main() -> None:  # pragma: no cover - console script
     try:
         app()

@@ -42,3 +42,15 @@ def day(value: date | None) -> str:
 
 def month(value: date | None) -> str:
     return "" if value is None else value.strftime("%b %Y")
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def plain(text: object) -> str:
+    """Text from the store or a file, escaped so Streamlit's markdown shows it literally.
+
+    >>> plain("[click](javascript:alert(1))")
+    '\\\\[click\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
+    """
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))

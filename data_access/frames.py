@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -29,11 +30,20 @@ def actions_frame(store: Store, as_at: date | None = None) -> pl.DataFrame:
 
 def reconciliation_frames(store: Store, as_at: date | None = None) -> dict[str, pl.DataFrame]:
     """The frames ``dashboard.reconciliation.reconcile`` checks."""
+    return reconciliation_frames_from(
+        lambda name: load_table(store, name, as_at=as_at), savings_frame(store, as_at)
+    )
+
+
+def reconciliation_frames_from(
+    table: Callable[[str], pl.DataFrame], savings: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """The same frames from any table reader (the app passes its cached one)."""
     return {
-        "mtfs": load_table(store, "mtfs_requirements", as_at=as_at),
-        "reported_totals": load_table(store, "reported_totals", as_at=as_at),
-        "savings": savings_frame(store, as_at),
-        "components": load_table(store, "savings_components", as_at=as_at),
-        "posts": load_table(store, "posts", as_at=as_at),
-        "backlog": load_table(store, "backlog", as_at=as_at),
+        "mtfs": table("mtfs_requirements"),
+        "reported_totals": table("reported_totals"),
+        "savings": savings,
+        "components": table("savings_components"),
+        "posts": table("posts"),
+        "backlog": table("backlog"),
     }

@@ -1,0 +1,50 @@
+"""Cached reads for the app: keyed by dataset version, so a write shows on the next rerun."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from data_access import frames as shaped
+from data_access.loaders import load_table
+from data_access.settings import default_database_url
+from data_access.store import Store
+
+
+@st.cache_resource
+def _store_for(url: str) -> Store:
+    return Store(url)
+
+
+def get_store() -> Store:
+    """The store this server is configured for (one engine per database URL)."""
+    return _store_for(default_database_url())
+
+
+def _versions() -> dict[str, int]:
+    return get_store().dataset_versions()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _table(url: str, name: str, version: int) -> pl.DataFrame:
+    return load_table(_store_for(url), name)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _savings(url: str, versions: tuple[int, int]) -> pl.DataFrame:
+    return shaped.savings_frame(_store_for(url))
+
+
+def table(name: str) -> pl.DataFrame:
+    store = get_store()
+    return _table(store.url, name, _versions()[name])
+
+
+def savings() -> pl.DataFrame:
+    store = get_store()
+    versions = _versions()
+    return _savings(store.url, (versions["savings_lines"], versions["savings_years"]))
+
+
+def reconciliation_inputs() -> dict[str, pl.DataFrame]:
+    return shaped.reconciliation_frames_from(table, savings())
