@@ -1,0 +1,113 @@
+"""The ``ascgov`` command through its real entry point (the installed console script)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ASCGOV = shutil.which("ascgov", path=str(Path(sys.executable).parent)) or "ascgov"
+
+
+def run(db_url: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASCGOV_DATABASE_URL": db_url, "ASCGOV_ACTOR": "cli-test"}
+    done = subprocess.run([ASCGOV, *args], capture_output=True, text=True, env=env, timeout=120)
+    if ok:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    url = "sqlite:///" + str(tmp_path / "cli.sqlite3")
+    run(url, "db", "upgrade")
+    return url
+
+
+@pytest.fixture
+def demo_url(db_url) -> str:
+    out = run(db_url, "demo", "load").stdout
+    assert "areas 19" in out and "posts 7" in out
+    return db_url
+
+
+def test_db_upgrade_creates_the_store(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "new" / "store.sqlite3")
+    assert "up to date" in run(url, "db", "upgrade").stdout
+    assert (tmp_path / "new" / "store.sqlite3").exists()
+
+
+def test_check_lists_the_published_differences(demo_url):
+    out = run(demo_url, "check").stdout
+    assert out.startswith("12 checks: 2 differ, 9 agree, 1 cannot be checked")
+    assert "reported £12,620,000, parts give £12,570,000 (difference £50,000)" in out
+    assert "reported £229,419, parts give £229,418 (difference £1)" in out
+
+
+def test_check_json_and_strict(demo_url):
+    findings = json.loads(run(demo_url, "check", "--json").stdout)
+    shortfall = next(f for f in findings if f["check"] == "shortfall")
+    assert (shortfall["reported"], shortfall["computed"], shortfall["difference"]) == (
+        1_262_000_000, 1_257_000_000, 5_000_000)
+    assert shortfall["source"] == "000_b69d1c7bb4dbf9f4.txt"
+    assert run(demo_url, "check", "--strict", ok=False).returncode == 1
+
+
+def test_export_then_import_through_the_cli(demo_url, tmp_path):
+    out = tmp_path / "posts.csv"
+    assert "wrote 7 rows of posts" in run(demo_url, "export", "posts", "--format", "csv",
+                                         "-o", str(out)).stdout
+    report = run(demo_url, "import", "posts", str(out)).stdout
+    assert "7 rows of posts checked; wrote 0 new, 0 changed, 7 unchanged" in report
+
+
+def test_bad_import_exits_non_zero_naming_row_column_value_and_rule(demo_url, tmp_path):
+    bad = tmp_path / "areas.csv"
+    bad.write_text("code,title,status\nZ1,Example,Sleeping\n", encoding="utf-8")
+    done = run(demo_url, "import", "areas", str(bad), ok=False)
+    assert done.returncode == 1
+    assert "areas.csv, row 2, column \"status\", value 'Sleeping': unknown status" in done.stderr
+    assert "nothing written" in done.stderr
+
+
+def test_dry_run_writes_nothing(demo_url, tmp_path):
+    good = tmp_path / "areas.csv"
+    good.write_text("code,title,status\nZ1,Example,In progress\n", encoding="utf-8")
+    out = run(demo_url, "import", "areas", str(good), "--dry-run").stdout
+    assert "would write 1 new" in out
+    exported = tmp_path / "areas-out.csv"
+    run(demo_url, "export", "areas", "--format", "csv", "-o", str(exported))
+    assert "Z1" not in exported.read_text(encoding="utf-8-sig")
+
+
+def test_unknown_dataset_is_refused(demo_url, tmp_path):
+    done = run(demo_url, "export", "budgets", "--format", "csv", "-o", str(tmp_path / "x"),
+               ok=False)
+    assert done.returncode == 2 and "unknown dataset 'budgets'" in done.stderr
+
+
+def test_users_add_list_and_history(demo_url):
+    run(demo_url, "users", "add", "Jo.Officer@Council.gov.uk", "--role", "officer",
+        "--name", "Jo Officer", "--areas", "IP09,IP10")
+    listed = run(demo_url, "users", "list").stdout
+    assert "jo.officer@council.gov.uk\tofficer\tJo Officer\tIP09,IP10" in listed
+    again = run(demo_url, "users", "add", "jo.officer@council.gov.uk", "--role", "member", ok=False)
+    assert "already exists" in again.stderr
+    bad_role = run(demo_url, "users", "add", "x@council.gov.uk", "--role", "mayor", ok=False)
+    assert bad_role.returncode == 2 and "role" in bad_role.stderr
+    bad_area = run(demo_url, "users", "add", "y@council.gov.uk", "--role", "officer",
+                   "--areas", "NOPE", ok=False)
+    assert "no such area code: NOPE" in bad_area.stderr
+    history = run(demo_url, "history", "--since", "2000-01-01", "--limit", "1").stdout
+    assert "cli-test\tuser:add\tusers\tjo.officer@council.gov.uk" in history
+
+
+def test_export_as_at_a_date_before_the_data_is_empty(demo_url, tmp_path):
+    out = tmp_path / "areas.csv"
+    assert "wrote 0 rows" in run(demo_url, "export", "areas", "--format", "csv", "-o", str(out),
+                                 "--as-at", "01/01/2000").stdout
