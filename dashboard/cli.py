@@ -21,14 +21,20 @@ from data_access.datasets import DATASETS
 from data_access.problems import ImportRejected
 from data_access.store import Store
 
-app = typer.Typer(help="Adult social care governance dashboard: store, data and checks.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Adult social care governance dashboard: store, data and checks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo council from the published papers.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+settings_app = typer.Typer(help="Status lists an administrator can change.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
+app.add_typer(settings_app, name="settings")
 
 DbOption = Annotated[
     str | None,
@@ -105,8 +111,15 @@ def import_(
 
     store = _store(db)
     try:
-        report = import_file(store, _dataset(dataset), file, actor=_actor(actor),
-                             as_at=_parse_day(as_at, "--as-at"), source=source, dry_run=dry_run)
+        report = import_file(
+            store,
+            _dataset(dataset),
+            file,
+            actor=_actor(actor),
+            as_at=_parse_day(as_at, "--as-at"),
+            source=source,
+            dry_run=dry_run,
+        )
     except ImportRejected as exc:
         _fail(str(exc))
     typer.echo(str(report))
@@ -124,8 +137,9 @@ def export(
     from data_access.exporter import export_file
 
     store = _store(db)
-    rows = export_file(store, _dataset(dataset), output, fmt=fmt.value,
-                       as_at=_parse_day(as_at, "--as-at"))
+    rows = export_file(
+        store, _dataset(dataset), output, fmt=fmt.value, as_at=_parse_day(as_at, "--as-at")
+    )
     typer.echo(f"wrote {rows} rows of {dataset} to {output}")
 
 
@@ -146,10 +160,12 @@ def check(
         typer.echo(json.dumps([f.as_dict() for f in shown], indent=2))
     else:
         differing = sum(f.status == DIFFERS for f in findings)
-        typer.echo(f"{len(findings)} checks: {differing} differ, "
-                   f"{sum(f.status == AGREES for f in findings)} agree, "
-                   f"{len(findings) - differing - sum(f.status == AGREES for f in findings)} "
-                   "cannot be checked")
+        typer.echo(
+            f"{len(findings)} checks: {differing} differ, "
+            f"{sum(f.status == AGREES for f in findings)} agree, "
+            f"{len(findings) - differing - sum(f.status == AGREES for f in findings)} "
+            "cannot be checked"
+        )
         for finding in shown:
             typer.echo(f"- [{finding.status}] {finding.describe()} (source: {finding.source})")
     if strict and any(f.status == DIFFERS for f in findings):
@@ -172,8 +188,12 @@ def users_add(
     from data_access.users import UnknownAreaError, UserExistsError, add_user
 
     try:
-        user = User(email=email, name=name or email.split("@")[0], role=role,
-                    areas=tuple(a.strip() for a in areas.split(",") if a.strip()))
+        user = User(
+            email=email,
+            name=name or email.split("@")[0],
+            role=role,
+            areas=tuple(a.strip() for a in areas.split(",") if a.strip()),
+        )
     except ValidationError as exc:
         _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()), 2)
     try:
@@ -195,6 +215,34 @@ def users_list(db: DbOption = None) -> None:
         typer.echo(f"{row['email']}\t{row['role']}\t{row['name']}\t{row['areas'] or '-'}")
 
 
+@settings_app.command("show")
+def settings_show(db: DbOption = None) -> None:
+    """Show the status lists in force."""
+    from data_access.app_settings import configured_lists
+
+    for name, values in configured_lists(_store(db)).items():
+        typer.echo(f"{name}: {'; '.join(values)}")
+
+
+@settings_app.command("set-list")
+def settings_set_list(
+    name: Annotated[
+        str, typer.Argument(help="area_statuses, milestone_statuses or action_statuses")
+    ],
+    values: Annotated[list[str], typer.Argument(help="The statuses, in display order")],
+    actor: Annotated[str | None, typer.Option()] = None,
+    db: DbOption = None,
+) -> None:
+    """Replace a status list (a status some row still uses cannot be removed)."""
+    from data_access.app_settings import SettingRefusedError, set_list
+
+    try:
+        set_list(_store(db), name, values, actor=_actor(actor))
+    except SettingRefusedError as exc:
+        _fail(str(exc))
+    typer.echo(f"{name}: {'; '.join(values)}")
+
+
 @app.command("history")
 def history(
     since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
@@ -206,16 +254,20 @@ def history(
     from data_access.loaders import load_audit
 
     start = _parse_day(since, "--since")
-    frame = load_audit(_store(db), since=datetime.combine(start, datetime.min.time()).astimezone()
-                       if start else None)
+    frame = load_audit(
+        _store(db),
+        since=datetime.combine(start, datetime.min.time()).astimezone() if start else None,
+    )
     if limit:
         frame = frame.tail(limit)
     if as_json:
         typer.echo(frame.write_json())
         return
     for row in frame.iter_rows(named=True):
-        typer.echo(f"{row['occurred_at']:%Y-%m-%d %H:%M:%S}Z\t{row['actor']}\t{row['action']}\t"
-                   f"{row['dataset']}\t{row['entity_key']}")
+        typer.echo(
+            f"{row['occurred_at']:%Y-%m-%d %H:%M:%S}Z\t{row['actor']}\t{row['action']}\t"
+            f"{row['dataset']}\t{row['entity_key']}"
+        )
 
 
 @app.command("serve")
@@ -238,11 +290,20 @@ def serve(
     typer.echo(f"dashboard: http://{address}:{port}  (Ctrl+C to stop)")
     sys.stdout.flush()
     os.chdir(entry.parent)
-    os.execv(sys.executable, [
-        sys.executable, "-m", "streamlit", "run", str(entry),
-        f"--server.port={port}", f"--server.address={address}",
-        "--server.headless=true", "--browser.gatherUsageStats=false",
-    ])
+    os.execv(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(entry),
+            f"--server.port={port}",
+            f"--server.address={address}",
+            "--server.headless=true",
+            "--browser.gatherUsageStats=false",
+        ],
+    )
 
 
 def main() -> None:  # pragma: no cover - console script

@@ -13,12 +13,13 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from data_access import schema
+from data_access.app_settings import configured_lists
 from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
 from data_access.files import RawTable, read_table
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
-from data_access.store import StaleVersionError, Store, settings_value
-from data_access.vocab import CONFIGURABLE_LISTS, SourceKind
+from data_access.store import StaleVersionError, Store
+from data_access.vocab import SourceKind
 from data_access.writes import UpsertResult
 
 # an export escapes text that a spreadsheet would run as a formula; undo it on the way back in
@@ -142,7 +143,7 @@ def validate_table(
                 )
             ]
         )
-    lists = _configured_lists(store)
+    lists = configured_lists(store)
     records: list[tuple[int, BaseModel]] = []
     versions: dict[tuple, int] = {}
     for row_number, cells in table.rows:
@@ -314,11 +315,3 @@ def _reference_problems(store, spec, table, records) -> list[Problem]:
         for row_number, record in records
         if getattr(record, column) not in known
     ]
-
-
-def _configured_lists(store: Store) -> dict[str, tuple[str, ...]]:
-    with store.engine.connect() as conn:
-        return {
-            name: tuple(settings_value(conn, name, default))
-            for name, default in CONFIGURABLE_LISTS.items()
-        }

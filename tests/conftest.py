@@ -7,6 +7,7 @@ they skip, saying so, when no server answers; under CI (CI=true) a missing serve
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -20,6 +21,14 @@ PG_ADMIN_URL = os.environ.get(
     "ASCGOV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REPO = Path(__file__).resolve().parent.parent
+
+
+def _ddl(statement: str, **names: str):
+    """DDL naming databases (identifiers cannot be bound parameters): names must be plain."""
+    for value in names.values():
+        if not re.fullmatch(r"[a-z0-9_]+", value):
+            raise ValueError(f"unsafe database name {value!r}")
+    return text(statement.format(**names))
 
 
 def _pg_admin_engine():
@@ -40,14 +49,14 @@ def pg_template():
         pytest.skip(message + ": start it with pg_ctlcluster --skip-systemctl-redirect 15 main start")
     name = f"ascgov_tmpl_{uuid.uuid4().hex[:10]}"
     with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(_ddl('CREATE DATABASE "{name}"', name=name))
     url = engine.url.set(database=name)
     store = Store(url.render_as_string(hide_password=False))
     store.upgrade()
     store.dispose()
     yield name
     with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(_ddl('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name=name))
     engine.dispose()
 
 
@@ -56,12 +65,14 @@ def pg_store(pg_template):
     engine = _pg_admin_engine()
     name = f"ascgov_test_{uuid.uuid4().hex[:10]}"
     with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+        conn.execute(
+            _ddl('CREATE DATABASE "{name}" TEMPLATE "{tmpl}"', name=name, tmpl=pg_template)
+        )
     store = Store(engine.url.set(database=name).render_as_string(hide_password=False))
     yield store
     store.dispose()
     with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(_ddl('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name=name))
     engine.dispose()
 
 

@@ -111,3 +111,15 @@ def test_export_as_at_a_date_before_the_data_is_empty(demo_url, tmp_path):
     out = tmp_path / "areas.csv"
     assert "wrote 0 rows" in run(demo_url, "export", "areas", "--format", "csv", "-o", str(out),
                                  "--as-at", "01/01/2000").stdout
+
+
+def test_status_lists_are_configurable_and_used_by_imports(demo_url, tmp_path):
+    run(demo_url, "settings", "set-list", "area_statuses", "Routine activity",
+        "Part of MTFS project plans", "Focus of additional input", "Paused")
+    assert "area_statuses: Routine activity; Part of MTFS project plans; Focus of additional " \
+           "input; Paused" in run(demo_url, "settings", "show").stdout
+    paused = tmp_path / "areas.csv"
+    paused.write_text("code,title,status\nZ9,New area,paused\n", encoding="utf-8")
+    assert "1 new" in run(demo_url, "import", "areas", str(paused)).stdout
+    refused = run(demo_url, "settings", "set-list", "area_statuses", "Paused", ok=False)
+    assert "still in use, cannot be removed: Focus of additional input" in refused.stderr

@@ -346,11 +346,14 @@ def _seed_dataset_versions() -> None:
 def _protect_audit_events() -> None:
     """History is append-only: the database itself refuses UPDATE and DELETE on audit events."""
     if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
-                "BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed or deleted'); END"
-            )
+        op.execute(
+            "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+            "BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed or deleted'); END"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+            "BEGIN SELECT RAISE(ABORT, 'audit events cannot be changed or deleted'); END"
+        )
         return
     op.execute(
         "CREATE FUNCTION audit_events_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
