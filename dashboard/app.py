@@ -10,8 +10,9 @@ from data_access.settings import get_settings
 
 def main() -> None:
     settings = get_settings()
-    st.set_page_config(page_title=settings.council_name, page_icon=":material/elderly:",
-                       layout="wide")
+    st.set_page_config(
+        page_title=settings.council_name, page_icon=":material/elderly:", layout="wide"
+    )
     if settings.logo_path:
         st.logo(settings.logo_path)
     sections: dict[str, list] = {}

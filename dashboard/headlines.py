@@ -9,6 +9,8 @@ import polars as pl
 
 from data_access.vocab import Measure
 
+# a rise in these is good news; in every other measure a rise is bad news
+HIGHER_IS_BETTER = {Measure.REVIEWS_COMPLETED.value}
 MEASURE_LABELS = {
     Measure.WAITING_REVIEW.value: "People waiting for a review",
     Measure.WAITING_OT_ASSESSMENT.value: "People waiting for an OT assessment",
@@ -26,6 +28,10 @@ class Latest:
     basis: str
     source: str
     previous_value: int | None
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.measure in HIGHER_IS_BETTER
 
     @property
     def change(self) -> int | None:
@@ -58,8 +64,17 @@ def latest_backlog(backlog: pl.DataFrame) -> list[Latest]:
             continue
         last = rows.row(-1, named=True)
         previous = rows.row(-2, named=True)["value"] if rows.height > 1 else None
-        latest.append(Latest(measure, MEASURE_LABELS[measure], last["month"], last["value"],
-                             last["basis"], last["source"], previous))
+        latest.append(
+            Latest(
+                measure,
+                MEASURE_LABELS[measure],
+                last["month"],
+                last["value"],
+                last["basis"],
+                last["source"],
+                previous,
+            )
+        )
     return latest
 
 

@@ -16,6 +16,10 @@ class PageSpec:
 
 PAGES = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Dashboard", default=True),
-    PageSpec("pages/data_quality.py", "Definitions and data quality", ":material/fact_check:",
-             "About the figures"),
+    PageSpec(
+        "pages/data_quality.py",
+        "Definitions and data quality",
+        ":material/fact_check:",
+        "About the figures",
+    ),
 )

@@ -56,6 +56,15 @@ class Finding:
             f"(difference {show(self.difference)}); {self.explanation}"
         )
 
+    def shown(self, value: int | None) -> str:
+        if value is None:
+            return ""
+        return (
+            formatting.money(value, style="exact")
+            if self.unit == "money"
+            else formatting.count(value)
+        )
+
     def as_dict(self) -> dict:
         return {**asdict(self), "difference": self.difference}
 
@@ -64,16 +73,22 @@ def check_mtfs(mtfs: pl.DataFrame) -> list[Finding]:
     findings = []
     for row in mtfs.filter(pl.col("reported_shortfall_pence").is_not_null()).iter_rows(named=True):
         computed = row["required_pence"] - row["forecast_pence"]
-        findings.append(Finding(
-            code=row["code"], check="shortfall", unit="money", source=row["source"],
-            label=f"Reported shortfall, {row['period']}", reported=row["reported_shortfall_pence"],
-            computed=computed,
-            status=AGREES if computed == row["reported_shortfall_pence"] else DIFFERS,
-            explanation=(
-                f"required {formatting.money(row['required_pence'])} minus forecast "
-                f"{formatting.money(row['forecast_pence'])}"
-            ),
-        ))
+        findings.append(
+            Finding(
+                code=row["code"],
+                check="shortfall",
+                unit="money",
+                source=row["source"],
+                label=f"Reported shortfall, {row['period']}",
+                reported=row["reported_shortfall_pence"],
+                computed=computed,
+                status=AGREES if computed == row["reported_shortfall_pence"] else DIFFERS,
+                explanation=(
+                    f"required {formatting.money(row['required_pence'])} minus forecast "
+                    f"{formatting.money(row['forecast_pence'])}"
+                ),
+            )
+        )
     return findings
 
 
@@ -100,19 +115,33 @@ def _scope(value) -> dict[str, str]:
 
 def _total_finding(row, parts: pl.DataFrame, column: str, unit: str, scope) -> Finding:
     where = ", ".join(f"{k} {v}" for k, v in scope.items()) or "all rows"
-    base = {"code": row["code"], "check": "total", "label": row["label"],
-            "reported": row["reported_value"], "unit": unit, "source": row["source"]}
+    base = {
+        "code": row["code"],
+        "check": "total",
+        "label": row["label"],
+        "reported": row["reported_value"],
+        "unit": unit,
+        "source": row["source"],
+    }
     if parts.is_empty():
-        return Finding(**base, computed=None, status=UNCHECKABLE,
-                       explanation=f"no stored rows match ({where})")
+        return Finding(
+            **base, computed=None, status=UNCHECKABLE, explanation=f"no stored rows match ({where})"
+        )
     missing = parts.get_column(column).null_count()
     if missing:
-        return Finding(**base, computed=None, status=UNCHECKABLE,
-                       explanation=f"{missing} of {parts.height} parts are not published ({where})")
+        return Finding(
+            **base,
+            computed=None,
+            status=UNCHECKABLE,
+            explanation=f"{missing} of {parts.height} parts are not published ({where})",
+        )
     computed = int(parts.get_column(column).sum())
-    return Finding(**base, computed=computed,
-                   status=AGREES if computed == row["reported_value"] else DIFFERS,
-                   explanation=f"sum of {parts.height} rows ({where})")
+    return Finding(
+        **base,
+        computed=computed,
+        status=AGREES if computed == row["reported_value"] else DIFFERS,
+        explanation=f"sum of {parts.height} rows ({where})",
+    )
 
 
 def check_post_costs(posts: pl.DataFrame) -> list[Finding]:
@@ -122,14 +151,24 @@ def check_post_costs(posts: pl.DataFrame) -> list[Finding]:
         exact = row["fte_hundredths"] * row["unit_cost_pence"]
         computed = exact // 100
         agrees = exact == row["cost_pence"] * 100
-        fte = formatting.count(row["fte_hundredths"] // 100) if row["fte_hundredths"] % 100 == 0 \
+        fte = (
+            formatting.count(row["fte_hundredths"] // 100)
+            if row["fte_hundredths"] % 100 == 0
             else f"{row['fte_hundredths'] / 100:g}"
-        findings.append(Finding(
-            code=row["code"], check="post cost", unit="money", source=row["source"],
-            label=f"{row['post_title']} cost", reported=row["cost_pence"], computed=computed,
-            status=AGREES if agrees else DIFFERS,
-            explanation=f"{fte} FTE x {formatting.money(row['unit_cost_pence'])}",
-        ))
+        )
+        findings.append(
+            Finding(
+                code=row["code"],
+                check="post cost",
+                unit="money",
+                source=row["source"],
+                label=f"{row['post_title']} cost",
+                reported=row["cost_pence"],
+                computed=computed,
+                status=AGREES if agrees else DIFFERS,
+                explanation=f"{fte} FTE x {formatting.money(row['unit_cost_pence'])}",
+            )
+        )
     return findings
 
 
@@ -141,3 +180,33 @@ def reconcile(frames: dict[str, pl.DataFrame]) -> list[Finding]:
         *check_reported_totals(frames["reported_totals"], frames),
         *check_post_costs(frames["posts"]),
     ]
+
+
+def findings_table(findings: list[Finding]) -> pl.DataFrame:
+    """The findings as members read them: figures formatted, one row per check."""
+    return pl.DataFrame(
+        [
+            {
+                "status": f.status,
+                "figure": f.label,
+                "reported": f.shown(f.reported),
+                "parts add up to": f.shown(f.computed),
+                "difference": f.shown(f.difference),
+                "how": f.explanation,
+                "source": f.source,
+            }
+            for f in findings
+        ],
+        schema={
+            c: pl.String
+            for c in (
+                "status",
+                "figure",
+                "reported",
+                "parts add up to",
+                "difference",
+                "how",
+                "source",
+            )
+        },
+    )

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import formatting, headlines
-from dashboard.reconciliation import AGREES, reconcile
+from dashboard.reconciliation import AGREES, findings_table, reconcile
 from dashboard.ui import data
 
 st.title("Definitions and data quality")
@@ -12,20 +12,17 @@ st.title("Definitions and data quality")
 st.subheader("Reported totals checked against their parts")
 findings = reconcile(data.reconciliation_inputs())
 problems = [f for f in findings if f.status != AGREES]
-st.write(f"{len(findings)} checks: {len(problems)} need attention, "
-         f"{len(findings) - len(problems)} agree.")
+st.write(
+    f"{len(findings)} checks: {len(problems)} need attention, "
+    f"{len(findings) - len(problems)} agree."
+)
 for finding in problems:
     st.warning(
         f"**{finding.status.capitalize()}**: "
-        + formatting.plain(f"{finding.describe()} Source: {finding.source}"),
+        + formatting.plain(f"{finding.describe()}. Source: {finding.source}"),
         icon=":material/warning:",
     )
-st.dataframe(
-    pl.DataFrame([{**f.as_dict()} for f in findings]).select(
-        "status", "label", "reported", "computed", "difference", "unit", "source"
-    ) if findings else pl.DataFrame(),
-    hide_index=True,
-)
+st.dataframe(findings_table(findings), hide_index=True)
 
 st.subheader("Where the figures come from")
 tables = {
@@ -38,8 +35,10 @@ tables = {
 }
 st.dataframe(
     pl.DataFrame(
-        [{"figures": name, "rows": rows, "latest as at": formatting.day(as_at)}
-         for name, as_at, rows in headlines.figures_as_at(tables)]
+        [
+            {"figures": name, "rows": rows, "latest as at": formatting.day(as_at)}
+            for name, as_at, rows in headlines.figures_as_at(tables)
+        ]
     ),
     hide_index=True,
 )

@@ -27,18 +27,26 @@ for row in mtfs.iter_rows(named=True):
     required, forecast, shortfall = st.columns(3)
     required.metric("Required", formatting.money(row["required_pence"]), border=True)
     forecast.metric("Forecast", formatting.money(row["forecast_pence"]), border=True)
-    shortfall.metric("Reported shortfall", formatting.money(row["reported_shortfall_pence"]),
-                     border=True)
-    st.caption(formatting.plain(
-        f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}."
-    ))
+    shortfall.metric(
+        "Reported shortfall", formatting.money(row["reported_shortfall_pence"]), border=True
+    )
+    st.caption(
+        formatting.plain(
+            f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}."
+        )
+    )
 
 st.subheader("Backlog")
 latest = headlines.latest_backlog(backlog)
 for column, item in zip(st.columns(max(len(latest), 1)), latest, strict=False):
     delta = None if item.change is None else f"{item.change:+,} on the month before"
-    column.metric(item.label, formatting.count(item.value), delta=delta, delta_color="inverse",
-                  border=True)
-    column.caption(formatting.plain(
-        f"{formatting.month(item.month)} ({item.basis}). Source: {item.source}"
-    ))
+    column.metric(
+        item.label,
+        formatting.count(item.value),
+        delta=delta,
+        border=True,
+        delta_color="normal" if item.higher_is_better else "inverse",
+    )
+    column.caption(
+        formatting.plain(f"{formatting.month(item.month)} ({item.basis}). Source: {item.source}")
+    )
