@@ -140,7 +140,7 @@ def _total_finding(row, parts: pl.DataFrame, column: str, unit: str, scope) -> F
         **base,
         computed=computed,
         status=AGREES if computed == row["reported_value"] else DIFFERS,
-        explanation=f"sum of {parts.height} rows ({where})",
+        explanation=f"sum of {parts.height} row{'s' * (parts.height != 1)} ({where})",
     )
 
 
