@@ -16,10 +16,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 
 from data_access import schema
+from data_access.bulk import insert_rows
 from data_access.settings import default_database_url
 
 # versions are kept per table; every write bumps the tables it changed and audit_events
@@ -43,8 +44,16 @@ class StaleVersionError(Exception):
         )
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def jsonable(value: Any) -> Any:
     """A value as JSON can hold it: dates as ISO text, enums as their value."""
+    kind = type(value)
+    if kind in _PLAIN:  # most values of most rows: nothing to do (enums are subclasses)
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else jsonable(v) for k, v in value.items()}
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -122,7 +131,7 @@ class WriteTx:
     def finish(self) -> None:
         if not self.events:
             return
-        self.conn.execute(insert(schema.audit_events), self.events)
+        insert_rows(self.conn, schema.audit_events, self.events, ids=False)
         for dataset in sorted(self.touched | {"audit_events"}):
             self.conn.execute(
                 update(schema.dataset_versions)

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import Table, and_, bindparam, update
 
+from data_access.bulk import insert_rows, rows_by_key
 from data_access.store import StaleVersionError, WriteTx, jsonable
 
 PROVENANCE_SYSTEM_FIELDS = ("loaded_by", "loaded_at", "version")
@@ -55,10 +56,10 @@ def upsert(
     result = UpsertResult()
     if not rows:
         return result
-    existing = {
-        tuple(row[k] for k in key): row
-        for row in (r._asdict() for r in tx.conn.execute(select(table)).all())
-    }
+    # only the stored rows these rows may match: a national store holds millions
+    existing = rows_by_key(
+        tx.conn, table, key, list(dict.fromkeys(tuple(row[k] for k in key) for row in rows))
+    )
     compared = [c for c in rows[0] if c not in (*key, *PROVENANCE_SYSTEM_FIELDS, "id")]
     inserts, updates = [], []
     for row in rows:
@@ -81,14 +82,7 @@ def upsert(
         else:
             result.unchanged += 1
     if inserts:
-        returned = tx.conn.execute(
-            insert(table).returning(
-                *(table.c[k] for k in key), table.c.id, sort_by_parameter_order=True
-            ),
-            inserts,
-        ).all()
-        for row, ret in zip(inserts, returned, strict=True):
-            row["id"] = ret.id
+        insert_rows(tx.conn, table, inserts, ids=True)
         result.inserted = len(inserts)
     if updates:
         _apply_updates(tx, table, key, updates)
