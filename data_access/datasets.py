@@ -54,11 +54,15 @@ class DatasetSpec:
             f.alias for n, f in self.model.model_fields.items() if n.endswith("_pence") and f.alias
         )
 
-    def field_for(self, column: str) -> str:
+    @cached_property
+    def _fields_by_column(self) -> dict[str, str]:
+        fields: dict[str, str] = {}
         for name, info in self.model.model_fields.items():
-            if (info.alias or name) == column:
-                return name
-        return column
+            fields.setdefault(info.alias or name, name)
+        return fields
+
+    def field_for(self, column: str) -> str:
+        return self._fields_by_column.get(column, column)
 
 
 def _row(record: BaseModel, exclude: Sequence[str] = ()) -> dict:

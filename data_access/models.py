@@ -120,12 +120,14 @@ def _enum_text(value: Any) -> Any:
 
 
 def _case_insensitive(enum_cls):
+    members = {}
+    for member in enum_cls:
+        members.setdefault(member.value.lower(), member)
+
     def convert(value: Any) -> Any:
         value = _enum_text(value)
         if isinstance(value, str):
-            for member in enum_cls:
-                if member.value.lower() == value.lower():
-                    return member
+            return members.get(value.lower(), value)
         return value
 
     return convert
