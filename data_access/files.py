@@ -98,7 +98,11 @@ def _read_xlsx(path: Path, head: bytes, wanted: tuple[str, ...]) -> RawTable:
     first_problem: FileRejected | None = None
     for sheet in reader.sheet_names:
         try:
-            frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+            # skip_rows=0 keeps leading empty rows, so row numbers are the spreadsheet's own;
+            # cells of spaces are blank, as they are in CSV
+            frame = reader.load_sheet(
+                sheet, header_row=None, dtypes="string", skip_rows=0, whitespace_as_null=True
+            ).to_polars()
         except Exception as exc:  # an empty sheet has no range to read
             first_problem = first_problem or FileRejected(
                 path.name, f"sheet cannot be read ({exc})", sheet=sheet

@@ -25,6 +25,9 @@ from data_access.writes import UpsertResult
 # an export escapes text that a spreadsheet would run as a formula; undo it on the way back in
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+# provenance columns a file may leave out: the importer supplies them
+DEFAULTED_COLUMNS = ("source", "as_at")
+
 REFERENCES = {
     "milestones": ("area_code", schema.areas.c.code, "areas"),
     "components": ("line_code", schema.savings_lines.c.code, "savings"),
@@ -74,7 +77,10 @@ def import_file(
     if spec is None:
         raise ValueError(f"unknown dataset '{dataset}'; choose from {', '.join(DATASETS)}")
     path = Path(path)
-    table = read_table(path, wanted=spec.required, max_bytes=get_settings().max_import_bytes)
+    # source and as_at are filled in below when a file has no such columns: the header row is
+    # found by the columns a file must really have
+    wanted = tuple(c for c in spec.required if c not in DEFAULTED_COLUMNS)
+    table = read_table(path, wanted=wanted, max_bytes=get_settings().max_import_bytes)
     defaults = {
         "source": source or path.name,
         "source_kind": SourceKind.SYSTEM.value,
@@ -205,7 +211,7 @@ def _column_problems(spec: DatasetSpec, table: RawTable) -> list[Problem]:
             )
         seen.add(name)
     for name in spec.required:
-        if name not in seen and name not in ("source", "as_at"):
+        if name not in seen and name not in DEFAULTED_COLUMNS:
             problems.append(
                 Problem(
                     table.file,
@@ -233,6 +239,9 @@ def _validation_problems(spec, table, row_number, data, exc: ValidationError) ->
     problems = []
     for error in exc.errors(include_url=False):
         column = str(error["loc"][0]) if error["loc"] else None
+        if column is None and error["type"] in spec.columns:
+            # a check across fields (a model validator) names its column as the error type
+            column = error["type"]
         if column is not None:
             column = next((c for c in spec.columns if spec.field_for(c) == column), column)
         value = data.get(column) if column else None
