@@ -32,6 +32,23 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest file `ascgov import` and the upload form accept, in bytes.",
     )
+    brag_green_at_percent: int = Field(
+        default=95,
+        ge=1,
+        le=100,
+        description="A savings line forecast to deliver at least this % of its target is Green.",
+    )
+    brag_amber_at_percent: int = Field(
+        default=80,
+        ge=0,
+        le=100,
+        description="At least this % (but under the Green threshold) is Amber; below it, Red.",
+    )
+    small_number_threshold: int = Field(
+        default=0,
+        ge=0,
+        description="Counts below this are shown as 'fewer than N' to members (0 shows all).",
+    )
     stale_after_days: int = Field(
         default=90,
         gt=0,

@@ -102,3 +102,24 @@ def demo_store(store):
 def sqlite_demo_store(sqlite_store):
     load_sample_data(sqlite_store)
     return sqlite_store
+
+
+@pytest.fixture
+def app_env(sqlite_demo_store, monkeypatch):
+    """Point the app (run under AppTest) at a SQLite store holding the demo council."""
+    from data_access.settings import get_settings
+
+    monkeypatch.setenv("ASCGOV_DATABASE_URL", sqlite_demo_store.url)
+    get_settings.cache_clear()
+    yield sqlite_demo_store
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def empty_app_env(sqlite_store, monkeypatch):
+    from data_access.settings import get_settings
+
+    monkeypatch.setenv("ASCGOV_DATABASE_URL", sqlite_store.url)
+    get_settings.cache_clear()
+    yield sqlite_store
+    get_settings.cache_clear()

@@ -6,16 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
-from data_access.settings import get_settings
 from tests.conftest import REPO
-
-
-@pytest.fixture
-def app_env(sqlite_demo_store, monkeypatch):
-    monkeypatch.setenv("ASCGOV_DATABASE_URL", sqlite_demo_store.url)
-    get_settings.cache_clear()
-    yield sqlite_demo_store
-    get_settings.cache_clear()
 
 
 def _run(path: str) -> AppTest:
@@ -53,9 +44,7 @@ def test_data_quality_lists_the_published_differences(app_env):
     assert "£229,419" in warnings and "£229,418" in warnings
 
 
-def test_overview_on_an_empty_store_says_so(sqlite_store, monkeypatch):
-    monkeypatch.setenv("ASCGOV_DATABASE_URL", sqlite_store.url)
-    get_settings.cache_clear()
+def test_overview_on_an_empty_store_says_so(empty_app_env):
     at = _run("pages/overview.py")
     assert "No figures have been loaded yet" in at.info[0].value
 

@@ -1,0 +1,127 @@
+"""Plotly figures built from frames: titles that say what the chart shows, accessible colours.
+
+No Streamlit here: the pages and the briefing pack both draw these.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+# Okabe-Ito, safe for colour-vision deficiency; series also differ by marker and dash
+SERIES_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        font={"family": FONT, "size": 14, "color": "#0b0c0c"},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        hovermode="x unified",
+        yaxis={"title": y_title, "gridcolor": "#dddddd", "rangemode": "tozero"},
+        xaxis={"title": x_title, "gridcolor": "#eeeeee"},
+    )
+    return fig
+
+
+def line_chart(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str | None,
+    title: str,
+    y_title: str,
+    dashed_where: str | None = None,
+) -> go.Figure:
+    """One line per value of ``series``; points where ``dashed_where`` is true are hollow
+    (used for modelled figures, so published and modelled points look different)."""
+    fig = go.Figure()
+    groups = frame.partition_by(series, maintain_order=True) if series else [frame]
+    for i, group in enumerate(groups):
+        name = str(group[series][0]) if series else y_title
+        symbols = [
+            MARKERS[i % len(MARKERS)] + ("-open" if hollow else "")
+            for hollow in (
+                group[dashed_where].to_list() if dashed_where else [False] * group.height
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=group[x].to_list(),
+                y=group[y].to_list(),
+                name=name,
+                mode="lines+markers",
+                line={
+                    "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                    "dash": DASHES[i % len(DASHES)],
+                    "width": 2.5,
+                },
+                marker={"symbol": symbols, "size": 9},
+            )
+        )
+    return _layout(fig, title, y_title)
+
+
+def bar_chart(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str | None,
+    title: str,
+    y_title: str,
+    colours: dict[str, str] | None = None,
+    horizontal: bool = False,
+) -> go.Figure:
+    fig = go.Figure()
+    groups = frame.partition_by(series, maintain_order=True) if series else [frame]
+    patterns = ("", "/", "\\", "x", ".", "+", "-", "|")
+    for i, group in enumerate(groups):
+        name = str(group[series][0]) if series else y_title
+        colour = (colours or {}).get(name, SERIES_COLOURS[i % len(SERIES_COLOURS)])
+        xs, ys = group[x].to_list(), group[y].to_list()
+        fig.add_trace(
+            go.Bar(
+                x=ys if horizontal else xs,
+                y=xs if horizontal else ys,
+                name=name,
+                orientation="h" if horizontal else "v",
+                marker={"color": colour, "pattern": {"shape": patterns[i % len(patterns)]}},
+            )
+        )
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, y_title)
+
+
+def bridge_chart(steps: list[tuple[str, float, str]], *, title: str, y_title: str) -> go.Figure:
+    """A waterfall: each step is (label, value, "absolute" | "relative" | "total")."""
+    fig = go.Figure(
+        go.Waterfall(
+            x=[label for label, _, _ in steps],
+            y=[value for _, value, _ in steps],
+            measure=[kind for _, _, kind in steps],
+            text=[f"£{value:,.2f}m" for _, value, _ in steps],
+            textposition="outside",
+            increasing={"marker": {"color": "#009E73"}},
+            decreasing={"marker": {"color": "#D55E00"}},
+            totals={"marker": {"color": "#0072B2"}},
+            connector={"line": {"color": "#6f6f6f"}},
+        )
+    )
+    return _layout(fig, title, y_title)
