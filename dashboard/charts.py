@@ -125,3 +125,41 @@ def bridge_chart(steps: list[tuple[str, float, str]], *, title: str, y_title: st
         )
     )
     return _layout(fig, title, y_title)
+
+
+STATUS_SYMBOLS = {
+    "Complete": "circle",
+    "In progress": "diamond",
+    "Not started": "circle-open",
+    "Slipped": "x",
+    "Cancelled": "line-ew",
+}
+
+
+def timeline_chart(milestones: pl.DataFrame, *, today, title: str) -> go.Figure:
+    """Milestones on a date axis, one row each; the marker's shape and text give the status."""
+    fig = go.Figure()
+    for i, group in enumerate(milestones.partition_by("status", maintain_order=True)):
+        status = group["status"][0]
+        fig.add_trace(
+            go.Scatter(
+                x=group["due_date"].to_list(),
+                y=group["title"].to_list(),
+                mode="markers+text",
+                name=status,
+                text=[status] * group.height,
+                textposition="middle right",
+                marker={
+                    "symbol": STATUS_SYMBOLS.get(status, "square"),
+                    "size": 14,
+                    "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                    "line": {"width": 2, "color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
+                },
+            )
+        )
+    fig.add_vline(x=today, line_dash="dot", line_color="#0b0c0c")
+    fig.add_annotation(x=today, y=1.02, yref="paper", text="Today", showarrow=False)
+    _layout(fig, title, "")
+    fig.update_layout(hovermode="closest", height=max(260, 60 * milestones.height + 120))
+    fig.update_yaxes(autorange="reversed", rangemode="normal")
+    return fig

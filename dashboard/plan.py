@@ -1,0 +1,101 @@
+"""The improvement plan: areas with their ratings and milestones, overdue flags, the timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from dashboard import formatting
+from dashboard.ratings import NOT_RATED, RAG_ORDER, rag_style
+
+CLOSED_STATUSES = ("Complete", "Cancelled")
+
+
+def milestones_with_flags(milestones: pl.DataFrame, today: date) -> pl.DataFrame:
+    """Milestones with ``overdue``: due before ``today`` and neither complete nor cancelled."""
+    return milestones.with_columns(
+        overdue=(pl.col("due_date") < today)
+        & ~pl.col("status").is_in(CLOSED_STATUSES)
+        & pl.col("due_date").is_not_null()
+    )
+
+
+def area_rows(areas: pl.DataFrame, milestones: pl.DataFrame, today: date) -> pl.DataFrame:
+    """One row per area with its milestone counts, for the tracker table."""
+    flagged = milestones_with_flags(milestones, today)
+    counts = flagged.group_by("area_code").agg(
+        pl.len().alias("milestones"), pl.col("overdue").sum().alias("overdue")
+    )
+    return (
+        areas.join(counts, left_on="code", right_on="area_code", how="left")
+        .with_columns(
+            pl.col("milestones").fill_null(0),
+            pl.col("overdue").fill_null(0).cast(pl.Int64),
+            pl.col("rag").fill_null(NOT_RATED),
+        )
+        .sort("code")
+    )
+
+
+def filter_areas(
+    rows: pl.DataFrame, *, status: str | None, rag: str | None, lead: str | None
+) -> pl.DataFrame:
+    for column, value in (("status", status), ("rag", rag), ("lead", lead)):
+        if value is not None:
+            rows = rows.filter(pl.col(column) == value)
+    return rows
+
+
+def tracker_table(rows: pl.DataFrame) -> pl.DataFrame:
+    """The tracker as members read it: the rating in words and shape, dates written out."""
+    return rows.select(
+        pl.col("code").alias("Area"),
+        pl.col("title").alias("Accountability area"),
+        pl.col("status").alias("Status"),
+        pl.col("rag")
+        .map_elements(lambda r: rag_style(r).label, return_dtype=pl.String)
+        .alias("RAG"),
+        pl.col("lead").alias("Lead"),
+        pl.col("last_updated")
+        .map_elements(formatting.day, return_dtype=pl.String)
+        .alias("Last update"),
+        pl.col("milestones").alias("Milestones"),
+        pl.col("overdue").alias("Overdue"),
+        pl.col("commentary").alias("Commentary"),
+    )
+
+
+def rag_counts(areas: pl.DataFrame) -> list[tuple[str, int]]:
+    counts = dict(
+        areas.with_columns(pl.col("rag").fill_null(NOT_RATED)).group_by("rag").len().iter_rows()
+    )
+    return [(rating, counts[rating]) for rating in RAG_ORDER if counts.get(rating)]
+
+
+def milestone_table(milestones: pl.DataFrame, today: date) -> pl.DataFrame:
+    flagged = milestones_with_flags(milestones, today).sort("due_date", nulls_last=True)
+    return flagged.select(
+        pl.col("title").alias("Milestone"),
+        pl.col("owner").alias("Owner"),
+        pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).alias("Due"),
+        pl.col("status").alias("Status"),
+        pl.when(pl.col("overdue")).then(pl.lit("⚠ Overdue")).otherwise(pl.lit("")).alias("Overdue"),
+        pl.col("completed_date")
+        .map_elements(formatting.day, return_dtype=pl.String)
+        .alias("Completed"),
+        pl.col("evidence").alias("Evidence"),
+    )
+
+
+def timeline_summary(milestones: pl.DataFrame, today: date) -> str:
+    """One sentence: how many milestones, how many done, how many overdue."""
+    if milestones.is_empty():
+        return "This area has no milestones recorded."
+    flagged = milestones_with_flags(milestones, today)
+    done = flagged.filter(pl.col("status") == "Complete").height
+    overdue = int(flagged["overdue"].sum())
+    text = f"{flagged.height} milestone{'s' * (flagged.height != 1)}: {done} complete"
+    if overdue:
+        text += f", {overdue} overdue as at {formatting.day(today)}"
+    return text + "."

@@ -1,0 +1,57 @@
+"""Improvement plan tracker: every accountability area, then one area's milestones."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import charts, formatting, plan
+from dashboard.ratings import RAG_STYLES
+from dashboard.ui import data
+from dashboard.ui.components import chart_with_table, choose, kpi, provenance, rating_key
+
+st.title("Improvement plan tracker")
+today = date.today()
+areas, milestones = data.table("areas"), data.table("milestones")
+if areas.is_empty():
+    st.info("No accountability areas have been loaded yet.")
+    st.stop()
+
+rows = plan.area_rows(areas, milestones, today)
+for column, (rating, number) in zip(st.columns(4), plan.rag_counts(areas), strict=False):
+    kpi(column, RAG_STYLES[rating].label, formatting.count(number))
+rating_key(RAG_STYLES.values(), title="RAG key")
+
+status_col, rag_col, lead_col = st.columns(3)
+with status_col:
+    status = choose("Status", sorted(rows["status"].unique()), key="status")
+with rag_col:
+    rag = choose("RAG", [r for r in RAG_STYLES if r in set(rows["rag"])], key="rag")
+with lead_col:
+    lead = choose("Lead", sorted(rows["lead"].drop_nulls().unique()), key="lead")
+shown = plan.filter_areas(rows, status=status, rag=rag, lead=lead)
+st.markdown(f"Showing {shown.height} of {rows.height} accountability areas.")
+st.dataframe(plan.tracker_table(shown), hide_index=True, key="areas-table")
+provenance("Source: " + "; ".join(sorted(set(areas["source"]))))
+
+st.header("One area in detail")
+titles = dict(zip(rows["code"], rows["title"], strict=True))
+code = choose("Accountability area", list(titles), key="area", all_label="Choose an area")
+if code is None:
+    st.markdown("Choose an area to see its commentary, milestones and timeline.")
+    st.stop()
+area = rows.filter(rows["code"] == code).row(0, named=True)
+st.subheader(formatting.plain(f"{code}: {area['title']}"))
+st.markdown(
+    formatting.plain(
+        f"{area['status']}. Lead: {area['lead'] or 'not named'}. "
+        f"Last update {formatting.day(area['last_updated'])}."
+    )
+)
+st.markdown("**Commentary:** " + formatting.plain(area["commentary"] or "none recorded"))
+own = milestones.filter(milestones["area_code"] == code)
+summary = plan.timeline_summary(own, today)
+if own.is_empty():
+    st.info(summary)
+else:
+    fig = charts.timeline_chart(own, today=today, title=f"Milestones of {code} by due date")
+    chart_with_table(fig, plan.milestone_table(own, today), summary=summary, key="timeline")

@@ -1,0 +1,54 @@
+"""The improvement plan tracker under AppTest on the demo council."""
+
+from __future__ import annotations
+
+import json
+
+from tests.pages_support import page_text, run_page, tables
+
+PAGE = "pages/improvement_plan.py"
+
+
+def test_tracker_lists_all_19_areas_with_ratings_in_words(app_env):
+    at = run_page(PAGE)
+    table = tables(at)[0]
+    assert len(table) == 19
+    assert "Showing 19 of 19 accountability areas." in page_text(at)
+    assert set(table["RAG"]) == {"● Green: on track", "▲ Amber: some concerns", "■ Red: off track"}
+    assert {"Commissioning", "Safeguarding Adults"} <= set(table["Accountability area"])
+
+
+def test_status_filter_changes_what_is_shown(app_env):
+    at = run_page(PAGE)
+    at.selectbox(key="status").select("Focus of additional input").run()
+    assert len(tables(at)[0]) == 2
+    assert "Showing 2 of 19 accountability areas." in page_text(at)
+
+
+def test_query_parameters_restore_a_view(app_env):
+    at = run_page(PAGE, query={"status": "Part of MTFS project plans", "rag": "Amber"})
+    table = tables(at)[0]
+    assert len(table) == 4 and set(table["Status"]) == {"Part of MTFS project plans"}
+
+
+def test_area_detail_shows_milestones_timeline_and_commentary(app_env):
+    at = run_page(PAGE, query={"area": "IP09"})
+    text = page_text(at)
+    assert "Reviews of care and support plans" in text
+    assert "3 milestones: 1 complete" in text
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["title"]["text"] == "Milestones of IP09 by due date"
+    milestones = tables(at)[1]
+    assert list(milestones["Milestone"]) == ["Reviewing team recruited and trained",
+                                             "Backlog of overdue reviews halved",
+                                             "Every care plan reviewed within 12 months"]
+
+
+def test_area_without_milestones_says_so(app_env):
+    at = run_page(PAGE, query={"area": "IP02"})
+    assert "This area has no milestones recorded." in page_text(at)
+
+
+def test_empty_store_shows_a_message(empty_app_env):
+    at = run_page(PAGE)
+    assert "No accountability areas have been loaded yet." in page_text(at)
