@@ -96,24 +96,43 @@ def _read_xlsx(path: Path, head: bytes, wanted: tuple[str, ...]) -> RawTable:
     except Exception as exc:  # calamine reports corrupt workbooks in many ways
         raise FileRejected(path.name, f"workbook cannot be read ({exc})") from None
     first_problem: FileRejected | None = None
+    fallback: RawTable | None = None
     for sheet in reader.sheet_names:
         try:
-            # skip_rows=0 keeps leading empty rows, so row numbers are the spreadsheet's own;
-            # cells of spaces are blank, as they are in CSV
-            frame = reader.load_sheet(
-                sheet, header_row=None, dtypes="string", skip_rows=0, whitespace_as_null=True
-            ).to_polars()
-        except Exception as exc:  # an empty sheet has no range to read
-            first_problem = first_problem or FileRejected(
-                path.name, f"sheet cannot be read ({exc})", sheet=sheet
-            )
-            continue
-        cells = [tuple(row) for row in frame.iter_rows()]
-        try:
-            return _locate(path.name, sheet, cells, wanted)
+            table, found = _sheet_table(reader, path.name, sheet, wanted)
         except FileRejected as problem:
             first_problem = first_problem or problem
+            continue
+        if found:
+            # the sheet whose header names the wanted columns, even after a cover sheet
+            return table
+        fallback = fallback or table
+    if fallback is not None:
+        return fallback
     raise first_problem or FileRejected(path.name, "workbook has no sheets")
+
+
+def _sheet_table(reader, file: str, sheet: str, wanted: tuple[str, ...]) -> tuple[RawTable, bool]:
+    """The sheet's table, and whether its header row holds every wanted column."""
+    try:
+        # skip_rows=0 keeps leading empty rows, so row numbers are the spreadsheet's own;
+        # cells of spaces are blank, as they are in CSV
+        frame = reader.load_sheet(
+            sheet, header_row=None, dtypes="string", skip_rows=0, whitespace_as_null=True
+        ).to_polars()
+    except Exception as exc:  # an empty sheet has no range to read
+        raise FileRejected(file, f"sheet cannot be read ({exc})", sheet=sheet) from None
+    cells = [tuple(row) for row in frame.iter_rows()]
+    return _locate(file, sheet, cells, wanted), _wanted_header(cells, wanted) is not None
+
+
+def _wanted_header(cells: list[tuple[str | None, ...]], wanted: tuple[str, ...]) -> int | None:
+    """Index of the first row (among the first few) naming every wanted column."""
+    wanted_set = set(wanted)
+    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        if wanted_set <= {normalise_header(c) for c in row if c is not None}:
+            return index
+    return None
 
 
 def _locate(
@@ -121,13 +140,7 @@ def _locate(
 ) -> RawTable:
     if not any(any(c is not None for c in row) for row in cells):
         raise FileRejected(file, "file holds no data (every row is blank)", sheet=sheet)
-    wanted_set = set(wanted)
-    header_index = None
-    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
-        names = {normalise_header(c) for c in row if c is not None}
-        if wanted_set <= names:
-            header_index = index
-            break
+    header_index = _wanted_header(cells, wanted)
     if header_index is None:
         header_index = next(i for i, row in enumerate(cells) if any(c is not None for c in row))
     header = tuple(normalise_header(c) for c in cells[header_index])
