@@ -1,18 +1,35 @@
-"""Definitions and data quality: reconciliation of reported totals and where figures come from."""
+"""Definitions and data quality: what each measure means, checks of reported totals, stale items."""
 
-import polars as pl
+from datetime import date
+
 import streamlit as st
 
-from dashboard import formatting, headlines
+from dashboard import definitions, formatting
+from dashboard.ratings import Thresholds
 from dashboard.reconciliation import AGREES, findings_table, reconcile
 from dashboard.ui import data
+from data_access.settings import get_settings
 
 st.title("Definitions and data quality")
+settings = get_settings()
+thresholds = Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent)
+frames = {
+    name: data.table(name)
+    for name in ("backlog", "mtfs_requirements", "areas", "posts", "committee_actions")
+}
+frames["savings"] = data.savings()
 
-st.subheader("Reported totals checked against their parts")
+st.header("What each measure means")
+st.dataframe(
+    definitions.definitions_table(definitions.registry(thresholds), frames),
+    hide_index=True,
+    key="definitions",
+)
+
+st.header("Reported totals checked against their parts")
 findings = reconcile(data.reconciliation_inputs())
 problems = [f for f in findings if f.status != AGREES]
-st.write(
+st.markdown(
     f"{len(findings)} checks: {len(problems)} need attention, "
     f"{len(findings) - len(problems)} agree."
 )
@@ -22,29 +39,15 @@ for finding in problems:
         + formatting.plain(f"{finding.describe()}. Source: {finding.source}"),
         icon=":material/warning:",
     )
-st.dataframe(findings_table(findings), hide_index=True)
+st.dataframe(findings_table(findings), hide_index=True, key="findings")
 
-st.subheader("Where the figures come from")
-tables = {
-    "Improvement plan areas": data.table("areas"),
-    "Milestones": data.table("milestones"),
-    "Savings lines by year": data.savings(),
-    "Funded posts": data.table("posts"),
-    "Backlog figures": data.table("backlog"),
-    "Committee actions": data.table("committee_actions"),
-}
-st.dataframe(
-    pl.DataFrame(
-        [
-            {"figures": name, "rows": rows, "latest as at": formatting.day(as_at)}
-            for name, as_at, rows in headlines.figures_as_at(tables)
-        ]
-    ),
-    hide_index=True,
+st.header("Items with no recent update")
+stale = definitions.stale_items(
+    frames["areas"], frames["savings"], today=date.today(), after_days=settings.stale_after_days
 )
-for name, frame in tables.items():
-    if frame.is_empty():
-        continue
-    sources = frame.group_by("source", "basis").len().sort("source")
-    with st.expander(f"{name}: sources"):
-        st.dataframe(sources.rename({"len": "rows"}), hide_index=True)
+st.markdown(
+    f"{stale.height} areas and savings lines have had no update for more than "
+    f"{settings.stale_after_days} days (ASCGOV_STALE_AFTER_DAYS)."
+)
+if not stale.is_empty():
+    st.dataframe(stale, hide_index=True, key="stale")

@@ -37,12 +37,6 @@ def test_overview_shows_published_headlines(app_env):
         assert expected in text
 
 
-def test_data_quality_lists_the_published_differences(app_env):
-    at = _run("pages/data_quality.py")
-    warnings = " ".join(w.value for w in at.warning)
-    assert "£12,620,000" in warnings and "£12,570,000" in warnings
-    assert "£229,419" in warnings and "£229,418" in warnings
-
 
 def test_overview_on_an_empty_store_says_so(empty_app_env):
     at = _run("pages/overview.py")

@@ -1,0 +1,192 @@
+"""What each measure means, where it comes from and who owns it: the rules as data.
+
+Members ask "where does this number come from?"; the Definitions page and the briefing pack both
+answer from this one registry, with refresh dates read from the figures themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from dashboard import formatting
+from dashboard.ratings import Thresholds
+
+
+@dataclass(frozen=True)
+class Definition:
+    label: str
+    meaning: str
+    unit: str
+    table: str  # the frame the figures live in
+    measure: str | None  # backlog measure code, where the table holds several
+    owner: str
+    rise_is_good: bool | None
+
+
+def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
+    rule = (
+        f"Blue when delivered reaches the target; otherwise Green when the forecast is at "
+        f"least {thresholds.green_at}% of the target, Amber at least {thresholds.amber_at}%, "
+        "Red below that; an officer may override the rule, giving a reason."
+    )
+    return (
+        Definition(
+            "People waiting for a review",
+            "People whose care and support plan is due a "
+            "review and who are on the list for one, at the month's end.",
+            "people",
+            "backlog",
+            "waiting_review",
+            "Performance team",
+            False,
+        ),
+        Definition(
+            "People waiting for an OT assessment",
+            "People waiting for an occupational "
+            "therapy assessment (equipment, adaptations, daily living).",
+            "people",
+            "backlog",
+            "waiting_ot_assessment",
+            "Performance team",
+            False,
+        ),
+        Definition(
+            "Reviews completed",
+            "Reviews of care and support plans completed; the demo "
+            "council's figures are cumulative from January 2023, as the paper reports "
+            "them.",
+            "reviews",
+            "backlog",
+            "reviews_completed",
+            "Performance team",
+            True,
+        ),
+        Definition(
+            "Overdue annual reviews",
+            "People with no review in the last 12 months: the "
+            "Care Act 2014 statutory guidance expects a review at least every 12 months.",
+            "people",
+            "backlog",
+            "overdue_annual_reviews",
+            "Performance team",
+            False,
+        ),
+        Definition(
+            "Savings target, forecast and delivered",
+            "Per savings line and financial "
+            "year: the saving required, now forecast and delivered so far.",
+            "£",
+            "savings",
+            None,
+            "Finance (Adults)",
+            True,
+        ),
+        Definition("BRAG rating", rule, "rating", "savings", None, "Programme office", None),
+        Definition(
+            "MTFS savings requirement",
+            "Savings the Medium Term Financial Strategy "
+            "requires of adult social care over its period, the amount forecast, and the "
+            "shortfall as reported.",
+            "£",
+            "mtfs_requirements",
+            None,
+            "Finance (Adults)",
+            None,
+        ),
+        Definition(
+            "Improvement plan status and RAG",
+            "Each accountability area's status from "
+            "the configured list, and its lead's RAG rating (Red off track, Amber some "
+            "concerns, Green on track).",
+            "rating",
+            "areas",
+            None,
+            "Programme office",
+            None,
+        ),
+        Definition(
+            "Funded posts",
+            "Temporary posts funded to deliver savings: band, FTE, period and total cost.",
+            "£",
+            "posts",
+            None,
+            "Finance (Adults)",
+            None,
+        ),
+        Definition(
+            "Committee actions",
+            "Resolutions and agreed actions from committee "
+            "meetings, with owner, due date and status.",
+            "actions",
+            "committee_actions",
+            None,
+            "Democratic services",
+            None,
+        ),
+    )
+
+
+def definitions_table(
+    definitions: tuple[Definition, ...], frames: dict[str, pl.DataFrame]
+) -> pl.DataFrame:
+    """One row per measure: meaning, sources, the latest as-at and load dates, owner."""
+    rows = []
+    for item in definitions:
+        frame = frames.get(item.table, pl.DataFrame())
+        if item.measure is not None and not frame.is_empty():
+            frame = frame.filter(pl.col("measure") == item.measure)
+        rows.append(
+            {
+                "Measure": item.label,
+                "What it means": item.meaning,
+                "Unit": item.unit,
+                "Source": "; ".join(sorted(set(frame["source"])))
+                if not frame.is_empty()
+                else "no figures loaded",
+                "Figures as at": formatting.day(frame["as_at"].max())
+                if not frame.is_empty()
+                else "",
+                "Last refreshed": formatting.day(frame["loaded_at"].max().date())
+                if not frame.is_empty()
+                else "",
+                "Owner": item.owner,
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def stale_items(
+    areas: pl.DataFrame, savings: pl.DataFrame, *, today: date, after_days: int
+) -> pl.DataFrame:
+    """Areas and savings lines whose latest update is more than ``after_days`` before today."""
+    area_updates = areas.select(
+        pl.lit("Accountability area").alias("Kind"),
+        pl.col("code").alias("Code"),
+        pl.col("title").alias("Title"),
+        pl.coalesce("last_updated", "as_at").alias("updated"),
+    )
+    line_updates = (
+        savings.group_by("code")
+        .agg(pl.col("title").first(), pl.col("as_at").max().alias("updated"))
+        .select(
+            pl.lit("Savings line").alias("Kind"),
+            pl.col("code").alias("Code"),
+            pl.col("title").alias("Title"),
+            "updated",
+        )
+    )
+    both = pl.concat([area_updates, line_updates]) if not savings.is_empty() else area_updates
+    return (
+        both.with_columns((pl.lit(today) - pl.col("updated")).dt.total_days().alias("Days since"))
+        .filter(pl.col("Days since") > after_days)
+        .sort("Days since", "Code", descending=[True, False])
+        .with_columns(
+            pl.col("updated")
+            .map_elements(formatting.day, return_dtype=pl.String)
+            .alias("Last update")
+        )
+        .select("Kind", "Code", "Title", "Last update", "Days since")
+    )
