@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from data_access import schema
 from data_access.app_settings import configured_lists
+from data_access.bulk import rows_by_key
 from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
 from data_access.files import RawTable, read_table
 from data_access.problems import ImportRejected, Problem
@@ -27,6 +28,10 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # provenance columns a file may leave out: the importer supplies them
 DEFAULTED_COLUMNS = ("source", "as_at")
+
+# the table whose rows a file's version column refers to, and its key, where not the
+# dataset's last table keyed by the dataset's own key
+VERSIONED_TABLES = {"savings": ("savings_years", ("line_code", "financial_year"))}
 
 REFERENCES = {
     "milestones": ("area_code", schema.areas.c.code, "areas"),
@@ -107,6 +112,8 @@ def import_file(
 
 def _write(store, spec, records, versions, actor, file, digest, dry_run) -> UpsertResult:
     with store.write(actor) as tx:
+        if versions:
+            versions = _held_versions(tx.conn, spec, versions)
         result = (
             spec.write(tx, records, expected_versions=versions)
             if versions
@@ -130,6 +137,17 @@ def _write(store, spec, records, versions, actor, file, digest, dry_run) -> Upse
         if dry_run:
             raise _DryRun(result)
     return result
+
+
+def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[tuple, int]:
+    """The expected versions of the rows the store holds.
+
+    A version for a row the store has never held is no conflict: nothing deletes rows, so the
+    file came from another store (an export loaded into a new database) and the row is new.
+    """
+    table, key = VERSIONED_TABLES.get(spec.name, (spec.tables[-1], spec.key))
+    held = rows_by_key(conn, schema.metadata.tables[table], key, list(versions))
+    return {k: v for k, v in versions.items() if k in held}
 
 
 def validate_table(

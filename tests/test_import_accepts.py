@@ -406,3 +406,22 @@ def test_current_versions_are_accepted(demo_store, tmp_path):
     assert (report.rows, report.inserted, report.updated, report.unchanged) == (19, 0, 0, 19)
     after = demo_store.dataset_versions()
     assert after["areas"] == before["areas"]
+
+
+def test_a_version_for_a_row_this_store_never_held_is_no_conflict(store, tmp_path):
+    """An export from another store (moving to a new database) carries versions of rows this
+    store has never held; nothing deletes rows, so they are new here, not changed since."""
+    path = tmp_path / "areas.csv"
+    rows = [
+        ("V1", "Safeguarding", "", "Complete", "", "", "3"),
+        ("V2", "Carers", "", "", "", "", "1"),
+    ]
+    path.write_text(csv_text((*AREAS, "version"), rows), encoding="utf-8")
+    with pytest.raises(ImportRejected, match='row 3, column "status"'):
+        _import(store, "areas", path)  # the version column does not hide other problems
+
+    path.write_text(csv_text((*AREAS, "version"), [rows[0]]), encoding="utf-8")
+    report = _import(store, "areas", path)
+
+    assert (report.rows, report.inserted) == (1, 1)
+    assert areas_by_code(store)["V1"]["version"] == 1
