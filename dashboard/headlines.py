@@ -28,6 +28,8 @@ class Latest:
     basis: str
     source: str
     previous_value: int | None
+    meeting_date: date | None = None
+    meeting_value: int | None = None
 
     @property
     def higher_is_better(self) -> bool:
@@ -37,6 +39,29 @@ class Latest:
     def change(self) -> int | None:
         return None if self.previous_value is None else self.value - self.previous_value
 
+    @property
+    def change_since_meeting(self) -> int | None:
+        return None if self.meeting_value is None else self.value - self.meeting_value
+
+    def direction(self) -> str:
+        """"Up 24 on Oct 2023; no change since the meeting on 23 Jan 2024"."""
+        parts = []
+        if self.change is not None:
+            parts.append(f"{_movement(self.change)} on the month before")
+        if self.meeting_date is not None:
+            since = self.change_since_meeting
+            parts.append(
+                f"{_movement(since) if since is not None else 'no figure'} since the meeting on "
+                f"{self.meeting_date.day} {self.meeting_date:%b %Y}"
+            )
+        return "; ".join(parts)
+
+
+def _movement(change: int) -> str:
+    if change == 0:
+        return "no change"
+    return f"{'up' if change > 0 else 'down'} {abs(change):,}"
+
 
 def areas_by_status(areas: pl.DataFrame, statuses: tuple[str, ...]) -> list[tuple[str, int]]:
     """Counts of areas in each status, in the configured order, omitting empty statuses."""
@@ -44,8 +69,9 @@ def areas_by_status(areas: pl.DataFrame, statuses: tuple[str, ...]) -> list[tupl
     return [(status, counts[status]) for status in statuses if counts.get(status)]
 
 
-def latest_backlog(backlog: pl.DataFrame) -> list[Latest]:
-    """Each measure's latest month (all teams and bands added up) and the month before it."""
+def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -> list[Latest]:
+    """Each measure's latest month (all teams and bands added up), the month before it, and the
+    figure members saw at the last meeting (the latest month on or before its date)."""
     if backlog.is_empty():
         return []
     monthly = (
@@ -64,17 +90,11 @@ def latest_backlog(backlog: pl.DataFrame) -> list[Latest]:
             continue
         last = rows.row(-1, named=True)
         previous = rows.row(-2, named=True)["value"] if rows.height > 1 else None
-        latest.append(
-            Latest(
-                measure,
-                MEASURE_LABELS[measure],
-                last["month"],
-                last["value"],
-                last["basis"],
-                last["source"],
-                previous,
-            )
-        )
+        seen = rows.filter(pl.col("month") <= meeting_date) if meeting_date else rows.clear()
+        latest.append(Latest(
+            measure, MEASURE_LABELS[measure], last["month"], last["value"], last["basis"],
+            last["source"], previous, meeting_date, seen["value"][-1] if seen.height else None,
+        ))
     return latest
 
 
@@ -85,3 +105,30 @@ def figures_as_at(frames: dict[str, pl.DataFrame]) -> list[tuple[str, date, int]
         for name, frame in frames.items()
         if not frame.is_empty()
     ]
+
+
+def last_meeting(meetings: pl.DataFrame, today: date) -> date | None:
+    """The date of the most recent committee meeting on or before today."""
+    held = meetings.filter(pl.col("meeting_date") <= today)
+    return held["meeting_date"].max() if held.height else None
+
+
+def attention_items(areas: pl.DataFrame, milestones: pl.DataFrame, *, today: date,
+                    red_lines: pl.DataFrame | None = None,
+                    differing: list[str] = ()) -> pl.DataFrame:
+    """The red items a member should ask about: red areas, overdue milestones, savings lines
+    at risk, reported totals that do not equal their parts."""
+    from dashboard.plan import milestones_with_flags
+
+    rows = [("Red area", f"{r['code']}: {r['title']}", r["commentary"] or "")
+            for r in areas.filter(pl.col("rag") == "Red").iter_rows(named=True)]
+    overdue = milestones_with_flags(milestones, today).filter(pl.col("overdue"))
+    rows += [("Overdue milestone", f"{r['area_code']}: {r['title']}",
+              f"due {r['due_date'].day} {r['due_date']:%b %Y}, {r['status'].lower()}")
+             for r in overdue.sort("due_date").iter_rows(named=True)]
+    if red_lines is not None:
+        rows += [("Savings at risk", f"{r['code']}: {r['title']}", r["reason"])
+                 for r in red_lines.iter_rows(named=True)]
+    rows += [("Figures do not add up", text, "see Definitions and data quality")
+             for text in differing]
+    return pl.DataFrame(rows, schema=["Kind", "Item", "Why"], orient="row")

@@ -1,0 +1,98 @@
+"""A real server and the Debian chromium, driven by Playwright.
+
+Locally these tests skip, saying what is missing; under CI (CI=true) a missing browser or
+axe-core is a failure. Screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from data_access.sample_data import load_sample_data
+from data_access.store import Store
+from tests.conftest import REPO
+
+ARTIFACTS = REPO / "test-artifacts" / "screenshots"
+AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what}: CI must run the browser tests")
+    pytest.skip(what)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The dashboard served by `ascgov serve` on a demo store, as a user would start it."""
+    db = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+    url = "sqlite:///" + str(db)
+    store = Store(url)
+    store.upgrade()
+    load_sample_data(store)
+    store.dispose()
+    port = _free_port()
+    env = {**os.environ, "ASCGOV_DATABASE_URL": url}
+    ascgov = shutil.which("ascgov", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen([ascgov, "serve", f"--port={port}"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as reply:
+                if reply.read() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the dashboard did not answer on /_stcore/health within 60 s: "
+                    + (process.stdout.read() if process.stdout else ""))
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        _missing("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        _missing("axe-core is not installed (npm ci --prefix tests/browser)")
+    return AXE.read_text(encoding="utf-8")

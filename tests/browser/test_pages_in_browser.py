@@ -1,0 +1,60 @@
+"""Every page in the Debian chromium: headline visible, screenshot saved, no serious or critical
+accessibility violation (axe-core)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from dashboard.navigation import PAGES
+from tests.browser.conftest import ARTIFACTS
+
+
+def url_path(page_path: str, default: bool) -> str:
+    return "" if default else page_path.removeprefix("pages/").removesuffix(".py")
+
+
+def open_page(page, server: str, spec, query: str = "") -> float:
+    start = time.perf_counter()
+    page.goto(f"{server}/{url_path(spec.path, spec.default)}{query}")
+    page.get_by_role("heading", name=spec.headline).first.wait_for(timeout=60_000)
+    # wait for the script run to finish so the screenshot and axe see the whole page
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    return time.perf_counter() - start
+
+
+def axe_violations(page, axe_source: str) -> list[dict]:
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.title for p in PAGES])
+def test_page_renders_and_is_accessible(server, page, axe_source, spec):
+    open_page(page, server, spec)
+    assert page.locator("[data-testid='stException']").count() == 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = url_path(spec.path, False)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    serious = axe_violations(page, axe_source)
+    assert not serious, json.dumps(
+        [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+          "nodes": [n["target"] for n in v["nodes"][:5]]} for v in serious], indent=2)
+
+
+def test_overview_shows_the_published_headlines(server, page):
+    spec = next(p for p in PAGES if p.default)
+    open_page(page, server, spec)
+    body = page.locator("body").inner_text()
+    for text in ("8", "9", "2", "£67.00m", "£54.43m", "£12.62m", "460", "692"):
+        assert text in body
+
+
+def test_a_link_with_filters_reproduces_the_view(server, page):
+    spec = next(p for p in PAGES if p.path == "pages/improvement_plan.py")
+    open_page(page, server, spec, "?status=Focus+of+additional+input")
+    page.get_by_text("Showing 2 of 19 accountability areas.").wait_for(timeout=30_000)
