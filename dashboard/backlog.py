@@ -1,0 +1,679 @@
+"""Backlog and reviews: monthly trends, when the review waiting list clears, and a what-if.
+
+Pure functions on the loader frames (no Streamlit): the page only renders what they return.
+Rates are exact fractions and money is integer pence, so the sentences a councillor reads carry
+no float rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import polars as pl
+
+from dashboard.formatting import day, money, month
+from dashboard.headlines import HIGHER_IS_BETTER, MEASURE_LABELS
+from dashboard.suppression import hide_small, is_suppressed, shown_count, shown_counts
+from data_access.sample_data import ALL_BANDS, ALL_TEAMS
+from data_access.vocab import Basis, Measure
+
+WAITING = Measure.WAITING_REVIEW.value
+# a quarter: long enough that one odd month does not swing the projection, short enough to
+# describe the current rate rather than last year's
+RECENT_MONTHS = 3
+# the what-if's starting point; officers change both on the page
+DEFAULT_EXTRA_REVIEWERS = 2
+DEFAULT_REVIEWS_EACH = 20
+# a straight line says little about more than three years ahead
+HORIZON_MONTHS = 36
+PROJECTED = "projected"
+
+DEFINITIONS = {
+    Measure.WAITING_REVIEW.value: "People whose care and support plan is due a review and who "
+    "are waiting for it.",
+    Measure.WAITING_OT_ASSESSMENT.value: "People waiting for an occupational therapy (OT) "
+    "assessment of equipment, adaptations and daily living.",
+    Measure.REVIEWS_COMPLETED.value: "Reviews of care and support plans completed, as the "
+    "source reports them (the source line says whether they are counted cumulatively).",
+    Measure.OVERDUE_ANNUAL_REVIEWS.value: "People with no review in the last 12 months: the "
+    "Care Act 2014 statutory guidance expects a review at least every 12 months.",
+}
+MEASURE_CHOICES = list(MEASURE_LABELS.values())
+NO_FIGURES = (
+    "No backlog figures have been loaded yet. An officer can load them with "
+    "`ascgov import backlog FILE`."
+)
+MARKER_KEY = (
+    "Filled markers are published figures; hollow markers are modelled (filled in between "
+    "published figures) or projected."
+)
+# when rows of different basis are added up, the total is only as firm as its weakest part
+_BASIS_RANK = {Basis.PUBLISHED.value: 0, Basis.MODELLED.value: 1, Basis.ILLUSTRATIVE.value: 2}
+
+
+# arithmetic and wording helpers ----------------------------------------------------------------
+
+
+def add_months(first_of_month: date, months: int) -> date:
+    """The first of the month ``months`` later.
+
+    >>> add_months(date(2023, 11, 1), 29)
+    datetime.date(2026, 4, 1)
+    """
+    years, index = divmod(first_of_month.month - 1 + months, 12)
+    return date(first_of_month.year + years, index + 1, 1)
+
+
+def months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def half_up(value: Fraction) -> int:
+    """Round a non-negative fraction to the nearest whole number, halves up."""
+    return math.floor(value + Fraction(1, 2))
+
+
+def period(first: date, last: date) -> str:
+    """``Sep to Nov 2023``, ``Nov 2023 to Jan 2024`` or ``Nov 2023``."""
+    if first == last:
+        return month(first)
+    if first.year == last.year:
+        return f"{first.strftime('%b')} to {month(last)}"
+    return f"{month(first)} to {month(last)}"
+
+
+def per_month(rate: Fraction) -> str:
+    """A monthly rate in words: ``24``, ``about 24`` or ``less than 1``."""
+    size = abs(rate)
+    if size.denominator == 1:
+        return f"{size.numerator:,}"
+    rounded = half_up(size)
+    return "less than 1" if rounded == 0 else f"about {rounded:,}"
+
+
+def percent_change(before: int, after: int) -> int:
+    """The change as a whole percentage of ``before`` (which must not be 0), halves up."""
+    return half_up(Fraction(abs(after - before) * 100, before))
+
+
+def money_as_published(pence: int) -> str:
+    """Millions to as many places as a paper gives them: ``£1.191m`` (formatting.money says
+    ``£1.19m``); otherwise as ``formatting.money``."""
+    millions = Decimal(pence) / 100 / 1_000_000
+    three_places = millions.quantize(Decimal("0.001"))
+    two_places = millions.quantize(Decimal("0.01"))
+    if millions >= 1 and millions == three_places != two_places:
+        return f"£{three_places}m"
+    return money(pence)
+
+
+def _lower(label: str) -> str:
+    return label[0].lower() + label[1:]
+
+
+def _plural(number: int, word: str) -> str:
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
+
+
+def scope(team: str | None, band: str | None) -> str:
+    return f"{team or 'all teams'}, {_lower(band) if band else 'all priority bands'}"
+
+
+# choosing and adding up rows -------------------------------------------------------------------
+
+
+def filter_options(backlog: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The teams and priority bands a member can choose, in the order the data gives them."""
+    teams = backlog.filter(pl.col("team") != ALL_TEAMS)["team"].unique(maintain_order=True)
+    bands = backlog.filter(pl.col("priority_band") != ALL_BANDS)["priority_band"]
+    return teams.to_list(), bands.unique(maintain_order=True).to_list()
+
+
+def measure_for(label: str | None) -> str | None:
+    """The measure a filter label names (None for all measures)."""
+    return next((m for m, text in MEASURE_LABELS.items() if text == label), None)
+
+
+def _pick(rows: pl.DataFrame, column: str, value: str | None, total: str, within: list[str]):
+    """Rows for ``value``; for all, the total row where one is reported, else the parts, so a
+    council-wide row and its team rows are never added together."""
+    if value is not None:
+        return rows.filter(pl.col(column) == value)
+    has_total = (pl.col(column) == total).any().over(within)
+    return rows.filter(~has_total | (pl.col(column) == total))
+
+
+def monthly(
+    backlog: pl.DataFrame, measure: str, *, team: str | None = None, band: str | None = None
+) -> pl.DataFrame:
+    """One row per month: month, value, target, basis (the weakest added up), source, as_at."""
+    rows = backlog.filter(pl.col("measure") == measure)
+    rows = _pick(rows, "priority_band", band, ALL_BANDS, ["month", "team"])
+    rows = _pick(rows, "team", team, ALL_TEAMS, ["month"])
+    rank = pl.col("basis").replace_strict(_BASIS_RANK, default=len(_BASIS_RANK))
+    target = pl.col("target")
+    return (
+        rows.group_by("month")
+        .agg(
+            pl.col("value").sum(),
+            pl.when(target.is_null().all()).then(None).otherwise(target.sum()).alias("target"),
+            pl.col("basis").sort_by(rank).last(),
+            pl.col("source").unique().sort().str.join("; "),
+            pl.col("as_at").max(),
+        )
+        .sort("month")
+    )
+
+
+def _long_table(long: pl.DataFrame, threshold: int, first: str = "Month") -> pl.DataFrame:
+    """Chart figures as members read them: dates written out, small counts suppressed."""
+    return long.select(
+        pl.col("month").map_elements(month, return_dtype=pl.String).alias(first),
+        pl.col("series").alias("Figure"),
+        shown_counts("value", threshold).alias("Count"),
+        pl.col("basis").alias("Basis"),
+    )
+
+
+def _chart(long: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    return long.with_columns(
+        hide_small("value", threshold),
+        modelled=pl.col("basis") != Basis.PUBLISHED.value,
+    )
+
+
+# trends ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One measure's monthly trend, or the message saying why there is none."""
+
+    measure: str
+    label: str
+    definition: str
+    message: str | None = None
+    headline: str = "no figures"
+    change: str | None = None
+    title: str = ""
+    summary: str = ""
+    chart: pl.DataFrame | None = None
+    table: pl.DataFrame | None = None
+    sources: str = ""
+
+    @property
+    def rise_is_good(self) -> bool:
+        return self.measure in HIGHER_IS_BETTER
+
+
+def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int], threshold: int):
+    """``People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023.``"""
+    (start, before), (end, after) = first, last
+    was, now = shown_count(before, threshold), shown_count(after, threshold)
+    if is_suppressed(before, threshold) or is_suppressed(after, threshold):
+        return f"{label} went from {was} in {month(start)} to {now} in {month(end)}."
+    if before == after:
+        return f"{label} was {now} in both {month(start)} and {month(end)}."
+    verb = "rose" if after > before else "fell"
+    size = f" {percent_change(before, after)}%" if before else ""
+    return f"{label} {verb}{size} from {was} in {month(start)} to {now} in {month(end)}."
+
+
+def _no_figures(backlog: pl.DataFrame, measure: str, team, band) -> str:
+    what = _lower(MEASURE_LABELS[measure])
+    if measure not in set(backlog["measure"]):
+        return f"No figures for {what} have been loaded."
+    return (
+        f"No figures for {what} for {scope(team, band)}. Choose all teams and all priority "
+        "bands to see the council-wide figures."
+    )
+
+
+def _long(months: pl.DataFrame, label: str) -> pl.DataFrame:
+    long = months.select("month", pl.lit(label).alias("series"), "value", "basis")
+    targets = months.filter(pl.col("target").is_not_null()).select(
+        "month", pl.lit("Target").alias("series"), pl.col("target").alias("value"),
+        pl.lit("target").alias("basis"),
+    )
+    return pl.concat([long, targets])
+
+
+def trend(
+    backlog: pl.DataFrame, measure: str, *, team: str | None, band: str | None, threshold: int
+) -> Trend:
+    """The measure's months for the chosen team and band, with its headline and sentence."""
+    label = MEASURE_LABELS[measure]
+    base = Trend(measure, label, DEFINITIONS[measure])
+    months = monthly(backlog, measure, team=team, band=band)
+    if months.is_empty():
+        return replace(base, message=_no_figures(backlog, measure, team, band))
+    first, last = months.row(0, named=True), months.row(-1, named=True)
+    base = replace(base, headline=shown_count(last["value"], threshold))
+    if months.height == 1:
+        return replace(base, message=f"Only one month of figures so far ({month(last['month'])}: "
+                       f"{base.headline}), so there is no trend to chart yet.")
+    summary = change_sentence(
+        label, (first["month"], first["value"]), (last["month"], last["value"]), threshold
+    )
+    summary += _target_clause(measure, last)
+    long = _long(months, label)
+    return replace(
+        base,
+        change=_previous_change(months, threshold),
+        title=f"{label} each month, {period(first['month'], last['month'])} "
+        f"({scope(team, band)})",
+        summary=summary,
+        chart=_chart(long, threshold),
+        table=_long_table(long, threshold),
+        sources=f"Source: {last['source']}. Figures as at {day(last['as_at'])}.",
+    )
+
+
+def _target_clause(measure: str, last: dict) -> str:
+    if last["target"] is not None:
+        return f" The target for {month(last['month'])} was {last['target']:,}."
+    if measure == Measure.REVIEWS_COMPLETED.value:
+        # members expect reviews to be measured against a target: say when none was loaded
+        return " No target has been loaded for it."
+    return ""
+
+
+def _previous_change(months: pl.DataFrame, threshold: int) -> str | None:
+    """The KPI delta: ``+24 since Oct 2023`` (nothing when either count is suppressed)."""
+    (earlier, before), (_, after) = months.select("month", "value").tail(2).rows()
+    if is_suppressed(before, threshold) or is_suppressed(after, threshold):
+        return None
+    return f"{after - before:+,} since {month(earlier)}"
+
+
+def trends(
+    backlog: pl.DataFrame, *, team: str | None, band: str | None, threshold: int
+) -> list[Trend]:
+    """Every measure's trend, in the registry's order."""
+    return [trend(backlog, m, team=team, band=band, threshold=threshold) for m in MEASURE_LABELS]
+
+
+def chosen(items: list[Trend], label: str | None) -> list[Trend]:
+    """The trends the measure filter asks for (all of them when it is unset)."""
+    measure = measure_for(label)
+    return [t for t in items if measure is None or t.measure == measure]
+
+
+# the latest month by team and priority band ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    title: str
+    summary: str
+    chart: pl.DataFrame  # team, priority_band, value (suppressed counts null)
+    table: pl.DataFrame
+
+
+def breakdown(
+    backlog: pl.DataFrame, measure: str, *, team: str | None, band: str | None, threshold: int
+) -> Breakdown | None:
+    """The measure's latest month split by team and priority band (None when not split)."""
+    rows = backlog.filter(
+        (pl.col("measure") == measure)
+        & (pl.col("team") != ALL_TEAMS)
+        & (pl.col("priority_band") != ALL_BANDS)
+    )
+    for column, value in (("team", team), ("priority_band", band)):
+        rows = rows if value is None else rows.filter(pl.col(column) == value)
+    if rows.is_empty():
+        return None
+    latest = rows["month"].max()
+    rows = rows.filter(pl.col("month") == latest)
+    label = MEASURE_LABELS[measure]
+    return Breakdown(
+        title=f"{label} by team and priority band, {month(latest)}",
+        summary=_largest_part(rows, _lower(label), latest, threshold),
+        chart=rows.select("team", "priority_band", hide_small("value", threshold)),
+        table=rows.select(
+            pl.col("team").alias("Team"),
+            pl.col("priority_band").alias("Priority band"),
+            shown_counts("value", threshold).alias("Count"),
+            pl.col("basis").alias("Basis"),
+        ),
+    )
+
+
+def _largest_part(rows: pl.DataFrame, what: str, latest: date, threshold: int) -> str:
+    """``In Nov 2023, the team with the most overdue annual reviews was North locality (299 of
+    746).`` By priority band when only one team is shown."""
+    by = "team" if rows["team"].n_unique() > 1 else "priority_band"
+    parts = rows.group_by(by, maintain_order=True).agg(pl.col("value").sum())
+    name, largest = parts.sort("value", descending=True, maintain_order=True).row(0)
+    total = int(parts["value"].sum())
+    return (
+        f"In {month(latest)}, the {by.replace('_', ' ')} with the most {what} was {name} "
+        f"({shown_count(largest, threshold)} of {shown_count(total, threshold)})."
+    )
+
+
+# when the review waiting list clears -----------------------------------------------------------
+
+
+def months_to_clear(latest: int, rate: Fraction) -> int | None:
+    """Whole months until a list of ``latest`` falls to zero at ``rate`` a month (None if never).
+
+    >>> months_to_clear(460, Fraction(-49, 3))
+    29
+    """
+    if latest <= 0:
+        return 0
+    if rate >= 0:
+        return None
+    return math.ceil(Fraction(latest) / -rate)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The review waiting list at the net change between ``start`` and ``end`` (its last month)."""
+
+    history: pl.DataFrame  # month, value, basis
+    message: str | None = None  # why there is no projection
+    start: date | None = None
+    end: date | None = None
+    net_change: int = 0
+
+    @property
+    def latest(self) -> int:
+        return int(self.history["value"][-1])
+
+    @property
+    def span(self) -> int:
+        return months_between(self.start, self.end)
+
+    @property
+    def rate(self) -> Fraction:
+        return Fraction(self.net_change, self.span)
+
+    @property
+    def months_to_clear(self) -> int | None:
+        return months_to_clear(self.latest, self.rate)
+
+
+def project(
+    backlog: pl.DataFrame,
+    *,
+    team: str | None = None,
+    band: str | None = None,
+    recent: int = RECENT_MONTHS,
+) -> Projection:
+    """The waiting list's net change over its last ``recent`` monthly changes."""
+    history = monthly(backlog, WAITING, team=team, band=band).select("month", "value", "basis")
+    what = _lower(MEASURE_LABELS[WAITING])
+    if history.is_empty():
+        return Projection(history, f"There are no figures for {what} for {scope(team, band)}, "
+                          "so there is nothing to project.")
+    if history.height == 1:
+        return Projection(history, f"The projection needs at least two months of figures for "
+                          f"{what}; there is only {month(history['month'][0])}.")
+    window = history.tail(recent + 1)
+    return Projection(
+        history,
+        start=window["month"][0],
+        end=window["month"][-1],
+        net_change=int(window["value"][-1] - window["value"][0]),
+    )
+
+
+def projection_sentence(projection: Projection, threshold: int) -> str:
+    """What the recent net rate means for the list, naming the months it is based on."""
+    if projection.message:
+        return projection.message
+    p = projection
+    latest, end = shown_count(p.latest, threshold), month(p.end)
+    if p.latest == 0:
+        return f"The review waiting list was clear in {end}."
+    months_text = "month" if p.span == 1 else f"{p.span:,} months"
+    basis = (
+        f"At the net change of the last {months_text} "
+        f"({period(add_months(p.start, 1), p.end)}), the review waiting list"
+    )
+    if p.net_change == 0:
+        return f"{basis} did not change ({latest} in {end}), so it will not clear at that rate."
+    if p.net_change > 0:
+        return (
+            f"{basis} will not clear at the current rate: it is growing by "
+            f"{per_month(p.rate)} a month ({p.net_change:+,} over the {months_text}, to "
+            f"{latest} in {end})."
+        )
+    months = p.months_to_clear
+    return (
+        f"{basis} is falling by {per_month(p.rate)} a month and would clear in "
+        f"{_plural(months, 'month')}, by {month(add_months(p.end, months))}."
+    )
+
+
+# the reviews programme's cost and the extra-capacity what-if -----------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeCost:
+    title: str
+    financial_year: str
+    reviews: int
+    cost_pence: int
+    source: str
+
+    @property
+    def per_review_pence(self) -> int:
+        return half_up(Fraction(self.cost_pence, self.reviews))
+
+    def reviewer_cost_pounds(self, reviews_each: int) -> int:
+        """A reviewer's monthly cost at the programme's cost per review, to the pound."""
+        return half_up(Fraction(self.cost_pence * reviews_each, self.reviews * 100))
+
+
+def programme_cost(programmes: pl.DataFrame) -> ProgrammeCost | None:
+    """The latest financial year's reviews programme(s), added up (None if none planned)."""
+    if programmes.is_empty():
+        return None
+    year = programmes["financial_year"].max()
+    rows = programmes.filter(pl.col("financial_year") == year)
+    reviews = int(rows["reviews_planned"].sum())
+    if reviews <= 0:
+        return None
+    title = rows["title"][0] if rows.height == 1 else f"{rows.height} review programmes"
+    sources = "; ".join(sorted(set(rows["source"])))
+    return ProgrammeCost(title, year, reviews, int(rows["cost_pence"].sum()), sources)
+
+
+def programme_sentence(programme: ProgrammeCost | None) -> str:
+    if programme is None:
+        return (
+            "No reviews programme has been loaded, so there is no cost per review to start "
+            "from: enter the monthly cost of a reviewer."
+        )
+    each = DEFAULT_REVIEWS_EACH
+    exact = half_up(Fraction(programme.cost_pence * each, programme.reviews))
+    return (
+        f"{programme.title} {programme.financial_year}: {programme.reviews:,} reviews for "
+        f"{money_as_published(programme.cost_pence)}, "
+        f"{money(programme.per_review_pence, style='exact')} a review. At that rate a reviewer "
+        f"completing {each} reviews a month costs {money(exact, style='exact')} a month, so the "
+        f"cost below starts at {money(programme.reviewer_cost_pounds(each) * 100)} (whole "
+        f"pounds). Source: {programme.source}."
+    )
+
+
+def default_reviewer_cost_pounds(programme: ProgrammeCost | None) -> int:
+    return 0 if programme is None else programme.reviewer_cost_pounds(DEFAULT_REVIEWS_EACH)
+
+
+@dataclass(frozen=True)
+class NumberInput:
+    label: str
+    key: str  # also the query parameter, so a link reproduces the what-if
+    default: int
+    largest: int
+    step: int = 1
+
+
+def what_if_inputs(programme: ProgrammeCost | None) -> list[NumberInput]:
+    """The what-if's inputs, in the order ``what_if`` takes them; all whole numbers."""
+    return [
+        NumberInput("Extra reviewers", "extra", DEFAULT_EXTRA_REVIEWERS, 1_000),
+        NumberInput("Reviews per reviewer per month", "each", DEFAULT_REVIEWS_EACH, 1_000),
+        NumberInput("Cost of a reviewer per month (£, whole pounds)", "cost",
+                    default_reviewer_cost_pounds(programme), 10_000_000, 100),
+    ]
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The projection with ``extra_reviewers`` each completing ``reviews_each`` a month."""
+
+    projection: Projection
+    extra_reviewers: int
+    reviews_each: int
+    cost_each_pence: int
+
+    @property
+    def extra_reviews(self) -> int:
+        return self.extra_reviewers * self.reviews_each
+
+    @property
+    def rate(self) -> Fraction:
+        return self.projection.rate - self.extra_reviews
+
+    @property
+    def months_to_clear(self) -> int | None:
+        return months_to_clear(self.projection.latest, self.rate)
+
+    @property
+    def clears_by(self) -> date | None:
+        months = self.months_to_clear
+        return None if months is None else add_months(self.projection.end, months)
+
+    @property
+    def monthly_cost_pence(self) -> int:
+        return self.extra_reviewers * self.cost_each_pence
+
+    @property
+    def cost_per_extra_review_pence(self) -> int | None:
+        if self.reviews_each == 0:
+            return None
+        return half_up(Fraction(self.cost_each_pence, self.reviews_each))
+
+    @property
+    def cost_to_clear_pence(self) -> int | None:
+        months = self.months_to_clear
+        return None if months is None else self.monthly_cost_pence * months
+
+
+def what_if(
+    projection: Projection, extra_reviewers: int, reviews_each: int, cost_each_pounds: int
+) -> WhatIf | None:
+    """None when there is no projection to change. Inputs are whole numbers (money in whole
+    pounds), so every figure stays exact."""
+    if projection.message:
+        return None
+    return WhatIf(projection, int(extra_reviewers), int(reviews_each), int(cost_each_pounds) * 100)
+
+
+def what_if_sentence(scenario: WhatIf) -> str:
+    n = scenario.extra_reviewers
+    capacity = (
+        f"With {_plural(n, 'extra reviewer')} each completing "
+        f"{_plural(scenario.reviews_each, 'review')} a month "
+        f"({scenario.extra_reviews:,} more a month)"
+    )
+    if scenario.extra_reviews == 0:
+        return f"{capacity}, the list follows the projection above."
+    months = scenario.months_to_clear
+    if months is None:
+        change = "stay as it is" if scenario.rate == 0 else f"grow by {per_month(scenario.rate)}"
+        outcome = f"the list would still {change} a month, so it would not clear"
+    else:
+        outcome = (
+            f"the list would fall by {per_month(scenario.rate)} a month and clear in "
+            f"{_plural(months, 'month')}, by {month(scenario.clears_by)}"
+        )
+    return f"{capacity}, {outcome}. {_cost_clause(scenario)}"
+
+
+def _cost_clause(scenario: WhatIf) -> str:
+    text = f"Extra cost: {money(scenario.monthly_cost_pence, style='exact')} a month"
+    if scenario.cost_to_clear_pence is not None:
+        text += f", {money(scenario.cost_to_clear_pence, style='exact')} until the list clears"
+    per_review = scenario.cost_per_extra_review_pence
+    if per_review is not None:
+        text += f"; {money(per_review, style='exact')} per extra review"
+    return text + "."
+
+
+def what_if_figures(scenario: WhatIf) -> list[tuple[str, str]]:
+    """The what-if's three headline figures, as (label, value)."""
+    to_clear, per_review = scenario.cost_to_clear_pence, scenario.cost_per_extra_review_pence
+    return [
+        ("Clears by", month(scenario.clears_by) if scenario.clears_by else "Does not clear"),
+        ("Cost per extra review",
+         "not applicable" if per_review is None else money(per_review, style="exact")),
+        ("Extra cost until it clears",
+         "not applicable" if to_clear is None else money(to_clear, style="exact")),
+    ]
+
+
+# the projection as a chart ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectionChart:
+    title: str
+    summary: str
+    chart: pl.DataFrame
+    table: pl.DataFrame
+
+
+def _path(projection: Projection, rate: Fraction, horizon: int, name: str) -> pl.DataFrame:
+    """The list month by month from its latest figure at ``rate``, stopping once it is clear."""
+    rows = []
+    for k in range(horizon + 1):
+        value = Fraction(projection.latest) + rate * k
+        rows.append((add_months(projection.end, k), name, half_up(max(value, Fraction(0)))))
+        if value <= 0:
+            break
+    return pl.DataFrame(
+        rows, schema={"month": pl.Date, "series": pl.String, "value": pl.Int64}, orient="row"
+    ).with_columns(basis=pl.lit(PROJECTED))
+
+
+def _outcome(months: int | None, end: date, path: pl.DataFrame, threshold: int) -> str:
+    if months is not None:
+        return f"clears by {month(add_months(end, months))}"
+    last_month, _, last_value, _ = path.row(-1)
+    size = shown_count(last_value, threshold)
+    return f"does not clear (it would be {size} by {month(last_month)})"
+
+
+def projection_chart(scenario: WhatIf, threshold: int) -> ProjectionChart:
+    """Recorded months, then the list at the current rate and with the extra reviewers."""
+    p = scenario.projection
+    clearing = [m for m in (p.months_to_clear, scenario.months_to_clear) if m is not None]
+    horizon = min(HORIZON_MONTHS, max(clearing, default=12))
+    current = _path(p, p.rate, horizon, "At the current rate")
+    paths = [p.history.with_columns(series=pl.lit("Recorded")), current]
+    outcome = _outcome(p.months_to_clear, p.end, current, threshold)
+    summary = f"At the current rate the list {outcome}"
+    if scenario.extra_reviews:
+        name = f"With {_plural(scenario.extra_reviewers, 'extra reviewer')}"
+        extra = _path(p, scenario.rate, horizon, name)
+        paths.append(extra)
+        outcome = _outcome(scenario.months_to_clear, p.end, extra, threshold)
+        summary += f"; {_lower(name)} it {outcome}"
+    long = pl.concat([frame.select("month", "series", "value", "basis") for frame in paths])
+    return ProjectionChart(
+        title=f"People waiting for a review: recorded, and projected to "
+        f"{month(long['month'].max())}",
+        summary=summary + ".",
+        chart=_chart(long, threshold),
+        table=_long_table(long, threshold),
+    )

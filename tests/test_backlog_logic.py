@@ -1,0 +1,517 @@
+"""Backlog logic on small literal frames: totals, sentences, the projection and the what-if."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard import backlog
+from dashboard.suppression import is_suppressed, shown_count
+
+WAITING, OT = "waiting_review", "waiting_ot_assessment"
+DONE, OVERDUE = "reviews_completed", "overdue_annual_reviews"
+ALL_T, ALL_B = "All teams", "All priorities"
+NORTH, SOUTH = "North locality", "South locality"
+HIGH, LOW = "High: risk or safeguarding", "Low: routine"
+
+
+def _m(year: int, month: int) -> date:
+    return date(year, month, 1)
+
+
+def frame(rows: list[tuple]) -> pl.DataFrame:
+    """Rows of (measure, month, team, band, value[, basis[, target]]) as the loader shapes them."""
+    full = [(*r, "published", None)[:7] for r in rows]
+    return pl.DataFrame(
+        [(*r, "Paper A", date(2023, 11, 30)) for r in full],
+        schema={
+            "measure": pl.String, "month": pl.Date, "team": pl.String,
+            "priority_band": pl.String, "value": pl.Int64, "basis": pl.String,
+            "target": pl.Int64, "source": pl.String, "as_at": pl.Date,
+        },
+        orient="row",
+    )
+
+
+def waiting(values: list[int], start: date = date(2023, 4, 1)) -> pl.DataFrame:
+    return frame(
+        [(WAITING, backlog.add_months(start, i), ALL_T, ALL_B, v) for i, v in enumerate(values)]
+    )
+
+
+SAMPLE_WAITING = [318, 335, 352, 371, 389, 410, 436, 460]
+
+
+# adding up rows -------------------------------------------------------------------------------
+
+
+def test_monthly_uses_the_total_row_where_one_is_reported_and_adds_parts_otherwise():
+    rows = frame([
+        (OVERDUE, _m(2023, 10), ALL_T, ALL_B, 100),
+        (OVERDUE, _m(2023, 10), NORTH, ALL_B, 60),
+        (OVERDUE, _m(2023, 10), SOUTH, ALL_B, 50),
+        (OVERDUE, _m(2023, 11), NORTH, HIGH, 7),
+        (OVERDUE, _m(2023, 11), NORTH, LOW, 20),
+        (OVERDUE, _m(2023, 11), SOUTH, HIGH, 3),
+    ])
+    result = backlog.monthly(rows, OVERDUE).select("month", "value")
+    expected = pl.DataFrame({"month": [_m(2023, 10), _m(2023, 11)], "value": [100, 30]})
+    assert_frame_equal(result, expected)
+
+
+@pytest.mark.parametrize(
+    ("team", "band", "expected"),
+    [
+        (NORTH, None, [60, 27]),
+        (None, HIGH, [10]),
+        (NORTH, HIGH, [7]),
+        (SOUTH, LOW, []),
+    ],
+)
+def test_monthly_for_a_team_or_band(team, band, expected):
+    rows = frame([
+        (OVERDUE, _m(2023, 10), NORTH, ALL_B, 60),
+        (OVERDUE, _m(2023, 11), NORTH, HIGH, 7),
+        (OVERDUE, _m(2023, 11), NORTH, LOW, 20),
+        (OVERDUE, _m(2023, 11), SOUTH, HIGH, 3),
+    ])
+    assert backlog.monthly(rows, OVERDUE, team=team, band=band)["value"].to_list() == expected
+
+
+def test_monthly_total_is_as_firm_as_its_weakest_part_and_adds_targets():
+    rows = frame([
+        (DONE, _m(2023, 8), NORTH, ALL_B, 100, "published", 90),
+        (DONE, _m(2023, 8), SOUTH, ALL_B, 50, "modelled", 40),
+        (DONE, _m(2023, 9), NORTH, ALL_B, 110, "published", None),
+    ])
+    result = backlog.monthly(rows, DONE).select("value", "target", "basis")
+    expected = pl.DataFrame(
+        {"value": [150, 110], "target": [130, None], "basis": ["modelled", "published"]}
+    )
+    assert_frame_equal(result, expected)
+
+
+def test_filter_options_leave_out_totals_and_keep_the_data_order():
+    rows = frame([
+        (OVERDUE, _m(2023, 11), SOUTH, LOW, 1),
+        (OVERDUE, _m(2023, 11), NORTH, HIGH, 1),
+        (WAITING, _m(2023, 11), ALL_T, ALL_B, 1),
+    ])
+    assert backlog.filter_options(rows) == ([SOUTH, NORTH], [LOW, HIGH])
+
+
+# wording --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "threshold", "expected"),
+    [
+        (318, 460, 0, "People waiting rose 45% from 318 in Apr 2023 to 460 in Nov 2023."),
+        (750, 2398, 0, "People waiting rose 220% from 750 in Apr 2023 to 2,398 in Nov 2023."),
+        (460, 414, 0, "People waiting fell 10% from 460 in Apr 2023 to 414 in Nov 2023."),
+        (460, 460, 0, "People waiting was 460 in both Apr 2023 and Nov 2023."),
+        (0, 12, 0, "People waiting rose from 0 in Apr 2023 to 12 in Nov 2023."),
+        (8, 12, 10, "People waiting went from fewer than 10 in Apr 2023 to 12 in Nov 2023."),
+    ],
+)
+def test_change_sentence(before, after, threshold, expected):
+    first, last = (_m(2023, 4), before), (_m(2023, 11), after)
+    assert backlog.change_sentence("People waiting", first, last, threshold) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [(318, 460, 45), (750, 2398, 220), (200, 201, 1), (8, 9, 13), (400, 401, 0), (10, 5, 50)],
+)
+def test_percent_change_rounds_halves_up(before, after, expected):
+    assert backlog.percent_change(before, after) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (_m(2023, 11), _m(2023, 11), "Nov 2023"),
+        (_m(2023, 9), _m(2023, 11), "Sep to Nov 2023"),
+        (_m(2023, 11), _m(2024, 1), "Nov 2023 to Jan 2024"),
+    ],
+)
+def test_period(first, last, expected):
+    assert backlog.period(first, last) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        (Fraction(71, 3), "about 24"),
+        (Fraction(24), "24"),
+        (Fraction(-49, 3), "about 16"),
+        (Fraction(1, 3), "less than 1"),
+        (Fraction(5, 2), "about 3"),
+        (Fraction(2400), "2,400"),
+    ],
+)
+def test_per_month(rate, expected):
+    assert backlog.per_month(rate) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (_m(2023, 11), 29, _m(2026, 4)),
+        (_m(2023, 12), 1, _m(2024, 1)),
+        (_m(2024, 1), -1, _m(2023, 12)),
+        (_m(2024, 3), 0, _m(2024, 3)),
+    ],
+)
+def test_add_months(start, months, expected):
+    assert backlog.add_months(start, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("pence", "expected"),
+    [
+        (119_100_000, "£1.191m"),
+        (129_300_000, "£1.293m"),
+        (129_000_000, "£1.29m"),
+        (6_700_000_000, "£67.00m"),
+        (42_900_000, "£429,000"),
+        (119_123_400, "£1.19m"),
+    ],
+)
+def test_money_as_published(pence, expected):
+    assert backlog.money_as_published(pence) == expected
+
+
+# small-number suppression ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold", "expected"),
+    [
+        (4, 5, "fewer than 5"),
+        (5, 5, "5"),
+        (0, 5, "fewer than 5"),
+        (0, 0, "0"),
+        (1234, 0, "1,234"),
+        (1234, 1000, "1,234"),
+        (999, 1000, "fewer than 1,000"),
+        (None, 5, "not published"),
+    ],
+)
+def test_shown_count(value, threshold, expected):
+    assert shown_count(value, threshold) == expected
+    assert is_suppressed(value, threshold) == expected.startswith("fewer")
+
+
+def test_trend_hides_small_counts_from_chart_table_and_headline():
+    rows = frame([
+        (OVERDUE, _m(2023, 10), NORTH, HIGH, 4),
+        (OVERDUE, _m(2023, 11), NORTH, HIGH, 12),
+    ])
+    item = backlog.trend(rows, OVERDUE, team=NORTH, band=HIGH, threshold=5)
+    assert item.chart["value"].to_list() == [None, 12]
+    assert item.table["Count"].to_list() == ["fewer than 5", "12"]
+    assert item.headline == "12" and item.change is None
+    assert item.summary == (
+        "Overdue annual reviews went from fewer than 5 in Oct 2023 to 12 in Nov 2023."
+    )
+
+
+# trends ---------------------------------------------------------------------------------------
+
+
+def test_trend_of_the_sample_waiting_list():
+    item = backlog.trend(waiting(SAMPLE_WAITING), WAITING, team=None, band=None, threshold=0)
+    assert item.message is None
+    assert item.headline == "460" and item.change == "+24 since Oct 2023"
+    assert item.title == (
+        "People waiting for a review each month, Apr to Nov 2023 "
+        "(all teams, all priority bands)"
+    )
+    assert item.summary == (
+        "People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023."
+    )
+    assert item.table.columns == ["Month", "Figure", "Count", "Basis"]
+    assert item.table.row(-1) == ("Nov 2023", "People waiting for a review", "460", "published")
+    assert item.sources == "Source: Paper A. Figures as at 30 Nov 2023."
+
+
+def test_trend_marks_modelled_points_and_charts_targets():
+    rows = frame([
+        (DONE, _m(2023, 7), ALL_T, ALL_B, 2163, "modelled", 2000),
+        (DONE, _m(2023, 8), ALL_T, ALL_B, 2398, "published", 2500),
+    ])
+    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0)
+    assert item.chart.select("series", "value", "basis", "modelled").rows() == [
+        ("Reviews completed", 2163, "modelled", True),
+        ("Reviews completed", 2398, "published", False),
+        ("Target", 2000, "target", True),
+        ("Target", 2500, "target", True),
+    ]
+    assert item.summary.endswith("to 2,398 in Aug 2023. The target for Aug 2023 was 2,500.")
+
+
+def test_reviews_completed_without_targets_says_none_was_loaded():
+    rows = frame([(DONE, _m(2023, 1), ALL_T, ALL_B, 750), (DONE, _m(2023, 8), ALL_T, ALL_B, 2398)])
+    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0)
+    assert item.summary == (
+        "Reviews completed rose 220% from 750 in Jan 2023 to 2,398 in Aug 2023. "
+        "No target has been loaded for it."
+    )
+
+
+@pytest.mark.parametrize(
+    ("measure", "team", "expected"),
+    [
+        (OT, None, "No figures for people waiting for an OT assessment have been loaded."),
+        (WAITING, NORTH, "No figures for people waiting for a review for North locality, all "
+         "priority bands. Choose all teams and all priority bands to see the council-wide "
+         "figures."),
+        (WAITING, None, "Only one month of figures so far (Nov 2023: 460), so there is no trend "
+         "to chart yet."),
+    ],
+)
+def test_trend_says_why_there_is_no_chart(measure, team, expected):
+    item = backlog.trend(
+        waiting([460], start=_m(2023, 11)), measure, team=team, band=None, threshold=0
+    )
+    assert item.message == expected and item.chart is None
+
+
+def test_chosen_trends_follow_the_measure_filter():
+    items = backlog.trends(waiting([1, 2]), team=None, band=None, threshold=0)
+    assert [t.measure for t in items] == [WAITING, OT, DONE, OVERDUE]
+    assert [t.measure for t in backlog.chosen(items, "Overdue annual reviews")] == [OVERDUE]
+    assert len(backlog.chosen(items, None)) == 4
+
+
+def test_breakdown_names_the_largest_team_then_band():
+    rows = frame([
+        (OVERDUE, _m(2023, 10), NORTH, HIGH, 99),
+        (OVERDUE, _m(2023, 11), NORTH, HIGH, 60),
+        (OVERDUE, _m(2023, 11), NORTH, LOW, 90),
+        (OVERDUE, _m(2023, 11), SOUTH, HIGH, 52),
+        (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
+    ])
+    whole = backlog.breakdown(rows, OVERDUE, team=None, band=None, threshold=0)
+    assert whole.title == "Overdue annual reviews by team and priority band, Nov 2023"
+    assert whole.summary == (
+        "In Nov 2023, the team with the most overdue annual reviews was North locality "
+        "(150 of 280)."
+    )
+    assert whole.table.columns == ["Team", "Priority band", "Count", "Basis"]
+    north = backlog.breakdown(rows, OVERDUE, team=NORTH, band=None, threshold=0)
+    assert north.summary == (
+        "In Nov 2023, the priority band with the most overdue annual reviews was Low: routine "
+        "(90 of 150)."
+    )
+
+
+def test_no_breakdown_for_council_wide_totals():
+    assert backlog.breakdown(waiting([1, 2]), WAITING, team=None, band=None, threshold=0) is None
+
+
+# the projection -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("latest", "rate", "expected"),
+    [
+        (460, Fraction(-49, 3), 29),
+        (10, Fraction(-10), 1),
+        (10, Fraction(-3), 4),
+        (0, Fraction(5), 0),
+        (460, Fraction(0), None),
+        (460, Fraction(71, 3), None),
+    ],
+)
+def test_months_to_clear(latest, rate, expected):
+    assert backlog.months_to_clear(latest, rate) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            SAMPLE_WAITING,
+            "At the net change of the last 3 months (Sep to Nov 2023), the review waiting list "
+            "will not clear at the current rate: it is growing by about 24 a month (+71 over the "
+            "3 months, to 460 in Nov 2023).",
+        ),
+        (
+            [500, 480, 450, 440],
+            "At the net change of the last 3 months (May to Jul 2023), the review waiting list "
+            "is falling by 20 a month and would clear in 22 months, by May 2025.",
+        ),
+        (
+            [300, 310],
+            "At the net change of the last month (May 2023), the review waiting list will not "
+            "clear at the current rate: it is growing by 10 a month (+10 over the month, to 310 "
+            "in May 2023).",
+        ),
+        (
+            [310, 300, 310],
+            "At the net change of the last 2 months (May to Jun 2023), the review waiting list "
+            "did not change (310 in Jun 2023), so it will not clear at that rate.",
+        ),
+        ([12, 0], "The review waiting list was clear in May 2023."),
+        (
+            [460],
+            "The projection needs at least two months of figures for people waiting for a "
+            "review; there is only Apr 2023.",
+        ),
+        (
+            [],
+            "There are no figures for people waiting for a review for all teams, all priority "
+            "bands, so there is nothing to project.",
+        ),
+    ],
+)
+def test_projection_sentence(values, expected):
+    assert backlog.projection_sentence(backlog.project(waiting(values)), 0) == expected
+
+
+def test_projection_rate_spans_calendar_months_when_some_are_missing():
+    rows = frame([
+        (WAITING, _m(2023, 9), ALL_T, ALL_B, 400),
+        (WAITING, _m(2023, 12), ALL_T, ALL_B, 340),
+    ])
+    projection = backlog.project(rows)
+    assert (projection.span, projection.net_change, projection.rate) == (3, -60, Fraction(-20))
+    assert projection.months_to_clear == 17
+
+
+# the programme and the what-if ----------------------------------------------------------------
+
+
+def programmes(rows: list[tuple[str, str, int, int]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(*r, "Paper A") for r in rows],
+        schema={"title": pl.String, "financial_year": pl.String, "reviews_planned": pl.Int64,
+                "cost_pence": pl.Int64, "source": pl.String},
+        orient="row",
+    )
+
+
+def test_cost_per_review_from_the_sample_programme():
+    programme = backlog.programme_cost(
+        programmes([("Reviews programme", "2023/24", 2_478, 119_100_000)])
+    )
+    assert programme.per_review_pence == 48_063  # £1.191m / 2,478 = £480.6295...
+    assert programme.reviewer_cost_pounds(20) == 9_613
+    assert backlog.default_reviewer_cost_pounds(programme) == 9_613
+    assert backlog.programme_sentence(programme) == (
+        "Reviews programme 2023/24: 2,478 reviews for £1.191m, £480.63 a review. At that rate "
+        "a reviewer completing 20 reviews a month costs £9,612.59 a month, so the cost below "
+        "starts at £9,613 (whole pounds). Source: Paper A."
+    )
+
+
+def test_programme_cost_adds_up_the_latest_year_only():
+    programme = backlog.programme_cost(programmes([
+        ("Old", "2022/23", 1_000, 100_000_000),
+        ("A", "2023/24", 300, 15_000_000),
+        ("B", "2023/24", 100, 5_000_001),
+    ]))
+    assert (programme.title, programme.reviews, programme.cost_pence) == (
+        "2 review programmes", 400, 20_000_001,
+    )
+    assert programme.per_review_pence == 50_000
+
+
+def test_no_programme_gives_no_default_cost():
+    assert backlog.programme_cost(programmes([])) is None
+    assert backlog.default_reviewer_cost_pounds(None) == 0
+    assert backlog.programme_sentence(None).startswith("No reviews programme has been loaded")
+
+
+def _sample_what_if(extra: int, each: int, cost: int) -> backlog.WhatIf:
+    return backlog.what_if(backlog.project(waiting(SAMPLE_WAITING)), extra, each, cost)
+
+
+def test_what_if_with_two_extra_reviewers_clears_the_sample_list():
+    scenario = _sample_what_if(2, 20, 9_613)
+    assert scenario.rate == Fraction(71, 3) - 40
+    assert (scenario.months_to_clear, scenario.clears_by) == (29, _m(2026, 4))
+    assert scenario.monthly_cost_pence == 1_922_600
+    assert scenario.cost_to_clear_pence == 55_755_400
+    assert scenario.cost_per_extra_review_pence == 48_065
+    assert backlog.what_if_sentence(scenario) == (
+        "With 2 extra reviewers each completing 20 reviews a month (40 more a month), the list "
+        "would fall by about 16 a month and clear in 29 months, by Apr 2026. Extra cost: "
+        "£19,226 a month, £557,554 until the list clears; £480.65 per extra review."
+    )
+    assert backlog.what_if_figures(scenario) == [
+        ("Clears by", "Apr 2026"),
+        ("Cost per extra review", "£480.65"),
+        ("Extra cost until it clears", "£557,554"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "each", "cost", "expected"),
+    [
+        (1, 20, 9_613, "With 1 extra reviewer each completing 20 reviews a month (20 more a "
+         "month), the list would still grow by about 4 a month, so it would not clear. Extra "
+         "cost: £9,613 a month; £480.65 per extra review."),
+        (0, 20, 9_613, "With 0 extra reviewers each completing 20 reviews a month (0 more a "
+         "month), the list follows the projection above."),
+        (3, 1, 500, "With 3 extra reviewers each completing 1 review a month (3 more a month), "
+         "the list would still grow by about 21 a month, so it would not clear. Extra cost: "
+         "£1,500 a month; £500 per extra review."),
+    ],
+)
+def test_what_if_sentence_when_the_list_does_not_clear(extra, each, cost, expected):
+    assert backlog.what_if_sentence(_sample_what_if(extra, each, cost)) == expected
+
+
+def test_what_if_with_no_reviews_has_no_cost_per_review():
+    scenario = _sample_what_if(2, 0, 9_613)
+    assert scenario.cost_per_extra_review_pence is None
+    assert backlog.what_if_figures(scenario)[1:] == [
+        ("Cost per extra review", "not applicable"),
+        ("Extra cost until it clears", "not applicable"),
+    ]
+
+
+def test_no_what_if_without_a_projection():
+    assert backlog.what_if(backlog.project(waiting([460])), 2, 20, 9_613) is None
+
+
+def test_what_if_inputs_are_whole_numbers_with_the_programme_default():
+    programme = backlog.programme_cost(programmes([("R", "2023/24", 2_478, 119_100_000)]))
+    inputs = backlog.what_if_inputs(programme)
+    assert [(i.key, i.default) for i in inputs] == [("extra", 2), ("each", 20), ("cost", 9_613)]
+    assert all(isinstance(i.default, int) for i in inputs)
+
+
+def test_projection_chart_runs_to_the_month_the_list_clears():
+    projection = backlog.project(waiting([100, 90, 80, 70]))  # falling 10 a month
+    view = backlog.projection_chart(backlog.what_if(projection, 1, 25, 1_000), 0)
+    assert view.title == "People waiting for a review: recorded, and projected to Feb 2024"
+    assert view.summary == (
+        "At the current rate the list clears by Feb 2024; with 1 extra reviewer it clears by "
+        "Sep 2023."
+    )
+    extra = view.chart.filter(pl.col("series") == "With 1 extra reviewer")
+    assert extra.select("month", "value", "basis", "modelled").rows() == [
+        (_m(2023, 7), 70, "projected", True),
+        (_m(2023, 8), 35, "projected", True),
+        (_m(2023, 9), 0, "projected", True),
+    ]
+    current = view.table.filter(pl.col("Figure") == "At the current rate")
+    assert current["Count"].to_list() == ["70", "60", "50", "40", "30", "20", "10", "0"]
+    assert current.row(-1) == ("Feb 2024", "At the current rate", "0", "projected")
+
+
+def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
+    view = backlog.projection_chart(_sample_what_if(1, 20, 9_613), 0)
+    assert view.summary == (
+        "At the current rate the list does not clear (it would be 744 by Nov 2024); with 1 "
+        "extra reviewer it does not clear (it would be 504 by Nov 2024)."
+    )
+    assert view.chart.filter(pl.col("series") == "Recorded")["basis"].to_list()[-1] == "published"
