@@ -22,6 +22,7 @@ _FY_LONG = re.compile(r"^(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{4})$")
 _UK_DATE = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _ISO_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})$")
+_YEAR = re.compile(r"^\d{4}$")
 _MONTH_NAMES = {
     name: number
     for number, names in enumerate(
@@ -60,9 +61,11 @@ def parse_money_pence(text: str, *, allow_negative: bool = False) -> int:
         # accounting exports show negatives in brackets: (1,500)
         negative, cleaned = True, bracketed.group("inner").strip()
     match = _MONEY.match(cleaned)
-    if not match:
+    signs = negative + bool(match and match.group("neg1")) + bool(match and match.group("neg2"))
+    if not match or signs > 1:
+        # '--5', '-£-5' and '(-5)' are not amounts anyone meant to type
         raise ValueError(MONEY_RULE)
-    negative = negative or bool(match.group("neg1") or match.group("neg2"))
+    negative = signs == 1
     whole = int(match.group("int").replace(",", ""))
     frac = (match.group("frac") or "").ljust(2, "0")
     pence = whole * 100 + int(frac)
@@ -149,7 +152,8 @@ def parse_month(text: str) -> date:
         year, month = int(iso.group("y")), int(iso.group("m"))
     else:
         parts = cleaned.replace("-", " ").split()
-        if len(parts) == 2 and parts[0].lower() in _MONTH_NAMES and parts[1].isdigit():
+        # a four-digit year: 'Mar 24' is not the year 24
+        if len(parts) == 2 and parts[0].lower() in _MONTH_NAMES and _YEAR.match(parts[1]):
             year, month = int(parts[1]), _MONTH_NAMES[parts[0].lower()]
         else:
             try:
