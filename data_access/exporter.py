@@ -22,8 +22,12 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 def escape_formula(text: str) -> str:
-    """Make text inert in a spreadsheet: ``=1+1`` becomes ``'=1+1``."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    """Make text inert in a spreadsheet: ``=1+1`` becomes ``'=1+1``.
+
+    Text already made of apostrophes before a trigger (``'=1``) gets one more (``''=1``): the
+    importer removes one, so what was stored comes back.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_TRIGGERS) else text
 
 
 def export_frame(store: Store, dataset: str, *, as_at: date | None = None) -> pl.DataFrame:

@@ -62,7 +62,8 @@ class _DryRun(Exception):
 
 
 def unescape_formula(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+    """Undo ``exporter.escape_formula``: one apostrophe off text that needed it."""
+    if value.startswith("'") and value[1:].lstrip("'").startswith(FORMULA_TRIGGERS):
         return value[1:]
     return value
 
