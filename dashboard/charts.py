@@ -109,14 +109,22 @@ def bar_chart(
     return _layout(fig, title, y_title)
 
 
-def bridge_chart(steps: list[tuple[str, float, str]], *, title: str, y_title: str) -> go.Figure:
-    """A waterfall: each step is (label, value, "absolute" | "relative" | "total")."""
+def bridge_chart(
+    steps: list[tuple[str, float, str]],
+    *,
+    title: str,
+    y_title: str,
+    texts: list[str] | None = None,
+) -> go.Figure:
+    """A waterfall: each step is (label, value, "absolute" | "relative" | "total").
+
+    ``texts`` labels the bars (e.g. exact money as the page words it); by default £m."""
     fig = go.Figure(
         go.Waterfall(
             x=[label for label, _, _ in steps],
             y=[value for _, value, _ in steps],
             measure=[kind for _, _, kind in steps],
-            text=[f"£{value:,.2f}m" for _, value, _ in steps],
+            text=texts or [f"£{value:,.2f}m" for _, value, _ in steps],
             textposition="outside",
             increasing={"marker": {"color": "#009E73"}},
             decreasing={"marker": {"color": "#D55E00"}},
@@ -125,6 +133,39 @@ def bridge_chart(steps: list[tuple[str, float, str]], *, title: str, y_title: st
         )
     )
     return _layout(fig, title, y_title)
+
+
+def rating_bar_chart(
+    labels: list[str],
+    values: list[float],
+    *,
+    colours: list[str],
+    texts: list[str],
+    title: str,
+    x_title: str,
+) -> go.Figure:
+    """One horizontal bar per rating, in the order given: each bar has its own colour and
+    pattern and is named in words on the axis, so no bar is told apart by colour alone."""
+    patterns = ("", "/", "\\", "x", ".", "+", "-", "|")
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": colours,
+                "pattern": {"shape": [patterns[i % len(patterns)] for i in range(len(labels))]},
+            },
+        )
+    )
+    _layout(fig, title, "", x_title)
+    fig.update_layout(hovermode="closest", showlegend=False, height=120 + 50 * len(labels))
+    fig.update_yaxes(autorange="reversed", rangemode="normal")
+    fig.update_xaxes(rangemode="tozero")
+    return fig
 
 
 STATUS_SYMBOLS = {

@@ -1,0 +1,385 @@
+"""The savings programme: each line's BRAG rating and why, totals, the bridges from what is
+required to what is forecast and delivered, and the reconciliation findings beside them.
+
+Amounts are integer pence throughout; they become strings (or floats of £m for a chart axis)
+only at the edge, for display.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import charts, formatting
+from dashboard.ratings import BRAG_ORDER, BRAG_STYLES, NOT_RATED, Thresholds, brag
+from dashboard.reconciliation import AGREES, Finding
+
+COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}
+# the filters kept in the URL: (query parameter, label, column filtered)
+FILTERS = (
+    ("year", "Financial year", "financial_year"),
+    ("cohort", "Cohort", "cohort"),
+    ("workstream", "Workstream", "workstream"),
+)
+# the totals tables: (column grouped by, its heading)
+TOTALS_BY = (("workstream", "Workstream"), ("cohort", "Cohort"), ("financial_year", "Year"))
+
+
+def cohort_label(cohort: str | None) -> str:
+    return COHORT_LABELS.get(cohort or "", cohort or "not stated")
+
+
+def rule_text(thresholds: Thresholds) -> str:
+    """The rule in words, so members can see what each colour means here."""
+    return (
+        "Rated by rule unless an officer has set the rating with a reason: Blue when delivered "
+        f"in full; Green when the forecast is at least {thresholds.green_at}% of target; Amber "
+        f"when at least {thresholds.amber_at}%; Red below {thresholds.amber_at}%; "
+        "not rated when no forecast is reported."
+    )
+
+
+def rate_lines(savings: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
+    """Each line and year with ``rating``, ``rated_by`` ("rule" or "officer override") and
+    ``reason``, from the one BRAG rule."""
+    rated = [
+        brag(
+            row["target_pence"],
+            row["forecast_pence"],
+            row["delivered_pence"],
+            override=row["brag_override"],
+            override_reason=row["override_reason"],
+            thresholds=thresholds,
+        )
+        for row in savings.iter_rows(named=True)
+    ]
+    return savings.with_columns(
+        rating=pl.Series([r.rating for r in rated], dtype=pl.String),
+        rated_by=pl.Series([r.basis for r in rated], dtype=pl.String),
+        reason=pl.Series([r.reason for r in rated], dtype=pl.String),
+    )
+
+
+def options(rows: pl.DataFrame, column: str) -> list[str]:
+    return sorted(rows.get_column(column).drop_nulls().unique().to_list())
+
+
+def filter_lines(
+    rows: pl.DataFrame, *, year: str | None, cohort: str | None, workstream: str | None
+) -> pl.DataFrame:
+    for column, value in (("financial_year", year), ("cohort", cohort), ("workstream", workstream)):
+        if value is not None:
+            rows = rows.filter(pl.col(column) == value)
+    return rows
+
+
+def showing(shown: pl.DataFrame, rated: pl.DataFrame) -> str:
+    return (
+        f"Showing {shown.height} of {rated.height} entries "
+        "(one for each savings line in each financial year)."
+    )
+
+
+def _money(column: str, alias: str, style: str = "auto") -> pl.Expr:
+    # money(None) reads "not published": a missing forecast is never shown as £0
+    return (
+        pl.col(column)
+        .map_elements(lambda p: formatting.money(p, style=style), return_dtype=pl.String,
+                      skip_nulls=False)
+        .alias(alias)
+    )
+
+
+def _label(rating: str) -> str:
+    return BRAG_STYLES.get(rating, BRAG_STYLES[NOT_RATED]).label
+
+
+def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
+    """Every line and year as members read it: money in words, the rating in shape and text."""
+    return rated.sort("financial_year", "workstream", "code").select(
+        pl.col("financial_year").alias("Year"),
+        pl.col("code").alias("Line"),
+        pl.col("title").alias("Saving"),
+        pl.col("workstream").alias("Workstream"),
+        pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
+        pl.col("owner").fill_null("not named").alias("Owner"),
+        _money("target_pence", "Target"),
+        _money("forecast_pence", "Forecast"),
+        _money("delivered_pence", "Delivered"),
+        pl.col("rating").map_elements(_label, return_dtype=pl.String).alias("BRAG"),
+        pl.col("reason").alias("Why"),
+        pl.col("rated_by").alias("Rated by"),
+        pl.col("source").alias("Source"),
+        pl.col("as_at").map_elements(formatting.day, return_dtype=pl.String).alias("As at"),
+    )
+
+
+def _reported_sum(column: str) -> pl.Expr:
+    # a sum of nothing reported is "not reported", not £0
+    return (
+        pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
+    )
+
+
+def totals(rated: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Target, forecast and delivered (pence) for each value of ``by``, then a ``Total`` row.
+    Forecast and delivered add up only what is reported; ``reported`` counts those entries."""
+    aggs = [
+        pl.col("target_pence").sum(),
+        _reported_sum("forecast_pence"),
+        _reported_sum("delivered_pence"),
+        pl.len().alias("entries"),
+        pl.col("forecast_pence").is_not_null().sum().alias("reported"),
+    ]
+    groups = rated.group_by(by).agg(aggs).sort(by)
+    overall = rated.select(aggs).with_columns(pl.lit("Total").alias(by))
+    return pl.concat([groups, overall.select(groups.columns)], how="vertical_relaxed")
+
+
+def totals_table(sums: pl.DataFrame, by: str, heading: str) -> pl.DataFrame:
+    first = pl.col(by)
+    if by == "cohort":
+        first = first.map_elements(
+            lambda c: c if c == "Total" else cohort_label(c), return_dtype=pl.String
+        )
+    return sums.select(
+        first.alias(heading),
+        _money("target_pence", "Target"),
+        _money("forecast_pence", "Forecast"),
+        _money("delivered_pence", "Delivered"),
+        pl.format("{} of {}", "reported", "entries").alias("Forecasts reported"),
+    )
+
+
+def totals_tables(rated: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The totals tables by workstream, cohort and year, keyed by their heading."""
+    return {heading: totals_table(totals(rated, by), by, heading) for by, heading in TOTALS_BY}
+
+
+def brag_split(rated: pl.DataFrame) -> pl.DataFrame:
+    """Target value in each rating, in severity order, with its share of the whole."""
+    by_rating = dict(rated.group_by("rating").agg(pl.col("target_pence").sum()).iter_rows())
+    whole = sum(by_rating.values())
+    rows = [
+        {
+            "rating": rating,
+            "label": BRAG_STYLES[rating].label,
+            "target_pence": by_rating[rating],
+            "percent": _percent(by_rating[rating], whole),
+        }
+        for rating in BRAG_ORDER
+        if rating in by_rating
+    ]
+    schema = {"rating": pl.String, "label": pl.String, "target_pence": pl.Int64,
+              "percent": pl.Int64}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _percent(part: int, whole: int) -> int:
+    if whole == 0:
+        return 0
+    return int((Decimal(part) * 100 / whole).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
+def brag_split_table(split: pl.DataFrame) -> pl.DataFrame:
+    return split.select(
+        pl.col("label").alias("BRAG"),
+        _money("target_pence", "Target value"),
+        pl.format("{}%", "percent").alias("Share of target value"),
+    )
+
+
+def brag_split_summary(split: pl.DataFrame) -> str:
+    """``Of £10.40m targeted, £2.40m is Blue (delivered), ...``."""
+    if split.is_empty():
+        return "No savings lines to rate."
+    whole = formatting.money(int(split["target_pence"].sum()))
+    parts = [
+        f"{formatting.money(row['target_pence'])} {row['rating']} "
+        f"({BRAG_STYLES[row['rating']].meaning.lower()})"
+        for row in split.iter_rows(named=True)
+    ]
+    return f"Of {whole} targeted: " + ", ".join(parts) + "."
+
+
+def brag_split_figure(split: pl.DataFrame) -> go.Figure:
+    return charts.rating_bar_chart(
+        split["label"].to_list(),
+        [millions(p) for p in split["target_pence"]],
+        colours=[BRAG_STYLES[r].colour for r in split["rating"]],
+        texts=[formatting.money(p) for p in split["target_pence"]],
+        title="Value of savings targeted, by BRAG rating",
+        x_title="£m targeted",
+    )
+
+
+def millions(pence: int) -> float:
+    """Pounds in millions for a chart axis only; every figure shown as text stays exact."""
+    return float(Decimal(pence) / 100_000_000)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """Steps from what is required to what is forecast (and delivered, where reported)."""
+
+    title: str
+    steps: tuple[tuple[str, int, str], ...]  # (label, pence, "absolute" | "relative" | "total")
+    summary: str
+    money_style: str = "auto"  # "exact" where the paper gives pounds to the pound
+
+    def chart_steps(self) -> list[tuple[str, float, str]]:
+        return [(label, millions(p), kind) for label, p, kind in self.steps]
+
+    def texts(self) -> list[str]:
+        return [formatting.money(p, style=self.money_style) for _, p, _ in self.steps]
+
+    def table(self) -> pl.DataFrame:
+        return pl.DataFrame(
+            {"Step": [s[0] for s in self.steps], "Amount": self.texts()},
+            schema={"Step": pl.String, "Amount": pl.String},
+        )
+
+
+def bridge_figure(steps: Bridge) -> go.Figure:
+    # plotly reads some HTML in titles, and a title may carry text from the store
+    return charts.bridge_chart(steps.chart_steps(), title=html.escape(steps.title), y_title="£m",
+                               texts=steps.texts())
+
+
+def bridge(
+    required: int,
+    forecast: int,
+    delivered: int | None,
+    *,
+    required_label: str,
+    scope: str,
+    title: str,
+) -> Bridge:
+    """Required -> gap -> forecast, then -> not yet delivered -> delivered when reported."""
+    steps = [
+        (required_label, required, "absolute"),
+        ("Gap to forecast", forecast - required, "relative"),
+        ("Forecast", forecast, "total"),
+    ]
+    gap = required - forecast
+    said = "short of" if gap > 0 else "over"
+    summary = (
+        f"{scope}: the forecast of {formatting.money(forecast)} is {formatting.money(abs(gap))} "
+        f"{said} the {formatting.money(required)} {required_label.lower()}"
+    )
+    if delivered is None:
+        return Bridge(title, tuple(steps), summary + "; no delivered figure is reported.")
+    steps += [("Not yet delivered", delivered - forecast, "relative"),
+              ("Delivered", delivered, "total")]
+    return Bridge(title, tuple(steps), summary + f"; {formatting.money(delivered)} is delivered.")
+
+
+def mtfs_bridge(mtfs_row: dict) -> Bridge:
+    """The MTFS gap computed from required and forecast (the reported shortfall is checked
+    separately, so a paper's arithmetic slip shows as a finding, not in the chart)."""
+    return bridge(
+        mtfs_row["required_pence"],
+        mtfs_row["forecast_pence"],
+        None,
+        required_label="Required",
+        scope=mtfs_row["period"],
+        title=f"MTFS savings required against forecast: {mtfs_row['period']}",
+    )
+
+
+def mtfs_headlines(mtfs_row: dict) -> list[tuple[str, int | None]]:
+    """The three figures members quote, as the paper reports them."""
+    return [
+        ("Required", mtfs_row["required_pence"]),
+        ("Forecast", mtfs_row["forecast_pence"]),
+        ("Reported shortfall", mtfs_row["reported_shortfall_pence"]),
+    ]
+
+
+def programme_bridge(rated: pl.DataFrame) -> Bridge | None:
+    """Target -> forecast -> delivered over the entries that report a forecast; delivered
+    only when every one of them reports it (a partial sum would understate delivery)."""
+    reported = rated.filter(pl.col("forecast_pence").is_not_null())
+    if reported.is_empty():
+        return None
+    delivered = reported["delivered_pence"]
+    scope = f"{reported.height} of {rated.height} entries report a forecast"
+    return bridge(
+        int(reported["target_pence"].sum()),
+        int(reported["forecast_pence"].sum()),
+        None if delivered.null_count() else int(delivered.sum()),
+        required_label="Target",
+        scope=scope,
+        title="Savings targeted, forecast and delivered (lines with a forecast)",
+    )
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A reconciliation finding and the figures it concerns, so a page can show it beside them."""
+
+    finding: Finding
+    dataset: str  # "mtfs", "savings_target", "components" or "posts_cost"
+    workstream: str | None
+
+
+def place_findings(findings: list[Finding], frames: dict[str, pl.DataFrame]) -> list[Placed]:
+    """Where each finding belongs, from the frames ``reconcile`` checked."""
+    reported = {r["code"]: r for r in frames["reported_totals"].iter_rows(named=True)}
+    line_ws = dict(frames["savings"].select("code", "workstream").unique().iter_rows())
+    post_ws = dict(frames["posts"].select("code", "workstream").iter_rows())
+    placed = []
+    for finding in findings:
+        if finding.check == "shortfall":
+            placed.append(Placed(finding, "mtfs", None))
+        elif finding.check == "post cost":
+            placed.append(Placed(finding, "posts_cost", post_ws.get(finding.code)))
+        elif finding.code in reported:
+            row = reported[finding.code]
+            scope = _scope(row["scope"])
+            workstream = scope.get("workstream") or line_ws.get(scope.get("line_code")) or (
+                post_ws.get(scope.get("post_code"))
+            )
+            placed.append(Placed(finding, row["dataset"], workstream))
+    return placed
+
+
+def _scope(value) -> dict:
+    return value if isinstance(value, dict) else json.loads(value)
+
+
+def findings_about(
+    placed: list[Placed], dataset: str, *, workstream: str | None = None, code: str | None = None
+) -> list[Finding]:
+    """The findings on one kind of figure, narrowed to a workstream or a finding's code."""
+    return [
+        p.finding
+        for p in placed
+        if p.dataset == dataset
+        and (workstream is None or p.workstream == workstream)
+        and (code is None or p.finding.code == code)
+    ]
+
+
+def source_note(row: dict) -> str:
+    return f"Source: {row['source']}, as at {formatting.day(row['as_at'])} ({row['basis']})."
+
+
+def check_summary(findings: list[Finding]) -> str:
+    """One line on every check made, so members see what was checked, not only failures."""
+    if not findings:
+        return "No published totals cover these figures, so none could be checked."
+    agree = sum(f.status == AGREES for f in findings)
+    checks = f"{len(findings)} published figure{'s' * (len(findings) != 1)} checked"
+    if agree == len(findings):
+        return f"{checks} against the figures that make them up: all agree."
+    differ = len(findings) - agree
+    return (
+        f"{checks}: {agree} agree{'s' * (agree == 1)}, "
+        f"{differ} need{'s' * (differ == 1)} attention."
+    )
