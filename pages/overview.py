@@ -1,52 +1,82 @@
-"""Overview: the headline figures a councillor reads first."""
+"""Overview: the headline figures a councillor reads first, and what needs attention."""
+
+from datetime import date
 
 import streamlit as st
 
-from dashboard import formatting, headlines
+from dashboard import formatting, headlines, overview, savings
+from dashboard.ratings import Thresholds
+from dashboard.reconciliation import reconcile
 from dashboard.ui import data
-from data_access.vocab import DEFAULT_AREA_STATUSES
+from dashboard.ui.components import chart_with_table, kpi, provenance
+from data_access.settings import get_settings
 
 st.title("Adult social care: overview")
-
-areas = data.table("areas")
-mtfs = data.table("mtfs_requirements")
-backlog = data.table("backlog")
-
-if areas.is_empty() and mtfs.is_empty() and backlog.is_empty():
+today, settings = date.today(), get_settings()
+frames = {
+    "Improvement plan": data.table("areas"),
+    "Savings lines": data.savings(),
+    "MTFS requirement": data.table("mtfs_requirements"),
+    "Backlog": data.table("backlog"),
+}
+if all(frame.is_empty() for frame in frames.values()):
     st.info("No figures have been loaded yet. An officer can load them with `ascgov import`.")
     st.stop()
+as_at = overview.latest_as_at(frames)
+st.markdown(f"Figures as at {formatting.day(as_at)}; each figure's source is shown with it.")
 
-st.subheader("Improvement plan")
-st.write(f"{areas.height} accountability areas")
-counts = headlines.areas_by_status(areas, DEFAULT_AREA_STATUSES)
+st.header("Improvement plan")
+areas = frames["Improvement plan"]
+counts = headlines.areas_by_status(areas, data.status_lists()["area_statuses"])
+st.markdown(f"{areas.height} accountability areas.")
 for column, (status, number) in zip(st.columns(max(len(counts), 1)), counts, strict=False):
-    column.metric(status, number, border=True)
+    kpi(column, status, formatting.count(number))
 
-st.subheader("Savings required over the MTFS")
-for row in mtfs.iter_rows(named=True):
-    required, forecast, shortfall = st.columns(3)
-    required.metric("Required", formatting.money(row["required_pence"]), border=True)
-    forecast.metric("Forecast", formatting.money(row["forecast_pence"]), border=True)
-    shortfall.metric(
-        "Reported shortfall", formatting.money(row["reported_shortfall_pence"]), border=True
-    )
-    st.caption(
-        formatting.plain(
-            f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}."
-        )
+st.header("Savings")
+for row in frames["MTFS requirement"].iter_rows(named=True):
+    for column, (label, pence) in zip(st.columns(3), savings.mtfs_headlines(row), strict=True):
+        kpi(column, label, formatting.money(pence))
+    provenance(f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.")
+thresholds = Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent)
+rated = savings.rate_lines(frames["Savings lines"], thresholds)
+if not rated.is_empty():
+    st.markdown(overview.savings_totals(rated).sentence())
+    split = savings.brag_split(rated)
+    chart_with_table(
+        savings.brag_split_figure(split),
+        savings.brag_split_table(split),
+        summary=savings.brag_split_summary(split),
+        key="overview-brag",
     )
 
-st.subheader("Backlog")
-latest = headlines.latest_backlog(backlog)
+st.header("Backlog")
+meeting = headlines.last_meeting(data.table("meetings"), today)
+latest = headlines.latest_backlog(frames["Backlog"], meeting_date=meeting)
 for column, item in zip(st.columns(max(len(latest), 1)), latest, strict=False):
-    delta = None if item.change is None else f"{item.change:+,} on the month before"
-    column.metric(
+    kpi(
+        column,
         item.label,
         formatting.count(item.value),
-        delta=delta,
-        border=True,
-        delta_color="normal" if item.higher_is_better else "inverse",
+        delta=item.direction() or None,
+        rise_is_good=item.higher_is_better,
     )
     column.caption(
         formatting.plain(f"{formatting.month(item.month)} ({item.basis}). Source: {item.source}")
     )
+
+st.header("Needs attention")
+attention = headlines.attention_items(
+    areas,
+    data.table("milestones"),
+    today=today,
+    red_lines=rated.filter(rated["rating"] == "Red"),
+    differing=overview.differing_labels(reconcile(data.reconciliation_inputs())),
+)
+st.markdown(
+    f"{attention.height} items: red areas, overdue milestones, savings at risk and "
+    "figures that do not add up."
+)
+st.dataframe(attention, hide_index=True, key="attention")
+
+with st.expander("Where these figures come from"):
+    st.dataframe(overview.figures_as_at_rows(frames), hide_index=True, key="sources")

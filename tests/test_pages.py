@@ -28,21 +28,6 @@ def test_every_registered_page_exists_and_pages_folder_has_no_strays():
     assert registered == on_disk
 
 
-def test_overview_shows_published_headlines(app_env):
-    text = _text(_run("pages/overview.py"))
-    for expected in ("Routine activity 8", "Part of MTFS project plans 9",
-                     "Focus of additional input 2", "Required £67.00m", "Forecast £54.43m",
-                     "Reported shortfall £12.62m", "People waiting for a review 460",
-                     "People waiting for an OT assessment 692"):
-        assert expected in text
-
-
-
-def test_overview_on_an_empty_store_says_so(empty_app_env):
-    at = _run("pages/overview.py")
-    assert "No figures have been loaded yet" in at.info[0].value
-
-
 def test_app_entry_runs_the_default_page(app_env):
     at = _run("streamlit_app.py")
     assert at.title[0].value == "Adult social care: overview"

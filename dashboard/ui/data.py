@@ -48,3 +48,15 @@ def savings() -> pl.DataFrame:
 
 def reconciliation_inputs() -> dict[str, pl.DataFrame]:
     return shaped.reconciliation_frames_from(table, savings())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _lists(url: str, version: int) -> dict[str, tuple[str, ...]]:
+    from data_access.app_settings import configured_lists
+
+    return configured_lists(_store_for(url))
+
+
+def status_lists() -> dict[str, tuple[str, ...]]:
+    """The status lists in force (an administrator may change them)."""
+    return _lists(get_store().url, _versions()["app_settings"])

@@ -1,0 +1,70 @@
+"""The overview's figures: what a councillor reads first, from the same functions as the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from dashboard import formatting
+from dashboard.reconciliation import DIFFERS, Finding
+
+
+@dataclass(frozen=True)
+class SavingsTotals:
+    target: int
+    forecast: int | None
+    delivered: int | None
+    lines: int
+
+    def sentence(self) -> str:
+        return (
+            f"{self.lines} savings lines: {formatting.money(self.target)} targeted, "
+            f"{formatting.money(self.forecast)} forecast, "
+            f"{formatting.money(self.delivered)} delivered."
+        )
+
+
+def savings_totals(savings: pl.DataFrame) -> SavingsTotals:
+    """Totals over every line and year; forecast and delivered only where reported."""
+
+    def total(column: str) -> int | None:
+        values = savings[column].drop_nulls()
+        return int(values.sum()) if values.len() else None
+
+    return SavingsTotals(
+        int(savings["target_pence"].sum()),
+        total("forecast_pence"),
+        total("delivered_pence"),
+        savings["code"].n_unique(),
+    )
+
+
+def differing_labels(findings: list[Finding]) -> list[str]:
+    return [
+        f"{f.label} (reported {f.shown(f.reported)}, parts {f.shown(f.computed)})"
+        for f in findings
+        if f.status == DIFFERS
+    ]
+
+
+def figures_as_at_rows(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """For each set of figures: the latest as-at date and the sources it came from."""
+    rows = [
+        {
+            "Figures": name,
+            "As at": formatting.day(frame["as_at"].max()),
+            "Source": "; ".join(sorted({s.split(" (")[0] for s in frame["source"]})),
+        }
+        for name, frame in frames.items()
+        if not frame.is_empty()
+    ]
+    return pl.DataFrame(
+        rows, schema={"Figures": pl.String, "As at": pl.String, "Source": pl.String}
+    )
+
+
+def latest_as_at(frames: dict[str, pl.DataFrame]) -> date | None:
+    dates = [frame["as_at"].max() for frame in frames.values() if not frame.is_empty()]
+    return max(dates) if dates else None

@@ -1,0 +1,48 @@
+"""The overview under AppTest on the demo council."""
+
+from __future__ import annotations
+
+from tests.pages_support import page_text, run_page, tables
+
+PAGE = "pages/overview.py"
+
+
+def test_headline_cards_show_the_published_figures(app_env):
+    text = page_text(run_page(PAGE))
+    for expected in ("Routine activity 8", "Part of MTFS project plans 9",
+                     "Focus of additional input 2", "Required £67.00m", "Forecast £54.43m",
+                     "Reported shortfall £12.62m", "People waiting for a review 460",
+                     "People waiting for an OT assessment 692", "Reviews completed 2,398"):
+        assert expected in text
+
+
+def test_direction_of_travel_against_month_and_last_meeting(app_env):
+    at = run_page(PAGE)
+    waiting = next(m for m in at.metric if m.label == "People waiting for a review")
+    assert waiting.delta == "up 24 on the month before; no change since the meeting on 12 Mar 2024"
+
+
+def test_savings_brag_split_by_value(app_env):
+    text = page_text(run_page(PAGE))
+    assert "Of £10.40m targeted:" in text
+    assert "£2.40m Blue (delivered)" in text
+
+
+def test_needs_attention_lists_red_areas_overdue_milestones_and_differences(app_env):
+    at = run_page(PAGE)
+    attention = tables(at)[1]
+    kinds = set(attention["Kind"])
+    assert {"Red area", "Overdue milestone", "Figures do not add up"} <= kinds
+    assert any("IP18: Transitions" in item for item in attention["Item"])
+    assert any("£12,620,000" in item for item in attention["Item"])
+
+
+def test_sources_of_each_figure(app_env):
+    sources = tables(run_page(PAGE))[2]
+    assert dict(zip(sources["Figures"], sources["Source"], strict=True))["MTFS requirement"] == (
+        "000_b69d1c7bb4dbf9f4.txt")
+
+
+def test_empty_store_says_so(empty_app_env):
+    at = run_page(PAGE)
+    assert "No figures have been loaded yet" in at.info[0].value
