@@ -115,6 +115,10 @@ def _lower(label: str) -> str:
     return label[0].lower() + label[1:]
 
 
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
 def _plural(number: int, word: str) -> str:
     return f"{number:,} {word}{'' if number == 1 else 's'}"
 
@@ -200,6 +204,7 @@ class Trend:
     headline: str = "no figures"
     change: str | None = None
     title: str = ""
+    subtitle: str = ""  # the team and band shown
     summary: str = ""
     chart: pl.DataFrame | None = None
     table: pl.DataFrame | None = None
@@ -208,6 +213,11 @@ class Trend:
     @property
     def rise_is_good(self) -> bool:
         return self.measure in HIGHER_IS_BETTER
+
+    @property
+    def unit(self) -> str:
+        """What the measure counts, for a chart's axis."""
+        return "Reviews" if self.measure == Measure.REVIEWS_COMPLETED.value else "People"
 
 
 def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int], threshold: int):
@@ -264,8 +274,8 @@ def trend(
     return replace(
         base,
         change=_previous_change(months, threshold),
-        title=f"{label} each month, {period(first['month'], last['month'])} "
-        f"({scope(team, band)})",
+        title=f"{label}, {period(first['month'], last['month'])}",
+        subtitle=_capital(scope(team, band)),
         summary=summary,
         chart=_chart(long, threshold),
         table=_long_table(long, threshold),
@@ -331,7 +341,8 @@ def breakdown(
     rows = rows.filter(pl.col("month") == latest)
     label = MEASURE_LABELS[measure]
     return Breakdown(
-        title=f"{label} by team and priority band, {month(latest)}",
+        title=f"{label} by {'priority band' if team else 'team and priority band'}, "
+        f"{month(latest)}",
         summary=_largest_part(rows, _lower(label), latest, threshold),
         chart=rows.select("team", "priority_band", hide_small("value", threshold)),
         table=rows.select(
@@ -381,6 +392,7 @@ class Projection:
     start: date | None = None
     end: date | None = None
     net_change: int = 0
+    scope: str = "all teams, all priority bands"
 
     @property
     def latest(self) -> int:
@@ -421,6 +433,7 @@ def project(
         start=window["month"][0],
         end=window["month"][-1],
         net_change=int(window["value"][-1] - window["value"][0]),
+        scope=scope(team, band),
     )
 
 
@@ -628,6 +641,7 @@ def what_if_figures(scenario: WhatIf) -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class ProjectionChart:
     title: str
+    subtitle: str
     summary: str
     chart: pl.DataFrame
     table: pl.DataFrame
@@ -673,6 +687,7 @@ def projection_chart(scenario: WhatIf, threshold: int) -> ProjectionChart:
     return ProjectionChart(
         title=f"People waiting for a review: recorded, and projected to "
         f"{month(long['month'].max())}",
+        subtitle=_capital(p.scope),
         summary=summary + ".",
         chart=_chart(long, threshold),
         table=_long_table(long, threshold),

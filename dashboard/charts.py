@@ -5,6 +5,8 @@ No Streamlit here: the pages and the briefing pack both draw these.
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -203,4 +205,26 @@ def timeline_chart(milestones: pl.DataFrame, *, today, title: str) -> go.Figure:
     _layout(fig, title, "")
     fig.update_layout(hovermode="closest", height=max(260, 60 * milestones.height + 120))
     fig.update_yaxes(autorange="reversed", rangemode="normal")
+    return fig
+
+
+def count_trend_chart(
+    frame: pl.DataFrame, *, title: str, y_title: str, subtitle: str | None = None
+) -> go.Figure:
+    """Counts by month from a long frame (``month``, ``series``, ``value``, ``modelled``): one
+    line per series, hollow markers where ``modelled``, counts with thousands separators and
+    months written ``Nov 2023``. ``subtitle`` (e.g. the team shown) is escaped: plotly reads
+    some HTML in titles, and team names come from the store."""
+    fig = line_chart(
+        frame, x="month", y="value", series="series", title=title, y_title=y_title,
+        dashed_where="modelled",
+    )
+    fig.update_yaxes(tickformat=",")
+    fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y")
+    fig.update_traces(hovertemplate="%{fullData.name}: %{y:,}<extra></extra>")
+    if subtitle:
+        fig.update_layout(
+            title_subtitle={"text": html.escape(subtitle), "font": {"family": FONT, "size": 14}},
+            margin_t=80,
+        )
     return fig

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import backlog
+from dashboard import backlog, charts
 from dashboard.suppression import is_suppressed, shown_count
 
 WAITING, OT = "waiting_review", "waiting_ot_assessment"
@@ -228,10 +228,9 @@ def test_trend_of_the_sample_waiting_list():
     item = backlog.trend(waiting(SAMPLE_WAITING), WAITING, team=None, band=None, threshold=0)
     assert item.message is None
     assert item.headline == "460" and item.change == "+24 since Oct 2023"
-    assert item.title == (
-        "People waiting for a review each month, Apr to Nov 2023 "
-        "(all teams, all priority bands)"
-    )
+    assert item.title == "People waiting for a review, Apr to Nov 2023"
+    assert item.subtitle == "All teams, all priority bands"
+    assert item.unit == "People"
     assert item.summary == (
         "People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023."
     )
@@ -515,3 +514,13 @@ def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
         "extra reviewer it does not clear (it would be 504 by Nov 2024)."
     )
     assert view.chart.filter(pl.col("series") == "Recorded")["basis"].to_list()[-1] == "published"
+
+
+def test_count_trend_chart_escapes_the_subtitle_and_separates_thousands():
+    item = backlog.trend(waiting([1_500, 2_398]), WAITING, team=None, band=None, threshold=0)
+    fig = charts.count_trend_chart(
+        item.chart, title=item.title, y_title=item.unit, subtitle="<b>North</b> & South"
+    )
+    assert fig.layout.title.subtitle.text == "&lt;b&gt;North&lt;/b&gt; &amp; South"
+    assert fig.layout.yaxis.tickformat == ","
+    assert list(fig.data[0].marker.symbol) == ["circle", "circle"]
