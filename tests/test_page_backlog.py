@@ -1,0 +1,169 @@
+"""The backlog and reviews page under AppTest: demo figures, filters, the what-if, odd data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from data_access.importer import import_file
+from data_access.settings import get_settings
+from tests.pages_support import page_text, run_page, tables
+
+PAGE = "pages/backlog.py"
+HEADER = "measure,month,team,priority_band,value,target,source,as_at,basis\n"
+
+
+def _specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _titles(at) -> list[str]:
+    return [spec["layout"]["title"]["text"] for spec in _specs(at)]
+
+
+def _subtitles(at) -> list[str | None]:
+    return [spec["layout"]["title"].get("subtitle", {}).get("text") for spec in _specs(at)]
+
+
+def _load(store, tmp_path, lines: list[str]) -> None:
+    path = tmp_path / "backlog.csv"
+    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    import_file(store, "backlog", path, actor="test")
+
+
+def test_demo_shows_published_figures_trends_and_sources(app_env):
+    at = run_page(PAGE)
+    text = page_text(at)
+    for expected in (
+        "People waiting for a review 460",
+        "People waiting for an OT assessment 692",
+        "Reviews completed 2,398",
+        "People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023.",
+        "Reviews completed rose 220% from 750 in Jan 2023 to 2,398 in Aug 2023.",
+        "In Nov 2023, the team with the most overdue annual reviews was North locality "
+        "(299 of 746).",
+        "Care Act 2014",
+        "Source: 000_b69d1c7bb4dbf9f4.txt (cumulative reviews in 2023 as reported). "
+        "Figures as at 30 Nov 2023.",
+    ):
+        assert expected in text
+    assert _titles(at) == [
+        "People waiting for a review, Apr to Nov 2023",
+        "People waiting for an OT assessment, Apr to Nov 2023",
+        "Reviews completed, Jan to Aug 2023",
+        "Overdue annual reviews, Apr to Nov 2023",
+        "Overdue annual reviews by team and priority band, Nov 2023",
+        "People waiting for a review: recorded, and projected to Apr 2026",
+    ]
+    whole = "All teams, all priority bands"
+    assert _subtitles(at) == [whole, whole, whole, whole, None, whole]
+    assert all("Basis" in table.columns for table in tables(at))
+
+
+def test_published_and_modelled_points_look_different(app_env):
+    at = run_page(PAGE, query={"measure": "Reviews completed"})
+    trace = _specs(at)[0]["data"][0]
+    assert trace["y"][0] == 750 and trace["y"][-1] == 2398
+    symbols = trace["marker"]["symbol"]
+    assert symbols[0] == symbols[-1] == "circle" and set(symbols[1:-1]) == {"circle-open"}
+    table = tables(at)[0]
+    assert list(table["Count"])[::7] == ["750", "2,398"]
+    assert list(table["Basis"])[::7] == ["published", "published"]
+
+
+def test_projection_and_what_if_from_the_reviews_programme(app_env):
+    text = page_text(run_page(PAGE))
+    for expected in (
+        "At the net change of the last 3 months (Sep to Nov 2023), the review waiting list will "
+        "not clear at the current rate: it is growing by about 24 a month",
+        "Reviews programme 2023/24: 2,478 reviews for £1.191m, £480.63 a review.",
+        "the list would fall by about 16 a month and clear in 29 months, by Apr 2026.",
+        "Clears by Apr 2026",
+        "Cost per extra review £480.65",
+        "Extra cost until it clears £557,554",
+    ):
+        assert expected in text
+
+
+def test_what_if_inputs_come_from_the_url_and_change_the_answer(app_env):
+    at = run_page(PAGE, query={"extra": "1"})
+    assert at.number_input(key="extra").value == 1
+    assert "the list would still grow by about 4 a month, so it would not clear" in page_text(at)
+    at.number_input(key="extra").set_value(5).run()
+    assert "clear in 7 months, by Jun 2024" in page_text(at)
+
+
+def test_team_filter_from_the_url_shows_that_team(app_env):
+    at = run_page(PAGE, query={"team": "North locality"})
+    text = page_text(at)
+    assert "Overdue annual reviews 299" in text
+    assert (
+        "No figures for people waiting for a review for North locality, all priority bands."
+        in text
+    )
+    assert "so there is nothing to project" in text
+    assert _titles(at) == [
+        "Overdue annual reviews, Apr to Nov 2023",
+        "Overdue annual reviews by priority band, Nov 2023",
+    ]
+    assert _subtitles(at)[0] == "North locality, all priority bands"
+
+
+def test_measure_and_band_filters_change_what_is_shown(app_env):
+    at = run_page(PAGE)
+    at.selectbox(key="measure").select("Overdue annual reviews").run()
+    at.selectbox(key="band").select("High: risk or safeguarding").run()
+    assert len(_titles(at)) == 2  # the trend and its breakdown: no waiting list by band
+    assert "Overdue annual reviews 149" in page_text(at)
+    breakdown = tables(at)[1]
+    assert list(breakdown["Count"]) == ["60", "52", "37"]
+
+
+def test_small_counts_are_suppressed(app_env, monkeypatch):
+    monkeypatch.setenv("ASCGOV_SMALL_NUMBER_THRESHOLD", "55")
+    get_settings.cache_clear()
+    at = run_page(PAGE, query={"measure": "Overdue annual reviews", "band": "High: risk or "
+                                                                            "safeguarding"})
+    assert list(tables(at)[1]["Count"]) == ["60", "fewer than 55", "fewer than 55"]
+    bars = _specs(at)[1]["data"]
+    assert [trace["y"] for trace in bars] == [[60, None, None]]
+
+
+def test_empty_store_says_no_figures(empty_app_env):
+    at = run_page(PAGE)
+    assert "No backlog figures have been loaded yet." in page_text(at)
+    assert not at.get("plotly_chart")
+
+
+def test_single_month_says_there_is_no_trend_yet(empty_app_env, tmp_path):
+    _load(empty_app_env, tmp_path, [
+        "waiting_review,2023-11,All teams,All priorities,460,,Paper,2023-11-30,published",
+        "waiting_ot_assessment,2023-11,All teams,All priorities,692,,Paper,2023-11-30,published",
+    ])
+    text = page_text(run_page(PAGE))
+    assert "Only one month of figures so far (Nov 2023: 460), so there is no trend" in text
+    assert "People waiting for an OT assessment 692" in text
+    assert "The projection needs at least two months of figures" in text
+    assert "No figures for overdue annual reviews have been loaded." in text
+
+
+@pytest.mark.parametrize("missing", ["waiting_review", "reviews_completed"])
+def test_missing_measure_says_so(empty_app_env, tmp_path, missing):
+    lines = [
+        f"{measure},2023-{m:02d},All teams,All priorities,{value + m},,Paper,2023-11-30,published"
+        for measure, value in (("waiting_review", 400), ("reviews_completed", 700))
+        if measure != missing
+        for m in (9, 10, 11)
+    ]
+    _load(empty_app_env, tmp_path, lines)
+    at = run_page(PAGE)
+    text = page_text(at)
+    label = {"waiting_review": "people waiting for a review",
+             "reviews_completed": "reviews completed"}[missing]
+    assert f"No figures for {label} have been loaded." in text
+    assert "No reviews programme has been loaded" in text
+    if missing == "waiting_review":
+        assert "The what-if needs a projection of the review waiting list" in text
+    else:
+        assert "growing by 1 a month" in text
