@@ -122,10 +122,11 @@ def savings_figure(table: pl.DataFrame) -> go.Figure:
             )
         )
     )
-    return charts.bar_chart(
+    fig = charts.bar_chart(
         long, x="year", y="thousands", series="row", y_title="£000s",
         title="Savings targeted by financial year, younger and older adults (£000s)",
     )
+    return fig.update_yaxes(tickformat=",")
 
 
 def components_table(
@@ -138,12 +139,12 @@ def components_table(
         .sort("order", "code")
         .select(
             pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
-            pl.col("line_title").alias("Savings line"),
             pl.col("title").alias("Component"),
             pl.col("amount_pence")
             .map_elements(lambda p: formatting.money(p, style="thousands"),
                           return_dtype=pl.String, skip_nulls=False)
             .alias(CORNER),
+            pl.col("line_title").alias("Savings line"),
             pl.col("source").alias("Source"),
         )
     )

@@ -166,7 +166,8 @@ def rating_bar_chart(
     _layout(fig, title, "", x_title)
     fig.update_layout(hovermode="closest", showlegend=False, height=120 + 50 * len(labels))
     fig.update_yaxes(autorange="reversed", rangemode="normal")
-    fig.update_xaxes(rangemode="tozero")
+    # room to the right of the longest bar, so its text label is not cut off
+    fig.update_xaxes(range=[0, max([*values, 0]) * 1.25 or 1])
     return fig
 
 

@@ -105,15 +105,15 @@ def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
         pl.col("financial_year").alias("Year"),
         pl.col("code").alias("Line"),
         pl.col("title").alias("Saving"),
-        pl.col("workstream").alias("Workstream"),
-        pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
-        pl.col("owner").fill_null("not named").alias("Owner"),
+        pl.col("rating").map_elements(_label, return_dtype=pl.String).alias("BRAG"),
         _money("target_pence", "Target"),
         _money("forecast_pence", "Forecast"),
         _money("delivered_pence", "Delivered"),
-        pl.col("rating").map_elements(_label, return_dtype=pl.String).alias("BRAG"),
         pl.col("reason").alias("Why"),
         pl.col("rated_by").alias("Rated by"),
+        pl.col("workstream").alias("Workstream"),
+        pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
+        pl.col("owner").fill_null("not named").alias("Owner"),
         pl.col("source").alias("Source"),
         pl.col("as_at").map_elements(formatting.day, return_dtype=pl.String).alias("As at"),
     )
@@ -371,10 +371,13 @@ def source_note(row: dict) -> str:
 
 
 def check_summary(findings: list[Finding]) -> str:
-    """One line on every check made, so members see what was checked, not only failures."""
+    """One line on the checks made, so members see what was checked and agrees, not only
+    what fails; empty when nothing agrees (the failures speak for themselves)."""
     if not findings:
         return "No published totals cover these figures, so none could be checked."
     agree = sum(f.status == AGREES for f in findings)
+    if agree == 0:
+        return ""  # every check is already shown as a warning or a note
     checks = f"{len(findings)} published figure{'s' * (len(findings) != 1)} checked"
     if agree == len(findings):
         return f"{checks} against the figures that make them up: all agree."

@@ -149,6 +149,7 @@ def test_brag_split_figure_names_each_bar_in_words():
     assert list(bar.y) == ["▲ Amber: needs action", "● Green: on track", "◆ Blue: delivered",
                            "○ Not rated: no forecast reported"]
     assert list(bar.x) == [0.3, 0.25, 0.1, 0.4] and list(bar.text)[0] == "£300,000"
+    assert fig.layout.xaxis.range == (0, 0.5)  # room for the longest bar's label
 
 
 MTFS = {"code": "M1", "period": "Five years from 2023/24", "required_pence": 6_700_000_000,
@@ -257,6 +258,7 @@ def test_findings_about_one_kind_of_figure(dataset, workstream, code, codes):
         ([], "No published totals cover these figures, so none could be checked."),
         ([AGREES], "1 published figure checked against the figures that make them up: all agree."),
         ([AGREES, AGREES, DIFFERS], "3 published figures checked: 2 agree, 1 needs attention."),
+        ([DIFFERS, UNCHECKABLE], ""),  # the warnings and notes say it all
         ([AGREES, DIFFERS, UNCHECKABLE],
          "3 published figures checked: 1 agrees, 2 need attention."),
     ],

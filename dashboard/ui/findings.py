@@ -19,4 +19,6 @@ def show_findings(findings: list[Finding]) -> None:
                        icon=":material/warning:")
         elif finding.status == UNCHECKABLE:
             st.info(f"**Cannot be checked.** {text}", icon=":material/info:")
-    st.caption(plain(check_summary(findings)))
+    summary = check_summary(findings)
+    if summary:
+        st.caption(plain(summary))
