@@ -1,10 +1,11 @@
 """Bulk reads and inserts inside a write transaction, fast on both databases.
 
-A council's import writes tens of thousands of rows (and as many audit events). Row-by-row
-statements, or one statement with hundreds of thousands of placeholders, cost seconds on
-PostgreSQL; these helpers send arrays (a lookup by key) or ``COPY`` (an insert) instead, and
-keep SQLAlchemy's own statements on SQLite, where they are already cheap. Either way the rows
-go in on the caller's connection, inside its transaction.
+A council's import writes tens of thousands of rows (and as many audit events) into tables
+that may already hold millions. Row-by-row statements, statements with one placeholder per
+value, and reads of whole tables each cost seconds at that scale. Here a lookup by key sends
+the keys as one parameter per key column (PostgreSQL arrays) or one JSON parameter (SQLite)
+and uses the unique index; an insert is a ``COPY`` on PostgreSQL and one ``executemany`` on
+SQLite. Either way everything happens on the caller's connection, inside its transaction.
 """
 
 from __future__ import annotations
@@ -13,11 +14,20 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, bindparam, func, insert, select, text, tuple_
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
-
-# key tuples per SELECT on SQLite (the placeholder limit is 32,766)
-SQLITE_KEY_CHUNK = 2_000
 
 
 def rows_by_key(
@@ -34,21 +44,28 @@ def rows_by_key(
             for i, c in enumerate(columns)
         ]
         wanted = select(*func.unnest(*arrays).table_valued(*key).render_derived("keys").c)
-        statements = [select(table).where(tuple_(*columns).in_(wanted))]
+        statement = select(table).where(tuple_(*columns).in_(wanted))
     else:
-        statements = []
-        for start in range(0, len(keys), SQLITE_KEY_CHUNK):
-            chunk = list(keys[start : start + SQLITE_KEY_CHUNK])
-            condition = (
-                columns[0].in_([k[0] for k in chunk])
-                if len(columns) == 1
-                else tuple_(*columns).in_(chunk)
+        # the keys as one JSON parameter, joined through json_each: SQLite then looks each up
+        # by the unique index (a row-value IN scans the whole table, and a VALUES list of
+        # thousands of rows costs SQLAlchemy a fresh compile each time)
+        processors = [
+            c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in columns
+        ]
+        encoded = json.dumps(
+            [[v if p is None else p(v) for v, p in zip(k, processors, strict=True)] for k in keys]
+        )
+        wanted = func.json_each(bindparam("keys", encoded)).table_valued("value").alias("keys")
+        matches = and_(
+            *(
+                c == func.json_extract(wanted.c.value, literal_column(f"'$[{i}]'"))
+                for i, c in enumerate(columns)
             )
-            statements.append(select(table).where(condition))
-    for statement in statements:
-        for row in conn.execute(statement):
-            values = row._asdict()
-            found[tuple(values[k] for k in key)] = values
+        )
+        statement = select(table).select_from(wanted).join(table, matches)
+    for row in conn.execute(statement):
+        stored = row._asdict()
+        found[tuple(stored[k] for k in key)] = stored
     return found
 
 
