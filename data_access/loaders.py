@@ -21,6 +21,8 @@ from data_access.store import Store
 # ADBC SQLite infers a column's type from its first batch; one batch per query keeps a column
 # whose first rows are NULL from failing later with a type mismatch.
 _SQLITE_BATCH_ROWS = "100000000"
+# how SQLAlchemy writes a DateTime into SQLite (as text, UTC here)
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.f"
 
 
 def _dtype(column) -> pl.DataType:
@@ -40,6 +42,19 @@ def table_schema(name: str) -> dict[str, pl.DataType]:
     return {column.name: _dtype(column) for column in schema.metadata.tables[name].columns}
 
 
+def _sorted_here(name: str, dialect: str) -> str | None:
+    """The integer id a table's frame is sorted by in polars rather than by the database.
+
+    PostgreSQL sorts a large table before sending the first row (seconds for millions of
+    rows); its rows mostly arrive in id order anyway and polars checks or sorts them quickly.
+    SQLite reads a table in rowid order for free.
+    """
+    key = list(schema.metadata.tables[name].primary_key.columns)
+    if dialect == "postgresql" and len(key) == 1 and isinstance(key[0].type, Integer):
+        return key[0].name
+    return None
+
+
 @cache
 def _select_sql(name: str, dialect: str) -> str:
     table: Table = schema.metadata.tables[name]
@@ -47,7 +62,9 @@ def _select_sql(name: str, dialect: str) -> str:
     columns = [
         cast(c, Text).label(c.name) if isinstance(c.type, JSON) else c for c in table.columns
     ]
-    statement = select(*columns).order_by(*table.primary_key.columns)
+    statement = select(*columns)
+    if _sorted_here(name, dialect) is None:
+        statement = statement.order_by(*table.primary_key.columns)
     return str(statement.compile(dialect=_dialect(dialect)))
 
 
@@ -83,6 +100,15 @@ def _fetch(store: Store, sql: str) -> pl.DataFrame:
         return pl.from_arrow(cursor.fetch_arrow_table())
 
 
+def _text_to_datetime(text: pl.Series) -> pl.Series:
+    """UTC datetimes from text: SQLite's storage format first (fast), else any ISO form."""
+    parsed = text.str.to_datetime(_SQLITE_DATETIME, time_zone="UTC", time_unit="us", strict=False)
+    if parsed.null_count() != text.null_count():
+        # other spellings (the audit history's ISO text with an offset): infer, more slowly
+        parsed = text.str.to_datetime(time_zone="UTC", time_unit="us")
+    return parsed
+
+
 def conform(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     """Cast a raw frame to the table's schema, whichever database or path it came from."""
     wanted = table_schema(name)
@@ -96,7 +122,7 @@ def conform(frame: pl.DataFrame, name: str) -> pl.DataFrame:
         if dtype == pl.Date and current == pl.String:
             expr = expr.str.slice(0, 10).str.to_date("%Y-%m-%d")
         elif isinstance(dtype, pl.Datetime) and current == pl.String:
-            expr = expr.str.to_datetime(time_zone="UTC", time_unit="us")
+            expr = pl.lit(_text_to_datetime(frame[column]))
         elif isinstance(dtype, pl.Datetime) and isinstance(current, pl.Datetime):
             expr = expr.dt.replace_time_zone("UTC") if current.time_zone is None else expr
             expr = expr.dt.convert_time_zone("UTC").dt.cast_time_unit("us")
@@ -112,7 +138,11 @@ def load_table(store: Store, name: str, *, as_at: date | None = None) -> pl.Data
     """One table as a polars frame; with ``as_at``, as it stood at the end of that day."""
     if as_at is not None:
         return _table_as_at(store, name, as_at)
-    return conform(_fetch(store, _select_sql(name, store.dialect)), name)
+    frame = conform(_fetch(store, _select_sql(name, store.dialect)), name)
+    key = _sorted_here(name, store.dialect)
+    if key is not None and not frame[key].is_sorted():
+        frame = frame.sort(key)
+    return frame
 
 
 def load_audit(store: Store, *, since: datetime | None = None) -> pl.DataFrame:
