@@ -90,13 +90,13 @@ def adbc_connect(store: Store):
     return adbc_driver_postgresql.dbapi.connect(url.render_as_string(hide_password=False))
 
 
-def _fetch(store: Store, sql: str) -> pl.DataFrame:
+def _fetch(store: Store, sql: str, parameters: tuple = ()) -> pl.DataFrame:
     with adbc_connect(store) as conn, conn.cursor() as cursor:
         if store.dialect == "sqlite":
             cursor.adbc_statement.set_options(
                 **{"adbc.sqlite.query.batch_rows": _SQLITE_BATCH_ROWS}
             )
-        cursor.execute(sql)
+        cursor.execute(sql, parameters or None)
         return pl.from_arrow(cursor.fetch_arrow_table())
 
 
@@ -152,11 +152,34 @@ def load_audit(store: Store, *, since: datetime | None = None) -> pl.DataFrame:
     return frame
 
 
+def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
+    """The audit events of one dataset before ``cutoff``, filtered by the database.
+
+    Only the columns an as-at rebuild needs: the whole history of a national store is
+    millions of rows, most of them about other datasets.
+    """
+    if store.dialect == "sqlite":
+        # SQLite holds instants as UTC text in one fixed format, which sorts as time does
+        sql = (
+            'SELECT id, entity_key, "after" FROM audit_events WHERE dataset = ? AND occurred_at < ?'
+        )
+        bound = cutoff.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    else:
+        sql = (
+            'SELECT id, entity_key, CAST("after" AS TEXT) AS "after" FROM audit_events '
+            "WHERE dataset = $1 AND occurred_at < CAST($2 AS TIMESTAMPTZ)"
+        )
+        bound = cutoff.isoformat()
+    frame = _fetch(store, sql, (dataset, bound))
+    return frame.select(
+        pl.col("id").cast(pl.Int64), pl.col("entity_key").cast(pl.String), pl.col("after")
+    )
+
+
 def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
     cutoff = datetime.combine(as_at + timedelta(days=1), time.min, tzinfo=UTC)
     events = (
-        load_audit(store)
-        .filter((pl.col("dataset") == name) & (pl.col("occurred_at") < cutoff))
+        _audit_before(store, name, cutoff)
         .sort("id")
         .group_by("entity_key", maintain_order=True)
         .last()
@@ -166,15 +189,26 @@ def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
     wanted = table_schema(name)
     if not states:
         return pl.DataFrame(schema=wanted)
+    table = schema.metadata.tables[name]
+    # JSON columns read back as their text (as load_table gives them), not as nested values
+    as_text = {c.name for c in table.columns if isinstance(c.type, JSON)}
     raw = pl.DataFrame(
-        [{column: state.get(column) for column in wanted} for state in states],
+        [
+            {
+                column: json.dumps(state.get(column))
+                if column in as_text and state.get(column) is not None
+                else state.get(column)
+                for column in wanted
+            }
+            for state in states
+        ],
         schema={
             c: (pl.String if isinstance(d, pl.Datetime) or d == pl.Date else d)
             for c, d in wanted.items()
         },
         strict=False,
     )
-    key = [c.name for c in schema.metadata.tables[name].primary_key.columns]
+    key = [c.name for c in table.primary_key.columns]
     return conform(raw, name).sort(key)
 
 
