@@ -34,9 +34,7 @@ def workstreams_with_both(savings: pl.DataFrame) -> list[str]:
 
 
 def _lines(savings: pl.DataFrame, workstream: str) -> pl.DataFrame:
-    return savings.filter(
-        (pl.col("workstream") == workstream) & pl.col("cohort").is_in(COHORTS)
-    )
+    return savings.filter((pl.col("workstream") == workstream) & pl.col("cohort").is_in(COHORTS))
 
 
 def cohort_years(savings: pl.DataFrame, workstream: str) -> pl.DataFrame:
@@ -76,6 +74,7 @@ def total_heading(table: pl.DataFrame) -> str:
 
 def savings_table(table: pl.DataFrame) -> pl.DataFrame:
     """The table as the paper prints it: £000s, commas, the unit in the corner."""
+
     def thousands(column: str) -> pl.Expr:
         return pl.col(column).map_elements(
             lambda p: "–" if p is None else formatting.money(p, style="thousands"),
@@ -123,7 +122,11 @@ def savings_figure(table: pl.DataFrame) -> go.Figure:
         )
     )
     fig = charts.bar_chart(
-        long, x="year", y="thousands", series="row", y_title="£000s",
+        long,
+        x="year",
+        y="thousands",
+        series="row",
+        y_title="£000s",
         title="Savings targeted by financial year, younger and older adults (£000s)",
     )
     return fig.update_yaxes(tickformat=",")
@@ -141,8 +144,11 @@ def components_table(
             pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
             pl.col("title").alias("Component"),
             pl.col("amount_pence")
-            .map_elements(lambda p: formatting.money(p, style="thousands"),
-                          return_dtype=pl.String, skip_nulls=False)
+            .map_elements(
+                lambda p: formatting.money(p, style="thousands"),
+                return_dtype=pl.String,
+                skip_nulls=False,
+            )
             .alias(CORNER),
             pl.col("line_title").alias("Savings line"),
             pl.col("source").alias("Source"),
@@ -160,9 +166,7 @@ def _line_attributes(savings: pl.DataFrame, workstream: str) -> pl.DataFrame:
     )
 
 
-def component_notes(
-    components: pl.DataFrame, savings: pl.DataFrame, workstream: str
-) -> list[str]:
+def component_notes(components: pl.DataFrame, savings: pl.DataFrame, workstream: str) -> list[str]:
     """One sentence per line: its components added up against its total, or what is missing."""
     notes = []
     for line in _line_attributes(savings, workstream).iter_rows(named=True):
@@ -209,7 +213,8 @@ def posts_table(posts: pl.DataFrame) -> pl.DataFrame:
             "FTE": fte(row["fte_hundredths"]),
             "Period": row["period_label"] or _period(row),
             "Cost": formatting.money(row["cost_pence"], style="exact"),
-            "Unit cost": "" if row["unit_cost_pence"] is None
+            "Unit cost": ""
+            if row["unit_cost_pence"] is None
             else formatting.money(row["unit_cost_pence"], style="exact"),
         }
         for row in posts.iter_rows(named=True)

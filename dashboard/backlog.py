@@ -246,7 +246,9 @@ def _no_figures(backlog: pl.DataFrame, measure: str, team, band) -> str:
 def _long(months: pl.DataFrame, label: str) -> pl.DataFrame:
     long = months.select("month", pl.lit(label).alias("series"), "value", "basis")
     targets = months.filter(pl.col("target").is_not_null()).select(
-        "month", pl.lit("Target").alias("series"), pl.col("target").alias("value"),
+        "month",
+        pl.lit("Target").alias("series"),
+        pl.col("target").alias("value"),
         pl.lit("target").alias("basis"),
     )
     return pl.concat([long, targets])
@@ -264,8 +266,11 @@ def trend(
     first, last = months.row(0, named=True), months.row(-1, named=True)
     base = replace(base, headline=shown_count(last["value"], threshold))
     if months.height == 1:
-        return replace(base, message=f"Only one month of figures so far ({month(last['month'])}: "
-                       f"{base.headline}), so there is no trend to chart yet.")
+        return replace(
+            base,
+            message=f"Only one month of figures so far ({month(last['month'])}: "
+            f"{base.headline}), so there is no trend to chart yet.",
+        )
     summary = change_sentence(
         label, (first["month"], first["value"]), (last["month"], last["value"]), threshold
     )
@@ -422,11 +427,17 @@ def project(
     history = monthly(backlog, WAITING, team=team, band=band).select("month", "value", "basis")
     what = _lower(MEASURE_LABELS[WAITING])
     if history.is_empty():
-        return Projection(history, f"There are no figures for {what} for {scope(team, band)}, "
-                          "so there is nothing to project.")
+        return Projection(
+            history,
+            f"There are no figures for {what} for {scope(team, band)}, "
+            "so there is nothing to project.",
+        )
     if history.height == 1:
-        return Projection(history, f"The projection needs at least two months of figures for "
-                          f"{what}; there is only {month(history['month'][0])}.")
+        return Projection(
+            history,
+            f"The projection needs at least two months of figures for "
+            f"{what}; there is only {month(history['month'][0])}.",
+        )
     window = history.tail(recent + 1)
     return Projection(
         history,
@@ -535,8 +546,13 @@ def what_if_inputs(programme: ProgrammeCost | None) -> list[NumberInput]:
     return [
         NumberInput("Extra reviewers", "extra", DEFAULT_EXTRA_REVIEWERS, 1_000),
         NumberInput("Reviews per reviewer per month", "each", DEFAULT_REVIEWS_EACH, 1_000),
-        NumberInput("Cost of a reviewer per month (£, whole pounds)", "cost",
-                    default_reviewer_cost_pounds(programme), 10_000_000, 100),
+        NumberInput(
+            "Cost of a reviewer per month (£, whole pounds)",
+            "cost",
+            default_reviewer_cost_pounds(programme),
+            10_000_000,
+            100,
+        ),
     ]
 
 
@@ -628,10 +644,14 @@ def what_if_figures(scenario: WhatIf) -> list[tuple[str, str]]:
     to_clear, per_review = scenario.cost_to_clear_pence, scenario.cost_per_extra_review_pence
     return [
         ("Clears by", month(scenario.clears_by) if scenario.clears_by else "Does not clear"),
-        ("Cost per extra review",
-         "not applicable" if per_review is None else money(per_review, style="exact")),
-        ("Extra cost until it clears",
-         "not applicable" if to_clear is None else money(to_clear, style="exact")),
+        (
+            "Cost per extra review",
+            "not applicable" if per_review is None else money(per_review, style="exact"),
+        ),
+        (
+            "Extra cost until it clears",
+            "not applicable" if to_clear is None else money(to_clear, style="exact"),
+        ),
     ]
 
 

@@ -217,7 +217,12 @@ def count_trend_chart(
     months written ``Nov 2023``. ``subtitle`` (e.g. the team shown) is escaped: plotly reads
     some HTML in titles, and team names come from the store."""
     fig = line_chart(
-        frame, x="month", y="value", series="series", title=title, y_title=y_title,
+        frame,
+        x="month",
+        y="value",
+        series="series",
+        title=title,
+        y_title=y_title,
         dashed_where="modelled",
     )
     fig.update_yaxes(tickformat=",")

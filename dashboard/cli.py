@@ -285,11 +285,11 @@ def serve(
         counts = load_sample_data(store)
         typer.echo(f"first start: loaded the demo council ({sum(counts.values())} rows)")
     os.environ["ASCGOV_DATABASE_URL"] = store.url
-    entry = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+    entry = Path(__file__).resolve().parent / "streamlit_app.py"
     typer.echo(f"store: {store.engine.url.render_as_string(hide_password=True)}")
     typer.echo(f"dashboard: http://{address}:{port}  (Ctrl+C to stop)")
     sys.stdout.flush()
-    os.chdir(entry.parent)
+    os.chdir(entry.parent.parent)  # .streamlit/config.toml is read from the working directory
     os.execv(
         sys.executable,
         [

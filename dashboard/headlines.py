@@ -44,7 +44,7 @@ class Latest:
         return None if self.meeting_value is None else self.value - self.meeting_value
 
     def direction(self) -> str:
-        """"Up 24 on Oct 2023; no change since the meeting on 23 Jan 2024"."""
+        """ "Up 24 on Oct 2023; no change since the meeting on 23 Jan 2024"."""
         parts = []
         if self.change is not None:
             parts.append(f"{_movement(self.change)} on the month before")
@@ -91,10 +91,19 @@ def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -
         last = rows.row(-1, named=True)
         previous = rows.row(-2, named=True)["value"] if rows.height > 1 else None
         seen = rows.filter(pl.col("month") <= meeting_date) if meeting_date else rows.clear()
-        latest.append(Latest(
-            measure, MEASURE_LABELS[measure], last["month"], last["value"], last["basis"],
-            last["source"], previous, meeting_date, seen["value"][-1] if seen.height else None,
-        ))
+        latest.append(
+            Latest(
+                measure,
+                MEASURE_LABELS[measure],
+                last["month"],
+                last["value"],
+                last["basis"],
+                last["source"],
+                previous,
+                meeting_date,
+                seen["value"][-1] if seen.height else None,
+            )
+        )
     return latest
 
 
@@ -113,22 +122,37 @@ def last_meeting(meetings: pl.DataFrame, today: date) -> date | None:
     return held["meeting_date"].max() if held.height else None
 
 
-def attention_items(areas: pl.DataFrame, milestones: pl.DataFrame, *, today: date,
-                    red_lines: pl.DataFrame | None = None,
-                    differing: list[str] = ()) -> pl.DataFrame:
+def attention_items(
+    areas: pl.DataFrame,
+    milestones: pl.DataFrame,
+    *,
+    today: date,
+    red_lines: pl.DataFrame | None = None,
+    differing: list[str] = (),
+) -> pl.DataFrame:
     """The red items a member should ask about: red areas, overdue milestones, savings lines
     at risk, reported totals that do not equal their parts."""
     from dashboard.plan import milestones_with_flags
 
-    rows = [("Red area", f"{r['code']}: {r['title']}", r["commentary"] or "")
-            for r in areas.filter(pl.col("rag") == "Red").iter_rows(named=True)]
+    rows = [
+        ("Red area", f"{r['code']}: {r['title']}", r["commentary"] or "")
+        for r in areas.filter(pl.col("rag") == "Red").iter_rows(named=True)
+    ]
     overdue = milestones_with_flags(milestones, today).filter(pl.col("overdue"))
-    rows += [("Overdue milestone", f"{r['area_code']}: {r['title']}",
-              f"due {r['due_date'].day} {r['due_date']:%b %Y}, {r['status'].lower()}")
-             for r in overdue.sort("due_date").iter_rows(named=True)]
+    rows += [
+        (
+            "Overdue milestone",
+            f"{r['area_code']}: {r['title']}",
+            f"due {r['due_date'].day} {r['due_date']:%b %Y}, {r['status'].lower()}",
+        )
+        for r in overdue.sort("due_date").iter_rows(named=True)
+    ]
     if red_lines is not None:
-        rows += [("Savings at risk", f"{r['code']}: {r['title']}", r["reason"])
-                 for r in red_lines.iter_rows(named=True)]
-    rows += [("Figures do not add up", text, "see Definitions and data quality")
-             for text in differing]
+        rows += [
+            ("Savings at risk", f"{r['code']}: {r['title']}", r["reason"])
+            for r in red_lines.iter_rows(named=True)
+        ]
+    rows += [
+        ("Figures do not add up", text, "see Definitions and data quality") for text in differing
+    ]
     return pl.DataFrame(rows, schema=["Kind", "Item", "Why"], orient="row")

@@ -89,8 +89,9 @@ def _money(column: str, alias: str, style: str = "auto") -> pl.Expr:
     # money(None) reads "not published": a missing forecast is never shown as £0
     return (
         pl.col(column)
-        .map_elements(lambda p: formatting.money(p, style=style), return_dtype=pl.String,
-                      skip_nulls=False)
+        .map_elements(
+            lambda p: formatting.money(p, style=style), return_dtype=pl.String, skip_nulls=False
+        )
         .alias(alias)
     )
 
@@ -121,9 +122,7 @@ def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
 
 def _reported_sum(column: str) -> pl.Expr:
     # a sum of nothing reported is "not reported", not £0
-    return (
-        pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
-    )
+    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
 
 
 def totals(rated: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -175,8 +174,12 @@ def brag_split(rated: pl.DataFrame) -> pl.DataFrame:
         for rating in BRAG_ORDER
         if rating in by_rating
     ]
-    schema = {"rating": pl.String, "label": pl.String, "target_pence": pl.Int64,
-              "percent": pl.Int64}
+    schema = {
+        "rating": pl.String,
+        "label": pl.String,
+        "target_pence": pl.Int64,
+        "percent": pl.Int64,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -247,8 +250,9 @@ class Bridge:
 
 def bridge_figure(steps: Bridge) -> go.Figure:
     # plotly reads some HTML in titles, and a title may carry text from the store
-    return charts.bridge_chart(steps.chart_steps(), title=html.escape(steps.title), y_title="£m",
-                               texts=steps.texts())
+    return charts.bridge_chart(
+        steps.chart_steps(), title=html.escape(steps.title), y_title="£m", texts=steps.texts()
+    )
 
 
 def bridge(
@@ -274,8 +278,10 @@ def bridge(
     )
     if delivered is None:
         return Bridge(title, tuple(steps), summary + "; no delivered figure is reported.")
-    steps += [("Not yet delivered", delivered - forecast, "relative"),
-              ("Delivered", delivered, "total")]
+    steps += [
+        ("Not yet delivered", delivered - forecast, "relative"),
+        ("Delivered", delivered, "total"),
+    ]
     return Bridge(title, tuple(steps), summary + f"; {formatting.money(delivered)} is delivered.")
 
 
@@ -342,8 +348,10 @@ def place_findings(findings: list[Finding], frames: dict[str, pl.DataFrame]) -> 
         elif finding.code in reported:
             row = reported[finding.code]
             scope = _scope(row["scope"])
-            workstream = scope.get("workstream") or line_ws.get(scope.get("line_code")) or (
-                post_ws.get(scope.get("post_code"))
+            workstream = (
+                scope.get("workstream")
+                or line_ws.get(scope.get("line_code"))
+                or (post_ws.get(scope.get("post_code")))
             )
             placed.append(Placed(finding, row["dataset"], workstream))
     return placed

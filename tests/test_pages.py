@@ -29,5 +29,5 @@ def test_every_registered_page_exists_and_pages_folder_has_no_strays():
 
 
 def test_app_entry_runs_the_default_page(app_env):
-    at = _run("streamlit_app.py")
+    at = _run("dashboard/streamlit_app.py")
     assert at.title[0].value == "Adult social care: overview"

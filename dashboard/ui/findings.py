@@ -15,8 +15,9 @@ def show_findings(findings: list[Finding]) -> None:
     for finding in findings:
         text = plain(f"{finding.describe()}. Source: {finding.source}")
         if finding.status == DIFFERS:
-            st.warning(f"**Reported total differs from its parts.** {text}",
-                       icon=":material/warning:")
+            st.warning(
+                f"**Reported total differs from its parts.** {text}", icon=":material/warning:"
+            )
         elif finding.status == UNCHECKABLE:
             st.info(f"**Cannot be checked.** {text}", icon=":material/info:")
     summary = check_summary(findings)
