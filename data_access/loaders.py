@@ -83,7 +83,12 @@ def adbc_connect(store: Store):
     if store.dialect == "sqlite":
         import adbc_driver_sqlite.dbapi
 
-        return adbc_driver_sqlite.dbapi.connect(str(store.sqlite_path))
+        # Read-only, by URI: the ADBC driver carries its own copy of SQLite, whose file locks the
+        # process shares with Python's sqlite3. A writable ADBC connection closing believes it is
+        # the last one and checkpoints and deletes the WAL that SQLAlchemy's connections still
+        # use, so later reads miss later writes. A read-only connection never does that.
+        uri = store.sqlite_path.resolve().as_uri() + "?mode=ro"
+        return adbc_driver_sqlite.dbapi.connect(uri)
     import adbc_driver_postgresql.dbapi
 
     url = make_url(store.url).set(drivername="postgresql")
