@@ -16,10 +16,9 @@ from fractions import Fraction
 import polars as pl
 
 from dashboard.formatting import day, money, month
-from dashboard.headlines import HIGHER_IS_BETTER, MEASURE_LABELS
+from dashboard.measures import HIGHER_IS_BETTER, MEASURE_LABELS, MEASURES
 from dashboard.suppression import hide_small, is_suppressed, shown_count, shown_counts
-from data_access.sample_data import ALL_BANDS, ALL_TEAMS
-from data_access.vocab import Basis, Measure
+from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
 WAITING = Measure.WAITING_REVIEW.value
 # a quarter: long enough that one odd month does not swing the projection, short enough to
@@ -32,16 +31,6 @@ DEFAULT_REVIEWS_EACH = 20
 HORIZON_MONTHS = 36
 PROJECTED = "projected"
 
-DEFINITIONS = {
-    Measure.WAITING_REVIEW.value: "People whose care and support plan is due a review and who "
-    "are waiting for it.",
-    Measure.WAITING_OT_ASSESSMENT.value: "People waiting for an occupational therapy (OT) "
-    "assessment of equipment, adaptations and daily living.",
-    Measure.REVIEWS_COMPLETED.value: "Reviews of care and support plans completed, as the "
-    "source reports them (the source line says whether they are counted cumulatively).",
-    Measure.OVERDUE_ANNUAL_REVIEWS.value: "People with no review in the last 12 months: the "
-    "Care Act 2014 statutory guidance expects a review at least every 12 months.",
-}
 MEASURE_CHOICES = list(MEASURE_LABELS.values())
 NO_FIGURES = (
     "No backlog figures have been loaded yet. An officer can load them with "
@@ -259,7 +248,7 @@ def trend(
 ) -> Trend:
     """The measure's months for the chosen team and band, with its headline and sentence."""
     label = MEASURE_LABELS[measure]
-    base = Trend(measure, label, DEFINITIONS[measure])
+    base = Trend(measure, label, MEASURES[measure].meaning)
     months = monthly(backlog, measure, team=team, band=band)
     if months.is_empty():
         return replace(base, message=_no_figures(backlog, measure, team, band))

@@ -12,7 +12,8 @@ from datetime import date
 import polars as pl
 
 from dashboard import formatting
-from dashboard.ratings import Thresholds
+from dashboard.measures import MEASURES
+from dashboard.ratings import Thresholds, rule_text
 
 
 @dataclass(frozen=True)
@@ -27,53 +28,20 @@ class Definition:
 
 
 def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
-    rule = (
-        f"Blue when delivered reaches the target; otherwise Green when the forecast is at "
-        f"least {thresholds.green_at}% of the target, Amber at least {thresholds.amber_at}%, "
-        "Red below that; an officer may override the rule, giving a reason."
+    backlog = tuple(
+        Definition(
+            m.label,
+            m.meaning,
+            "reviews" if m.rise_is_good else "people",
+            "backlog",
+            m.code,
+            "Performance team",
+            m.rise_is_good,
+        )
+        for m in MEASURES.values()
     )
     return (
-        Definition(
-            "People waiting for a review",
-            "People whose care and support plan is due a "
-            "review and who are on the list for one, at the month's end.",
-            "people",
-            "backlog",
-            "waiting_review",
-            "Performance team",
-            False,
-        ),
-        Definition(
-            "People waiting for an OT assessment",
-            "People waiting for an occupational "
-            "therapy assessment (equipment, adaptations, daily living).",
-            "people",
-            "backlog",
-            "waiting_ot_assessment",
-            "Performance team",
-            False,
-        ),
-        Definition(
-            "Reviews completed",
-            "Reviews of care and support plans completed; the demo "
-            "council's figures are cumulative from January 2023, as the paper reports "
-            "them.",
-            "reviews",
-            "backlog",
-            "reviews_completed",
-            "Performance team",
-            True,
-        ),
-        Definition(
-            "Overdue annual reviews",
-            "People with no review in the last 12 months: the "
-            "Care Act 2014 statutory guidance expects a review at least every 12 months.",
-            "people",
-            "backlog",
-            "overdue_annual_reviews",
-            "Performance team",
-            False,
-        ),
+        *backlog,
         Definition(
             "Savings target, forecast and delivered",
             "Per savings line and financial "
@@ -84,7 +52,15 @@ def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
             "Finance (Adults)",
             True,
         ),
-        Definition("BRAG rating", rule, "rating", "savings", None, "Programme office", None),
+        Definition(
+            "BRAG rating",
+            rule_text(thresholds),
+            "rating",
+            "savings",
+            None,
+            "Programme office",
+            None,
+        ),
         Definition(
             "MTFS savings requirement",
             "Savings the Medium Term Financial Strategy "

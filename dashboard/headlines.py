@@ -7,16 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from data_access.vocab import Measure
-
-# a rise in these is good news; in every other measure a rise is bad news
-HIGHER_IS_BETTER = {Measure.REVIEWS_COMPLETED.value}
-MEASURE_LABELS = {
-    Measure.WAITING_REVIEW.value: "People waiting for a review",
-    Measure.WAITING_OT_ASSESSMENT.value: "People waiting for an OT assessment",
-    Measure.REVIEWS_COMPLETED.value: "Reviews completed",
-    Measure.OVERDUE_ANNUAL_REVIEWS.value: "Overdue annual reviews",
-}
+from dashboard.measures import HIGHER_IS_BETTER, MEASURE_LABELS
 
 
 @dataclass(frozen=True)
@@ -72,20 +63,13 @@ def areas_by_status(areas: pl.DataFrame, statuses: tuple[str, ...]) -> list[tupl
 def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -> list[Latest]:
     """Each measure's latest month (all teams and bands added up), the month before it, and the
     figure members saw at the last meeting (the latest month on or before its date)."""
+    from dashboard.backlog import monthly  # backlog builds on these labels
+
     if backlog.is_empty():
         return []
-    monthly = (
-        backlog.group_by("measure", "month")
-        .agg(
-            pl.col("value").sum(),
-            pl.col("basis").unique().sort().str.join(", "),
-            pl.col("source").first(),
-        )
-        .sort("measure", "month")
-    )
     latest = []
     for measure in MEASURE_LABELS:
-        rows = monthly.filter(pl.col("measure") == measure)
+        rows = monthly(backlog, measure)
         if rows.is_empty():
             continue
         last = rows.row(-1, named=True)

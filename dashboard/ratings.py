@@ -56,6 +56,16 @@ class Thresholds:
             raise ValueError("thresholds must satisfy 0 <= amber_at <= green_at <= 100")
 
 
+def rule_text(thresholds: Thresholds) -> str:
+    """The rule in words, so members can see what each colour means here."""
+    return (
+        "Rated by rule unless an officer has set the rating with a reason: Blue when delivered "
+        f"in full; Green when the forecast is at least {thresholds.green_at}% of target; Amber "
+        f"when at least {thresholds.amber_at}%; Red below {thresholds.amber_at}%; "
+        "not rated when no forecast is reported."
+    )
+
+
 @dataclass(frozen=True)
 class Rated:
     rating: str

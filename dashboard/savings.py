@@ -34,16 +34,6 @@ def cohort_label(cohort: str | None) -> str:
     return COHORT_LABELS.get(cohort or "", cohort or "not stated")
 
 
-def rule_text(thresholds: Thresholds) -> str:
-    """The rule in words, so members can see what each colour means here."""
-    return (
-        "Rated by rule unless an officer has set the rating with a reason: Blue when delivered "
-        f"in full; Green when the forecast is at least {thresholds.green_at}% of target; Amber "
-        f"when at least {thresholds.amber_at}%; Red below {thresholds.amber_at}%; "
-        "not rated when no forecast is reported."
-    )
-
-
 def rate_lines(savings: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
     """Each line and year with ``rating``, ``rated_by`` ("rule" or "officer override") and
     ``reason``, from the one BRAG rule."""

@@ -12,7 +12,7 @@ from datetime import date
 
 from data_access.datasets import DATASETS, LOAD_ORDER
 from data_access.store import Store
-from data_access.vocab import Basis, SourceKind
+from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, SourceKind
 
 NOTTINGHAM_CITY = "000_b69d1c7bb4dbf9f4.txt"
 ROTHERHAM = "001_a75992156555afa7.txt"
@@ -506,7 +506,6 @@ def _posts() -> list[dict]:
 
 # backlog ----------------------------------------------------------------------------------------
 
-ALL_TEAMS, ALL_BANDS = "All teams", "All priorities"
 _MONTHS = [date(2023, m, 1) for m in range(4, 12)]  # April to November 2023
 # rising to the published November 2023 figures ("backlogs are increasing"); every month before
 # November is modelled, so the latest figure shown is the published one

@@ -74,3 +74,8 @@ CONFIGURABLE_LISTS = {
     "milestone_statuses": DEFAULT_MILESTONE_STATUSES,
     "action_statuses": DEFAULT_ACTION_STATUSES,
 }
+
+
+# team and priority-band names of rows that are totals over every team or band
+ALL_TEAMS = "All teams"
+ALL_BANDS = "All priorities"

@@ -25,8 +25,14 @@ with band_col:
     band = choose("Priority band", bands, key="band", all_label="All priority bands")
 trends = backlog.trends(figures, team=team, band=band, threshold=threshold)
 for column, item in zip([*st.columns(2), *st.columns(2)], trends, strict=True):
-    kpi(column, item.label, item.headline, delta=item.change, rise_is_good=item.rise_is_good,
-        help_text=item.definition)
+    kpi(
+        column,
+        item.label,
+        item.headline,
+        delta=item.change,
+        rise_is_good=item.rise_is_good,
+        help_text=item.definition,
+    )
 st.caption(backlog.MARKER_KEY)
 
 for item in backlog.chosen(trends, label):
@@ -35,14 +41,21 @@ for item in backlog.chosen(trends, label):
     if item.message:
         st.info(plain(item.message))
         continue
-    fig = charts.count_trend_chart(item.chart, title=item.title, subtitle=item.subtitle,
-                                   y_title=item.unit)
+    fig = charts.count_trend_chart(
+        item.chart, title=item.title, subtitle=item.subtitle, y_title=item.unit
+    )
     chart_with_table(fig, item.table, summary=item.summary, key=f"trend-{item.measure}")
     provenance(item.sources)
     parts = backlog.breakdown(figures, item.measure, team=team, band=band, threshold=threshold)
     if parts:
-        fig = charts.bar_chart(parts.chart, x="team", y="value", series="priority_band",
-                               title=parts.title, y_title="People")
+        fig = charts.bar_chart(
+            parts.chart,
+            x="team",
+            y="value",
+            series="priority_band",
+            title=parts.title,
+            y_title="People",
+        )
         chart_with_table(fig, parts.table, summary=parts.summary, key=f"parts-{item.measure}")
 
 st.header("When will the review waiting list clear?")
@@ -53,8 +66,15 @@ st.subheader("What if we added reviewers?")
 programme = backlog.programme_cost(data.table("review_programmes"))
 st.markdown(plain(backlog.programme_sentence(programme)))
 inputs = [
-    column.number_input(spec.label, min_value=0, max_value=spec.largest, step=spec.step,
-                        value=spec.default, key=spec.key, bind="query-params")
+    column.number_input(
+        spec.label,
+        min_value=0,
+        max_value=spec.largest,
+        step=spec.step,
+        value=spec.default,
+        key=spec.key,
+        bind="query-params",
+    )
     for column, spec in zip(st.columns(3), backlog.what_if_inputs(programme), strict=True)
 ]
 scenario = backlog.what_if(projection, *inputs)
@@ -65,6 +85,7 @@ st.markdown(plain(backlog.what_if_sentence(scenario)))
 for column, (name, value) in zip(st.columns(3), backlog.what_if_figures(scenario), strict=True):
     kpi(column, name, value)
 view = backlog.projection_chart(scenario, threshold)
-fig = charts.count_trend_chart(view.chart, title=view.title, subtitle=view.subtitle,
-                               y_title="People")
+fig = charts.count_trend_chart(
+    view.chart, title=view.title, subtitle=view.subtitle, y_title="People"
+)
 chart_with_table(fig, view.table, summary=view.summary, key="projection")

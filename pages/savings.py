@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import formatting, savings
-from dashboard.ratings import BRAG_STYLES, Thresholds
+from dashboard.ratings import BRAG_STYLES, Thresholds, rule_text
 from dashboard.reconciliation import reconcile
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, choose, kpi, provenance, rating_key
@@ -12,8 +12,9 @@ from data_access.settings import get_settings
 
 st.title("Savings programme")
 settings = get_settings()
-thresholds = Thresholds(green_at=settings.brag_green_at_percent,
-                        amber_at=settings.brag_amber_at_percent)
+thresholds = Thresholds(
+    green_at=settings.brag_green_at_percent, amber_at=settings.brag_amber_at_percent
+)
 lines, mtfs = data.savings(), data.table("mtfs_requirements")
 if lines.is_empty() and mtfs.is_empty():
     st.info("No savings figures have been loaded yet. Officers load them with `ascgov import`.")
@@ -28,8 +29,9 @@ for row in mtfs.iter_rows(named=True):
     for column, (label, pence) in zip(st.columns(3), savings.mtfs_headlines(row), strict=True):
         kpi(column, label, formatting.money(pence))
     gap = savings.mtfs_bridge(row)
-    chart_with_table(savings.bridge_figure(gap), gap.table(), summary=gap.summary,
-                     key=f"mtfs-{row['code']}")
+    chart_with_table(
+        savings.bridge_figure(gap), gap.table(), summary=gap.summary, key=f"mtfs-{row['code']}"
+    )
     show_findings(savings.findings_about(placed, "mtfs", code=row["code"]))
     provenance(savings.source_note(row))
 
@@ -38,7 +40,7 @@ if lines.is_empty():
     st.info("No savings lines have been loaded yet.")
     st.stop()
 rating_key(BRAG_STYLES.values(), title="BRAG key")
-st.caption(formatting.plain(savings.rule_text(thresholds)))
+st.caption(formatting.plain(rule_text(thresholds)))
 rated = savings.rate_lines(lines, thresholds)
 chosen = {}
 for column, (key, label, field) in zip(st.columns(3), savings.FILTERS, strict=True):
@@ -53,16 +55,21 @@ st.dataframe(savings.lines_table(shown), hide_index=True, key="lines")
 
 st.subheader("BRAG split by value")
 split = savings.brag_split(shown)
-chart_with_table(savings.brag_split_figure(split), savings.brag_split_table(split),
-                 summary=savings.brag_split_summary(split), key="brag-split")
+chart_with_table(
+    savings.brag_split_figure(split),
+    savings.brag_split_table(split),
+    summary=savings.brag_split_summary(split),
+    key="brag-split",
+)
 
 st.subheader("From target to forecast to delivered")
 progress = savings.programme_bridge(shown)
 if progress is None:
     st.info("None of these lines reports a forecast yet, so nothing can be bridged.")
 else:
-    chart_with_table(savings.bridge_figure(progress), progress.table(),
-                     summary=progress.summary, key="progress")
+    chart_with_table(
+        savings.bridge_figure(progress), progress.table(), summary=progress.summary, key="progress"
+    )
 
 st.subheader("Totals by workstream, cohort and year")
 totals = savings.totals_tables(shown)

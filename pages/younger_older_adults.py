@@ -13,8 +13,10 @@ st.title("Younger and older adults")
 lines = data.savings()
 workstreams = adults.workstreams_with_both(lines)
 if not workstreams:
-    st.info("No workstream has savings lines for both younger and older adults yet. Officers "
-            "load savings lines, with their cohort, with `ascgov import savings`.")
+    st.info(
+        "No workstream has savings lines for both younger and older adults yet. Officers "
+        "load savings lines, with their cohort, with `ascgov import savings`."
+    )
     st.stop()
 default, *others = workstreams
 # the first workstream with both cohorts is the default view, so it takes the place of "All"
@@ -29,8 +31,12 @@ by_year = adults.cohort_years(lines, workstream)
 table = adults.savings_table(by_year)
 st.dataframe(table, hide_index=True, key="savings-table")
 show_findings(savings.findings_about(placed, "savings_target", workstream=workstream))
-chart_with_table(adults.savings_figure(by_year), table, summary=adults.savings_summary(by_year),
-                 key="savings-by-year")
+chart_with_table(
+    adults.savings_figure(by_year),
+    table,
+    summary=adults.savings_summary(by_year),
+    key="savings-by-year",
+)
 
 st.header("What each line is made of")
 parts = adults.components_table(components, lines, workstream)
@@ -44,8 +50,10 @@ show_findings(savings.findings_about(placed, "components", workstream=workstream
 
 st.header("Posts funded to deliver the savings")
 if posts.is_empty():
-    st.info("No funded posts are recorded for this workstream, so savings net of implementation "
-            "cost cannot be worked out.")
+    st.info(
+        "No funded posts are recorded for this workstream, so savings net of implementation "
+        "cost cannot be worked out."
+    )
     st.stop()
 st.dataframe(adults.posts_table(posts), hide_index=True, key="posts")
 show_findings(savings.findings_about(placed, "posts_cost", workstream=workstream))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import polars as pl
 
@@ -13,7 +13,7 @@ from tests.pages_support import page_text, run_page, tables
 
 def test_brag_definition_states_the_configured_thresholds():
     rule = next(d for d in definitions.registry(Thresholds(90, 70)) if d.label == "BRAG rating")
-    assert "at least 90% of the target, Amber at least 70%" in rule.meaning
+    assert "at least 90% of target; Amber when at least 70%" in rule.meaning
 
 
 def test_definitions_table_reads_sources_and_dates_from_the_figures():
@@ -21,7 +21,7 @@ def test_definitions_table_reads_sources_and_dates_from_the_figures():
         "measure": ["waiting_review", "waiting_review", "waiting_ot_assessment"],
         "source": ["b.txt", "a.txt", "c.txt"],
         "as_at": [date(2023, 11, 30), date(2023, 10, 31), date(2023, 1, 1)],
-        "loaded_at": [datetime(2024, 1, 2, tzinfo=timezone.utc)] * 3,
+        "loaded_at": [datetime(2024, 1, 2, tzinfo=UTC)] * 3,
     })
     table = definitions.definitions_table(definitions.registry(Thresholds()), {"backlog": backlog})
     row = table.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)

@@ -15,7 +15,8 @@ def _backlog(values: dict[date, int], measure="waiting_review"):
         "measure": [measure] * len(values), "month": list(values), "team": ["All"] * len(values),
         "priority_band": ["All"] * len(values), "value": list(values.values()),
         "basis": ["published"] * len(values), "source": ["paper"] * len(values),
-    })
+        "target": [None] * len(values), "as_at": list(values),
+    }, schema_overrides={"target": pl.Int64})
 
 
 SERIES = {date(2023, 9, 1): 410, date(2023, 10, 1): 436, date(2023, 11, 1): 460}
@@ -40,10 +41,15 @@ def test_single_month_has_no_direction():
     assert (latest.change, latest.direction()) == (None, "")
 
 
-def test_teams_and_bands_are_added_up():
-    frame = pl.concat([_backlog(SERIES), _backlog(SERIES)])
-    [latest] = headlines.latest_backlog(frame)
+def test_teams_and_bands_are_added_up_but_never_a_total_with_its_parts():
+    north, south = _backlog(SERIES), _backlog(SERIES)
+    teams = pl.concat([north.with_columns(team=pl.lit("North")),
+                       south.with_columns(team=pl.lit("South"))])
+    [latest] = headlines.latest_backlog(teams)
     assert (latest.value, latest.previous_value) == (920, 872)
+    with_total = pl.concat([teams, _backlog(SERIES).with_columns(team=pl.lit("All teams"))])
+    [latest] = headlines.latest_backlog(with_total)
+    assert (latest.value, latest.previous_value) == (460, 436)
 
 
 def test_last_meeting_is_the_latest_on_or_before_today():

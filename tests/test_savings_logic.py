@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from dashboard import savings
-from dashboard.ratings import Thresholds
+from dashboard.ratings import Thresholds, rule_text
 from dashboard.reconciliation import AGREES, DIFFERS, UNCHECKABLE, Finding
 
 SCHEMA = {
@@ -201,7 +201,7 @@ def test_no_forecast_no_programme_bridge():
 
 
 def test_rule_text_names_the_configured_thresholds():
-    text = savings.rule_text(Thresholds(green_at=90, amber_at=75))
+    text = rule_text(Thresholds(green_at=90, amber_at=75))
     assert "at least 90% of target" in text and "Red below 75%" in text
 
 

@@ -23,8 +23,14 @@ from tests.conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _missing(what: str) -> None:
@@ -51,8 +57,13 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "ASCGOV_DATABASE_URL": url}
     ascgov = shutil.which("ascgov", path=str(Path(sys.executable).parent))
-    process = subprocess.Popen([ascgov, "serve", f"--port={port}"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [ascgov, "serve", f"--port={port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -64,8 +75,10 @@ def server(tmp_path_factory):
             time.sleep(0.3)
     else:
         process.kill()
-        pytest.fail("the dashboard did not answer on /_stcore/health within 60 s: "
-                    + (process.stdout.read() if process.stdout else ""))
+        pytest.fail(
+            "the dashboard did not answer on /_stcore/health within 60 s: "
+            + (process.stdout.read() if process.stdout else "")
+        )
     yield base
     process.terminate()
     process.wait(timeout=20)
