@@ -1,0 +1,253 @@
+"""Page benchmark: server-side run time (AppTest) and browser time per page. Run on demand.
+
+For each page of the navigation registry, at sample scale (the demo council) and national scale
+(the synthetic national set from ``generate_national.py``):
+- AppTest cold run (caches cleared) and cached rerun, median of ``--repeats``;
+- a bare one-line Streamlit page measured the same way in the same run, and each page's ratio
+  to it;
+- in the Debian chromium: time from navigation to the page's headline being visible (fresh
+  browser context each time, so no client cache), and the bytes the page's script run sends over
+  the websocket (its payload).
+
+Targets (issue 3): cached rerun under 200 ms and within 3x the bare page at sample scale; under
+1 s at national scale; payload per page under 2 MB.
+
+Usage: ``python bench/bench_pages.py [--scale sample|national|both] [--councils N] [--repeats N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+from dashboard.navigation import PAGES  # noqa: E402
+from data_access.sample_data import load_sample_data  # noqa: E402
+from data_access.store import Store  # noqa: E402
+
+BARE = "import streamlit as st\nst.title('Bare page')\n"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TARGET_CACHED_S, TARGET_RATIO, TARGET_NATIONAL_S, TARGET_PAYLOAD = 0.2, 3.0, 1.0, 2 * 1024 * 1024
+
+
+def sample_store(folder: Path) -> str:
+    url = "sqlite:///" + str(folder / "sample.sqlite3")
+    store = Store(url)
+    store.upgrade()
+    load_sample_data(store)
+    store.dispose()
+    return url
+
+
+def national_store(folder: Path, councils: int) -> str:
+    """The demo council plus ``councils`` synthetic councils, built through the importers."""
+    import generate_national
+    from bench_store import import_council
+
+    out = BENCH / "out" / "national"
+    folders = sorted(p for p in out.glob("*") if p.is_dir())[:councils]
+    if len(folders) < councils:
+        generate_national.generate(councils, out, quiet=True)
+        folders = sorted(p for p in out.glob("*") if p.is_dir())[:councils]
+    url = "sqlite:///" + str(folder / "national.sqlite3")
+    store = Store(url)
+    store.upgrade()
+    load_sample_data(store)
+    started = time.perf_counter()
+    for i, council in enumerate(folders, 1):
+        import_council(store, council)
+        if i % 25 == 0:
+            print(f"  imported {i}/{len(folders)} councils ({time.perf_counter() - started:.0f} s)")
+    store.dispose()
+    return url
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def apptest_times(path: Path | None, repeats: int) -> tuple[float, float]:
+    """(cold, cached) seconds for one page script; ``None`` measures the bare page."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    cold, cached = [], []
+    for _ in range(repeats):
+        st.cache_data.clear()
+        at = AppTest.from_string(BARE) if path is None else AppTest.from_file(str(path))
+        at.default_timeout = 120
+        start = time.perf_counter()
+        at.run()
+        cold.append(time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(f"{path}: {at.exception[0].value}")
+        start = time.perf_counter()
+        at.run()
+        cached.append(time.perf_counter() - start)
+    return _median(cold), _median(cached)
+
+
+def server_side(url: str, repeats: int) -> dict[str, tuple[float, float]]:
+    os.environ["ASCGOV_DATABASE_URL"] = url
+    from data_access.settings import get_settings
+
+    get_settings.cache_clear()
+    results = {"(bare page)": apptest_times(None, repeats)}
+    for spec in PAGES:
+        results[spec.title] = apptest_times(ROOT / spec.path, repeats)
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(command: list[str], env: dict) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            *command,
+            f"--server.port={port}",
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=1) as reply:
+                if reply.read() == b"ok":
+                    return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def browser_side(url: str, repeats: int) -> dict[str, tuple[float, int]]:
+    """Seconds from navigation to headline visible, and websocket bytes, per page."""
+    from playwright.sync_api import sync_playwright
+
+    env = {**os.environ, "ASCGOV_DATABASE_URL": url}
+    bare_file = Path(tempfile.mkdtemp()) / "bare.py"
+    bare_file.write_text(BARE, encoding="utf-8")
+    app, base = _serve(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py")],
+        env,
+    )
+    bare, bare_base = _serve([sys.executable, "-m", "streamlit", "run", str(bare_file)], env)
+    results = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+            )
+            targets = [("(bare page)", bare_base + "/", "Bare page")] + [
+                (s.title, f"{base}/{'' if s.default else s.path[6:-3]}", s.headline) for s in PAGES
+            ]
+            for title, address, headline in targets:
+                runs = [_visit(browser, address, headline) for _ in range(repeats)]
+                results[title] = (_median([r[0] for r in runs]), max(r[1] for r in runs))
+            browser.close()
+    finally:
+        app.terminate()
+        bare.terminate()
+    return results
+
+
+def _visit(browser, address: str, headline: str) -> tuple[float, int]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    received = [0]
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))
+        ),
+    )
+    start = time.perf_counter()
+    page.goto(address)
+    page.get_by_role("heading", name=headline).first.wait_for(timeout=120_000)
+    elapsed = time.perf_counter() - start
+    page.wait_for_function(
+        "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=120_000,
+    )
+    context.close()
+    return elapsed, received[0]
+
+
+def report(scale: str, server: dict, browser: dict | None) -> None:
+    bare_cold, bare_cached = server["(bare page)"]
+    bare_browser = browser["(bare page)"][0] if browser else None
+    print(f"\n== {scale} scale ==")
+    print(
+        f"{'page':32} {'cold s':>8} {'cached s':>9} {'x bare':>7} {'browser s':>10} "
+        f"{'x bare':>7} {'ws payload':>11}  verdict"
+    )
+    for title, (cold, cached) in server.items():
+        ratio = cached / bare_cached if bare_cached else float("nan")
+        b_time, payload = (browser or {}).get(title, (None, None))
+        b_text = f"{b_time:10.2f} {b_time / bare_browser:7.1f}" if b_time else f"{'-':>10} {'-':>7}"
+        p_text = f"{payload / 1024:9.0f}kB" if payload is not None else f"{'-':>11}"
+        if scale == "sample":
+            ok = cached < TARGET_CACHED_S and ratio <= TARGET_RATIO
+        else:
+            ok = cached < TARGET_NATIONAL_S
+        ok = ok and (payload is None or payload < TARGET_PAYLOAD)
+        print(
+            f"{title:32} {cold:8.3f} {cached:9.3f} {ratio:7.1f} {b_text} {p_text}  "
+            f"{'ok' if ok or title == '(bare page)' else 'MISSED'}"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("sample", "national", "both"), default="both")
+    parser.add_argument("--councils", type=int, default=153)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        scales = ("sample", "national") if args.scale == "both" else (args.scale,)
+        for scale in scales:
+            started = time.perf_counter()
+            url = (
+                sample_store(folder) if scale == "sample" else national_store(folder, args.councils)
+            )
+            print(f"{scale}: store built in {time.perf_counter() - started:.1f} s")
+            server = server_side(url, args.repeats)
+            browser = None if args.no_browser else browser_side(url, args.repeats)
+            report(scale, server, browser)
+
+
+if __name__ == "__main__":
+    main()
