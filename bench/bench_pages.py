@@ -94,6 +94,7 @@ def apptest_times(path: Path | None, repeats: int) -> tuple[float, float]:
     cold, cached = [], []
     for _ in range(repeats):
         st.cache_data.clear()
+        st.cache_resource.clear()
         at = AppTest.from_string(BARE) if path is None else AppTest.from_file(str(path))
         at.default_timeout = 120
         start = time.perf_counter()

@@ -52,3 +52,18 @@ def test_area_without_milestones_says_so(app_env):
 def test_empty_store_shows_a_message(empty_app_env):
     at = run_page(PAGE)
     assert "No accountability areas have been loaded yet." in page_text(at)
+
+
+def test_a_write_shows_on_the_next_rerun(app_env, tmp_path):
+    """Reads are cached by dataset version: an officer's import is seen without a restart."""
+    from data_access.importer import import_file
+
+    at = run_page(PAGE)
+    assert len(tables(at)[0]) == 19
+    new = tmp_path / "areas.csv"
+    new.write_text("code,title,status,rag\nIP20,Hospital discharge,In progress,Red\n",
+                   encoding="utf-8")
+    import_file(app_env, "areas", new, actor="officer@council.gov.uk")
+    at.run()
+    table = tables(at)[0]
+    assert len(table) == 20 and "Hospital discharge" in set(table["Accountability area"])

@@ -25,12 +25,16 @@ def _versions() -> dict[str, int]:
     return get_store().dataset_versions()
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+# cache_resource, not cache_data: cache_data pickles a copy out on every hit, which for a
+# national backlog (2.2M rows, ~500 MB) costs seconds per rerun. Polars frames are never changed
+# in place here (every operation returns a new frame), so sharing one is safe; a new dataset
+# version is a new key, and max_entries lets old versions go.
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _table(url: str, name: str, version: int) -> pl.DataFrame:
     return load_table(_store_for(url), name)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _savings(url: str, versions: tuple[int, int]) -> pl.DataFrame:
     return shaped.savings_frame(_store_for(url))
 
