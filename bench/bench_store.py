@@ -25,6 +25,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -66,6 +67,14 @@ FRAMES: dict[str, Callable] = {"savings_frame": savings_frame, "actions_frame": 
 # stores ------------------------------------------------------------------------------------
 
 
+def _ddl(statement: str, **names: str):
+    """DDL naming databases (identifiers cannot be bound parameters): names must be plain."""
+    for value in names.values():
+        if not re.fullmatch(r"[a-z0-9_]+", value):
+            raise ValueError(f"unsafe database name {value!r}")
+    return text(statement.format(**names))
+
+
 class Stores:
     """Creates empty migrated stores of one kind, and removes every one of them at the end."""
 
@@ -93,9 +102,10 @@ class Stores:
 
     def _create_pg(self, template: str | None) -> str:
         name = f"ascgov_bench_{uuid.uuid4().hex[:10]}"
-        clause = f' TEMPLATE "{template}"' if template else ""
+        clause = ' TEMPLATE "{template}"' if template else ""
         with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+            conn.execute(_ddl('CREATE DATABASE "{name}"' + clause, name=name,
+                              template=template or "none"))
         self.made.append(name)
         return name
 
@@ -117,7 +127,7 @@ class Stores:
             return
         with self.admin.connect() as conn:
             for name in self.made:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.execute(_ddl('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name=name))
         self.admin.dispose()
 
 

@@ -46,7 +46,8 @@ def pg_template():
         message = f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(exc).__name__})"
         if os.environ.get("CI"):
             pytest.fail(message + ": CI must run the PostgreSQL tests")
-        pytest.skip(message + ": start it with pg_ctlcluster --skip-systemctl-redirect 15 main start")
+        hint = message + ": start it with pg_ctlcluster --skip-systemctl-redirect 15 main start"
+        pytest.skip(reason=hint)
     name = f"ascgov_tmpl_{uuid.uuid4().hex[:10]}"
     with engine.connect() as conn:
         conn.execute(_ddl('CREATE DATABASE "{name}"', name=name))

@@ -178,7 +178,8 @@ def test_alternating_writes_and_adbc_reads_never_go_stale(sqlite_demo_store, tmp
     """What the app does all day: read (ADBC), an officer writes (SQLAlchemy), read again."""
     for n in range(5):
         path = tmp_path / f"areas{n}.csv"
-        path.write_text(f"code,title,status\nLOOP{n},Area {n},In progress\n", encoding="utf-8")
+        row = f"LOOP{n},Area {n},In progress"
+        path.write_text("code,title,status\n" + row + "\n", encoding="utf-8")
         import_file(sqlite_demo_store, "areas", path, actor=ACTOR)
         codes = load_table(sqlite_demo_store, "areas")["code"].to_list()
         assert [f"LOOP{i}" for i in range(n + 1)] == [c for c in codes if c.startswith("LOOP")]

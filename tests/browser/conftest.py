@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 def _missing(what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{what}: CI must run the browser tests")
-    pytest.skip(what)
+    pytest.skip(reason=f"browser test skipped: {what}")
 
 
 def _free_port() -> int:
