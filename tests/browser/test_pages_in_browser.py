@@ -42,7 +42,12 @@ def test_page_renders_and_is_accessible(server, page, axe_source, spec):
     name = url_path(spec.path, False)
     # Streamlit scrolls inside its own container, so a tall window is what shows the whole page
     page.set_viewport_size({"width": 1366, "height": 3200})
-    page.wait_for_timeout(500)
+    # tables and charts draw lazily once visible: wait until no loading skeleton is left
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     serious = axe_violations(page, axe_source)
     assert not serious, json.dumps(
