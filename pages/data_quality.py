@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import definitions, formatting
+from dashboard import definitions, formatting, tables
 from dashboard.ratings import Thresholds
 from dashboard.reconciliation import AGREES, findings_table, reconcile
 from dashboard.ui import data
@@ -45,9 +45,9 @@ st.header("Items with no recent update")
 stale = definitions.stale_items(
     frames["areas"], frames["savings"], today=date.today(), after_days=settings.stale_after_days
 )
-st.markdown(
-    f"{stale.height} areas and savings lines have had no update for more than "
-    f"{settings.stale_after_days} days (ASCGOV_STALE_AFTER_DAYS)."
+shown, sentence = tables.first_rows(
+    stale, what=f"items with no update for more than {settings.stale_after_days} days", by="Kind"
 )
+st.markdown(sentence + " (ASCGOV_STALE_AFTER_DAYS sets the number of days.)")
 if not stale.is_empty():
-    st.dataframe(stale, hide_index=True, key="stale")
+    st.dataframe(shown, hide_index=True, key="stale")

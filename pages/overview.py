@@ -4,15 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import formatting, headlines, overview, savings
-from dashboard.ratings import Thresholds
+from dashboard import formatting, headlines, overview, savings, tables
 from dashboard.reconciliation import reconcile
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, kpi, provenance
-from data_access.settings import get_settings
 
 st.title("Adult social care: overview")
-today, settings = date.today(), get_settings()
+today = date.today()
 frames = {
     "Improvement plan": data.table("areas"),
     "Savings lines": data.savings(),
@@ -37,8 +35,7 @@ for row in frames["MTFS requirement"].iter_rows(named=True):
     for column, (label, pence) in zip(st.columns(3), savings.mtfs_headlines(row), strict=True):
         kpi(column, label, formatting.money(pence))
     provenance(f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.")
-thresholds = Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent)
-rated = savings.rate_lines(frames["Savings lines"], thresholds)
+rated = data.rated_savings()
 if not rated.is_empty():
     st.markdown(overview.savings_totals(rated).sentence())
     split = savings.brag_split(rated)
@@ -72,11 +69,9 @@ attention = headlines.attention_items(
     red_lines=rated.filter(rated["rating"] == "Red"),
     differing=overview.differing_labels(reconcile(data.reconciliation_inputs())),
 )
-st.markdown(
-    f"{attention.height} items: red areas, overdue milestones, savings at risk and "
-    "figures that do not add up."
-)
-st.dataframe(attention, hide_index=True, key="attention")
+shown, sentence = tables.first_rows(attention, what="items need attention", by="Kind")
+st.markdown(sentence)
+st.dataframe(shown, hide_index=True, key="attention")
 
 with st.expander("Where these figures come from"):
     st.dataframe(overview.figures_as_at_rows(frames), hide_index=True, key="sources")

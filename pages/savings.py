@@ -41,7 +41,7 @@ if lines.is_empty():
     st.stop()
 rating_key(BRAG_STYLES.values(), title="BRAG key")
 st.caption(formatting.plain(rule_text(thresholds)))
-rated = savings.rate_lines(lines, thresholds)
+rated = data.rated_savings()
 chosen = {}
 for column, (key, label, field) in zip(st.columns(3), savings.FILTERS, strict=True):
     with column:

@@ -49,4 +49,4 @@ def test_data_quality_page_shows_definitions_checks_and_stale_items(app_env):
     definitions_table = tables(at)[0]
     assert "Overdue annual reviews" in list(definitions_table["Measure"])
     assert "no review in the last 12 months" in " ".join(definitions_table["What it means"])
-    assert "have had no update for more than 90 days" in text
+    assert "items with no update for more than 90 days" in text

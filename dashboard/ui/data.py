@@ -64,3 +64,25 @@ def _lists(url: str, version: int) -> dict[str, tuple[str, ...]]:
 def status_lists() -> dict[str, tuple[str, ...]]:
     """The status lists in force (an administrator may change them)."""
     return _lists(get_store().url, _versions()["app_settings"])
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _rated(url: str, versions: tuple[int, int], green_at: int, amber_at: int) -> pl.DataFrame:
+    from dashboard.ratings import Thresholds
+    from dashboard.savings import rate_lines
+
+    return rate_lines(_savings(url, versions), Thresholds(green_at, amber_at))
+
+
+def rated_savings() -> pl.DataFrame:
+    """Savings lines with their BRAG ratings, rated once per dataset version and thresholds
+    (the rule runs line by line, which at national scale takes seconds)."""
+    from data_access.settings import get_settings
+
+    settings, versions = get_settings(), _versions()
+    return _rated(
+        get_store().url,
+        (versions["savings_lines"], versions["savings_years"]),
+        settings.brag_green_at_percent,
+        settings.brag_amber_at_percent,
+    )
