@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import definitions, formatting, tables
 from dashboard.ratings import Thresholds
-from dashboard.reconciliation import AGREES, findings_table, reconcile
+from dashboard.reconciliation import AGREES, findings_table
 from dashboard.ui import data
 from data_access.settings import get_settings
 
@@ -27,7 +27,7 @@ st.dataframe(
 )
 
 st.header("Reported totals checked against their parts")
-findings = reconcile(data.reconciliation_inputs())
+findings = data.findings()
 problems = [f for f in findings if f.status != AGREES]
 st.markdown(
     f"{len(findings)} checks: {len(problems)} need attention, "

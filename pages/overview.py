@@ -5,7 +5,6 @@ from datetime import date
 import streamlit as st
 
 from dashboard import formatting, headlines, overview, savings, tables
-from dashboard.reconciliation import reconcile
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, kpi, provenance
 
@@ -48,7 +47,7 @@ if not rated.is_empty():
 
 st.header("Backlog")
 meeting = headlines.last_meeting(data.table("meetings"), today)
-latest = headlines.latest_backlog(frames["Backlog"], meeting_date=meeting)
+latest = data.latest_backlog(meeting)
 for column, item in zip(st.columns(max(len(latest), 1)), latest, strict=False):
     kpi(
         column,
@@ -67,7 +66,7 @@ attention = headlines.attention_items(
     data.table("milestones"),
     today=today,
     red_lines=rated.filter(rated["rating"] == "Red"),
-    differing=overview.differing_labels(reconcile(data.reconciliation_inputs())),
+    differing=overview.differing_labels(data.findings()),
 )
 shown, sentence = tables.first_rows(attention, what="items need attention", by="Kind")
 st.markdown(sentence)

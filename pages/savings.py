@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard import formatting, savings
 from dashboard.ratings import BRAG_STYLES, Thresholds, rule_text
-from dashboard.reconciliation import reconcile
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, choose, kpi, provenance, rating_key
 from dashboard.ui.findings import show_findings
@@ -20,7 +19,7 @@ if lines.is_empty() and mtfs.is_empty():
     st.info("No savings figures have been loaded yet. Officers load them with `ascgov import`.")
     st.stop()
 frames = data.reconciliation_inputs()
-placed = savings.place_findings(reconcile(frames), frames)
+placed = savings.place_findings(data.findings(), frames)
 
 st.header("The MTFS gap")
 if mtfs.is_empty():

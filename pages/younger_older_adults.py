@@ -4,7 +4,6 @@ posts funded to deliver them, and the savings net of implementation cost."""
 import streamlit as st
 
 from dashboard import adults, formatting, savings
-from dashboard.reconciliation import reconcile
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, choose, kpi, provenance
 from dashboard.ui.findings import show_findings
@@ -22,7 +21,7 @@ default, *others = workstreams
 # the first workstream with both cohorts is the default view, so it takes the place of "All"
 workstream = choose("Workstream", others, key="workstream", all_label=default) or default
 frames = data.reconciliation_inputs()
-placed = savings.place_findings(reconcile(frames), frames)
+placed = savings.place_findings(data.findings(), frames)
 posts = adults.posts_for(data.table("posts"), workstream)
 components = data.table("savings_components")
 

@@ -86,3 +86,32 @@ def rated_savings() -> pl.DataFrame:
         settings.brag_green_at_percent,
         settings.brag_amber_at_percent,
     )
+
+
+_RECONCILED_TABLES = ("mtfs_requirements", "reported_totals", "savings_lines", "savings_years",
+                      "savings_components", "posts", "backlog")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _findings(url: str, versions: tuple[int, ...]) -> list:
+    from dashboard.reconciliation import reconcile
+
+    return reconcile(reconciliation_inputs())
+
+
+def findings() -> list:
+    """Reconciliation findings, checked once per version of the tables they read."""
+    versions = _versions()
+    return _findings(get_store().url, tuple(versions[t] for t in _RECONCILED_TABLES))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _latest_backlog(url: str, version: int, meeting_date) -> list:
+    from dashboard.headlines import latest_backlog
+
+    return latest_backlog(table("backlog"), meeting_date=meeting_date)
+
+
+def latest_backlog(meeting_date) -> list:
+    """Each measure's latest figures, worked out once per backlog version and meeting date."""
+    return _latest_backlog(get_store().url, _versions()["backlog"], meeting_date)
