@@ -1,7 +1,7 @@
 """Bulk reads and inserts inside a write transaction, fast on both databases.
 
 A council's import writes tens of thousands of rows (and as many audit events) into tables
-that may already hold millions. Row-by-row statements, statements with one placeholder per
+that may already hold millions. Row-by-row statements, statements with one bound parameter per
 value, and reads of whole tables each cost seconds at that scale. Here a lookup by key sends
 the keys as one parameter per key column (PostgreSQL arrays) or one JSON parameter (SQLite)
 and uses the unique index; an insert is a ``COPY`` on PostgreSQL and one ``executemany`` on
