@@ -91,15 +91,6 @@ def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -
     return latest
 
 
-def figures_as_at(frames: dict[str, pl.DataFrame]) -> list[tuple[str, date, int]]:
-    """The latest as-at date of each non-empty frame and how many rows it holds."""
-    return [
-        (name, frame["as_at"].max(), frame.height)
-        for name, frame in frames.items()
-        if not frame.is_empty()
-    ]
-
-
 def last_meeting(meetings: pl.DataFrame, today: date) -> date | None:
     """The date of the most recent committee meeting on or before today."""
     held = meetings.filter(pl.col("meeting_date") <= today)

@@ -8,6 +8,7 @@ Three kinds of check, all on frames the loaders return:
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 
 import polars as pl
@@ -95,7 +96,7 @@ def check_mtfs(mtfs: pl.DataFrame) -> list[Finding]:
 def check_reported_totals(reported: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> list[Finding]:
     findings = []
     for row in reported.iter_rows(named=True):
-        scope = _scope(row["scope"])
+        scope = scope_of(row["scope"])
         frame_name, column, unit = _PARTS[row["dataset"]]
         parts = frames[frame_name]
         for key, value in scope.items():
@@ -105,12 +106,9 @@ def check_reported_totals(reported: pl.DataFrame, frames: dict[str, pl.DataFrame
     return findings
 
 
-def _scope(value) -> dict[str, str]:
-    if isinstance(value, dict):
-        return value
-    import json
-
-    return json.loads(value)
+def scope_of(value) -> dict[str, str]:
+    """A reported total's scope, whether the frame holds it as a dict or as JSON text."""
+    return value if isinstance(value, dict) else json.loads(value)
 
 
 def _total_finding(row, parts: pl.DataFrame, column: str, unit: str, scope) -> Finding:

@@ -8,7 +8,6 @@ only at the edge, for display.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,7 +16,7 @@ import polars as pl
 
 from dashboard import charts, formatting
 from dashboard.ratings import BRAG_ORDER, BRAG_STYLES, NOT_RATED, Thresholds, brag
-from dashboard.reconciliation import AGREES, Finding
+from dashboard.reconciliation import AGREES, Finding, scope_of
 
 COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}
 # the filters kept in the URL: (query parameter, label, column filtered)
@@ -352,7 +351,7 @@ def place_findings(findings: list[Finding], frames: dict[str, pl.DataFrame]) -> 
             placed.append(Placed(finding, "posts_cost", post_ws.get(finding.code)))
         elif finding.code in reported:
             row = reported[finding.code]
-            scope = _scope(row["scope"])
+            scope = scope_of(row["scope"])
             workstream = (
                 scope.get("workstream")
                 or line_ws.get(scope.get("line_code"))
@@ -360,10 +359,6 @@ def place_findings(findings: list[Finding], frames: dict[str, pl.DataFrame]) -> 
             )
             placed.append(Placed(finding, row["dataset"], workstream))
     return placed
-
-
-def _scope(value) -> dict:
-    return value if isinstance(value, dict) else json.loads(value)
 
 
 def findings_about(

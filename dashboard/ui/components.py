@@ -15,10 +15,6 @@ from dashboard.ratings import RatingStyle
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def rating_badge(style: RatingStyle) -> None:
-    st.badge(style.label, color=style.badge)
-
-
 def rating_key(styles: Iterable[RatingStyle], *, title: str = "Key") -> None:
     """One line naming every rating with its shape, colour and meaning."""
     badges = " ".join(f":{s.badge}-badge[{plain(s.label)}]" for s in styles)

@@ -88,8 +88,15 @@ def rated_savings() -> pl.DataFrame:
     )
 
 
-_RECONCILED_TABLES = ("mtfs_requirements", "reported_totals", "savings_lines", "savings_years",
-                      "savings_components", "posts", "backlog")
+_RECONCILED_TABLES = (
+    "mtfs_requirements",
+    "reported_totals",
+    "savings_lines",
+    "savings_years",
+    "savings_components",
+    "posts",
+    "backlog",
+)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
