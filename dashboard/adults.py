@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, formatting
+from dashboard.downloads import pounds
 from dashboard.savings import Bridge, cohort_label
 
 COHORTS = ("younger", "older")
@@ -89,6 +90,15 @@ def savings_table(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def savings_data(table: pl.DataFrame) -> pl.DataFrame:
+    """``savings_table`` in exact pounds rather than £000s, for downloads."""
+    return table.select(
+        pl.col("row").alias("Cohort"),
+        *[pounds(y) for y in years_of(table)],
+        pounds("total", total_heading(table)),
+    )
+
+
 def grand_total(table: pl.DataFrame) -> int:
     return table.filter(pl.col("row") == TOTAL_ROW)["total"].fill_null(0).item()
 
@@ -150,6 +160,24 @@ def components_table(
                 skip_nulls=False,
             )
             .alias(CORNER),
+            pl.col("line_title").alias("Savings line"),
+            pl.col("source").alias("Source"),
+        )
+    )
+
+
+def components_data(
+    components: pl.DataFrame, savings: pl.DataFrame, workstream: str
+) -> pl.DataFrame:
+    """``components_table`` with each amount in exact pounds, for downloads."""
+    lines = _line_attributes(savings, workstream)
+    return (
+        components.join(lines, left_on="line_code", right_on="code", how="inner")
+        .sort("order", "code")
+        .select(
+            pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
+            pl.col("title").alias("Component"),
+            pounds("amount_pence", "Amount"),
             pl.col("line_title").alias("Savings line"),
             pl.col("source").alias("Source"),
         )

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, formatting
+from dashboard.downloads import pounds
 from dashboard.ratings import BRAG_ORDER, BRAG_STYLES, NOT_RATED, Thresholds, brag
 from dashboard.reconciliation import AGREES, Finding, scope_of
 
@@ -124,6 +125,26 @@ def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def lines_data(rated: pl.DataFrame) -> pl.DataFrame:
+    """``lines_table`` with exact values, for downloads: money in pounds, dates as dates."""
+    return rated.sort("financial_year", "workstream", "code").select(
+        pl.col("financial_year").alias("Year"),
+        pl.col("code").alias("Line"),
+        pl.col("title").alias("Saving"),
+        _each_value(rated, "rating", _label, "BRAG"),
+        pounds("target_pence", "Target"),
+        pounds("forecast_pence", "Forecast"),
+        pounds("delivered_pence", "Delivered"),
+        pl.col("reason").alias("Why"),
+        pl.col("rated_by").alias("Rated by"),
+        pl.col("workstream").alias("Workstream"),
+        _each_value(rated, "cohort", cohort_label, "Cohort"),
+        pl.col("owner").fill_null("not named").alias("Owner"),
+        pl.col("source").alias("Source"),
+        pl.col("as_at").alias("As at"),
+    )
+
+
 def _reported_sum(column: str) -> pl.Expr:
     # a sum of nothing reported is "not reported", not £0
     return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
@@ -164,6 +185,20 @@ def totals_tables(rated: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {heading: totals_table(totals(rated, by), by, heading) for by, heading in TOTALS_BY}
 
 
+def totals_data(rated: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """``totals_tables`` with money in exact pounds, for downloads."""
+    exact = {}
+    for by, heading in TOTALS_BY:
+        shown = totals_table(totals(rated, by), by, heading)
+        sums = totals(rated, by).select(
+            pounds("target_pence", "Target"),
+            pounds("forecast_pence", "Forecast"),
+            pounds("delivered_pence", "Delivered"),
+        )
+        exact[heading] = shown.with_columns(sums)
+    return exact
+
+
 def brag_split(rated: pl.DataFrame) -> pl.DataFrame:
     """Target value in each rating, in severity order, with its share of the whole."""
     by_rating = dict(rated.group_by("rating").agg(pl.col("target_pence").sum()).iter_rows())
@@ -198,6 +233,15 @@ def brag_split_table(split: pl.DataFrame) -> pl.DataFrame:
         pl.col("label").alias("BRAG"),
         _money("target_pence", "Target value"),
         pl.format("{}%", "percent").alias("Share of target value"),
+    )
+
+
+def brag_split_data(split: pl.DataFrame) -> pl.DataFrame:
+    """``brag_split_table`` with the value in exact pounds and the share as a number."""
+    return split.select(
+        pl.col("label").alias("BRAG"),
+        pounds("target_pence", "Target value"),
+        pl.col("percent").alias("Share of target value (%)"),
     )
 
 
@@ -250,6 +294,13 @@ class Bridge:
             {"Step": [s[0] for s in self.steps], "Amount": self.texts()},
             schema={"Step": pl.String, "Amount": pl.String},
         )
+
+    def data(self) -> pl.DataFrame:
+        """The steps with exact amounts in pounds, for downloads."""
+        return pl.DataFrame(
+            {"Step": [s[0] for s in self.steps], "Amount": [s[1] for s in self.steps]},
+            schema={"Step": pl.String, "Amount": pl.Int64},
+        ).with_columns(pounds("Amount"))
 
 
 def bridge_figure(steps: Bridge) -> go.Figure:

@@ -8,6 +8,7 @@ from dashboard import definitions, formatting, tables
 from dashboard.ratings import Thresholds
 from dashboard.reconciliation import AGREES, findings_table
 from dashboard.ui import data
+from dashboard.ui.components import table_with_downloads
 from data_access.settings import get_settings
 
 st.title("Definitions and data quality")
@@ -20,10 +21,10 @@ frames = {
 frames["savings"] = data.savings()
 
 st.header("What each measure means")
-st.dataframe(
+table_with_downloads(
     definitions.definitions_table(definitions.registry(thresholds), frames),
-    hide_index=True,
     key="definitions",
+    title="Definitions",
 )
 
 st.header("Reported totals checked against their parts")
@@ -39,7 +40,7 @@ for finding in problems:
         + formatting.plain(f"{finding.describe()}. Source: {finding.source}"),
         icon=":material/warning:",
     )
-st.dataframe(findings_table(findings), hide_index=True, key="findings")
+table_with_downloads(findings_table(findings), key="findings", title="Reconciliation checks")
 
 st.header("Items with no recent update")
 stale = definitions.stale_items(
@@ -50,4 +51,4 @@ shown, sentence = tables.first_rows(
 )
 st.markdown(sentence + " (ASCGOV_STALE_AFTER_DAYS sets the number of days.)")
 if not stale.is_empty():
-    st.dataframe(shown, hide_index=True, key="stale")
+    table_with_downloads(shown, key="stale", title="Items with no recent update")

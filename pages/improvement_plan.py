@@ -7,7 +7,14 @@ import streamlit as st
 from dashboard import charts, formatting, plan
 from dashboard.ratings import RAG_STYLES
 from dashboard.ui import data
-from dashboard.ui.components import chart_with_table, choose, kpi, provenance, rating_key
+from dashboard.ui.components import (
+    chart_with_table,
+    choose,
+    kpi,
+    provenance,
+    rating_key,
+    table_with_downloads,
+)
 
 st.title("Improvement plan tracker")
 today = date.today()
@@ -30,7 +37,7 @@ with lead_col:
     lead = choose("Lead", sorted(rows["lead"].drop_nulls().unique()), key="lead")
 shown = plan.filter_areas(rows, status=status, rag=rag, lead=lead)
 st.markdown(f"Showing {shown.height} of {rows.height} accountability areas.")
-st.dataframe(plan.tracker_table(shown), hide_index=True, key="areas-table")
+table_with_downloads(plan.tracker_table(shown), key="areas-table", title="Accountability areas")
 provenance("Source: " + "; ".join(sorted(set(areas["source"]))))
 
 st.header("One area in detail")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import formatting, headlines, overview, savings, tables
 from dashboard.ui import data
-from dashboard.ui.components import chart_with_table, kpi, provenance
+from dashboard.ui.components import chart_with_table, kpi, provenance, table_with_downloads
 
 st.title("Adult social care: overview")
 today = date.today()
@@ -43,6 +43,7 @@ if not rated.is_empty():
         savings.brag_split_table(split),
         summary=savings.brag_split_summary(split),
         key="overview-brag",
+        data=savings.brag_split_data(split),
     )
 
 st.header("Backlog")
@@ -70,7 +71,9 @@ attention = headlines.attention_items(
 )
 shown, sentence = tables.first_rows(attention, what="items need attention", by="Kind")
 st.markdown(sentence)
-st.dataframe(shown, hide_index=True, key="attention")
+table_with_downloads(shown, key="attention", title="Needs attention")
 
 with st.expander("Where these figures come from"):
-    st.dataframe(overview.figures_as_at_rows(frames), hide_index=True, key="sources")
+    table_with_downloads(
+        overview.figures_as_at_rows(frames), key="sources", title="Where the figures come from"
+    )

@@ -5,7 +5,14 @@ import streamlit as st
 from dashboard import formatting, savings
 from dashboard.ratings import BRAG_STYLES, Thresholds, rule_text
 from dashboard.ui import data
-from dashboard.ui.components import chart_with_table, choose, kpi, provenance, rating_key
+from dashboard.ui.components import (
+    chart_with_table,
+    choose,
+    kpi,
+    provenance,
+    rating_key,
+    table_with_downloads,
+)
 from dashboard.ui.findings import show_findings
 from data_access.settings import get_settings
 
@@ -29,7 +36,11 @@ for row in mtfs.iter_rows(named=True):
         kpi(column, label, formatting.money(pence))
     gap = savings.mtfs_bridge(row)
     chart_with_table(
-        savings.bridge_figure(gap), gap.table(), summary=gap.summary, key=f"mtfs-{row['code']}"
+        savings.bridge_figure(gap),
+        gap.table(),
+        summary=gap.summary,
+        key=f"mtfs-{row['code']}",
+        data=gap.data(),
     )
     show_findings(savings.findings_about(placed, "mtfs", code=row["code"]))
     provenance(savings.source_note(row))
@@ -50,7 +61,9 @@ st.markdown(savings.showing(shown, rated))
 if shown.is_empty():
     st.info("No savings lines match these filters. Choose 'All' in a filter to widen the view.")
     st.stop()
-st.dataframe(savings.lines_table(shown), hide_index=True, key="lines")
+table_with_downloads(
+    savings.lines_table(shown), key="lines", data=savings.lines_data(shown), title="Savings lines"
+)
 
 st.subheader("BRAG split by value")
 split = savings.brag_split(shown)
@@ -59,6 +72,7 @@ chart_with_table(
     savings.brag_split_table(split),
     summary=savings.brag_split_summary(split),
     key="brag-split",
+    data=savings.brag_split_data(split),
 )
 
 st.subheader("From target to forecast to delivered")
@@ -67,11 +81,17 @@ if progress is None:
     st.info("None of these lines reports a forecast yet, so nothing can be bridged.")
 else:
     chart_with_table(
-        savings.bridge_figure(progress), progress.table(), summary=progress.summary, key="progress"
+        savings.bridge_figure(progress),
+        progress.table(),
+        summary=progress.summary,
+        key="progress",
+        data=progress.data(),
     )
 
 st.subheader("Totals by workstream, cohort and year")
-totals = savings.totals_tables(shown)
+totals, exact = savings.totals_tables(shown), savings.totals_data(shown)
 for tab, (heading, table) in zip(st.tabs(list(totals)), totals.items(), strict=True):
-    tab.dataframe(table, hide_index=True, key=f"totals-{heading.lower()}")
+    with tab:
+        key, title = f"totals-{heading.lower()}", f"Savings totals by {heading.lower()}"
+        table_with_downloads(table, key=key, data=exact[heading], title=title)
 show_findings(savings.findings_about(placed, "savings_target", workstream=chosen["workstream"]))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import adults, formatting, savings
 from dashboard.ui import data
-from dashboard.ui.components import chart_with_table, choose, kpi, provenance
+from dashboard.ui.components import chart_with_table, choose, kpi, provenance, table_with_downloads
 from dashboard.ui.findings import show_findings
 
 st.title("Younger and older adults")
@@ -28,13 +28,15 @@ components = data.table("savings_components")
 st.header("Savings by financial year")
 by_year = adults.cohort_years(lines, workstream)
 table = adults.savings_table(by_year)
-st.dataframe(table, hide_index=True, key="savings-table")
+exact = adults.savings_data(by_year)
+table_with_downloads(table, key="savings-table", data=exact, title="Savings by financial year")
 show_findings(savings.findings_about(placed, "savings_target", workstream=workstream))
 chart_with_table(
     adults.savings_figure(by_year),
     table,
     summary=adults.savings_summary(by_year),
     key="savings-by-year",
+    data=exact,
 )
 
 st.header("What each line is made of")
@@ -42,7 +44,12 @@ parts = adults.components_table(components, lines, workstream)
 if parts.is_empty():
     st.info("No components are recorded for these savings lines.")
 else:
-    st.dataframe(parts, hide_index=True, key="components")
+    table_with_downloads(
+        parts,
+        key="components",
+        data=adults.components_data(components, lines, workstream),
+        title="Savings components",
+    )
 for note in adults.component_notes(components, lines, workstream):
     st.markdown(formatting.plain(note))
 show_findings(savings.findings_about(placed, "components", workstream=workstream))
@@ -54,12 +61,14 @@ if posts.is_empty():
         "cost cannot be worked out."
     )
     st.stop()
-st.dataframe(adults.posts_table(posts), hide_index=True, key="posts")
+table_with_downloads(adults.posts_table(posts), key="posts", title="Funded posts")
 show_findings(savings.findings_about(placed, "posts_cost", workstream=workstream))
 
 st.header("Savings net of implementation cost")
 net = adults.net_of_cost(adults.grand_total(by_year), adults.implementation_cost(posts))
 for column, (label, text) in zip(st.columns(3), adults.net_headlines(net), strict=True):
     kpi(column, label, text)
-chart_with_table(savings.bridge_figure(net), net.table(), summary=net.summary, key="net")
+chart_with_table(
+    savings.bridge_figure(net), net.table(), summary=net.summary, key="net", data=net.data()
+)
 provenance(adults.sources(lines, posts, workstream))

@@ -3,15 +3,20 @@ headline cards and provenance lines. Text from the store is always shown literal
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from dashboard import downloads
+from dashboard.definitions import registry
 from dashboard.formatting import plain
-from dashboard.ratings import RatingStyle
+from dashboard.ratings import RatingStyle, Thresholds
+from data_access.settings import get_settings
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -22,13 +27,76 @@ def rating_key(styles: Iterable[RatingStyle], *, title: str = "Key") -> None:
 
 
 def chart_with_table(
-    fig: go.Figure, table: pl.DataFrame, *, summary: str, key: str, table_label: str | None = None
+    fig: go.Figure,
+    table: pl.DataFrame,
+    *,
+    summary: str,
+    key: str,
+    table_label: str | None = None,
+    data: pl.DataFrame | None = None,
 ) -> None:
-    """A chart, the sentence that says what it shows, and its figures as a table."""
+    """A chart, the sentence that says what it shows, and its figures as a table (with its
+    downloads; ``data`` holds exact figures where the table rounds them for reading)."""
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, alt=summary)
     st.markdown(plain(summary))
+    title = html.unescape(fig.layout.title.text or "") or summary
     with st.expander(table_label or "The figures in this chart, as a table"):
-        st.dataframe(table, hide_index=True, key=f"{key}-table")
+        table_with_downloads(table, key=f"{key}-table", data=data, title=title)
+
+
+def table_with_downloads(
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    data: pl.DataFrame | None = None,
+    title: str | None = None,
+    source: str | None = None,
+) -> None:
+    """A table, then buttons to download it as CSV and Excel. ``data`` is what the files hold
+    when the table on screen rounds money for reading (see ``dashboard.downloads``)."""
+    st.dataframe(frame, hide_index=True, key=key)
+    download_buttons(frame if data is None else data, key=key, title=title or _title(key))
+
+
+def _title(key: str) -> str:
+    words = key.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _definitions() -> list[tuple[str, str]]:
+    settings = get_settings()
+    thresholds = Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent)
+    return [(item.label, item.meaning) for item in registry(thresholds)]
+
+
+def download_buttons(
+    frame: pl.DataFrame, *, key: str, title: str, source: str | None = None
+) -> None:
+    """CSV and Excel downloads of ``frame``. The files are made only when a button is pressed
+    (a callable ``data``): making every table's workbook on every rerun would slow each page."""
+    notes = downloads.notes(title=title, as_at=None, source=source, definitions=_definitions())
+    stem = downloads.file_stem(title)
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download CSV",
+            data=lambda: downloads.csv_bytes(frame),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key=f"{key}-csv",
+            on_click="ignore",
+            icon=":material/download:",
+            help=f"{title}, as a CSV file",
+        )
+        st.download_button(
+            "Download Excel",
+            data=lambda: downloads.xlsx_bytes(frame, title=title, notes=notes),
+            file_name=f"{stem}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{key}-xlsx",
+            on_click="ignore",
+            icon=":material/download:",
+            help=f"{title}, as an Excel workbook with a notes sheet",
+        )
 
 
 def provenance(text: str) -> None:

@@ -1,0 +1,73 @@
+"""Every table on every page offers CSV and Excel downloads holding exact figures."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from dashboard import downloads
+from dashboard.navigation import PAGES
+from dashboard.ui import components
+from tests.pages_support import run_page
+
+
+@pytest.fixture
+def offered(monkeypatch):
+    """What each table's download buttons would hand over, recorded as the page runs."""
+    recorded = []
+    original = components.download_buttons
+
+    def record(frame, *, key, title, source=None):
+        recorded.append((key, title, frame))
+        original(frame, key=key, title=title, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    return recorded
+
+
+# the pages that show figures; the officers' update forms edit tables rather than show them
+SHOWING = (
+    "pages/overview.py",
+    "pages/improvement_plan.py",
+    "pages/savings.py",
+    "pages/backlog.py",
+    "pages/younger_older_adults.py",
+    "pages/data_quality.py",
+)
+
+
+def test_the_pages_showing_figures_are_registered():
+    assert set(SHOWING) <= {page.path for page in PAGES}
+
+
+@pytest.mark.parametrize("page", SHOWING)
+def test_every_table_on_the_page_can_be_downloaded(app_env, offered, page):
+    at = run_page(page)
+    buttons = at.get("download_button")
+    assert len(at.dataframe) == len(offered) > 0
+    assert len(buttons) == 2 * len(offered)
+    assert [b.proto.label for b in buttons] == ["Download CSV", "Download Excel"] * len(offered)
+    keys = [key for key, _, _ in offered]
+    assert len(set(keys)) == len(keys)
+    for key, title, frame in offered:
+        assert downloads.rounded_money_columns(frame) == [], (key, title)
+        assert downloads.csv_bytes(frame).startswith("\ufeff".encode())
+        notes = downloads.notes(title=title, as_at=None, source=None)
+        book = openpyxl.load_workbook(
+            io.BytesIO(downloads.xlsx_bytes(frame, title=title, notes=notes))
+        )
+        assert book.sheetnames == [downloads.sheet_name(title), "Notes"]
+        assert book.worksheets[0].max_row == frame.height + 1
+
+
+def test_savings_lines_download_holds_exact_pounds(app_env, offered):
+    run_page("pages/savings.py")
+    lines = next(frame for key, _, frame in offered if key == "lines")
+    typed = downloads.typed(lines)
+    assert str(typed.schema["Target"]).startswith("Decimal")
+    assert str(typed.schema["As at"]) == "Date"
+    shown = next(frame for key, _, frame in offered if key == "brag-split-table")
+    # the page reads "£10.40m"; the file holds the pounds
+    assert shown["Target value"].sum() == 10_401_000
