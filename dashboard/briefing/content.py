@@ -1,0 +1,598 @@
+"""The figures of a briefing pack for one as-at date, from the same functions the pages call.
+
+``gather`` reads the store as it stood at the end of the as-at day; ``build`` turns that into
+sections. Each section says what its page says: the same tables (``plan.tracker_table``,
+``savings.lines_table``, ``adults.savings_table`` ...), sentences and charts, for that date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import polars as pl
+
+from dashboard import adults, backlog, charts, formatting, headlines, overview, plan, savings
+from dashboard.briefing.model import (
+    Block,
+    Chart,
+    Heading,
+    Headline,
+    Headlines,
+    Pack,
+    Paragraph,
+    Section,
+    Table,
+)
+from dashboard.definitions import definitions_table, registry
+from dashboard.ratings import RAG_STYLES, Thresholds, rule_text
+from dashboard.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
+from dashboard.tables import first_rows
+from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
+from data_access.loaders import load_table
+from data_access.store import Store
+
+SECTIONS = {
+    "summary": "Summary",
+    "plan": "Improvement plan",
+    "savings": "Savings programme",
+    "backlog": "Backlog and reviews",
+    "adults": "Younger and older adults",
+    "actions": "Committee actions",
+    "reconciliation": "Reconciliation notes",
+    "definitions": "Definitions and sources",
+}
+# the savings lines in print: the columns a committee reads; the rest are in the downloads
+PRINTED_LINE_COLUMNS = (
+    "Year",
+    "Line",
+    "Saving",
+    "BRAG",
+    "Target",
+    "Forecast",
+    "Delivered",
+    "Why",
+    "Rated by",
+)
+_TABLES = (
+    "areas",
+    "milestones",
+    "mtfs_requirements",
+    "backlog",
+    "review_programmes",
+    "posts",
+    "savings_components",
+    "reported_totals",
+    "meetings",
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    council: str
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    small_number_threshold: int = 0
+    area_statuses: tuple[str, ...] = ()
+    sections: tuple[str, ...] = tuple(SECTIONS)
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The store's frames as they stood at the end of ``as_at``."""
+
+    as_at: date
+    frames: dict[str, pl.DataFrame]
+    savings: pl.DataFrame
+    actions: pl.DataFrame
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.frames[name]
+
+
+def gather(store: Store, as_at: date) -> Figures:
+    frames = {name: load_table(store, name, as_at=as_at) for name in _TABLES}
+    return Figures(as_at, frames, savings_frame(store, as_at), actions_frame(store, as_at))
+
+
+class UnknownMeeting(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The meeting a pack is for (if chosen) and the one before it, which changes are
+    counted from (the latest held on or before the as-at day when none is chosen)."""
+
+    committee: str | None
+    date: date | None
+    previous: date | None
+
+
+def meeting_for(meetings: pl.DataFrame, meeting_id: int | None, as_at: date) -> Meeting:
+    if meeting_id is None:
+        return Meeting(None, None, headlines.last_meeting(meetings, as_at))
+    chosen = meetings.filter(pl.col("id") == meeting_id)
+    if chosen.is_empty():
+        known = ", ".join(
+            f"{r['id']} ({r['committee']}, {formatting.day(r['meeting_date'])})"
+            for r in meetings.sort("meeting_date").iter_rows(named=True)
+        )
+        raise UnknownMeeting(f"no meeting {meeting_id}; meetings: {known or 'none recorded'}")
+    row = chosen.row(0, named=True)
+    earlier = meetings.filter(pl.col("meeting_date") < row["meeting_date"])
+    previous = earlier["meeting_date"].max() if earlier.height else None
+    return Meeting(row["committee"], row["meeting_date"], previous)
+
+
+@dataclass(frozen=True)
+class _Worked:
+    """What several sections share, worked out once."""
+
+    figures: Figures
+    options: Options
+    meeting: Meeting
+    rated: pl.DataFrame
+    findings: list[Finding]
+    changes: tuple[str, ...]
+
+    @property
+    def as_at(self) -> date:
+        return self.figures.as_at
+
+    @property
+    def threshold(self) -> int:
+        return self.options.small_number_threshold
+
+
+def build(
+    figures: Figures,
+    options: Options,
+    *,
+    changes: list[str] | None = None,
+    now: datetime | None = None,
+) -> Pack:
+    """The pack: a section for each of ``options.sections``, in the pack's order.
+
+    ``changes`` are the lines for "what changed since the last meeting"; without them the
+    summary gives the backlog's movement since that meeting."""
+    meeting = meeting_for(figures["meetings"], options.meeting_id, figures.as_at)
+    rated = savings.rate_lines(figures.savings, options.thresholds)
+    findings = reconcile(reconciliation_frames_from(figures.frames.__getitem__, figures.savings))
+    worked = _Worked(figures, options, meeting, rated, findings, tuple(changes or ()))
+    sections = tuple(_BUILDERS[key](worked) for key in SECTIONS if key in options.sections)
+    made = (now or datetime.now(UTC)).strftime("%d %b %Y %H:%M UTC")
+    return Pack(options.council, figures.as_at, meeting.committee, meeting.date, sections, made)
+
+
+# summary ---------------------------------------------------------------------------------------
+
+
+def overview_frames(figures: Figures, rated_source: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The frames the overview dates its figures by, under the names it shows."""
+    return {
+        "Improvement plan": figures["areas"],
+        "Savings lines": rated_source,
+        "MTFS requirement": figures["mtfs_requirements"],
+        "Backlog": figures["backlog"],
+    }
+
+
+def plan_headlines(areas: pl.DataFrame, statuses: tuple[str, ...]) -> Headlines:
+    counts = headlines.areas_by_status(areas, statuses)
+    return Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts))
+
+
+def mtfs_blocks(mtfs: pl.DataFrame) -> list[Block]:
+    blocks: list[Block] = []
+    for row in mtfs.iter_rows(named=True):
+        items = savings.mtfs_headlines(row)
+        blocks.append(Headlines(tuple(Headline(k, formatting.money(v)) for k, v in items)))
+        blocks.append(
+            Paragraph(
+                f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.",
+                "note",
+            )
+        )
+    return blocks
+
+
+def backlog_headlines(latest: list[headlines.Latest]) -> Headlines:
+    return Headlines(
+        tuple(
+            Headline(
+                item.label,
+                formatting.count(item.value),
+                f"{formatting.month(item.month)} ({item.basis}); {item.direction()}".rstrip("; "),
+            )
+            for item in latest
+        )
+    )
+
+
+def attention(worked: _Worked) -> pl.DataFrame:
+    figures = worked.figures
+    return headlines.attention_items(
+        figures["areas"],
+        figures["milestones"],
+        today=worked.as_at,
+        red_lines=worked.rated.filter(pl.col("rating") == "Red"),
+        differing=overview.differing_labels(worked.findings),
+    )
+
+
+def _changes(worked: _Worked, latest: list[headlines.Latest]) -> list[Block]:
+    since = worked.meeting.previous
+    heading = Heading(
+        f"What changed since the last meeting ({formatting.day(since)})"
+        if since
+        else "What changed since the last meeting"
+    )
+    if worked.changes:
+        return [heading, *(Paragraph(line) for line in worked.changes)]
+    if since is None:
+        return [
+            heading,
+            Paragraph("No earlier meeting is recorded, so there is nothing to compare."),
+        ]
+    lines = [
+        f"{item.label}: {item.direction()}." for item in latest if item.meeting_value is not None
+    ]
+    return [heading, *(Paragraph(line) for line in lines or ["No backlog figures to compare."])]
+
+
+def summary(worked: _Worked) -> Section:
+    figures, as_at = worked.figures, worked.as_at
+    latest_date = overview.latest_as_at(overview_frames(figures, figures.savings))
+    blocks: list[Block] = [
+        Paragraph(
+            f"The figures in this pack are those in the dashboard at the end of "
+            f"{formatting.day(as_at)}; the latest of them are dated {formatting.day(latest_date)}."
+        ),
+        Heading("Improvement plan"),
+        Paragraph(f"{figures['areas'].height} accountability areas."),
+        plan_headlines(figures["areas"], worked.options.area_statuses),
+        Heading("Savings"),
+        *mtfs_blocks(figures["mtfs_requirements"]),
+    ]
+    if not worked.rated.is_empty():
+        blocks.append(Paragraph(overview.savings_totals(worked.rated).sentence()))
+        blocks.append(Paragraph(savings.brag_split_summary(savings.brag_split(worked.rated))))
+    latest = headlines.latest_backlog(figures["backlog"], meeting_date=worked.meeting.previous)
+    blocks += [Heading("Backlog"), backlog_headlines(latest), *_changes(worked, latest)]
+    shown, sentence = first_rows(attention(worked), what="items need attention", by="Kind")
+    blocks += [Heading("Needs attention"), Paragraph(sentence)]
+    if not shown.is_empty():
+        blocks.append(Table("Needs attention", shown, (1, 2.2, 2.4)))
+    return Section("summary", SECTIONS["summary"], tuple(blocks))
+
+
+# improvement plan ------------------------------------------------------------------------------
+
+
+def plan_section(worked: _Worked) -> Section:
+    areas, milestones = worked.figures["areas"], worked.figures["milestones"]
+    if areas.is_empty():
+        return _empty("plan", "No accountability areas have been loaded.")
+    rows = plan.area_rows(areas, milestones, worked.as_at)
+    counts = plan.rag_counts(areas)
+    blocks: list[Block] = [
+        Headlines(tuple(Headline(RAG_STYLES[r].label, formatting.count(n)) for r, n in counts)),
+        Paragraph(
+            "RAG key: " + "; ".join(style.label for style in RAG_STYLES.values()) + ".", "note"
+        ),
+        Table(
+            "Accountability areas",
+            plan.tracker_table(rows),
+            (0.8, 2.6, 1.6, 1.4, 1.6, 1.1, 1, 0.9, 3),
+        ),
+        Paragraph("Source: " + "; ".join(sorted(set(areas["source"]))), "note"),
+    ]
+    return Section("plan", SECTIONS["plan"], tuple(blocks))
+
+
+def _empty(key: str, message: str) -> Section:
+    return Section(key, SECTIONS[key], (Paragraph(message),))
+
+
+# savings ---------------------------------------------------------------------------------------
+
+
+def bridge_chart(key: str, bridge: savings.Bridge, height: int = 420) -> Chart:
+    return Chart(
+        key, bridge.title, savings.bridge_figure(bridge), bridge.summary, bridge.table(), height
+    )
+
+
+def finding_lines(findings: list[Finding]) -> list[Block]:
+    """Findings as the pages word them: what differs, what cannot be checked, then a count."""
+    blocks: list[Block] = []
+    for finding in findings:
+        text = f"{finding.describe()}. Source: {finding.source}"
+        if finding.status == DIFFERS:
+            blocks.append(Paragraph(f"Reported total differs from its parts. {text}", "warning"))
+        elif finding.status != AGREES:
+            blocks.append(Paragraph(f"Cannot be checked. {text}", "note"))
+    summary_line = savings.check_summary(findings)
+    return blocks + ([Paragraph(summary_line, "note")] if summary_line else [])
+
+
+def _mtfs_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
+    mtfs = worked.figures["mtfs_requirements"]
+    if mtfs.is_empty():
+        return [Heading("The MTFS gap"), Paragraph("No MTFS savings requirement has been loaded.")]
+    blocks: list[Block] = [Heading("The MTFS gap")]
+    for row in mtfs.iter_rows(named=True):
+        items = savings.mtfs_headlines(row)
+        blocks.append(Headlines(tuple(Headline(k, formatting.money(v)) for k, v in items)))
+        blocks.append(bridge_chart(f"mtfs-{row['code']}", savings.mtfs_bridge(row)))
+        blocks += finding_lines(savings.findings_about(placed, "mtfs", code=row["code"]))
+        blocks.append(Paragraph(savings.source_note(row), "note"))
+    return blocks
+
+
+def savings_lines_table(rated: pl.DataFrame) -> pl.DataFrame:
+    return savings.lines_table(rated).select(PRINTED_LINE_COLUMNS)
+
+
+def _lines_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
+    rated = worked.rated
+    split = savings.brag_split(rated)
+    blocks: list[Block] = [
+        Heading("Savings lines"),
+        Paragraph(rule_text(worked.options.thresholds), "note"),
+        Paragraph(savings.showing(rated, rated)),
+        Table(
+            "Savings lines with their BRAG ratings",
+            savings_lines_table(rated),
+            (0.9, 1.1, 2.4, 1.5, 1, 1, 1, 2.6, 1),
+        ),
+        Paragraph(
+            "Workstream, cohort, owner, source and as-at date of each line are in the "
+            "dashboard's download of this table.",
+            "note",
+        ),
+        Heading("BRAG split by value"),
+        Chart(
+            "brag-split",
+            "Value of savings targeted, by BRAG rating",
+            savings.brag_split_figure(split),
+            savings.brag_split_summary(split),
+            savings.brag_split_table(split),
+            120 + 50 * max(split.height, 1),
+        ),
+    ]
+    progress = savings.programme_bridge(rated)
+    if progress is not None:
+        blocks += [
+            Heading("From target to forecast to delivered"),
+            bridge_chart("progress", progress),
+        ]
+    blocks.append(Heading("Totals by workstream, cohort and year"))
+    blocks += [
+        Table(f"Totals by {heading.lower()}", table)
+        for heading, table in savings.totals_tables(rated).items()
+    ]
+    return blocks + finding_lines(savings.findings_about(placed, "savings_target"))
+
+
+def savings_section(worked: _Worked) -> Section:
+    if worked.figures.savings.is_empty() and worked.figures["mtfs_requirements"].is_empty():
+        return _empty("savings", "No savings figures have been loaded.")
+    frames = reconciliation_frames_from(worked.figures.frames.__getitem__, worked.figures.savings)
+    placed = savings.place_findings(worked.findings, frames)
+    blocks = _mtfs_part(worked, placed)
+    if not worked.rated.is_empty():
+        blocks += _lines_part(worked, placed)
+    return Section("savings", SECTIONS["savings"], tuple(blocks))
+
+
+# backlog ---------------------------------------------------------------------------------------
+
+
+def trend_blocks(item: backlog.Trend) -> list[Block]:
+    blocks: list[Block] = [Heading(item.label), Paragraph(item.definition, "note")]
+    if item.message:
+        return [*blocks, Paragraph(item.message)]
+    figure = charts.count_trend_chart(
+        item.chart, title=item.title, subtitle=item.subtitle, y_title=item.unit
+    )
+    return [
+        *blocks,
+        Chart(f"trend-{item.measure}", item.title, figure, item.summary, item.table),
+        Paragraph(item.sources, "note"),
+    ]
+
+
+def breakdown_blocks(figures: pl.DataFrame, measure: str, threshold: int) -> list[Block]:
+    parts = backlog.breakdown(figures, measure, team=None, band=None, threshold=threshold)
+    if parts is None:
+        return []
+    figure = charts.bar_chart(
+        parts.chart,
+        x="team",
+        y="value",
+        series="priority_band",
+        title=parts.title,
+        y_title="People",
+    )
+    return [Chart(f"parts-{measure}", parts.title, figure, parts.summary, parts.table)]
+
+
+def projection_blocks(figures: Figures, threshold: int) -> list[Block]:
+    """The projection and the what-if with the page's starting inputs."""
+    projection = backlog.project(figures["backlog"])
+    programme = backlog.programme_cost(figures["review_programmes"])
+    blocks: list[Block] = [
+        Heading("When will the review waiting list clear?"),
+        Paragraph(backlog.projection_sentence(projection, threshold)),
+        Paragraph(backlog.programme_sentence(programme)),
+    ]
+    inputs = [spec.default for spec in backlog.what_if_inputs(programme)]
+    scenario = backlog.what_if(projection, *inputs)
+    if scenario is None:
+        return blocks
+    view = backlog.projection_chart(scenario, threshold)
+    figure = charts.count_trend_chart(
+        view.chart, title=view.title, subtitle=view.subtitle, y_title="People"
+    )
+    return [
+        *blocks,
+        Paragraph("What if we added reviewers? With the dashboard's starting inputs:"),
+        Paragraph(backlog.what_if_sentence(scenario)),
+        Headlines(tuple(Headline(k, v) for k, v in backlog.what_if_figures(scenario))),
+        Chart("projection", view.title, figure, view.summary, view.table),
+    ]
+
+
+def backlog_section(worked: _Worked) -> Section:
+    figures = worked.figures["backlog"]
+    if figures.is_empty():
+        return _empty("backlog", backlog.NO_FIGURES.replace("`", ""))
+    blocks: list[Block] = [Paragraph(backlog.MARKER_KEY, "note")]
+    for item in backlog.trends(figures, team=None, band=None, threshold=worked.threshold):
+        blocks += trend_blocks(item)
+        if not item.message:
+            blocks += breakdown_blocks(figures, item.measure, worked.threshold)
+    blocks += projection_blocks(worked.figures, worked.threshold)
+    return Section("backlog", SECTIONS["backlog"], tuple(blocks))
+
+
+# younger and older adults ----------------------------------------------------------------------
+
+
+def workstream_blocks(figures: Figures, workstream: str) -> list[Block]:
+    lines = figures.savings
+    by_year = adults.cohort_years(lines, workstream)
+    table = adults.savings_table(by_year)
+    posts = adults.posts_for(figures["posts"], workstream)
+    components = adults.components_table(figures["savings_components"], lines, workstream)
+    blocks: list[Block] = [
+        Heading(workstream),
+        Table("Savings by financial year (£000s)", table),
+        # the page charts these six figures too; in print the table says it all
+        Paragraph(adults.savings_summary(by_year)),
+    ]
+    if not components.is_empty():
+        blocks.append(Table("What each line is made of", components, (1, 2.6, 0.8, 2.4, 2)))
+    notes = adults.component_notes(figures["savings_components"], lines, workstream)
+    blocks += [Paragraph(note) for note in notes]
+    if posts.is_empty():
+        return [*blocks, Paragraph("No funded posts are recorded for this workstream.")]
+    net = adults.net_of_cost(adults.grand_total(by_year), adults.implementation_cost(posts))
+    return [
+        *blocks,
+        Table("Posts funded to deliver the savings", adults.posts_table(posts)),
+        Heading("Savings net of implementation cost"),
+        Headlines(tuple(Headline(k, v) for k, v in adults.net_headlines(net))),
+        Paragraph(net.summary),
+        Paragraph(adults.sources(lines, posts, workstream), "note"),
+    ]
+
+
+def adults_section(worked: _Worked) -> Section:
+    workstreams = adults.workstreams_with_both(worked.figures.savings)
+    if not workstreams:
+        return _empty(
+            "adults", "No workstream has savings lines for both younger and older adults."
+        )
+    blocks: list[Block] = []
+    for workstream in workstreams:
+        blocks += workstream_blocks(worked.figures, workstream)
+    return Section("adults", SECTIONS["adults"], tuple(blocks))
+
+
+# committee actions, reconciliation, definitions ------------------------------------------------
+
+
+def actions_table(actions: pl.DataFrame) -> pl.DataFrame:
+    """Resolutions and agreed actions by meeting, as a committee reads them."""
+    return actions.sort("meeting_date", "code").select(
+        pl.col("meeting_date")
+        .map_elements(formatting.day, return_dtype=pl.String)
+        .alias("Meeting"),
+        pl.col("committee").alias("Committee"),
+        pl.col("code").alias("Ref"),
+        pl.col("kind").str.to_titlecase().alias("Kind"),
+        pl.col("text").alias("Resolution or action"),
+        pl.col("owner").fill_null("").alias("Owner"),
+        pl.col("due_date")
+        .map_elements(formatting.day, return_dtype=pl.String, skip_nulls=False)
+        .alias("Due"),
+        pl.col("status").alias("Status"),
+    )
+
+
+def actions_section(worked: _Worked) -> Section:
+    actions = worked.figures.actions
+    if actions.is_empty():
+        return _empty("actions", "No committee actions have been recorded.")
+    open_count = actions.filter(pl.col("status") == "Open").height
+    return Section(
+        "actions",
+        SECTIONS["actions"],
+        (
+            Paragraph(f"{actions.height} resolutions and actions; {open_count} open."),
+            Table(
+                "Resolutions and agreed actions",
+                actions_table(actions),
+                (1, 2, 1.1, 1, 4, 2, 1, 0.9),
+            ),
+        ),
+    )
+
+
+def reconciliation_section(worked: _Worked) -> Section:
+    findings = worked.findings
+    problems = [f for f in findings if f.status != AGREES]
+    blocks: list[Block] = [
+        Paragraph(
+            f"{len(findings)} checks of reported totals against their parts: "
+            f"{len(problems)} need attention, {len(findings) - len(problems)} agree."
+        ),
+        *(
+            Paragraph(f"{f.status.capitalize()}: {f.describe()}. Source: {f.source}", "warning")
+            for f in problems
+        ),
+    ]
+    if findings:
+        blocks.append(
+            Table(
+                "Reported totals checked", findings_table(findings), (1, 2.4, 1.2, 1.2, 1, 2.4, 1.6)
+            )
+        )
+    return Section("reconciliation", SECTIONS["reconciliation"], tuple(blocks))
+
+
+def definitions_section(worked: _Worked) -> Section:
+    figures = worked.figures
+    frames = {
+        "backlog": figures["backlog"],
+        "mtfs_requirements": figures["mtfs_requirements"],
+        "areas": figures["areas"],
+        "posts": figures["posts"],
+        "committee_actions": figures.actions,
+        "savings": figures.savings,
+    }
+    table = definitions_table(registry(worked.options.thresholds), frames)
+    sources = overview.figures_as_at_rows(overview_frames(figures, figures.savings))
+    small = worked.threshold
+    blocks: list[Block] = [
+        Table("What each measure means", table, (1.6, 3.2, 0.7, 2, 1, 1, 1.2)),
+        Table("Where the figures come from", sources, (1, 1, 3)),
+    ]
+    if small:
+        blocks.append(Paragraph(f"Counts below {small} are shown as 'fewer than {small}'.", "note"))
+    return Section("definitions", SECTIONS["definitions"], tuple(blocks))
+
+
+_BUILDERS = {
+    "summary": summary,
+    "plan": plan_section,
+    "savings": savings_section,
+    "backlog": backlog_section,
+    "adults": adults_section,
+    "actions": actions_section,
+    "reconciliation": reconciliation_section,
+    "definitions": definitions_section,
+}

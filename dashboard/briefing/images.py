@@ -1,0 +1,124 @@
+"""Charts as pictures for a pack: plotly figures drawn by kaleido in the Debian chromium.
+
+One browser is started for the whole pack (starting one takes about 3 s; each chart then about
+0.3 s) and closed after it; one tab, since a second tab costs more to open than it saves. With
+no browser the pack is still made, with each chart's table in its place: ``Drawn.reason`` says
+why, and the pack says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from dashboard.briefing.model import Chart
+
+log = logging.getLogger("ascgov.briefing")
+
+WIDTH = 900  # CSS pixels; the PDF and Word layouts scale the picture to the text width
+SCALE = 2  # twice the pixels, so printed charts stay sharp
+TABS = 2  # charts drawn side by side; the second tab opens while the figures are read
+
+
+@dataclass(frozen=True)
+class Drawn:
+    pictures: dict[str, bytes] = field(default_factory=dict)  # chart key -> PNG
+    reason: str | None = None  # why charts were not drawn
+
+    def picture(self, chart: Chart) -> bytes | None:
+        return self.pictures.get(chart.key)
+
+
+def find_browser() -> str | None:
+    """The browser kaleido drives: ``BROWSER_PATH`` (kaleido's own setting) or chromium."""
+    named = os.environ.get("BROWSER_PATH")
+    if named:
+        return named
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _usable(browser: str | None) -> bool:
+    return bool(browser) and os.path.isfile(browser) and os.access(browser, os.X_OK)
+
+
+class Painter:
+    """A browser started at once, in its own thread, so that it warms up (about 3 s) while the
+    pack's figures are read; ``draw`` then hands it the charts. Use it as a context manager:
+    leaving the block closes the browser whether or not it drew anything."""
+
+    def __init__(self, browser: str | None):
+        self._charts: Future[list[Chart]] = Future()
+        self._pictures: Future[dict[str, bytes]] = Future()
+        self._thread: threading.Thread | None = None
+        self.reason = (
+            None
+            if _usable(browser)
+            else (f"no browser to draw them was found ({browser or 'none named'})")
+        )
+        if self.reason is None:
+            self._thread = threading.Thread(target=self._run, args=(browser,), daemon=True)
+            self._thread.start()
+
+    def __enter__(self) -> Painter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self._charts.done():
+            self._charts.set_result([])
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    def draw(self, charts: list[Chart]) -> Drawn:
+        """Every chart as a PNG, or none and the reason (no browser, or it failed)."""
+        if self.reason is not None:
+            return Drawn(reason=self.reason if charts else None)
+        self._charts.set_result(charts)
+        try:
+            return Drawn(self._pictures.result(timeout=300))
+        except Exception as exc:  # noqa: BLE001 - a pack without pictures beats no pack
+            log.warning("charts not drawn: %s", exc)
+            return Drawn(reason=f"the browser that draws them failed ({type(exc).__name__})")
+
+    def _run(self, browser: str) -> None:
+        try:
+            self._pictures.set_result(asyncio.run(self._session(browser)))
+        except Exception as exc:  # noqa: BLE001 - handed to draw(), which says so in the pack
+            self._pictures.set_exception(exc)
+
+    async def _session(self, browser: str) -> dict[str, bytes]:
+        from kaleido import Kaleido
+
+        # mathjax=False: kaleido would otherwise fetch MathJax from the internet, which these
+        # machines cannot reach (and no chart here uses LaTeX)
+        async with Kaleido(n=TABS, mathjax=False, path=browser) as kaleido:
+            charts = await asyncio.wrap_future(self._charts)
+            pictures = await asyncio.gather(
+                *(
+                    kaleido.calc_fig(
+                        chart.figure,
+                        opts={
+                            "format": "png",
+                            "width": WIDTH,
+                            "height": chart.height,
+                            "scale": SCALE,
+                        },
+                    )
+                    for chart in charts
+                )
+            )
+        return {chart.key: picture for chart, picture in zip(charts, pictures, strict=True)}
+
+
+def draw(charts: list[Chart], *, browser: str | None) -> Drawn:
+    """``charts`` drawn by a browser started for them alone."""
+    with Painter(browser) as painter:
+        return painter.draw(charts)

@@ -1,0 +1,68 @@
+"""Making a pack: read the store as at a date, build the content, draw the charts, lay it out.
+
+The CLI (``ascgov brief``) and the Briefing page both come here, after checking that the person
+asking may produce a pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dashboard.briefing import content, docx, images, pdf
+from dashboard.briefing.model import Pack
+from dashboard.ratings import Thresholds
+from data_access.app_settings import configured_lists
+from data_access.settings import get_settings
+from data_access.store import Store
+
+FORMATS = ("pdf", "docx")
+MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass(frozen=True)
+class Made:
+    data: bytes
+    pack: Pack
+    drawn: images.Drawn
+
+
+def options_for(
+    store: Store, *, meeting_id: int | None = None, sections: tuple[str, ...] | None = None
+) -> content.Options:
+    """The pack's options from the settings in force."""
+    settings = get_settings()
+    return content.Options(
+        council=settings.council_name,
+        thresholds=Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent),
+        small_number_threshold=settings.small_number_threshold,
+        area_statuses=configured_lists(store)["area_statuses"],
+        sections=sections or tuple(content.SECTIONS),
+        meeting_id=meeting_id,
+    )
+
+
+def make(
+    store: Store,
+    *,
+    as_at: date,
+    fmt: str,
+    options: content.Options,
+    browser: str | None,
+    changes: list[str] | None = None,
+) -> Made:
+    """The pack for ``as_at`` as PDF or Word bytes (``browser`` None: charts as tables)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    with images.Painter(browser) as painter:
+        pack = content.build(content.gather(store, as_at), options, changes=changes)
+        drawn = painter.draw(pack.charts())
+    layout = pdf.render if fmt == "pdf" else docx.render
+    return Made(layout(pack, drawn), pack, drawn)
+
+
+def file_name(pack: Pack, fmt: str) -> str:
+    return f"briefing-{pack.as_at.isoformat()}.{fmt}"

@@ -1,0 +1,208 @@
+"""Briefing packs from the demo council, read back: the published figures as text, the as-at
+date and page number on every page, charts with alternative text, tables that run on across
+pages under their heading row, and a pack without charts when there is no browser."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+from docx.oxml.ns import qn
+
+from dashboard.briefing import content, docx, images, make, pdf
+from dashboard.briefing.model import Pack, Paragraph, Section, Table
+from tests.briefing_support import (
+    docx_document,
+    docx_text,
+    keep_pages,
+    need,
+    pdf_alt_texts,
+    pdf_pages,
+    pdf_picture_count,
+    pdf_string,
+)
+
+PUBLISHED = ("2,808", "578,026", "460", "692", "£54.43m")
+TODAY = datetime.now(UTC).date()
+AS_AT_TEXT = f"Figures as at {TODAY.day} {TODAY:%B %Y}"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo council in a SQLite store, shared by the read-only tests here."""
+    from data_access.sample_data import load_sample_data
+    from data_access.store import Store
+
+    store = Store("sqlite:///" + str(tmp_path_factory.mktemp("brief") / "store.sqlite3"))
+    store.upgrade()
+    load_sample_data(store)
+    store.dispose()
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def drawn_pack(demo):
+    """The demo council's pack with its charts drawn by one browser, for both layouts."""
+    browser = images.find_browser()
+    if browser is None:
+        need("chromium")
+    pack = content.build(content.gather(demo, TODAY), make.options_for(demo))
+    drawn = images.draw(pack.charts(), browser=browser)
+    assert drawn.reason is None, drawn.reason
+    return pack, drawn
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(drawn_pack):
+    data = pdf.render(*drawn_pack)
+    keep_pages(data, "demo", [1, 2, 6, 13])
+    return data
+
+
+@pytest.fixture(scope="module")
+def docx_bytes(drawn_pack):
+    return docx.render(*drawn_pack)
+
+
+def test_pdf_shows_the_published_figures_as_text(pdf_bytes):
+    text = "\n".join(pdf_pages(pdf_bytes))
+    for figure in PUBLISHED:
+        assert figure in text
+    assert "Adult social care briefing pack" in text
+    assert "Reported total differs from its parts" in text
+
+
+def test_every_pdf_page_carries_the_as_at_date_and_its_number(pdf_bytes):
+    pages = pdf_pages(pdf_bytes)
+    assert len(pages) > 10
+    for number, page in enumerate(pages, start=1):
+        assert AS_AT_TEXT in page
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_pdf_charts_are_tagged_pictures_with_alternative_text(drawn_pack, pdf_bytes):
+    pack, _ = drawn_pack
+    charts = pack.charts()
+    alts = pdf_alt_texts(pdf_bytes)
+    assert pdf_picture_count(pdf_bytes) == len(charts) == len(alts) >= 8
+    for chart, alt in zip(charts, alts, strict=True):
+        assert alt.startswith(chart.title) and chart.alt in alt
+    assert b"/MarkInfo" in pdf_bytes and b"/StructTreeRoot" in pdf_bytes
+    assert b"/Lang (en-GB)" in pdf_bytes
+
+
+def test_pdf_outline_lists_every_section(drawn_pack, pdf_bytes):
+    pack, _ = drawn_pack
+    assert [s.title for s in pack.sections] == list(content.SECTIONS.values())
+    titles = {pdf_string(pdf_bytes, m.end()) for m in re.finditer(rb"/Title ", pdf_bytes)}
+    assert set(content.SECTIONS.values()) <= titles
+
+
+def test_word_pack_has_headings_figures_and_alternative_text(drawn_pack, docx_bytes):
+    pack, _ = drawn_pack
+    document = docx_document(docx_bytes)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == list(content.SECTIONS.values())
+    text = docx_text(document)
+    for figure in PUBLISHED:
+        assert figure in text
+    pictures = list(document.element.body.iter(qn("wp:docPr")))
+    assert len(pictures) == len(pack.charts())
+    for chart, picture in zip(pack.charts(), pictures, strict=True):
+        assert picture.get("title") == chart.title
+        assert chart.alt in picture.get("descr")
+
+
+def test_word_tables_repeat_their_heading_row_and_the_footer_numbers_pages(docx_bytes):
+    document = docx_document(docx_bytes)
+    assert len(document.tables) > 20
+    for table in document.tables:
+        first = table.rows[0]._tr
+        assert first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    footer = document.sections[0].footer.paragraphs[0]
+    assert AS_AT_TEXT in footer.text
+    fields = [t.text.strip() for t in footer._p.iter(qn("w:instrText"))]
+    assert fields == ["PAGE", "NUMPAGES"]
+    assert document.core_properties.language == "en-GB"
+
+
+def test_pack_builds_without_a_browser_and_says_so(demo, tmp_path):
+    nowhere = str(tmp_path / "no-such-browser")
+    options = make.options_for(demo)
+    made = make.make(demo, as_at=TODAY, fmt="pdf", options=options, browser=nowhere)
+    pages = pdf_pages(made.data)
+    text = "\n".join(pages)
+    assert "Charts are not drawn in this pack: no browser to draw them was found" in text
+    assert text.count("Chart not drawn:") == len(made.pack.charts())
+    assert pdf_picture_count(made.data) == 0
+    for figure in PUBLISHED:
+        assert figure in text
+    keep_pages(made.data, "no-browser", [1, 10])
+    word = make.make(demo, as_at=TODAY, fmt="docx", options=options, browser=nowhere)
+    document = docx_document(word.data)
+    assert not list(document.element.body.iter(qn("wp:docPr")))
+    assert "Charts are not drawn in this pack" in docx_text(document)
+
+
+def test_chosen_sections_and_meeting_shape_the_pack(demo):
+    options = make.options_for(demo, meeting_id=3, sections=("summary", "actions"))
+    made = make.make(demo, as_at=TODAY, fmt="pdf", options=options, browser=None)
+    assert [s.key for s in made.pack.sections] == ["summary", "actions"]
+    text = "\n".join(pdf_pages(made.data))
+    assert "Health and Social Care Scrutiny Commission (Leicester)" in text
+    assert "Meeting of 12 March 2024" in text
+    # changes are counted from the meeting before the chosen one
+    assert "What changed since the last meeting (6 Feb 2024)" in text
+
+
+def test_unknown_meeting_is_refused_naming_the_meetings(demo):
+    options = make.options_for(demo, meeting_id=99)
+    with pytest.raises(content.UnknownMeeting, match=r"no meeting 99; meetings: 1 \(Adult"):
+        make.make(demo, as_at=TODAY, fmt="pdf", options=options, browser=None)
+
+
+def _long_pack(rows: int, tall_words: int = 0) -> Pack:
+    frame = pl.DataFrame(
+        {
+            "Code": [f"ROW-{i:04d}" for i in range(rows)],
+            "Title": [
+                (" ".join(f"w{n:04d}" for n in range(tall_words)) if i == 5 else f"Item {i}")
+                for i in range(rows)
+            ],
+            "Amount": [f"£{i * 1000:,}" for i in range(rows)],
+            "Note": ["Supercalifragilisticexpialidocious-reference-number-0123456789"] * rows,
+        }
+    )
+    section = Section("plan", "Long table", (Paragraph("Before."), Table("Many rows", frame)))
+    return Pack("Test council", TODAY, None, None, (section,))
+
+
+def test_long_tables_run_on_across_pages_under_their_heading_row():
+    pages = pdf_pages(pdf.render(_long_pack(300), images.Drawn()))
+    with_rows = [p for p in pages if "ROW-" in p]
+    assert len(with_rows) >= 5
+    for page in with_rows:
+        assert "Code" in page and "Title" in page and "Amount" in page
+    text = "\n".join(pages)
+    for i in range(300):  # every row, every figure: nothing cut off
+        assert f"ROW-{i:04d}" in text
+        assert f"£{i * 1000:,}" in text
+
+
+def test_a_row_taller_than_a_page_runs_on_and_long_words_wrap_inside_their_cell():
+    pages = pdf_pages(pdf.render(_long_pack(8, tall_words=3000), images.Drawn()))
+    assert len(pages) >= 4
+    text = "".join(pages)
+    assert set(re.findall(r"w\d{4}", text)) == {f"w{n:04d}" for n in range(3000)}
+    squeezed = "".join(text.split())
+    assert squeezed.count("Supercalifragilisticexpialidocious") == 8
+
+
+def test_table_figures_line_up_on_the_right():
+    frame = pl.DataFrame({"Post": ["Social worker"], "Cost": ["£578,026"], "Band": ["Band 6"]})
+    from dashboard.briefing.layout import alignments
+
+    assert alignments(frame) == ("L", "R", "L")
