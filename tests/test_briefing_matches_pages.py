@@ -1,0 +1,98 @@
+"""The pack and the pages, built for the same day from the same store, show the same figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard.briefing import content, make
+from dashboard.briefing.model import Chart, Headlines, Table
+from tests.pages_support import run_page, tables
+
+TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture
+def pack(app_env):
+    """The demo council's pack for today (the pages show the live figures, which are today's)."""
+    return content.build(content.gather(app_env, TODAY), make.options_for(app_env))
+
+
+def _section(pack, key: str):
+    return next(s for s in pack.sections if s.key == key)
+
+
+def _tables(pack, key: str) -> dict[str, pl.DataFrame]:
+    return {b.title: b.frame for b in _section(pack, key).blocks if isinstance(b, Table)}
+
+
+def _page_table(at, first_column: str, *, index: int = 0) -> pl.DataFrame:
+    found = [t for t in tables(at) if t.columns[0] == first_column]
+    return pl.from_pandas(found[index])
+
+
+def _same(page: pl.DataFrame, printed: pl.DataFrame) -> None:
+    assert_frame_equal(
+        page.select(printed.columns).cast(pl.String).fill_null(""),
+        printed.cast(pl.String).fill_null(""),
+    )
+
+
+def test_summary_headlines_are_the_overview_cards(pack):
+    at = run_page("pages/overview.py")
+    cards = {(m.label, m.value) for m in at.metric}
+    headlines = {
+        (h.label, h.value)
+        for block in _section(pack, "summary").blocks
+        if isinstance(block, Headlines)
+        for h in block.items
+    }
+    assert cards == headlines
+    assert ("Forecast", "£54.43m") in headlines and ("People waiting for a review", "460") in cards
+
+
+def test_improvement_plan_table_is_the_trackers(pack):
+    page = _page_table(run_page("pages/improvement_plan.py"), "Area")
+    _same(page, _tables(pack, "plan")["Accountability areas"])
+
+
+def test_savings_lines_and_totals_are_the_savings_pages(pack):
+    at = run_page("pages/savings.py")
+    printed = _tables(pack, "savings")
+    _same(_page_table(at, "Year"), printed["Savings lines with their BRAG ratings"])
+    _same(_page_table(at, "Workstream"), printed["Totals by workstream"])
+    _same(_page_table(at, "Cohort"), printed["Totals by cohort"])
+
+
+def test_younger_and_older_adults_tables_are_the_pages(pack):
+    at = run_page("pages/younger_older_adults.py")
+    printed = _tables(pack, "adults")
+    by_year = printed["Savings by financial year (£000s)"]
+    _same(_page_table(at, "£000s"), by_year)
+    assert by_year.row(-1)[-1] == "2,808"
+    posts = printed["Posts funded to deliver the savings"]
+    _same(_page_table(at, "Area of support"), posts)
+    assert posts.row(-1)[posts.columns.index("Cost")] == "£578,026"
+
+
+def test_backlog_chart_tables_are_the_pages(pack):
+    at = run_page("pages/backlog.py")
+    charts = [b for b in _section(pack, "backlog").blocks if isinstance(b, Chart)]
+    # the four trends, then the projection with the what-if's starting inputs
+    by_month = [c for c in charts if c.key.startswith("trend-") or c.key == "projection"]
+    page_tables = [pl.from_pandas(t) for t in tables(at) if t.columns[0] == "Month"]
+    assert len(by_month) == 5
+    for chart, page in zip(by_month, page_tables, strict=True):
+        _same(page, chart.table)
+    by_team = [c for c in charts if c.key.startswith("parts-")]
+    page_parts = [pl.from_pandas(t) for t in tables(at) if t.columns[0] == "Team"]
+    for chart, page in zip(by_team, page_parts, strict=True):
+        _same(page, chart.table)
+
+
+def test_reconciliation_notes_are_the_data_quality_checks(pack):
+    page = _page_table(run_page("pages/data_quality.py"), "status")
+    _same(page, _tables(pack, "reconciliation")["Reported totals checked"])
