@@ -1,4 +1,4 @@
-"""The Streamlit app: page set-up, header and navigation from the page registry."""
+"""The Streamlit app: page set-up, sign-in, the "as at" control and navigation by role."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.navigation import PAGES
+from dashboard.navigation import PAGES, pages_for
+from dashboard.ui import session
+from dashboard.ui.as_at import as_at_control
 from data_access.settings import get_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -19,13 +21,21 @@ def main() -> None:
     )
     if settings.logo_path:
         st.logo(settings.logo_path)
+    st.caption(settings.council_name)
+    principal = session.known_principal()
     # a flat list: Streamlit's sectioned sidebar puts headings inside its <ul>, which screen
-    # readers announce as a broken list (axe: list, listitem)
+    # readers announce as a broken list (axe: list, listitem). Before sign-in every page is
+    # registered but hidden, so the address asked for survives the sign-in form.
     navigation = st.navigation(
         [
             st.Page(REPO / page.path, title=page.title, icon=page.icon, default=page.default)
-            for page in PAGES
-        ]
+            for page in (pages_for(principal) if principal else PAGES)
+        ],
+        position="sidebar" if principal else "hidden",
     )
-    st.caption(settings.council_name)
+    if principal is None:
+        session.signed_in()  # the sign-in form, or why this address has no access; stops
+        return
+    session.signed_in_panel(principal)
+    as_at_control()
     navigation.run()

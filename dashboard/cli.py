@@ -6,20 +6,21 @@ non-zero with a clear message on stderr otherwise.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dashboard.cli_edits import edit_app, meetings_app
+from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
+from data_access.access import NotPermitted
 from data_access.datasets import DATASETS
 from data_access.problems import ImportRejected
-from data_access.store import Store
 
 app = typer.Typer(
     help="Adult social care governance dashboard: store, data and checks.",
@@ -35,43 +36,13 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(settings_app, name="settings")
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (default: ASCGOV_DATABASE_URL or the SQLite file)."),
-]
+app.add_typer(edit_app, name="edit")
+app.add_typer(meetings_app, name="meetings")
 
 
 class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _store(db: str | None, *, upgrade: bool = True) -> Store:
-    store = Store(db)
-    if upgrade:
-        store.upgrade()
-    return store
-
-
-def _actor(actor: str | None) -> str:
-    return actor or os.environ.get("ASCGOV_ACTOR") or f"cli:{getpass.getuser()}"
-
-
-def _parse_day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    from data_access.parsing import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        _fail(f"{option} {text!r}: {exc}", 2)
 
 
 def _dataset(name: str) -> str:
@@ -88,11 +59,11 @@ def db_upgrade(db: DbOption = None) -> None:
 
 
 @demo_app.command("load")
-def demo_load(db: DbOption = None, actor: Annotated[str | None, typer.Option()] = None) -> None:
+def demo_load(db: DbOption = None) -> None:
     """Load (or refresh) the demo council from the five published papers."""
     from data_access.sample_data import load_sample_data
 
-    counts = load_sample_data(_store(db), actor=actor or "system:sample-data")
+    counts = load_sample_data(_store(db))
     typer.echo("demo council loaded: " + ", ".join(f"{n} {c}" for n, c in counts.items()))
 
 
@@ -103,7 +74,7 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     as_at: Annotated[str | None, typer.Option(help="As-at date for rows without one.")] = None,
     source: Annotated[str | None, typer.Option(help="Source for rows without one.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Who is loading (default cli:USER).")] = None,
+    as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a file: every row is written, or none and every problem is listed."""
@@ -115,12 +86,12 @@ def import_(
             store,
             _dataset(dataset),
             file,
-            actor=_actor(actor),
+            actor=_principal(as_, store),
             as_at=_parse_day(as_at, "--as-at"),
             source=source,
             dry_run=dry_run,
         )
-    except ImportRejected as exc:
+    except (ImportRejected, NotPermitted) as exc:
         _fail(str(exc))
     typer.echo(str(report))
 
@@ -177,30 +148,76 @@ def users_add(
     email: str,
     role: Annotated[str, typer.Option(help="member, officer, director or admin")],
     name: Annotated[str | None, typer.Option(help="Full name (default: from the email)")] = None,
-    areas: Annotated[str, typer.Option(help="Comma-separated area codes they may edit")] = "",
-    actor: Annotated[str | None, typer.Option()] = None,
+    areas: Annotated[str, typer.Option(help="Officers: area codes they edit (a,b)")] = "",
+    workstreams: Annotated[
+        str, typer.Option(help="Officers: savings workstreams they edit (separate with ;)")
+    ] = "",
+    teams: Annotated[str, typer.Option(help="Officers: backlog teams they edit (;)")] = "",
+    actions: Annotated[str, typer.Option(help="Officers: committee action codes (a,b)")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a local password from stdin.")
+    ] = False,
+    as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add a user with a role and the areas they may edit."""
+    """Add a user with a role and what they may edit (administrators; the first administrator
+    of a new store may be added by anyone with access to the server)."""
     from pydantic import ValidationError
 
+    from data_access.access import system_principal
     from data_access.models import User
-    from data_access.users import UnknownAreaError, UserExistsError, add_user
+    from data_access.users import (
+        UnknownAreaError,
+        UserExistsError,
+        WeakPasswordError,
+        add_user,
+        has_admin,
+    )
 
     try:
         user = User(
             email=email,
             name=name or email.split("@")[0],
             role=role,
-            areas=tuple(a.strip() for a in areas.split(",") if a.strip()),
+            areas=_split(areas, ","),
+            workstreams=_split(workstreams, ";"),
+            teams=_split(teams, ";"),
+            actions=_split(actions, ","),
         )
     except ValidationError as exc:
         _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()), 2)
+    store = _store(db)
+    if as_ is None and not os.environ.get("ASCGOV_AS") and not has_admin(store):
+        if user.role.value != "admin":
+            _fail("this store has no administrator yet: add one first (--role admin)", 2)
+        actor = system_principal("first-administrator")
+    else:
+        actor = _principal(as_, store)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
-        add_user(_store(db), user, actor=_actor(actor))
-    except (UserExistsError, UnknownAreaError) as exc:
+        add_user(store, user, actor=actor, password=password)
+    except (UserExistsError, UnknownAreaError, WeakPasswordError, NotPermitted) as exc:
         _fail(str(exc))
     typer.echo(f"added {user.email} as {user.role.value}")
+
+
+@users_app.command("set-password")
+def users_set_password(email: str, as_: AsOption = None, db: DbOption = None) -> None:
+    """Set a user's local password, read from stdin (administrators)."""
+    from data_access.users import UnknownUserError, WeakPasswordError, set_password
+
+    store = _store(db)
+    actor = _principal(as_, store)
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        set_password(store, email, password, actor=actor)
+    except (UnknownUserError, WeakPasswordError, NotPermitted) as exc:
+        _fail(str(exc))
+    typer.echo(f"password set for {email.strip().lower()}")
+
+
+def _split(text: str, separator: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(separator) if part.strip())
 
 
 @users_app.command("list")
@@ -212,7 +229,7 @@ def users_list(db: DbOption = None) -> None:
     if frame.is_empty():
         typer.echo("no users")
     for row in frame.iter_rows(named=True):
-        typer.echo(f"{row['email']}\t{row['role']}\t{row['name']}\t{row['areas'] or '-'}")
+        typer.echo(f"{row['email']}\t{row['role']}\t{row['name']}\t{row['scopes'] or '-'}")
 
 
 @settings_app.command("show")
@@ -230,15 +247,16 @@ def settings_set_list(
         str, typer.Argument(help="area_statuses, milestone_statuses or action_statuses")
     ],
     values: Annotated[list[str], typer.Argument(help="The statuses, in display order")],
-    actor: Annotated[str | None, typer.Option()] = None,
+    as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Replace a status list (a status some row still uses cannot be removed)."""
+    """Replace a status list (administrators; a status some row still uses cannot go)."""
     from data_access.app_settings import SettingRefusedError, set_list
 
+    store = _store(db)
     try:
-        set_list(_store(db), name, values, actor=_actor(actor))
-    except SettingRefusedError as exc:
+        set_list(store, name, values, actor=_principal(as_, store))
+    except (SettingRefusedError, NotPermitted) as exc:
         _fail(str(exc))
     typer.echo(f"{name}: {'; '.join(values)}")
 
@@ -282,8 +300,14 @@ def serve(
 
     store = _store(db)
     if demo and store_is_empty(store):
+        from data_access.demo_accounts import create_demo_accounts
+
         counts = load_sample_data(store)
         typer.echo(f"first start: loaded the demo council ({sum(counts.values())} rows)")
+        typer.echo("demo sign-ins (shown once; `ascgov users set-password` changes them):")
+        for account in create_demo_accounts(store):
+            scope = f"  edits: {account.scope}" if account.scope else ""
+            typer.echo(f"  {account.role:<9}{account.email:<26}{account.password}{scope}")
     os.environ["ASCGOV_DATABASE_URL"] = store.url
     entry = Path(__file__).resolve().parent / "streamlit_app.py"
     typer.echo(f"store: {store.engine.url.render_as_string(hide_password=True)}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data_access.access import Permission, Principal
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -12,6 +14,11 @@ class PageSpec:
     icon: str
     headline: str  # text a member sees first on the page (browser tests wait for it)
     default: bool = False
+    # offered to whoever holds any of these (the commands check again on every write)
+    permissions: tuple[Permission, ...] = (Permission.READ,)
+
+    def offered_to(self, principal: Principal) -> bool:
+        return any(principal.has(p) for p in self.permissions)
 
 
 PAGES = (
@@ -47,4 +54,22 @@ PAGES = (
         ":material/fact_check:",
         "Definitions and data quality",
     ),
+    PageSpec(
+        "pages/updates.py",
+        "Updates",
+        ":material/edit_note:",
+        "Updates",
+        permissions=(
+            Permission.EDIT_AREA,
+            Permission.EDIT_MILESTONE,
+            Permission.EDIT_SAVINGS,
+            Permission.EDIT_BACKLOG,
+            Permission.EDIT_ACTION,
+            Permission.RECORD_MEETING,
+        ),
+    ),
 )
+
+
+def pages_for(principal: Principal) -> tuple[PageSpec, ...]:
+    return tuple(page for page in PAGES if page.offered_to(principal))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import distinct, select
 
 from data_access import schema
+from data_access.access import Permission, Principal, authorise
 from data_access.store import Store, settings_value
 from data_access.vocab import CONFIGURABLE_LISTS
 
@@ -28,8 +29,9 @@ def configured_lists(store: Store) -> dict[str, tuple[str, ...]]:
         }
 
 
-def set_list(store: Store, name: str, values: list[str], *, actor: str) -> None:
-    """Replace a status list; a status still used by some row cannot be removed."""
+def set_list(store: Store, name: str, values: list[str], *, actor: Principal) -> None:
+    """Replace a status list (administrators); a status still used by a row cannot go."""
+    authorise(store, actor, Permission.MANAGE_SETTINGS, target=name)
     if name not in CONFIGURABLE_LISTS:
         raise SettingRefusedError(
             f"unknown list '{name}'; choose from {', '.join(CONFIGURABLE_LISTS)}"
@@ -39,7 +41,7 @@ def set_list(store: Store, name: str, values: list[str], *, actor: str) -> None:
         raise SettingRefusedError("a status list needs at least one status")
     if len({v.lower() for v in cleaned}) != len(cleaned):
         raise SettingRefusedError("a status appears twice in the list")
-    with store.write(actor) as tx:
+    with store.write(actor.email) as tx:
         used = {row[0] for row in tx.conn.execute(select(distinct(_IN_USE[name])))}
         missing = sorted(used - set(cleaned))
         if missing:

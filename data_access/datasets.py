@@ -61,6 +61,10 @@ class DatasetSpec:
             fields.setdefault(info.alias or name, name)
         return fields
 
+    def column_for(self, field: str) -> str:
+        """The file column that holds a model field."""
+        return self.model.model_fields[field].alias or field
+
     def field_for(self, column: str) -> str:
         return self._fields_by_column.get(column, column)
 
@@ -143,7 +147,6 @@ class UnknownReference(Exception):
 
 
 # savings -------------------------------------------------------------------------------------
-
 
 
 def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult:

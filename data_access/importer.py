@@ -13,6 +13,13 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from data_access import schema
+from data_access.access import (
+    IMPORT_AS_EDIT,
+    Permission,
+    Principal,
+    log_refusal,
+    refuse,
+)
 from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
 from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
@@ -20,7 +27,7 @@ from data_access.files import RawTable, read_table
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
-from data_access.vocab import SourceKind
+from data_access.vocab import Role, SourceKind
 from data_access.writes import UpsertResult
 
 # an export escapes text that a spreadsheet would run as a formula; undo it on the way back in
@@ -73,15 +80,21 @@ def import_file(
     dataset: str,
     path: Path,
     *,
-    actor: str,
+    actor: Principal,
     as_at: date | None = None,
     source: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Validate every row of ``path``; write all of them in one transaction, or none."""
+    """Validate every row of ``path``; write all of them in one transaction, or none.
+
+    Officers may import only the datasets they edit, and only rows within their assignment;
+    directors any dataset; members and administrators none (``NotPermitted``, logged).
+    """
     spec = DATASETS.get(dataset)
     if spec is None:
         raise ValueError(f"unknown dataset '{dataset}'; choose from {', '.join(DATASETS)}")
+    if not actor.may_import(dataset, []):
+        refuse(store, actor, Permission.IMPORT, dataset)
     path = Path(path)
     # source and as_at are filled in below when a file has no such columns: the header row is
     # found by the columns a file must really have
@@ -92,10 +105,10 @@ def import_file(
         "source_kind": SourceKind.SYSTEM.value,
         "as_at": (as_at or date.today()).isoformat(),
     }
-    records, versions = validate_table(store, spec, table, defaults)
+    records, versions = validate_table(store, spec, table, defaults, actor)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        result = _write(store, spec, records, versions, actor, path.name, digest, dry_run)
+        result = _write(store, spec, records, versions, actor.email, path.name, digest, dry_run)
     except StaleVersionError as exc:
         raise ImportRejected([Problem(file=path.name, rule=str(exc), sheet=table.sheet)]) from None
     except _DryRun as done:
@@ -152,7 +165,11 @@ def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[
 
 
 def validate_table(
-    store: Store, spec: DatasetSpec, table: RawTable, defaults: dict[str, str]
+    store: Store,
+    spec: DatasetSpec,
+    table: RawTable,
+    defaults: dict[str, str],
+    actor: Principal | None = None,
 ) -> tuple[list[BaseModel], dict[tuple, int]]:
     problems = _column_problems(spec, table)
     if problems:
@@ -185,9 +202,36 @@ def validate_table(
     problems.extend(_duplicate_problems(spec, table, records))
     problems.extend(_consistency_problems(spec, table, records))
     problems.extend(_reference_problems(store, spec, table, records))
+    if actor is not None:
+        problems.extend(_scope_problems(store, actor, spec, table, records))
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     return [record for _, record in records], versions
+
+
+def _scope_problems(
+    store: Store, actor: Principal, spec: DatasetSpec, table: RawTable, records
+) -> list[Problem]:
+    """Rows outside an officer's assignment: each named, and the attempt logged."""
+    if actor.system or actor.role is not Role.OFFICER:
+        return []
+    permission, field = IMPORT_AS_EDIT[spec.name]
+    column = spec.column_for(field)
+    problems = [
+        Problem(
+            table.file,
+            f"outside what you may edit ({permission.value}: ask a director to assign it)",
+            sheet=table.sheet,
+            row=row_number,
+            column=column,
+            value=getattr(record, field),
+        )
+        for row_number, record in records
+        if not actor.may(permission, getattr(record, field))
+    ]
+    if problems:
+        log_refusal(store, actor, Permission.IMPORT, f"{spec.name}: {len(problems)} rows")
+    return problems
 
 
 def _version_number(value: str) -> int:

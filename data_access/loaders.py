@@ -157,6 +157,44 @@ def load_audit(store: Store, *, since: datetime | None = None) -> pl.DataFrame:
     return frame
 
 
+_AUDIT_SELECT = (
+    'SELECT id, occurred_at, actor, action, dataset, entity_key, CAST("before" AS TEXT) AS '
+    '"before", CAST("after" AS TEXT) AS "after", reason FROM audit_events '
+)
+# datasets travel as one JSON array parameter, so each query is one fixed statement
+_AUDIT_SINCE = {
+    "sqlite": _AUDIT_SELECT
+    + "WHERE occurred_at >= ? AND dataset IN (SELECT value FROM json_each(?))",
+    "postgresql": _AUDIT_SELECT
+    + "WHERE occurred_at >= CAST($1 AS TIMESTAMPTZ) "
+    + "AND dataset IN (SELECT json_array_elements_text(CAST($2 AS JSON)))",
+}
+_AUDIT_ITEM = {
+    "sqlite": _AUDIT_SELECT + "WHERE dataset = ? AND entity_key = ?",
+    "postgresql": _AUDIT_SELECT + "WHERE dataset = $1 AND entity_key = $2",
+}
+
+
+def _instant(moment: datetime, dialect: str) -> str:
+    if dialect == "sqlite":
+        # SQLite holds instants as UTC text in one fixed format, which sorts as time does
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.isoformat()
+
+
+def audit_since(store: Store, since: datetime, datasets: tuple[str, ...]) -> pl.DataFrame:
+    """Changes to these datasets at or after ``since`` (the database does the filtering)."""
+    params = (_instant(since, store.dialect), json.dumps(list(datasets)))
+    frame = _fetch(store, _AUDIT_SINCE[store.dialect], params)
+    return conform(frame, "audit_events").sort("id")
+
+
+def item_history(store: Store, dataset: str, key: str) -> pl.DataFrame:
+    """Every change to one item (oldest first): who, when, what before and after, why."""
+    frame = _fetch(store, _AUDIT_ITEM[store.dialect], (dataset, key))
+    return conform(frame, "audit_events").sort("id")
+
+
 def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
     """The audit events of one dataset before ``cutoff``, filtered by the database.
 

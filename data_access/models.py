@@ -384,7 +384,11 @@ class User(Record):
     ]
     name: Text
     role: Annotated[Role, BeforeValidator(_case_insensitive(Role))]
+    # what an officer may edit (ignored for other roles, whose rights are not scoped)
     areas: tuple[Code, ...] = ()
+    workstreams: tuple[Text, ...] = ()
+    teams: tuple[Text, ...] = ()
+    actions: tuple[Code, ...] = ()
 
 
 class AuditEvent(Record):

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -216,11 +217,23 @@ users = Table(
     Column("version", Integer, nullable=False, server_default="1"),
 )
 
-user_areas = Table(
-    "user_areas",
+# what an officer may edit: areas (and their milestones), savings workstreams, backlog teams,
+# committee actions (kinds in ``data_access.access.ScopeKind``)
+user_scopes = Table(
+    "user_scopes",
     metadata,
     Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
-    Column("area_code", String(40), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("value", String(400), primary_key=True),
+)
+
+# sign-in attempts per account, for throttling local passwords
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("email", String(254), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True)),
 )
 
 audit_events = Table(
@@ -235,6 +248,7 @@ audit_events = Table(
     Column("before", JSON),
     Column("after", JSON),
     Column("reason", Text),
+    Index("ix_audit_events_dataset_entity", "dataset", "entity_key", "id"),
 )
 
 dataset_versions = Table(

@@ -54,6 +54,16 @@ class Settings(BaseSettings):
         gt=0,
         description="An area or savings line with no update for longer than this is stale.",
     )
+    idle_timeout_minutes: int = Field(
+        default=30,
+        gt=0,
+        description="Sign a person out after this many minutes without using the dashboard.",
+    )
+    session_limit_hours: int = Field(
+        default=12,
+        gt=0,
+        description="Sign a person out this many hours after they signed in, however active.",
+    )
 
 
 @lru_cache(maxsize=1)

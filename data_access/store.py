@@ -171,12 +171,16 @@ class Store:
             command.upgrade(config, "head")
 
     @contextmanager
-    def write(self, actor: str) -> Iterator[WriteTx]:
-        """One transaction: yields a ``WriteTx``; audit rows and version bumps go in with it."""
+    def write(self, actor: str, *, at: datetime | None = None) -> Iterator[WriteTx]:
+        """One transaction: yields a ``WriteTx``; audit rows and version bumps go in with it.
+
+        ``at`` backdates the transaction; only the demo loader uses it, so that the demo's
+        history starts when its papers were published rather than when it was installed.
+        """
         if not actor:
             raise ValueError("every write needs an actor (who is making it)")
         with self.engine.begin() as conn:
-            tx = WriteTx(conn=conn, actor=actor, now=datetime.now(UTC))
+            tx = WriteTx(conn=conn, actor=actor, now=at or datetime.now(UTC))
             yield tx
             tx.finish()
 

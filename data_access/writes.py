@@ -47,6 +47,7 @@ def upsert(
     *,
     action: str = "import",
     expected_versions: dict[tuple, int] | None = None,
+    reason: str | None = None,
 ) -> UpsertResult:
     """Insert or update ``rows`` (dicts of column values) matched on ``key`` columns.
 
@@ -87,7 +88,7 @@ def upsert(
     if updates:
         _apply_updates(tx, table, key, updates)
         result.updated = len(updates)
-    _audit_changes(tx, table, key, inserts, updates, action)
+    _audit_changes(tx, table, key, inserts, updates, action, reason)
     return result
 
 
@@ -116,11 +117,10 @@ def _apply_updates(tx: WriteTx, table: Table, key, updates) -> None:
         )
 
 
-def _audit_changes(tx: WriteTx, table: Table, key, inserts, updates, action) -> None:
+def _audit_changes(tx: WriteTx, table: Table, key, inserts, updates, action, reason) -> None:
     for row in inserts:
         row_key = tuple(row[k] for k in key)
-        tx.audit(f"{action}:insert", table.name, entity_key(row_key), None, row)
+        tx.audit(f"{action}:insert", table.name, entity_key(row_key), None, row, reason)
     for before, after in updates:
-        tx.audit(
-            f"{action}:update", table.name, entity_key(tuple(before[k] for k in key)), before, after
-        )
+        row_key = tuple(before[k] for k in key)
+        tx.audit(f"{action}:update", table.name, entity_key(row_key), before, after, reason)

@@ -6,8 +6,10 @@ from dashboard import backlog, charts
 from dashboard.formatting import plain
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, choose, kpi, provenance
+from dashboard.ui.session import signed_in
 from data_access.settings import get_settings
 
+signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Backlog and reviews")
 figures = data.table("backlog")
 if figures.is_empty():

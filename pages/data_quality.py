@@ -9,8 +9,10 @@ from dashboard.ratings import Thresholds
 from dashboard.reconciliation import AGREES, findings_table
 from dashboard.ui import data
 from dashboard.ui.components import table_with_downloads
+from dashboard.ui.session import signed_in
 from data_access.settings import get_settings
 
+signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Definitions and data quality")
 settings = get_settings()
 thresholds = Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent)

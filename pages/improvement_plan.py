@@ -15,7 +15,9 @@ from dashboard.ui.components import (
     rating_key,
     table_with_downloads,
 )
+from dashboard.ui.session import signed_in
 
+signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Improvement plan tracker")
 today = date.today()
 areas, milestones = data.table("areas"), data.table("milestones")

@@ -7,7 +7,9 @@ import streamlit as st
 from dashboard import formatting, headlines, overview, savings, tables
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, kpi, provenance, table_with_downloads
+from dashboard.ui.session import signed_in
 
+signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Adult social care: overview")
 today = date.today()
 frames = {

@@ -14,8 +14,10 @@ from dashboard.ui.components import (
     table_with_downloads,
 )
 from dashboard.ui.findings import show_findings
+from dashboard.ui.session import signed_in
 from data_access.settings import get_settings
 
+signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Savings programme")
 settings = get_settings()
 thresholds = Thresholds(

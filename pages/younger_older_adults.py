@@ -7,7 +7,9 @@ from dashboard import adults, formatting, savings
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, choose, kpi, provenance, table_with_downloads
 from dashboard.ui.findings import show_findings
+from dashboard.ui.session import signed_in
 
+signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Younger and older adults")
 lines = data.savings()
 workstreams = adults.workstreams_with_both(lines)

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from data_access.access import Principal
 from data_access.sample_data import load_sample_data
 from data_access.store import Store
+from data_access.vocab import Role
 
 PG_ADMIN_URL = os.environ.get(
     "ASCGOV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -92,17 +94,30 @@ def store(request):
     return request.getfixturevalue(fixture)
 
 
-@pytest.fixture
-def demo_store(store):
-    """A store on each database holding the demo council."""
+# who the tests act as when what is tested is not the role rule (a director may import and
+# edit everything); tests of the rule itself sign in as each demo user
+DIRECTOR = Principal(email="director@demo.example", name="Demo Director", role=Role.DIRECTOR)
+
+
+def with_demo_council(store):
+    """Load the demo council and one demo user per role into ``store``."""
+    from data_access.demo_accounts import create_demo_accounts
+
     load_sample_data(store)
+    # one user per role (no passwords: hashing is slow; sign-in tests set their own)
+    create_demo_accounts(store, with_passwords=False)
     return store
 
 
 @pytest.fixture
+def demo_store(store):
+    """A store on each database holding the demo council and one demo user per role."""
+    return with_demo_council(store)
+
+
+@pytest.fixture
 def sqlite_demo_store(sqlite_store):
-    load_sample_data(sqlite_store)
-    return sqlite_store
+    return with_demo_council(sqlite_store)
 
 
 @pytest.fixture
@@ -118,6 +133,14 @@ def app_env(sqlite_demo_store, monkeypatch):
 
 @pytest.fixture
 def empty_app_env(sqlite_store, monkeypatch):
+    from data_access.access import system_principal
+    from data_access.demo_accounts import demo_users
+    from data_access.models import User
+    from data_access.users import add_user
+
+    for user in demo_users():  # an empty store has no areas to assign
+        bare = User(email=user.email, name=user.name, role=user.role)
+        add_user(sqlite_store, bare, actor=system_principal("tests"))
     from data_access.settings import get_settings
 
     monkeypatch.setenv("ASCGOV_DATABASE_URL", sqlite_store.url)

@@ -8,10 +8,30 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
 
+DEMO_DOMAIN = "demo.example"
 
-def run_page(path: str, *, query: dict[str, str] | None = None) -> AppTest:
-    """Run a page script (path relative to the repository) and fail on any exception."""
-    at = AppTest.from_file(str(REPO / path), default_timeout=60)
+
+def signed_in_as(at: AppTest, role: str | None) -> AppTest:
+    """Sign the AppTest in as the demo user of ``role`` (as the identity provider would), or
+    as nobody with ``None``."""
+    if role is None:
+        at.user = {"is_logged_in": False}
+    else:
+        at.user = {
+            "is_logged_in": True,
+            "email": f"{role}@{DEMO_DOMAIN}",
+            "name": f"Demo {role}",
+            "sub": role,
+        }
+    return at
+
+
+def run_page(
+    path: str, *, query: dict[str, str] | None = None, role: str | None = "member"
+) -> AppTest:
+    """Run a page script (path relative to the repository) signed in as the demo user of
+    ``role``, and fail on any exception."""
+    at = signed_in_as(AppTest.from_file(str(REPO / path), default_timeout=60), role)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

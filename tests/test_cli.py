@@ -14,8 +14,17 @@ import pytest
 ASCGOV = shutil.which("ascgov", path=str(Path(sys.executable).parent)) or "ascgov"
 
 
-def run(db_url: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ASCGOV_DATABASE_URL": db_url, "ASCGOV_ACTOR": "cli-test"}
+DIRECTOR, ADMIN = "director@demo.example", "admin@demo.example"
+
+
+def run(
+    db_url: str, *args: str, ok: bool = True, as_: str | None = DIRECTOR
+) -> subprocess.CompletedProcess:
+    """Run ``ascgov`` as a person (ASCGOV_AS), by default the demo director."""
+    env = {**os.environ, "ASCGOV_DATABASE_URL": db_url}
+    env.pop("ASCGOV_AS", None)
+    if as_ is not None:
+        env["ASCGOV_AS"] = as_
     done = subprocess.run([ASCGOV, *args], capture_output=True, text=True, env=env, timeout=120)
     if ok:
         assert done.returncode == 0, done.stderr
@@ -33,6 +42,9 @@ def db_url(tmp_path) -> str:
 def demo_url(db_url) -> str:
     out = run(db_url, "demo", "load").stdout
     assert "areas 19" in out and "posts 7" in out
+    # the first administrator of a new store is added from the server's shell, then adds others
+    run(db_url, "users", "add", ADMIN, "--role", "admin", as_=None)
+    run(db_url, "users", "add", DIRECTOR, "--role", "director", as_=ADMIN)
     return db_url
 
 
@@ -93,18 +105,41 @@ def test_unknown_dataset_is_refused(demo_url, tmp_path):
 
 def test_users_add_list_and_history(demo_url):
     run(demo_url, "users", "add", "Jo.Officer@Council.gov.uk", "--role", "officer",
-        "--name", "Jo Officer", "--areas", "IP09,IP10")
+        "--name", "Jo Officer", "--areas", "IP09,IP10", "--teams", "North locality", as_=ADMIN)
     listed = run(demo_url, "users", "list").stdout
-    assert "jo.officer@council.gov.uk\tofficer\tJo Officer\tIP09,IP10" in listed
-    again = run(demo_url, "users", "add", "jo.officer@council.gov.uk", "--role", "member", ok=False)
+    assert ("jo.officer@council.gov.uk\tofficer\tJo Officer\t"
+            "area:IP09,area:IP10,team:North locality") in listed
+    again = run(demo_url, "users", "add", "jo.officer@council.gov.uk", "--role", "member",
+                ok=False, as_=ADMIN)
     assert "already exists" in again.stderr
-    bad_role = run(demo_url, "users", "add", "x@council.gov.uk", "--role", "mayor", ok=False)
+    bad_role = run(demo_url, "users", "add", "x@council.gov.uk", "--role", "mayor", ok=False,
+                   as_=ADMIN)
     assert bad_role.returncode == 2 and "role" in bad_role.stderr
     bad_area = run(demo_url, "users", "add", "y@council.gov.uk", "--role", "officer",
-                   "--areas", "NOPE", ok=False)
+                   "--areas", "NOPE", ok=False, as_=ADMIN)
     assert "no such area code: NOPE" in bad_area.stderr
     history = run(demo_url, "history", "--since", "2000-01-01", "--limit", "1").stdout
-    assert "cli-test\tuser:add\tusers\tjo.officer@council.gov.uk" in history
+    assert f"{ADMIN}\tuser:add\tusers\tjo.officer@council.gov.uk" in history
+
+
+def test_a_director_cannot_add_users_and_the_refusal_is_logged(demo_url):
+    done = run(demo_url, "users", "add", "z@council.gov.uk", "--role", "member", ok=False)
+    assert done.returncode == 1
+    assert "director@demo.example (director) may not manage users" in done.stderr
+    history = run(demo_url, "history", "--limit", "1").stdout
+    assert f"{DIRECTOR}\trefused\taccess\tmanage_users" in history
+
+
+def test_a_command_without_a_known_person_is_refused(demo_url, tmp_path):
+    good = tmp_path / "areas.csv"
+    good.write_text("code,title,status\nZ1,Example,In progress\n", encoding="utf-8")
+    nobody = run(demo_url, "import", "areas", str(good), ok=False, as_=None)
+    assert nobody.returncode == 2 and "say who you are: --as EMAIL" in nobody.stderr
+    stranger = run(demo_url, "import", "areas", str(good), ok=False, as_="who@else.org")
+    assert "who@else.org is not a user of this dashboard" in stranger.stderr
+    # once a store has an administrator, nobody adds users without saying who they are
+    late = run(demo_url, "users", "add", "x@y.org", "--role", "admin", ok=False, as_=None)
+    assert late.returncode == 2 and "say who you are" in late.stderr
 
 
 def test_export_as_at_a_date_before_the_data_is_empty(demo_url, tmp_path):
@@ -115,11 +150,12 @@ def test_export_as_at_a_date_before_the_data_is_empty(demo_url, tmp_path):
 
 def test_status_lists_are_configurable_and_used_by_imports(demo_url, tmp_path):
     run(demo_url, "settings", "set-list", "area_statuses", "Routine activity",
-        "Part of MTFS project plans", "Focus of additional input", "Paused")
+        "Part of MTFS project plans", "Focus of additional input", "Paused", as_=ADMIN)
     assert "area_statuses: Routine activity; Part of MTFS project plans; Focus of additional " \
            "input; Paused" in run(demo_url, "settings", "show").stdout
     paused = tmp_path / "areas.csv"
     paused.write_text("code,title,status\nZ9,New area,paused\n", encoding="utf-8")
     assert "1 new" in run(demo_url, "import", "areas", str(paused)).stdout
-    refused = run(demo_url, "settings", "set-list", "area_statuses", "Paused", ok=False)
+    refused = run(demo_url, "settings", "set-list", "area_statuses", "Paused", ok=False,
+                  as_=ADMIN)
     assert "still in use, cannot be removed: Focus of additional input" in refused.stderr

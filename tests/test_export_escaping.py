@@ -25,8 +25,9 @@ from data_access.exporter import (
     write_xlsx,
 )
 from data_access.importer import import_file, unescape_formula
+from tests.conftest import DIRECTOR  # noqa: E402
 
-ACTOR = "test:escaping"
+ACTOR = DIRECTOR
 DANGEROUS = {
     "IP01": ("title", '=HYPERLINK("http://evil.example","Click")'),
     "IP02": ("title", "+44 20 7946 0000"),

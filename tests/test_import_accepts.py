@@ -23,9 +23,10 @@ from data_access import models, parsing, schema
 from data_access.exporter import export_file
 from data_access.importer import import_file
 from data_access.problems import ImportRejected
+from tests.conftest import DIRECTOR  # noqa: E402
 from tests.store_snapshots import settle, snapshot
 
-ACTOR = "test:accepts"
+ACTOR = DIRECTOR
 AS_AT = date(2024, 4, 1)
 AREAS = ("code", "title", "lead", "status", "rag", "last_updated")
 SAVINGS = ("code", "financial_year", "title", "workstream", "cohort", "target", "forecast")

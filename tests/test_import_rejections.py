@@ -21,7 +21,9 @@ from tests.store_snapshots import build_demo_sqlite, copy_sqlite, settle, snapsh
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 AS_AT = date(2024, 4, 1)
-ACTOR = "test:rejections"
+from tests.conftest import DIRECTOR  # noqa: E402
+
+ACTOR = DIRECTOR
 
 # the kinds the corpus must hold (file name without extension), as the brief lists them
 REQUIRED_KINDS = {

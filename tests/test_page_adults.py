@@ -7,6 +7,7 @@ import json
 import pytest
 
 from data_access.sample_data import NOTTS_WORKSTREAM, sample_rows
+from tests.conftest import with_demo_council
 from tests.pages_support import page_text, run_page, tables
 from tests.savings_support import write_rows
 
@@ -21,13 +22,12 @@ def _table(at, first_column):
 @pytest.fixture(scope="module")
 def demo_page(tmp_path_factory):
     """One run of the page on the demo council, shared by the read-only tests below."""
-    from data_access.sample_data import load_sample_data
     from data_access.settings import get_settings
     from data_access.store import Store
 
     store = Store("sqlite:///" + str(tmp_path_factory.mktemp("adults") / "store.sqlite3"))
     store.upgrade()
-    load_sample_data(store)
+    with_demo_council(store)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ASCGOV_DATABASE_URL", store.url)
         get_settings.cache_clear()

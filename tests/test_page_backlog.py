@@ -8,6 +8,7 @@ import pytest
 
 from data_access.importer import import_file
 from data_access.settings import get_settings
+from tests.conftest import DIRECTOR
 from tests.pages_support import page_text, run_page, tables
 
 PAGE = "pages/backlog.py"
@@ -29,7 +30,7 @@ def _subtitles(at) -> list[str | None]:
 def _load(store, tmp_path, lines: list[str]) -> None:
     path = tmp_path / "backlog.csv"
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
-    import_file(store, "backlog", path, actor="test")
+    import_file(store, "backlog", path, actor=DIRECTOR)
 
 
 def test_demo_shows_published_figures_trends_and_sources(app_env):

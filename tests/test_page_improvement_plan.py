@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import DIRECTOR
 from tests.pages_support import page_text, run_page, tables
 
 PAGE = "pages/improvement_plan.py"
@@ -63,7 +64,7 @@ def test_a_write_shows_on_the_next_rerun(app_env, tmp_path):
     new = tmp_path / "areas.csv"
     new.write_text("code,title,status,rag\nIP20,Hospital discharge,In progress,Red\n",
                    encoding="utf-8")
-    import_file(app_env, "areas", new, actor="officer@council.gov.uk")
+    import_file(app_env, "areas", new, actor=DIRECTOR)
     at.run()
     table = tables(at)[0]
     assert len(table) == 20 and "Hospital discharge" in set(table["Accountability area"])

@@ -6,10 +6,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
 from tests.conftest import REPO
+from tests.pages_support import signed_in_as
 
 
 def _run(path: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / path), default_timeout=30)
+    at = signed_in_as(AppTest.from_file(str(REPO / path), default_timeout=30), "member")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -29,25 +31,47 @@ def _versions() -> dict[str, int]:
 # national backlog (2.2M rows, ~500 MB) costs seconds per rerun. Polars frames are never changed
 # in place here (every operation returns a new frame), so sharing one is safe; a new dataset
 # version is a new key, and max_entries lets old versions go.
+# the query parameter that shows every page as the figures stood at the end of a past day
+AS_AT_PARAM = "as_at"
+
+
+def as_at() -> date | None:
+    """The day the pages show the figures as at (``?as_at=2024-03-12``); None for live.
+
+    Today or a later day is live. A day that cannot be read is ignored (and said so by the
+    as-at control), never an error page.
+    """
+    # the sidebar control's value when the app drew it; the URL when a page runs on its own
+    chosen = st.session_state.get(AS_AT_PARAM)
+    if isinstance(chosen, date):
+        day = chosen
+    else:
+        try:
+            day = date.fromisoformat(str(st.query_params.get(AS_AT_PARAM) or ""))
+        except ValueError:
+            return None
+    return None if day >= date.today() else day
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _table(url: str, name: str, version: int) -> pl.DataFrame:
-    return load_table(_store_for(url), name)
+def _table(url: str, name: str, version: int, day: date | None = None) -> pl.DataFrame:
+    return load_table(_store_for(url), name, as_at=day)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _savings(url: str, versions: tuple[int, int]) -> pl.DataFrame:
-    return shaped.savings_frame(_store_for(url))
+def _savings(url: str, versions: tuple[int, int], day: date | None = None) -> pl.DataFrame:
+    return shaped.savings_frame(_store_for(url), day)
 
 
 def table(name: str) -> pl.DataFrame:
     store = get_store()
-    return _table(store.url, name, _versions()[name])
+    return _table(store.url, name, _versions()[name], as_at())
 
 
 def savings() -> pl.DataFrame:
     store = get_store()
     versions = _versions()
-    return _savings(store.url, (versions["savings_lines"], versions["savings_years"]))
+    return _savings(store.url, (versions["savings_lines"], versions["savings_years"]), as_at())
 
 
 def reconciliation_inputs() -> dict[str, pl.DataFrame]:
@@ -67,11 +91,13 @@ def status_lists() -> dict[str, tuple[str, ...]]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _rated(url: str, versions: tuple[int, int], green_at: int, amber_at: int) -> pl.DataFrame:
+def _rated(
+    url: str, versions: tuple[int, int], green_at: int, amber_at: int, day: date | None = None
+) -> pl.DataFrame:
     from dashboard.ratings import Thresholds
     from dashboard.savings import rate_lines
 
-    return rate_lines(_savings(url, versions), Thresholds(green_at, amber_at))
+    return rate_lines(_savings(url, versions, day), Thresholds(green_at, amber_at))
 
 
 def rated_savings() -> pl.DataFrame:
@@ -85,6 +111,7 @@ def rated_savings() -> pl.DataFrame:
         (versions["savings_lines"], versions["savings_years"]),
         settings.brag_green_at_percent,
         settings.brag_amber_at_percent,
+        as_at(),
     )
 
 
@@ -100,7 +127,7 @@ _RECONCILED_TABLES = (
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _findings(url: str, versions: tuple[int, ...]) -> list:
+def _findings(url: str, versions: tuple[int, ...], day: date | None = None) -> list:
     from dashboard.reconciliation import reconcile
 
     return reconcile(reconciliation_inputs())
@@ -109,11 +136,11 @@ def _findings(url: str, versions: tuple[int, ...]) -> list:
 def findings() -> list:
     """Reconciliation findings, checked once per version of the tables they read."""
     versions = _versions()
-    return _findings(get_store().url, tuple(versions[t] for t in _RECONCILED_TABLES))
+    return _findings(get_store().url, tuple(versions[t] for t in _RECONCILED_TABLES), as_at())
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _latest_backlog(url: str, version: int, meeting_date) -> list:
+def _latest_backlog(url: str, version: int, meeting_date, day: date | None = None) -> list:
     from dashboard.headlines import latest_backlog
 
     return latest_backlog(table("backlog"), meeting_date=meeting_date)
@@ -121,4 +148,47 @@ def _latest_backlog(url: str, version: int, meeting_date) -> list:
 
 def latest_backlog(meeting_date) -> list:
     """Each measure's latest figures, worked out once per backlog version and meeting date."""
-    return _latest_backlog(get_store().url, _versions()["backlog"], meeting_date)
+    return _latest_backlog(get_store().url, _versions()["backlog"], meeting_date, as_at())
+
+
+def audit_version() -> int:
+    return _versions()["audit_events"]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _changes(url: str, version: int, meeting: date, day: date | None, green: int, amber: int):
+    from datetime import UTC, datetime, time, timedelta
+
+    from dashboard.changes import WATCHED, changes_since
+    from dashboard.ratings import Thresholds
+    from data_access.loaders import audit_since
+
+    # changes made on the meeting day were known to it: count from the end of that day
+    start = datetime.combine(meeting + timedelta(days=1), time.min, tzinfo=UTC)
+    events = audit_since(_store_for(url), start, WATCHED)
+    if day is not None:
+        end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+        events = events.filter(events["occurred_at"] < end)
+    return changes_since(events, thresholds=Thresholds(green, amber))
+
+
+def changes_since_meeting(meeting: date) -> list:
+    """What changed after the meeting (up to the as-at day), once per audit version."""
+    from data_access.settings import get_settings
+
+    settings = get_settings()
+    return _changes(
+        get_store().url,
+        audit_version(),
+        meeting,
+        as_at(),
+        settings.brag_green_at_percent,
+        settings.brag_amber_at_percent,
+    )
+
+
+def history(dataset: str, key: str):
+    """Every change to one item, oldest first (read fresh: it is short and must be current)."""
+    from data_access.loaders import item_history
+
+    return item_history(get_store(), dataset, key)

@@ -7,18 +7,19 @@ axe-core is a failure. Screenshots go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from data_access.sample_data import load_sample_data
-from data_access.store import Store
 from tests.conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
@@ -45,15 +46,35 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    base: str
+    passwords: dict[str, str]  # role -> the demo password `ascgov serve` printed once
+    url: str  # the store's database URL
+
+    def __str__(self) -> str:
+        return self.base
+
+
+def _printed_passwords(process) -> dict[str, str]:
+    """Read `ascgov serve`'s first-start lines up to the address, keeping the demo sign-ins."""
+    passwords, deadline = {}, time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line or line.startswith("dashboard:"):
+            break
+        match = re.match(r"\s+(member|officer|director|admin)\s+(\S+@\S+)\s+(\S+)", line)
+        if match:
+            passwords[match.group(1)] = match.group(3)
+    return passwords
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The dashboard served by `ascgov serve` on a demo store, as a user would start it."""
+    """The dashboard served by `ascgov serve` on a new store, as a newcomer would start it:
+    the first start loads the demo council and prints one sign-in per role."""
     db = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
     url = "sqlite:///" + str(db)
-    store = Store(url)
-    store.upgrade()
-    load_sample_data(store)
-    store.dispose()
     port = _free_port()
     env = {**os.environ, "ASCGOV_DATABASE_URL": url}
     ascgov = shutil.which("ascgov", path=str(Path(sys.executable).parent))
@@ -64,6 +85,8 @@ def server(tmp_path_factory):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    passwords = _printed_passwords(process)
+    threading.Thread(target=process.stdout.read, daemon=True).start()  # keep the pipe drained
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -79,7 +102,8 @@ def server(tmp_path_factory):
             "the dashboard did not answer on /_stcore/health within 60 s: "
             + (process.stdout.read() if process.stdout else "")
         )
-    yield base
+    assert set(passwords) == {"member", "officer", "director", "admin"}, passwords
+    yield Server(base, passwords, url)
     process.terminate()
     process.wait(timeout=20)
 
@@ -109,3 +133,10 @@ def axe_source() -> str:
     if not AXE.exists():
         _missing("axe-core is not installed (npm ci --prefix tests/browser)")
     return AXE.read_text(encoding="utf-8")
+
+
+def sign_in(page, server: Server, role: str) -> None:
+    """Fill in the sign-in form that every page shows first, as the demo user of ``role``."""
+    page.get_by_role("textbox", name="Email address").fill(f"{role}@demo.example")
+    page.get_by_role("textbox", name="Password").fill(server.passwords[role])
+    page.get_by_role("button", name="Sign in").click()

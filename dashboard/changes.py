@@ -1,0 +1,259 @@
+"""What changed since the last meeting, in the words a member reads: ratings that moved,
+milestones that slipped, figures restated, new red items, and other updates.
+
+Works on audit events (each holds a row's full state before and after), so it needs nothing
+but the history. Several changes to one item since the meeting count as one: from the state at
+the meeting to the state now (a rating that went Red and back to Amber did not move).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from dashboard import formatting
+from dashboard.measures import MEASURES
+from dashboard.ratings import Thresholds, brag
+
+NEW_RED = "New red item"
+RATING = "Rating moved"
+SLIPPED = "Milestone slipped"
+RESTATED = "Figure restated"
+NEW_FIGURES = "New figures"
+UPDATED = "Other update"
+KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
+
+# the datasets whose changes members are told about
+WATCHED = (
+    "areas",
+    "milestones",
+    "savings_lines",
+    "savings_years",
+    "mtfs_requirements",
+    "backlog",
+    "committee_actions",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    item: str
+    what: str
+    by: str
+    when: datetime
+
+
+def _collapse(events: pl.DataFrame) -> list[dict[str, Any]]:
+    """One entry per item: its state before the first change and after the last."""
+    items: dict[tuple[str, str], dict[str, Any]] = {}
+    for event in events.sort("id").iter_rows(named=True):
+        key = (event["dataset"], event["entity_key"])
+        after = json.loads(event["after"]) if event["after"] else None
+        if key not in items:
+            before = json.loads(event["before"]) if event["before"] else None
+            items[key] = {"dataset": key[0], "key": key[1], "before": before}
+        items[key].update(after=after, by=event["actor"], when=event["occurred_at"])
+    return list(items.values())
+
+
+def changes_since(
+    events: pl.DataFrame, *, thresholds: Thresholds = Thresholds()  # noqa: B008 - frozen
+) -> list[Change]:
+    """The changes in ``events`` (audit rows), most telling first, then newest first."""
+    found: list[Change] = []
+    new_figures: dict[str, list[dict[str, Any]]] = {}
+    for item in _collapse(events):
+        if item["after"] is None:
+            continue
+        describe = _DESCRIBERS.get(item["dataset"])
+        if item["dataset"] == "backlog" and item["before"] is None:
+            new_figures.setdefault(item["after"]["month"][:7], []).append(item)
+        elif describe is not None:
+            found.extend(describe(item, thresholds))
+    found.extend(_new_figures(new_figures))
+    found.sort(key=lambda c: c.when, reverse=True)
+    return sorted(found, key=lambda c: KINDS.index(c.kind))
+
+
+def changes_table(changes: list[Change]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "Kind": [c.kind for c in changes],
+            "Item": [c.item for c in changes],
+            "What changed": [c.what for c in changes],
+            "By": [c.by for c in changes],
+            "When (UTC)": [c.when.strftime("%d %b %Y %H:%M") for c in changes],
+        },
+        schema={k: pl.String for k in ("Kind", "Item", "What changed", "By", "When (UTC)")},
+    )
+
+
+def changes_summary(changes: list[Change], meeting: date | None) -> str:
+    since = f"since the meeting on {formatting.day(meeting)}" if meeting else "so far"
+    if not changes:
+        return f"Nothing has changed {since}."
+    counts = [(k, sum(c.kind == k for c in changes)) for k in KINDS]
+    parts = ", ".join(f"{n} {k.lower()}{'s' if n != 1 else ''}" for k, n in counts if n)
+    return f"{len(changes)} changes {since}: {parts}."
+
+
+def _change(kind: str, item: dict, label: str, what: str) -> Change:
+    return Change(kind, label, what, item["by"], item["when"])
+
+
+def _moved(before: dict | None, after: dict, column: str) -> tuple[Any, Any] | None:
+    old = before.get(column) if before else None
+    new = after.get(column)
+    return (old, new) if old != new else None
+
+
+def _areas(item: dict, _thresholds: Thresholds) -> list[Change]:
+    before, after = item["before"], item["after"]
+    label = f"Area {after['code']}: {after['title']}"
+    found = []
+    rag = _moved(before, after, "rag")
+    if rag and rag[1] == "Red":
+        found.append(_change(NEW_RED, item, label, f"RAG now Red (was {rag[0] or 'not rated'})"))
+    elif rag and before is not None:
+        found.append(_change(RATING, item, label, f"RAG {rag[0] or 'not rated'} → {rag[1]}"))
+    status = _moved(before, after, "status")
+    if status and before is not None:
+        found.append(_change(UPDATED, item, label, f"status {status[0]} → {status[1]}"))
+    if before is None:
+        found.append(_change(UPDATED, item, label, "new accountability area"))
+    elif _moved(before, after, "commentary"):
+        found.append(_change(UPDATED, item, label, "commentary updated"))
+    return found
+
+
+def _milestones(item: dict, _thresholds: Thresholds) -> list[Change]:
+    before, after = item["before"], item["after"]
+    label = f"Milestone {after['code']}: {after['title']}"
+    status = _moved(before, after, "status")
+    due = _moved(before, after, "due_date")
+    if status and status[1] == "Slipped":
+        return [_change(SLIPPED, item, label, f"status {status[0] or 'new'} → Slipped")]
+    if due and before is not None and due[0] and due[1] and due[1] > due[0]:
+        moved = f"due {formatting.day(date.fromisoformat(due[0]))} → "
+        return [_change(SLIPPED, item, label, moved + formatting.day(date.fromisoformat(due[1])))]
+    if status:
+        return [_change(UPDATED, item, label, f"status {status[0] or 'new'} → {status[1]}")]
+    if before is None:
+        return [_change(UPDATED, item, label, "new milestone")]
+    return [_change(UPDATED, item, label, "details updated")]
+
+
+def _rating(row: dict | None, thresholds: Thresholds) -> str | None:
+    if row is None:
+        return None
+    return brag(
+        row["target_pence"],
+        row.get("forecast_pence"),
+        row.get("delivered_pence"),
+        thresholds=thresholds,
+    ).rating
+
+
+def _money_moves(before: dict | None, after: dict, columns: tuple[str, ...]) -> list[str]:
+    moves = []
+    for column in columns:
+        moved = _moved(before, after, column)
+        if moved and before is not None:
+            old = formatting.money(moved[0]) if moved[0] is not None else "none"
+            new = formatting.money(moved[1]) if moved[1] is not None else "none"
+            moves.append(f"{column.removesuffix('_pence')} {old} → {new}")
+    return moves
+
+
+def _savings_years(item: dict, thresholds: Thresholds) -> list[Change]:
+    before, after = item["before"], item["after"]
+    label = f"Savings line {after['line_code']} {after['financial_year']}"
+    found = []
+    moves = _money_moves(before, after, ("target_pence", "forecast_pence", "delivered_pence"))
+    if moves:
+        found.append(_change(RESTATED, item, label, "; ".join(moves)))
+    old, new = _rating(before, thresholds), _rating(after, thresholds)
+    if before is not None and old != new:
+        kind = NEW_RED if new == "Red" else RATING
+        found.append(_change(kind, item, label, f"BRAG by rule {old} → {new}"))
+    if before is None:
+        found.append(_change(UPDATED, item, label, "new savings year"))
+    return found
+
+
+def _savings_lines(item: dict, _thresholds: Thresholds) -> list[Change]:
+    before, after = item["before"], item["after"]
+    label = f"Savings line {after['code']}: {after['title']}"
+    override = _moved(before, after, "brag_override")
+    if override:
+        old, new = override[0] or "by rule", override[1] or "by rule"
+        why = f" ({after['override_reason']})" if after.get("override_reason") else ""
+        kind = NEW_RED if new == "Red" else RATING
+        return [_change(kind, item, label, f"BRAG set by an officer: {old} → {new}{why}")]
+    if before is None:
+        return [_change(UPDATED, item, label, "new savings line")]
+    return [_change(UPDATED, item, label, "details updated")]
+
+
+def _mtfs(item: dict, _thresholds: Thresholds) -> list[Change]:
+    after = item["after"]
+    moves = _money_moves(
+        item["before"], after, ("required_pence", "forecast_pence", "reported_shortfall_pence")
+    )
+    label = f"MTFS requirement: {after['period']}"
+    if not moves:
+        return [_change(UPDATED, item, label, "new or updated")]
+    return [_change(RESTATED, item, label, "; ".join(moves))]
+
+
+def _backlog(item: dict, _thresholds: Thresholds) -> list[Change]:
+    before, after = item["before"], item["after"]
+    measure = MEASURES.get(after["measure"])
+    name = measure.label if measure else after["measure"]
+    month = formatting.month(date.fromisoformat(after["month"]))
+    label = f"{name}, {month}, {after['team']}, {after['priority_band']}"
+    value = _moved(before, after, "value")
+    if not value:
+        return [_change(UPDATED, item, label, "details updated")]
+    return [
+        _change(
+            RESTATED,
+            item,
+            label,
+            f"{formatting.count(value[0])} → {formatting.count(value[1])}",
+        )
+    ]
+
+
+def _actions(item: dict, _thresholds: Thresholds) -> list[Change]:
+    before, after = item["before"], item["after"]
+    label = f"Committee action {after['code']}"
+    status = _moved(before, after, "status")
+    if status and before is not None:
+        return [_change(UPDATED, item, label, f"status {status[0]} → {status[1]}")]
+    return [_change(UPDATED, item, label, "new action" if before is None else "updated")]
+
+
+def _new_figures(by_month: dict[str, list[dict]]) -> list[Change]:
+    found = []
+    for month, items in sorted(by_month.items()):
+        last = max(items, key=lambda i: i["when"])
+        label = f"Backlog, {formatting.month(date.fromisoformat(month + '-01'))}"
+        found.append(_change(NEW_FIGURES, last, label, f"{len(items)} new monthly figures"))
+    return found
+
+
+_DESCRIBERS = {
+    "areas": _areas,
+    "milestones": _milestones,
+    "savings_years": _savings_years,
+    "savings_lines": _savings_lines,
+    "mtfs_requirements": _mtfs,
+    "backlog": _backlog,
+    "committee_actions": _actions,
+}

@@ -1,0 +1,217 @@
+"""``ascgov edit ...`` and ``ascgov meetings add``: the Updates page's edits from a terminal.
+
+Each calls the same command as the page, so the role rule, the version check and the
+validation are the ones the page gets.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
+from data_access import commands
+from data_access.access import NotPermitted
+from data_access.store import StaleVersionError
+from data_access.vocab import Measure
+
+edit_app = typer.Typer(
+    help="Change one item, as the Updates page does (needs --as and the version you saw).",
+    no_args_is_help=True,
+)
+meetings_app = typer.Typer(help="Committee meetings.", no_args_is_help=True)
+
+VersionOption = Annotated[
+    int,
+    typer.Option(
+        "--version",
+        help="The item's version you are changing (shown by `ascgov export`); "
+        "refused if someone has changed it since.",
+    ),
+]
+
+
+def _run(action):
+    try:
+        saved = action()
+    except commands.EditRejected as exc:
+        _fail("refused: " + "; ".join(f"{f}: {m}" for f, m in exc.problems.items()))
+    except (NotPermitted, StaleVersionError, commands.NotFound) as exc:
+        _fail(f"refused: {exc}")
+    for item in saved if isinstance(saved, list) else [saved]:
+        typer.echo(f"saved {item.dataset} {item.key}: now version {item.version}")
+
+
+def _text(value: str | None) -> str | None:
+    # "-" clears a field from the command line
+    return None if value in (None, "-") else value
+
+
+@edit_app.command("area")
+def edit_area(
+    code: str,
+    version: VersionOption,
+    status: Annotated[str, typer.Option()],
+    rag: Annotated[str | None, typer.Option(help="Red, Amber or Green; - for none")] = None,
+    commentary: Annotated[str | None, typer.Option()] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """An accountability area's status, RAG and commentary."""
+    store = _store(db)
+    who = _principal(as_, store)
+    _run(
+        lambda: commands.edit_area(
+            store,
+            who,
+            code,
+            version=version,
+            status=status,
+            rag=_text(rag),
+            commentary=_text(commentary),
+        )
+    )
+
+
+@edit_app.command("milestone")
+def edit_milestone(
+    code: str,
+    version: VersionOption,
+    status: Annotated[str, typer.Option()],
+    due: Annotated[str | None, typer.Option(help="Due date")] = None,
+    completed: Annotated[str | None, typer.Option(help="Completed date")] = None,
+    evidence: Annotated[str | None, typer.Option()] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """A milestone's status, due date, completed date and evidence."""
+    store = _store(db)
+    who = _principal(as_, store)
+    _run(
+        lambda: commands.edit_milestone(
+            store,
+            who,
+            code,
+            version=version,
+            status=status,
+            due_date=_parse_day(_text(due), "--due"),
+            completed_date=_parse_day(_text(completed), "--completed"),
+            evidence=_text(evidence),
+        )
+    )
+
+
+def _pence(text: str | None, option: str) -> int | None:
+    from data_access.parsing import parse_money_pence
+
+    if _text(text) is None:
+        return None
+    try:
+        return parse_money_pence(text)
+    except ValueError as exc:
+        _fail(f"{option} {text!r}: {exc}", 2)
+
+
+@edit_app.command("savings")
+def edit_savings(
+    code: str,
+    year: Annotated[str, typer.Argument(help="Financial year, e.g. 2023/24")],
+    version: VersionOption,
+    forecast: Annotated[str | None, typer.Option(help="Pounds; - for none")] = None,
+    delivered: Annotated[str | None, typer.Option(help="Pounds; - for none")] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """A savings line's forecast and delivered amount for one financial year."""
+    store = _store(db)
+    who = _principal(as_, store)
+    _run(
+        lambda: commands.edit_savings_year(
+            store,
+            who,
+            code,
+            year,
+            version=version,
+            forecast_pence=_pence(forecast, "--forecast"),
+            delivered_pence=_pence(delivered, "--delivered"),
+        )
+    )
+
+
+@edit_app.command("override")
+def edit_override(
+    code: str,
+    version: VersionOption,
+    reason: Annotated[str, typer.Option(help="Why (required)")],
+    brag: Annotated[str | None, typer.Option(help="Blue, Green, Amber or Red; - to clear")] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Set or clear a savings line's BRAG override."""
+    store = _store(db)
+    who = _principal(as_, store)
+    _run(
+        lambda: commands.set_brag_override(
+            store, who, code, version=version, brag_override=_text(brag), override_reason=reason
+        )
+    )
+
+
+@edit_app.command("backlog")
+def edit_backlog(
+    measure: Annotated[Measure, typer.Argument()],
+    month: Annotated[str, typer.Argument(help="e.g. 2024-03")],
+    team: Annotated[str, typer.Argument()],
+    band: Annotated[str, typer.Argument(help="Priority band")],
+    value: Annotated[int, typer.Option()],
+    target: Annotated[int | None, typer.Option()] = None,
+    version: Annotated[
+        int | None, typer.Option("--version", help="The figure's version; omit for a new one")
+    ] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """One backlog figure for a month, team and priority band (new or restated)."""
+    from data_access.parsing import parse_month
+
+    try:
+        first = parse_month(month)
+    except ValueError as exc:
+        _fail(f"month {month!r}: {exc}", 2)
+    store = _store(db)
+    who = _principal(as_, store)
+    figure = commands.BacklogFigure(measure, value, target, version)
+    _run(
+        lambda: commands.edit_backlog_month(
+            store, who, month=first, team=team, priority_band=band, figures=[figure]
+        )
+    )
+
+
+@edit_app.command("action")
+def edit_action(
+    code: str,
+    version: VersionOption,
+    status: Annotated[str, typer.Option()],
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """A committee action's status."""
+    store = _store(db)
+    who = _principal(as_, store)
+    _run(lambda: commands.edit_action(store, who, code, version=version, status=status))
+
+
+@meetings_app.command("add")
+def meetings_add(
+    committee: str,
+    meeting_date: Annotated[str, typer.Argument(help="e.g. 2024-04-16")],
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record a committee meeting (directors)."""
+    day = _parse_day(meeting_date, "date")
+    store = _store(db)
+    who = _principal(as_, store)
+    _run(lambda: commands.record_meeting(store, who, committee, day))

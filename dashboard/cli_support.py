@@ -1,0 +1,74 @@
+"""What every ``ascgov`` command shares: the store, who is running it, and failing clearly."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+from datetime import date
+from typing import Annotated, NoReturn
+
+import typer
+
+from data_access.access import Principal
+from data_access.store import Store
+
+# a refused command is reported once, on stderr, by the command itself; the refusal is also
+# kept in the audit trail, so the access log need not echo it to the terminal
+logging.getLogger("ascgov.access").addHandler(logging.NullHandler())
+logging.getLogger("ascgov.access").propagate = False
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: ASCGOV_DATABASE_URL or the SQLite file)."),
+]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _store(db: str | None, *, upgrade: bool = True) -> Store:
+    store = Store(db)
+    if upgrade:
+        store.upgrade()
+    return store
+
+
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="Your email, as in the users table: the command runs with your role "
+        "(default: ASCGOV_AS).",
+    ),
+]
+
+
+def _principal(as_email: str | None, store: Store) -> Principal:
+    """The person running a command: a user of the store, or the command is refused."""
+    from data_access.access import principal_for
+
+    email = as_email or os.environ.get("ASCGOV_AS")
+    if not email:
+        _fail(
+            "say who you are: --as EMAIL (or ASCGOV_AS), a user in the users table "
+            f"(running as {getpass.getuser()} on this machine is not enough)",
+            2,
+        )
+    principal = principal_for(store, email)
+    if principal is None:
+        _fail(f"{email} is not a user of this dashboard: ask an administrator to add you", 2)
+    return principal
+
+
+def _parse_day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    from data_access.parsing import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        _fail(f"{option} {text!r}: {exc}", 2)

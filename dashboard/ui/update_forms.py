@@ -1,0 +1,557 @@
+"""The Updates page's forms: one per kind of item, each saving through ``data_access.commands``.
+
+Every form remembers the version of the item the person started from. A save based on an
+older version than the store holds is refused by the command; the form then shows what the
+other person changed, keeps what this person typed, and takes the new version as its base so a
+second press of Save applies their change over the other (knowingly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.history import changes_after, history_table
+from dashboard.measures import MEASURES
+from dashboard.ui import data
+from data_access import commands
+from data_access.access import NotPermitted, Permission, Principal
+from data_access.parsing import parse_money_pence
+from data_access.store import StaleVersionError
+from data_access.vocab import ALL_BANDS, Measure
+
+NOT_RATED = "Not rated"
+BY_RULE = "By rule (no override)"
+
+
+def _base_key(dataset: str, key: str) -> str:
+    return f"base:{dataset}:{key}"
+
+
+def base_version(dataset: str, key: str, current: Any) -> Any:
+    """The version this person started editing from (set the first time they open the item)."""
+    return st.session_state.setdefault(_base_key(dataset, key), current)
+
+
+def _attempt(form: str, dataset: str, key: str, action: Callable[[], Any]) -> None:
+    """Run a save (from a button's callback) and keep its outcome for the form to show."""
+    base = st.session_state.get(_base_key(dataset, key))
+    try:
+        saved = action()
+    except commands.EditRejected as exc:
+        outcome = {"errors": dict(exc.problems)}
+    except StaleVersionError as exc:
+        theirs = changes_after(data.history(exc.dataset, exc.key), _lowest(base))
+        current = exc.current["version"] if exc.current else None
+        st.session_state[_base_key(dataset, key)] = _rebased(base, exc, current)
+        outcome = {"conflict": theirs or [str(exc)]}
+    except (NotPermitted, commands.NotFound) as exc:
+        outcome = {"refused": str(exc)}
+    else:
+        st.session_state[_base_key(dataset, key)] = _new_base(base, saved)
+        outcome = {"saved": _saved_text(saved)}
+    st.session_state[f"outcome:{form}"] = outcome
+
+
+def _lowest(base: Any) -> int:
+    if isinstance(base, dict):
+        known = [v for v in base.values() if v is not None]
+        return min(known) if known else 0
+    return int(base or 0)
+
+
+def _rebased(base: Any, exc: StaleVersionError, current: int | None) -> Any:
+    if isinstance(base, dict):
+        measure = exc.key.split("|", 1)[0]
+        return {**base, measure: current}
+    return current
+
+
+def _new_base(base: Any, saved: Any) -> Any:
+    if isinstance(saved, list):
+        return {item.key.split("|", 1)[0]: item.version for item in saved}
+    return saved.version
+
+
+def _saved_text(saved: Any) -> str:
+    items = saved if isinstance(saved, list) else [saved]
+    return "Saved. " + " ".join(f"{i.key} is now at version {i.version}." for i in items)
+
+
+def outcome_messages(form: str) -> dict[str, str]:
+    """Show the last save's outcome at the top of its form; returns field errors to place."""
+    outcome = st.session_state.get(f"outcome:{form}") or {}
+    if "saved" in outcome:
+        st.success(formatting.plain(outcome["saved"]))
+    if "refused" in outcome:
+        st.error(formatting.plain("Not saved: " + outcome["refused"]))
+    if "conflict" in outcome:
+        st.warning(
+            "Not saved: someone else changed this item after you opened it. What they "
+            "changed:\n\n"
+            + "\n".join("- " + formatting.plain(line) for line in outcome["conflict"])
+            + "\n\nYour changes are still in the form. Check them against theirs, then press "
+            "Save again to apply yours over theirs."
+        )
+    errors = outcome.get("errors", {})
+    if errors:
+        st.error("Not saved: please correct the fields marked below.")
+    return errors
+
+
+def field_error(errors: dict[str, str], field: str) -> None:
+    if field in errors:
+        st.error(formatting.plain(f"{errors[field]}"), icon=":material/error:")
+
+
+def show_history(dataset: str, key: str, label: str) -> None:
+    with st.expander(f"History of {label}"):
+        table = history_table(data.history(dataset, key))
+        if table.is_empty():
+            st.markdown("No changes recorded.")
+        else:
+            st.dataframe(table, hide_index=True, key=f"history:{dataset}:{key}")
+
+
+def _pick(label: str, options: dict[str, str], key: str) -> str | None:
+    """Choose one item by its label; returns its code. (Labels, not a format function: the
+    session state must pickle, and a function does not.)"""
+    if not options:
+        st.info(f"Nothing here is assigned to you to edit ({label.lower()}).")
+        return None
+    codes = {text: code for code, text in options.items()}
+    chosen = st.selectbox(label, list(codes), key=key, index=None, placeholder="Choose one")
+    return None if chosen is None else codes[chosen]
+
+
+def _rag_options() -> list[str]:
+    return ["Red", "Amber", "Green", NOT_RATED]
+
+
+# areas ---------------------------------------------------------------------------------------
+def area_form(who: Principal) -> None:
+    areas = data.table("areas")
+    options = {
+        row["code"]: f"{row['code']}: {row['title']}"
+        for row in areas.sort("code").iter_rows(named=True)
+        if who.may(Permission.EDIT_AREA, row["code"])
+    }
+    code = _pick("Accountability area", options, "pick-area")
+    if code is None:
+        return
+    row = areas.filter(pl.col("code") == code).row(0, named=True)
+    base_version("areas", code, row["version"])
+    form = f"area:{code}"
+    statuses = list(data.status_lists()["area_statuses"])
+    with st.form(form):
+        errors = outcome_messages(form)
+        st.selectbox(
+            "Status",
+            statuses,
+            key=f"{form}:status",
+            index=statuses.index(row["status"]) if row["status"] in statuses else 0,
+        )
+        field_error(errors, "status")
+        rags = _rag_options()
+        st.selectbox("RAG", rags, key=f"{form}:rag", index=rags.index(row["rag"] or NOT_RATED))
+        field_error(errors, "rag")
+        st.text_area(
+            "Commentary",
+            value=row["commentary"] or "",
+            key=f"{form}:commentary",
+            help="Shown to members as plain text. Required when the RAG gets worse.",
+        )
+        field_error(errors, "commentary")
+        st.form_submit_button("Save", type="primary", on_click=_save_area, args=(who, code, form))
+    show_history("areas", code, f"area {code}")
+
+
+def _save_area(who: Principal, code: str, form: str) -> None:
+    state = st.session_state
+    rag = state[f"{form}:rag"]
+    _attempt(
+        form,
+        "areas",
+        code,
+        lambda: commands.edit_area(
+            data.get_store(),
+            who,
+            code,
+            version=state[_base_key("areas", code)],
+            status=state[f"{form}:status"],
+            rag=None if rag == NOT_RATED else rag,
+            commentary=state[f"{form}:commentary"] or None,
+        ),
+    )
+
+
+# milestones ----------------------------------------------------------------------------------
+def milestone_form(who: Principal) -> None:
+    milestones = data.table("milestones")
+    options = {
+        row["code"]: f"{row['code']}: {row['title']}"
+        for row in milestones.sort("code").iter_rows(named=True)
+        if who.may(Permission.EDIT_MILESTONE, row["area_code"])
+    }
+    code = _pick("Milestone", options, "pick-milestone")
+    if code is None:
+        return
+    row = milestones.filter(pl.col("code") == code).row(0, named=True)
+    base_version("milestones", code, row["version"])
+    form = f"milestone:{code}"
+    statuses = list(data.status_lists()["milestone_statuses"])
+    with st.form(form):
+        errors = outcome_messages(form)
+        st.selectbox(
+            "Status",
+            statuses,
+            key=f"{form}:status",
+            index=statuses.index(row["status"]) if row["status"] in statuses else 0,
+        )
+        field_error(errors, "status")
+        st.date_input("Due date", value=row["due_date"], key=f"{form}:due", format="DD/MM/YYYY")
+        field_error(errors, "due_date")
+        st.date_input(
+            "Completed date",
+            value=row["completed_date"],
+            key=f"{form}:completed",
+            format="DD/MM/YYYY",
+            help="Only for a Complete milestone.",
+        )
+        field_error(errors, "completed_date")
+        st.text_area("Evidence", value=row["evidence"] or "", key=f"{form}:evidence")
+        field_error(errors, "evidence")
+        st.form_submit_button(
+            "Save", type="primary", on_click=_save_milestone, args=(who, code, form)
+        )
+    show_history("milestones", code, f"milestone {code}")
+
+
+def _save_milestone(who: Principal, code: str, form: str) -> None:
+    state = st.session_state
+    _attempt(
+        form,
+        "milestones",
+        code,
+        lambda: commands.edit_milestone(
+            data.get_store(),
+            who,
+            code,
+            version=state[_base_key("milestones", code)],
+            status=state[f"{form}:status"],
+            due_date=state[f"{form}:due"],
+            completed_date=state[f"{form}:completed"],
+            evidence=state[f"{form}:evidence"] or None,
+        ),
+    )
+
+
+# savings -------------------------------------------------------------------------------------
+def _pounds(pence: int | None) -> str:
+    return "" if pence is None else formatting.money(pence, style="exact")
+
+
+def savings_form(who: Principal) -> None:
+    lines = data.table("savings_lines")
+    options = {
+        row["code"]: f"{row['code']}: {row['title']}"
+        for row in lines.sort("code").iter_rows(named=True)
+        if who.may(Permission.EDIT_SAVINGS, row["workstream"])
+    }
+    code = _pick("Savings line", options, "pick-line")
+    if code is None:
+        return
+    years = data.table("savings_years").filter(pl.col("line_code") == code).sort("financial_year")
+    year = st.selectbox("Financial year", years["financial_year"].to_list(), key="pick-year")
+    if year is not None:
+        _year_form(who, code, years.filter(pl.col("financial_year") == year).row(0, named=True))
+    _override_form(who, lines.filter(pl.col("code") == code).row(0, named=True))
+    show_history("savings_lines", code, f"savings line {code} (rating override)")
+    if year is not None:
+        show_history("savings_years", f"{code}|{year}", f"savings line {code} in {year}")
+
+
+def _year_form(who: Principal, code: str, row: dict) -> None:
+    key = f"{code}|{row['financial_year']}"
+    base_version("savings_years", key, row["version"])
+    form = f"savings:{key}"
+    with st.form(form):
+        st.markdown(
+            formatting.plain(
+                f"{row['financial_year']}: target {formatting.money(row['target_pence'])}."
+            )
+        )
+        errors = outcome_messages(form)
+        st.text_input("Forecast (£)", value=_pounds(row["forecast_pence"]), key=f"{form}:fc")
+        field_error(errors, "forecast_pence")
+        st.text_input("Delivered (£)", value=_pounds(row["delivered_pence"]), key=f"{form}:dl")
+        field_error(errors, "delivered_pence")
+        st.form_submit_button(
+            "Save forecast and delivered",
+            type="primary",
+            on_click=_save_year,
+            args=(who, code, row["financial_year"], form),
+        )
+
+
+def _money_field(text: str, field: str, problems: dict[str, str]) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_money_pence(text)
+    except ValueError as exc:
+        problems[field] = f"{text!r} is not an amount of money: {exc}"
+        return None
+
+
+def _save_year(who: Principal, code: str, year: str, form: str) -> None:
+    state = st.session_state
+    problems: dict[str, str] = {}
+    forecast = _money_field(state[f"{form}:fc"], "forecast_pence", problems)
+    delivered = _money_field(state[f"{form}:dl"], "delivered_pence", problems)
+    if problems:
+        state[f"outcome:{form}"] = {"errors": problems}
+        return
+    key = f"{code}|{year}"
+    _attempt(
+        form,
+        "savings_years",
+        key,
+        lambda: commands.edit_savings_year(
+            data.get_store(),
+            who,
+            code,
+            year,
+            version=state[_base_key("savings_years", key)],
+            forecast_pence=forecast,
+            delivered_pence=delivered,
+        ),
+    )
+
+
+def _override_form(who: Principal, row: dict) -> None:
+    code = row["code"]
+    base_version("savings_lines", code, row["version"])
+    form = f"override:{code}"
+    choices = [BY_RULE, "Blue", "Green", "Amber", "Red"]
+    with st.form(form):
+        st.markdown(
+            "**BRAG rating set by hand** (replaces the rule's rating; a reason is required)"
+        )
+        errors = outcome_messages(form)
+        st.selectbox(
+            "BRAG override",
+            choices,
+            key=f"{form}:brag",
+            index=choices.index(row["brag_override"] or BY_RULE),
+        )
+        field_error(errors, "brag_override")
+        st.text_area("Reason", value=row["override_reason"] or "", key=f"{form}:reason")
+        field_error(errors, "override_reason")
+        st.form_submit_button("Save rating", on_click=_save_override, args=(who, code, form))
+
+
+def _save_override(who: Principal, code: str, form: str) -> None:
+    state = st.session_state
+    brag = state[f"{form}:brag"]
+    _attempt(
+        form,
+        "savings_lines",
+        code,
+        lambda: commands.set_brag_override(
+            data.get_store(),
+            who,
+            code,
+            version=state[_base_key("savings_lines", code)],
+            brag_override=None if brag == BY_RULE else brag,
+            override_reason=state[f"{form}:reason"],
+        ),
+    )
+
+
+# backlog -------------------------------------------------------------------------------------
+def backlog_form(who: Principal) -> None:
+    figures = data.table("backlog")
+    teams = sorted(t for t in set(figures["team"]) if who.may(Permission.EDIT_BACKLOG, t))
+    if not teams:
+        st.info("No backlog team is assigned to you to edit.")
+        return
+    team_col, band_col, month_col = st.columns(3)
+    team = team_col.selectbox("Team", teams, key="pick-team")
+    bands = sorted(set(figures.filter(pl.col("team") == team)["priority_band"])) or [ALL_BANDS]
+    band = band_col.selectbox("Priority band", bands, key="pick-band")
+    month = month_col.date_input(
+        "Month (any day in it)", value=None, key="pick-month", format="DD/MM/YYYY"
+    )
+    if month is None:
+        st.markdown("Choose the month to enter or restate.")
+        return
+    first = month.replace(day=1)
+    held = figures.filter(
+        (pl.col("team") == team) & (pl.col("priority_band") == band) & (pl.col("month") == first)
+    )
+    current = {row["measure"]: row for row in held.iter_rows(named=True)}
+    key = f"{first:%Y-%m}|{team}|{band}"
+    base_version("backlog", key, {m: r["version"] for m, r in current.items()})
+    form = f"backlog:{key}"
+    with st.form(form):
+        st.markdown(
+            formatting.plain(f"{team}, {band}, {formatting.month(first)}: ")
+            + ("restating the figures held." if current else "no figures held yet.")
+        )
+        errors = outcome_messages(form)
+        for measure in Measure:
+            held_row = current.get(measure.value, {})
+            left, right = st.columns(2)
+            left.number_input(
+                MEASURES[measure.value].label,
+                min_value=0,
+                step=1,
+                value=held_row.get("value"),
+                key=f"{form}:{measure.value}:value",
+            )
+            right.number_input(
+                "Target (optional)",
+                min_value=0,
+                step=1,
+                value=held_row.get("target"),
+                key=f"{form}:{measure.value}:target",
+            )
+            field_error(errors, f"{measure.value}.value")
+        st.form_submit_button(
+            "Save figures",
+            type="primary",
+            on_click=_save_backlog,
+            args=(who, first, team, band, form),
+        )
+
+
+def _save_backlog(who: Principal, month: date, team: str, band: str, form: str) -> None:
+    state = st.session_state
+    key = f"{month:%Y-%m}|{team}|{band}"
+    versions = state.get(_base_key("backlog", key)) or {}
+    figures = [
+        commands.BacklogFigure(
+            measure,
+            int(state[f"{form}:{measure.value}:value"]),
+            None
+            if state[f"{form}:{measure.value}:target"] is None
+            else int(state[f"{form}:{measure.value}:target"]),
+            versions.get(measure.value),
+        )
+        for measure in Measure
+        if state[f"{form}:{measure.value}:value"] is not None
+    ]
+    if not figures:
+        state[f"outcome:{form}"] = {"errors": {"waiting_review.value": "enter at least one figure"}}
+        return
+    _attempt(
+        form,
+        "backlog",
+        key,
+        lambda: commands.edit_backlog_month(
+            data.get_store(), who, month=month, team=team, priority_band=band, figures=figures
+        ),
+    )
+
+
+# committee actions and meetings --------------------------------------------------------------
+def action_form(who: Principal) -> None:
+    actions = data.table("committee_actions")
+    options = {
+        row["code"]: f"{row['code']}: {row['text'][:90]}"
+        for row in actions.sort("code").iter_rows(named=True)
+        if who.may(Permission.EDIT_ACTION, row["code"])
+    }
+    code = _pick("Committee action", options, "pick-action")
+    if code is None:
+        return
+    row = actions.filter(pl.col("code") == code).row(0, named=True)
+    base_version("committee_actions", code, row["version"])
+    form = f"action:{code}"
+    statuses = list(data.status_lists()["action_statuses"])
+    with st.form(form):
+        st.markdown(formatting.plain(row["text"]))
+        errors = outcome_messages(form)
+        st.selectbox(
+            "Status",
+            statuses,
+            key=f"{form}:status",
+            index=statuses.index(row["status"]) if row["status"] in statuses else 0,
+        )
+        field_error(errors, "status")
+        st.form_submit_button("Save", type="primary", on_click=_save_action, args=(who, code, form))
+    show_history("committee_actions", code, f"action {code}")
+
+
+def _save_action(who: Principal, code: str, form: str) -> None:
+    state = st.session_state
+    _attempt(
+        form,
+        "committee_actions",
+        code,
+        lambda: commands.edit_action(
+            data.get_store(),
+            who,
+            code,
+            version=state[_base_key("committee_actions", code)],
+            status=state[f"{form}:status"],
+        ),
+    )
+
+
+def meeting_form(who: Principal) -> None:
+    meetings = data.table("meetings").sort("meeting_date", descending=True)
+    st.markdown(
+        "Meetings recorded: "
+        + "; ".join(
+            formatting.plain(f"{r['committee']} on {formatting.day(r['meeting_date'])}")
+            for r in meetings.head(5).iter_rows(named=True)
+        )
+    )
+    form = "meeting"
+    with st.form(form):
+        errors = outcome_messages(form)
+        committees = sorted(set(meetings["committee"]))
+        st.text_input(
+            "Committee", value=committees[0] if committees else "", key=f"{form}:committee"
+        )
+        field_error(errors, "committee")
+        st.date_input("Meeting date", value=None, key=f"{form}:date", format="DD/MM/YYYY")
+        field_error(errors, "meeting_date")
+        st.form_submit_button(
+            "Record meeting", type="primary", on_click=_save_meeting, args=(who, form)
+        )
+
+
+def _save_meeting(who: Principal, form: str) -> None:
+    state = st.session_state
+    day = state[f"{form}:date"]
+    if day is None:
+        state[f"outcome:{form}"] = {"errors": {"meeting_date": "choose the meeting's date"}}
+        return
+    _attempt(
+        form,
+        "meetings",
+        "new",
+        lambda: commands.record_meeting(data.get_store(), who, state[f"{form}:committee"], day),
+    )
+
+
+FORMS: dict[str, tuple[Permission, Callable[[Principal], None]]] = {
+    "Accountability area": (Permission.EDIT_AREA, area_form),
+    "Milestone": (Permission.EDIT_MILESTONE, milestone_form),
+    "Savings line": (Permission.EDIT_SAVINGS, savings_form),
+    "Backlog figures": (Permission.EDIT_BACKLOG, backlog_form),
+    "Committee action": (Permission.EDIT_ACTION, action_form),
+    "Committee meeting": (Permission.RECORD_MEETING, meeting_form),
+}
+
+
+def forms_for(who: Principal) -> list[str]:
+    return [name for name, (permission, _) in FORMS.items() if who.has(permission)]

@@ -1,0 +1,421 @@
+"""The edits officers and directors make, one function each: check the person may, check the
+version they saw is still current, validate with the importers' own models, write with an
+audit event, all in one transaction.
+
+The Updates page, the CLI (``ascgov edit ...``) and tests call these and nothing else to change
+a row, so the role rule, the version check and validation cannot be skipped by going round a
+page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Table, select
+
+from data_access import models, schema
+from data_access.access import Permission, Principal, authorise
+from data_access.app_settings import configured_lists
+from data_access.bulk import rows_by_key
+from data_access.store import StaleVersionError, Store, WriteTx
+from data_access.vocab import Brag, Measure, Rag, SourceKind
+from data_access.writes import entity_key, upsert
+
+_SYSTEM = ("id", "loaded_by", "loaded_at", "version")
+# worse is higher: a move up this order needs commentary saying why
+_RAG_ORDER = {Rag.GREEN.value: 0, Rag.AMBER.value: 1, Rag.RED.value: 2}
+_BRAG_ORDER = {Brag.BLUE.value: 0, Brag.GREEN.value: 1, Brag.AMBER.value: 2, Brag.RED.value: 3}
+
+
+class EditRejected(Exception):
+    """The change breaks a rule; ``problems`` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
+
+
+class NotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Saved:
+    dataset: str
+    key: str
+    version: int  # the row's version after the save: the base for the next edit
+
+
+def worsened(order: dict[str, int], before: str | None, after: str | None) -> bool:
+    """Whether a rating moved to a worse one (no rating before counts as no worsening)."""
+    if before is None or after is None:
+        return False
+    return order.get(after, 0) > order.get(before, 0)
+
+
+def _stored(tx: WriteTx, table: Table, key: tuple[str, ...], values: tuple) -> dict[str, Any]:
+    row = rows_by_key(tx.conn, table, key, [values]).get(values)
+    if row is None:
+        raise NotFound(f"{table.name} {entity_key(values)} does not exist")
+    return row
+
+
+def _check_version(table: Table, values: tuple, row: dict[str, Any], version: int) -> None:
+    if row["version"] != version:
+        raise StaleVersionError(table.name, entity_key(values), version, row)
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], lists) -> dict[str, Any]:
+    """The row as the importer would store it, or ``EditRejected`` naming each bad field."""
+    try:
+        record = model.model_validate(data, context={"lists": lists})
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else str(error["type"])
+            problems.setdefault(field, error["msg"].removeprefix("Value error, "))
+        raise EditRejected(problems) from None
+    return {k: getattr(v, "value", v) for k, v in record.model_dump(mode="python").items()}
+
+
+def _officer_provenance(who: Principal, today: date) -> dict[str, Any]:
+    return {
+        "source": f"Updated in the dashboard by {who.name}",
+        "source_kind": SourceKind.OFFICER.value,
+        "as_at": today,
+    }
+
+
+def _fields(row: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k in model.model_fields}
+
+
+def _save(
+    tx: WriteTx,
+    table: Table,
+    key: tuple[str, ...],
+    row: dict[str, Any],
+    version: int | None,
+    reason: str | None,
+    stored: dict[str, Any] | None = None,
+    edited: tuple[str, ...] = (),
+) -> Saved:
+    values = tuple(row[k] for k in key)
+    if stored is not None and all(stored[f] == row[f] for f in edited):
+        # saving what is already there changes nothing: no new version, no audit event
+        return Saved(table.name, entity_key(values), stored["version"])
+    upsert(
+        tx,
+        table,
+        [row],
+        key,
+        action="edit",
+        expected_versions=None if version is None else {values: version},
+        reason=reason,
+    )
+    current = rows_by_key(tx.conn, table, key, [values])[values]
+    return Saved(table.name, entity_key(values), current["version"])
+
+
+def edit_area(
+    store: Store,
+    who: Principal,
+    code: str,
+    *,
+    version: int,
+    status: str,
+    rag: str | None,
+    commentary: str | None,
+) -> Saved:
+    """An accountability area's status, RAG and commentary (commentary required when the
+    RAG worsens)."""
+    authorise(store, who, Permission.EDIT_AREA, code)
+    lists = configured_lists(store)
+    with store.write(who.email) as tx:
+        stored = _stored(tx, schema.areas, ("code",), (code,))
+        _check_version(schema.areas, (code,), stored, version)
+        data = {
+            **_fields(stored, models.Area),
+            **_officer_provenance(who, tx.now.date()),
+            "status": status,
+            "rag": rag,
+            "commentary": commentary,
+            "last_updated": tx.now.date(),
+        }
+        row = _validate(models.Area, data, lists)
+        if worsened(_RAG_ORDER, stored["rag"], row["rag"]) and not _new_text(
+            stored["commentary"], row["commentary"]
+        ):
+            raise EditRejected({"commentary": "the RAG rating is worse: say why in the commentary"})
+        return _save(
+            tx,
+            schema.areas,
+            ("code",),
+            {**stored, **row},
+            version,
+            None,
+            stored,
+            ("status", "rag", "commentary"),
+        )
+
+
+def _new_text(before: str | None, after: str | None) -> bool:
+    return bool(after and after.strip() and after.strip() != (before or "").strip())
+
+
+def edit_milestone(
+    store: Store,
+    who: Principal,
+    code: str,
+    *,
+    version: int,
+    status: str,
+    due_date: date | None,
+    completed_date: date | None,
+    evidence: str | None,
+) -> Saved:
+    """A milestone's status, due date, completed date and evidence (its area's officers)."""
+    with store.engine.connect() as conn:
+        area = conn.execute(
+            select(schema.milestones.c.area_code).where(schema.milestones.c.code == code)
+        ).scalar()
+    if area is None:
+        raise NotFound(f"milestones {code} does not exist")
+    authorise(store, who, Permission.EDIT_MILESTONE, area, target=code)
+    lists = configured_lists(store)
+    with store.write(who.email) as tx:
+        stored = _stored(tx, schema.milestones, ("code",), (code,))
+        _check_version(schema.milestones, (code,), stored, version)
+        data = {
+            **_fields(stored, models.Milestone),
+            **_officer_provenance(who, tx.now.date()),
+            "status": status,
+            "due_date": due_date,
+            "completed_date": completed_date,
+            "evidence": evidence,
+        }
+        row = _validate(models.Milestone, data, lists)
+        if row["status"] == "Complete" and row["completed_date"] is None:
+            raise EditRejected({"completed_date": "a Complete milestone needs its completed date"})
+        return _save(
+            tx,
+            schema.milestones,
+            ("code",),
+            {**stored, **row},
+            version,
+            None,
+            stored,
+            ("status", "due_date", "completed_date", "evidence"),
+        )
+
+
+def _line_workstream(store: Store, code: str) -> str:
+    with store.engine.connect() as conn:
+        workstream = conn.execute(
+            select(schema.savings_lines.c.workstream).where(schema.savings_lines.c.code == code)
+        ).scalar()
+    if workstream is None:
+        raise NotFound(f"savings_lines {code} does not exist")
+    return workstream
+
+
+def edit_savings_year(
+    store: Store,
+    who: Principal,
+    code: str,
+    financial_year: str,
+    *,
+    version: int,
+    forecast_pence: int | None,
+    delivered_pence: int | None,
+) -> Saved:
+    """A savings line's forecast and delivered amount for one financial year."""
+    authorise(store, who, Permission.EDIT_SAVINGS, _line_workstream(store, code), target=code)
+    key = ("line_code", "financial_year")
+    with store.write(who.email) as tx:
+        stored = _stored(tx, schema.savings_years, key, (code, financial_year))
+        _check_version(schema.savings_years, (code, financial_year), stored, version)
+        line = _stored(tx, schema.savings_lines, ("code",), (code,))
+        data = {
+            **_fields(line, models.SavingsYear),
+            "code": code,
+            "financial_year": financial_year,
+            "target_pence": stored["target_pence"],
+            "forecast_pence": forecast_pence,
+            "delivered_pence": delivered_pence,
+            **_officer_provenance(who, tx.now.date()),
+            "basis": stored["basis"],
+        }
+        row = _validate(models.SavingsYear, data, None)
+        changed = {
+            **stored,
+            **{k: row[k] for k in ("forecast_pence", "delivered_pence", "source")},
+            "source_kind": row["source_kind"],
+            "as_at": row["as_at"],
+        }
+        return _save(
+            tx,
+            schema.savings_years,
+            key,
+            changed,
+            version,
+            None,
+            stored,
+            ("forecast_pence", "delivered_pence"),
+        )
+
+
+def set_brag_override(
+    store: Store,
+    who: Principal,
+    code: str,
+    *,
+    version: int,
+    brag_override: str | None,
+    override_reason: str | None,
+) -> Saved:
+    """Set (or clear, with ``None``) a savings line's BRAG override; a reason is required."""
+    authorise(store, who, Permission.EDIT_SAVINGS, _line_workstream(store, code), target=code)
+    with store.write(who.email) as tx:
+        stored = _stored(tx, schema.savings_lines, ("code",), (code,))
+        _check_version(schema.savings_lines, (code,), stored, version)
+        problems = {}
+        if brag_override is not None and brag_override not in _BRAG_ORDER:
+            problems["brag_override"] = f"must be one of {', '.join(_BRAG_ORDER)}"
+        reason = (override_reason or "").strip() or None
+        if reason is None:
+            problems["override_reason"] = "say why the rating is set (or cleared) by hand"
+        if problems:
+            raise EditRejected(problems)
+        changed = {
+            **stored,
+            "brag_override": brag_override,
+            "override_reason": reason if brag_override is not None else None,
+        }
+        return _save(
+            tx,
+            schema.savings_lines,
+            ("code",),
+            changed,
+            version,
+            reason,
+            stored,
+            ("brag_override", "override_reason"),
+        )
+
+
+@dataclass(frozen=True)
+class BacklogFigure:
+    measure: Measure
+    value: int
+    target: int | None = None
+    version: int | None = None  # None: the figure is new for this month, team and band
+
+
+def edit_backlog_month(
+    store: Store,
+    who: Principal,
+    *,
+    month: date,
+    team: str,
+    priority_band: str,
+    figures: list[BacklogFigure],
+) -> list[Saved]:
+    """One month's backlog figures for a team and priority band (new or restated)."""
+    authorise(store, who, Permission.EDIT_BACKLOG, team, target=f"{team} {month:%b %Y}")
+    key = ("measure", "month", "team", "priority_band")
+    saved = []
+    with store.write(who.email) as tx:
+        for figure in figures:
+            values = (figure.measure.value, month, team, priority_band)
+            stored = rows_by_key(tx.conn, schema.backlog, key, [values]).get(values)
+            if figure.version is not None or stored is not None:
+                if stored is None or stored["version"] != figure.version:
+                    raise StaleVersionError(
+                        "backlog", entity_key(values), figure.version or 0, stored
+                    )
+            data = {
+                "measure": figure.measure,
+                "month": month,
+                "team": team,
+                "priority_band": priority_band,
+                "value": figure.value,
+                "target": figure.target,
+                **_officer_provenance(who, tx.now.date()),
+                "basis": stored["basis"] if stored else "published",
+            }
+            try:
+                row = _validate(models.BacklogObservation, data, None)
+            except EditRejected as exc:
+                raise EditRejected(
+                    {f"{figure.measure.value}.{k}": v for k, v in exc.problems.items()}
+                ) from None
+            saved.append(
+                _save(
+                    tx,
+                    schema.backlog,
+                    key,
+                    {**(stored or {}), **row},
+                    figure.version,
+                    None,
+                    stored,
+                    ("value", "target"),
+                )
+            )
+    return saved
+
+
+def edit_action(store: Store, who: Principal, code: str, *, version: int, status: str) -> Saved:
+    """A committee action's status."""
+    authorise(store, who, Permission.EDIT_ACTION, code)
+    lists = configured_lists(store)
+    with store.write(who.email) as tx:
+        stored = _stored(tx, schema.committee_actions, ("code",), (code,))
+        _check_version(schema.committee_actions, (code,), stored, version)
+        checked = _validate(models.CommitteeAction, _action_data(tx, stored, status), lists)
+        changed = {**stored, "status": checked["status"], "as_at": tx.now.date()}
+        return _save(
+            tx,
+            schema.committee_actions,
+            ("code",),
+            changed,
+            version,
+            None,
+            stored,
+            ("status",),
+        )
+
+
+def _action_data(tx: WriteTx, stored: dict[str, Any], status: str) -> dict[str, Any]:
+    meeting = tx.conn.execute(
+        select(schema.meetings).where(schema.meetings.c.id == stored["meeting_id"])
+    ).one()
+    return {
+        **_fields(stored, models.CommitteeAction),
+        "committee": meeting.committee,
+        "meeting_date": meeting.meeting_date,
+        "status": status,
+    }
+
+
+def record_meeting(store: Store, who: Principal, committee: str, meeting_date: date) -> Saved:
+    """Record a committee meeting: "since the last meeting" counts from the latest one."""
+    authorise(store, who, Permission.RECORD_MEETING, target=f"{committee} {meeting_date}")
+    committee = committee.strip()
+    if not committee:
+        raise EditRejected({"committee": "name the committee"})
+    with store.write(who.email) as tx:
+        key = ("committee", "meeting_date")
+        result = upsert(
+            tx,
+            schema.meetings,
+            [{"committee": committee, "meeting_date": meeting_date}],
+            key,
+            action="edit",
+        )
+        if result.inserted == 0:
+            raise EditRejected({"meeting_date": "that meeting is already recorded"})
+        return Saved("meetings", entity_key((committee, meeting_date)), 1)
