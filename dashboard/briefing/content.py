@@ -125,6 +125,15 @@ def meeting_for(meetings: pl.DataFrame, meeting_id: int | None, as_at: date) -> 
     return Meeting(row["committee"], row["meeting_date"], previous)
 
 
+def meeting_choices(meetings: pl.DataFrame) -> dict[int, str]:
+    """Meetings a pack can be for, latest first: ``{3: "12 Mar 2024, Health and ..."}``."""
+    ordered = meetings.sort("meeting_date", "id", descending=True)
+    return {
+        row["id"]: f"{formatting.day(row['meeting_date'])}, {row['committee']}"
+        for row in ordered.iter_rows(named=True)
+    }
+
+
 @dataclass(frozen=True)
 class _Worked:
     """What several sections share, worked out once."""

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 import polars as pl
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.briefing.images import Drawn
-from dashboard.briefing.layout import alignments, charts_note
+from dashboard.briefing.layout import Charts, alignments, charts_note
 from dashboard.briefing.model import Chart, Heading, Headlines, Pack, Paragraph, Table
 
 GREY = RGBColor(0x50, 0x50, 0x50)
@@ -29,15 +29,24 @@ TEXT_WIDTH = Cm(17.4)
 _CONTROL = re.compile(r"[\x00-\x1f]")
 
 
-def render(pack: Pack, drawn: Drawn) -> bytes:
+def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
+    """The pack as a Word document; charts from ``drawn`` (or from the callable that waits for
+    them, called once everything else is laid out), their tables where there are none."""
+    charts = Charts(drawn)
     document = Document()
     _set_up(document, pack)
-    _cover(document, pack, drawn)
+    _cover(document, pack, charts)
     for section in pack.sections:
         heading = document.add_heading(section.title, level=1)
         heading.paragraph_format.page_break_before = True
         for block in section.blocks:
-            _block(document, block, drawn)
+            _block(document, block, charts)
+    if charts.pending:
+        done = charts.finish(pack.charts())
+        if done is None:
+            return render(pack, charts.drawn())
+        for run, chart in charts.reserved:
+            _picture(run, chart, done.picture(chart))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -91,7 +100,7 @@ def _field(paragraph, code: str) -> None:
                 run._r.append(shown)
 
 
-def _cover(document, pack: Pack, drawn: Drawn) -> None:
+def _cover(document, pack: Pack, drawn: Charts) -> None:
     _line(document, pack.council, size=14, colour=GREY)
     document.add_heading("Adult social care briefing pack", level=0)
     if pack.committee:
@@ -115,7 +124,7 @@ def _line(document, text: str, *, size: float = 10, bold: bool = False, colour=N
     return paragraph
 
 
-def _block(document, block, drawn: Drawn) -> None:
+def _block(document, block, drawn: Charts) -> None:
     if isinstance(block, Heading):
         document.add_heading(block.text, level=2).paragraph_format.keep_with_next = True
     elif isinstance(block, Paragraph):
@@ -183,9 +192,8 @@ def _xml_text(text: str) -> str:
     return escape(_CONTROL.sub(" ", text))
 
 
-def _chart(document, chart: Chart, drawn: Drawn) -> None:
-    picture = drawn.picture(chart)
-    if picture is None:
+def _chart(document, chart: Chart, drawn: Charts) -> None:
+    if not drawn.shows(chart):
         _line(
             document,
             f"Chart not drawn: {chart.title}. Its figures are in the table below.",
@@ -193,15 +201,18 @@ def _chart(document, chart: Chart, drawn: Drawn) -> None:
             colour=GREY,
         )
     else:
-        paragraph = document.add_paragraph()
-        run = paragraph.add_run()
-        run.add_picture(io.BytesIO(picture), width=TEXT_WIDTH)
-        _alt_text(
-            run, chart.title, f"{chart.title}. {chart.alt} The figures are in the table below."
-        )
-        run.add_break(WD_BREAK.LINE)
+        run = document.add_paragraph().add_run()
+        if drawn.pending:
+            drawn.reserved.append((run, chart))
+        else:
+            _picture(run, chart, drawn.picture(chart))
     document.add_paragraph(chart.alt)
     _table(document, f"The figures in this chart: {chart.title}", chart.table)
+
+
+def _picture(run, chart: Chart, picture: bytes) -> None:
+    run.add_picture(io.BytesIO(picture), width=TEXT_WIDTH)
+    _alt_text(run, chart.title, f"{chart.title}. {chart.alt} The figures are in the table below.")
 
 
 def _alt_text(run, title: str, description: str) -> None:

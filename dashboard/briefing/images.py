@@ -59,6 +59,7 @@ class Painter:
         self._charts: Future[list[Chart]] = Future()
         self._pictures: Future[dict[str, bytes]] = Future()
         self._thread: threading.Thread | None = None
+        self._asked = False
         self.reason = (
             None
             if _usable(browser)
@@ -77,11 +78,25 @@ class Painter:
         if self._thread is not None:
             self._thread.join(timeout=60)
 
+    def start(self, charts: list[Chart]) -> None:
+        """Hand the charts to the browser; ``result`` waits for the pictures."""
+        self._asked = bool(charts)
+        if self.reason is None:
+            self._charts.set_result(charts)
+
+    @property
+    def drawing(self) -> bool:
+        """Whether pictures are on their way (a browser, and charts to draw)."""
+        return self.reason is None and self._asked
+
     def draw(self, charts: list[Chart]) -> Drawn:
         """Every chart as a PNG, or none and the reason (no browser, or it failed)."""
+        self.start(charts)
+        return self.result()
+
+    def result(self) -> Drawn:
         if self.reason is not None:
-            return Drawn(reason=self.reason if charts else None)
-        self._charts.set_result(charts)
+            return Drawn(reason=self.reason if self._asked else None)
         try:
             return Drawn(self._pictures.result(timeout=300))
         except Exception as exc:  # noqa: BLE001 - a pack without pictures beats no pack

@@ -6,6 +6,7 @@ asking may produce a pack.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,8 @@ class Made:
     data: bytes
     pack: Pack
     drawn: images.Drawn
+    # seconds spent reading and building, waiting for the charts, and laying out (for the bench)
+    timings: dict[str, float]
 
 
 def options_for(
@@ -57,11 +60,28 @@ def make(
     """The pack for ``as_at`` as PDF or Word bytes (``browser`` None: charts as tables)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    started = time.perf_counter()
+    layout = pdf.render if fmt == "pdf" else docx.render
+    waited = []
+
+    def pictures() -> images.Drawn:
+        began = time.perf_counter()
+        drawn = painter.result()
+        waited.append(time.perf_counter() - began)
+        return drawn
+
+    # the browser starts while the figures are read, and draws while the rest is laid out
     with images.Painter(browser) as painter:
         pack = content.build(content.gather(store, as_at), options, changes=changes)
-        drawn = painter.draw(pack.charts())
-    layout = pdf.render if fmt == "pdf" else docx.render
-    return Made(layout(pack, drawn), pack, drawn)
+        built = time.perf_counter()
+        painter.start(pack.charts())
+        data = layout(pack, pictures if painter.drawing else painter.result())
+    timings = {
+        "figures": built - started,
+        "layout": time.perf_counter() - built - sum(waited),
+        "waiting for charts": sum(waited),
+    }
+    return Made(data, pack, painter.result(), timings)
 
 
 def file_name(pack: Pack, fmt: str) -> str:

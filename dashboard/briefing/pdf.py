@@ -8,6 +8,7 @@ their heading row repeated, and their text wraps inside the cells rather than be
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from dashboard.briefing.images import WIDTH, Drawn
-from dashboard.briefing.layout import alignments, charts_note
+from dashboard.briefing.layout import Charts, alignments, charts_note
 from dashboard.briefing.model import (
     Chart,
     Heading,
@@ -84,13 +85,29 @@ class _Document(FPDF):
         self.cell(self.epw / 2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
 
-def render(pack: Pack, drawn: Drawn) -> bytes:
-    """The pack as PDF bytes; charts from ``drawn``, or their tables where it has none."""
+def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
+    """The pack as PDF bytes; charts from ``drawn`` (or from the callable that waits for them,
+    called once everything else is laid out), their tables where there are none."""
+    charts = Charts(drawn)
     pdf = _Document(pack)
-    _cover(pdf, pack, drawn)
+    _cover(pdf, pack, charts)
     for section in pack.sections:
-        _section(pdf, section, drawn)
+        _section(pdf, section, charts)
+    if charts.pending:
+        done = charts.finish(pack.charts())
+        if done is None:
+            return render(pack, charts.drawn())
+        _place_pictures(pdf, charts.reserved, done)
     return bytes(pdf.output())
+
+
+def _place_pictures(pdf: _Document, reserved: list[tuple], drawn: Drawn) -> None:
+    """Each picture into the place kept for it: (chart, page, top, height)."""
+    last = pdf.page
+    for chart, page, top, height in reserved:
+        pdf.page = page
+        _picture(pdf, chart, drawn.picture(chart), top, height)
+    pdf.page = last
 
 
 def _text(pdf: FPDF, text: str, *, size: float = 10, style: str = "", colour=INK, gap=1.5):
@@ -100,7 +117,7 @@ def _text(pdf: FPDF, text: str, *, size: float = 10, style: str = "", colour=INK
     pdf.ln(gap)
 
 
-def _cover(pdf: _Document, pack: Pack, drawn: Drawn) -> None:
+def _cover(pdf: _Document, pack: Pack, drawn: Charts) -> None:
     pdf.add_page()
     pdf.set_y(50)
     _text(pdf, pack.council, size=14, colour=GREY)
@@ -119,7 +136,7 @@ def _cover(pdf: _Document, pack: Pack, drawn: Drawn) -> None:
     _text(pdf, charts_note(drawn), size=9, colour=GREY)
 
 
-def _section(pdf: _Document, section: Section, drawn: Drawn) -> None:
+def _section(pdf: _Document, section: Section, drawn: Charts) -> None:
     pdf.add_page()
     pdf.start_section(section.title, level=0)
     _text(pdf, section.title, size=18, style="B", gap=3)
@@ -130,14 +147,14 @@ def _section(pdf: _Document, section: Section, drawn: Drawn) -> None:
             _block(pdf, block, drawn)
 
 
-def _room_for(pdf: _Document, block, drawn: Drawn) -> float:
+def _room_for(pdf: _Document, block, drawn: Charts) -> float:
     """Room (mm) a heading needs below it: the chart that follows, or a few lines of text."""
-    if isinstance(block, Chart) and drawn.picture(block) is not None:
+    if isinstance(block, Chart) and drawn.shows(block):
         return pdf.epw * block.height / WIDTH + 12
     return 30
 
 
-def _block(pdf: _Document, block, drawn: Drawn) -> None:
+def _block(pdf: _Document, block, drawn: Charts) -> None:
     if isinstance(block, Paragraph):
         _paragraph(pdf, block)
     elif isinstance(block, Headlines):
@@ -273,6 +290,7 @@ class _Grid:
         self.line = self.size * 0.42
         self.widths = _fitted(pdf, frame, _widths(frame, widths), self.size, self.PAD)
         self.right = [a == "R" for a in alignments(frame)]
+        self._widths: dict[tuple[str, str], float] = {}
 
     def draw(self) -> None:
         self.pdf.set_draw_color(*RULE)
@@ -317,23 +335,31 @@ class _Grid:
                 pdf.set_fill_color(*HEADING_FILL)
             pdf.rect(x, top, width, height, style="DF" if fill else "D")
             for i, line in enumerate(lines):
-                offset = width - self.PAD - pdf.get_string_width(line) if right else self.PAD
+                offset = width - self.PAD - self._width(line) if right else self.PAD
                 pdf.text(x + offset, top + self.PAD + (i + 0.8) * self.line, line)
             x += width
         pdf.set_xy(pdf.l_margin, top + height)
+
+    def _width(self, text: str) -> float:
+        # tables repeat the same words (months, ratings, "modelled") thousands of times, and
+        # fpdf2 measures a string a character at a time
+        key = (self.pdf.font_style, text)
+        if key not in self._widths:
+            self._widths[key] = self.pdf.get_string_width(text)
+        return self._widths[key]
 
     def _wrap(self, text: str, width: float) -> list[str]:
         """``text`` in lines no wider than the cell; a word too long for it is split."""
         room = width - 2 * self.PAD
         lines: list[str] = []
         for part in _printable(text).split("\n"):
-            if self.pdf.get_string_width(part) <= room:
+            if self._width(part) <= room:
                 lines.append(part)
                 continue
             current = ""
             for word in part.split(" "):
                 candidate = f"{current} {word}" if current else word
-                if self.pdf.get_string_width(candidate) <= room:
+                if self._width(candidate) <= room:
                     current = candidate
                     continue
                 if current:
@@ -343,9 +369,9 @@ class _Grid:
         return lines or [""]
 
     def _split_long(self, word: str, room: float, lines: list[str]) -> str:
-        while len(word) > 1 and self.pdf.get_string_width(word) > room:
+        while len(word) > 1 and self._width(word) > room:
             cut = len(word) - 1
-            while cut > 1 and self.pdf.get_string_width(word[:cut]) > room:
+            while cut > 1 and self._width(word[:cut]) > room:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
@@ -357,9 +383,8 @@ def _printable(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
 
 
-def _chart(pdf: _Document, chart: Chart, drawn: Drawn) -> None:
-    picture = drawn.picture(chart)
-    if picture is None:
+def _chart(pdf: _Document, chart: Chart, drawn: Charts) -> None:
+    if not drawn.shows(chart):
         _text(
             pdf,
             f"Chart not drawn: {chart.title}. Its figures are in the table below.",
@@ -370,13 +395,23 @@ def _chart(pdf: _Document, chart: Chart, drawn: Drawn) -> None:
         height = pdf.epw * chart.height / WIDTH
         if pdf.will_page_break(height + 10):
             pdf.add_page()
-        pdf.image(
-            io.BytesIO(picture),
-            w=pdf.epw,
-            h=height,
-            title=chart.title,
-            alt_text=f"{chart.title}. {chart.alt} The figures are in the table below.",
-        )
-        pdf.ln(2)
+        top = pdf.y
+        if drawn.pending:
+            drawn.reserved.append((chart, pdf.page, top, height))
+        else:
+            _picture(pdf, chart, drawn.picture(chart), top, height)
+        pdf.set_y(top + height + 2)
     _text(pdf, chart.alt)
     _table(pdf, f"The figures in this chart: {chart.title}", chart.table)
+
+
+def _picture(pdf: _Document, chart: Chart, picture: bytes, top: float, height: float) -> None:
+    pdf.image(
+        io.BytesIO(picture),
+        x=pdf.l_margin,
+        y=top,
+        w=pdf.epw,
+        h=height,
+        title=chart.title,
+        alt_text=f"{chart.title}. {chart.alt} The figures are in the table below.",
+    )
