@@ -62,7 +62,9 @@ def _collapse(events: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def changes_since(
-    events: pl.DataFrame, *, thresholds: Thresholds = Thresholds()  # noqa: B008 - frozen
+    events: pl.DataFrame,
+    *,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen
 ) -> list[Change]:
     """The changes in ``events`` (audit rows), most telling first, then newest first."""
     found: list[Change] = []
@@ -74,10 +76,19 @@ def changes_since(
         if item["dataset"] == "backlog" and item["before"] is None:
             new_figures.setdefault(item["after"]["month"][:7], []).append(item)
         elif describe is not None:
-            found.extend(describe(item, thresholds))
+            found.extend(_one_line(describe(item, thresholds)))
     found.extend(_new_figures(new_figures))
     found.sort(key=lambda c: c.when, reverse=True)
     return sorted(found, key=lambda c: KINDS.index(c.kind))
+
+
+def _one_line(parts: list[Change]) -> list[Change]:
+    """An item's changes as one line, under its most telling kind."""
+    if len(parts) <= 1:
+        return parts
+    first = min(parts, key=lambda c: KINDS.index(c.kind))
+    what = "; ".join(c.what for c in sorted(parts, key=lambda c: KINDS.index(c.kind)))
+    return [Change(first.kind, first.item, what, first.by, first.when)]
 
 
 def changes_table(changes: list[Change]) -> pl.DataFrame:
@@ -99,7 +110,8 @@ def changes_summary(changes: list[Change], meeting: date | None) -> str:
         return f"Nothing has changed {since}."
     counts = [(k, sum(c.kind == k for c in changes)) for k in KINDS]
     parts = ", ".join(f"{n} {k.lower()}{'s' if n != 1 else ''}" for k, n in counts if n)
-    return f"{len(changes)} changes {since}: {parts}."
+    noun = "change" if len(changes) == 1 else "changes"
+    return f"{len(changes)} {noun} {since}: {parts}."
 
 
 def _change(kind: str, item: dict, label: str, what: str) -> Change:

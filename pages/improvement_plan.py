@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, formatting, plan
+from dashboard.history import history_table
 from dashboard.ratings import RAG_STYLES
 from dashboard.ui import data
 from dashboard.ui.components import (
@@ -19,7 +20,7 @@ from dashboard.ui.session import signed_in
 
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Improvement plan tracker")
-today = date.today()
+today = data.as_at() or date.today()
 areas, milestones = data.table("areas"), data.table("milestones")
 if areas.is_empty():
     st.info("No accountability areas have been loaded yet.")
@@ -64,3 +65,14 @@ if own.is_empty():
 else:
     fig = charts.timeline_chart(own, today=today, title=f"Milestones of {code} by due date")
     chart_with_table(fig, plan.milestone_table(own, today), summary=summary, key="timeline")
+
+with st.expander(f"History of {code} and its milestones"):
+    for dataset, key, label in [("areas", code, f"Area {code}")] + [
+        ("milestones", m, f"Milestone {m}") for m in own["code"].to_list()
+    ]:
+        st.markdown(f"**{formatting.plain(label)}**")
+        table_with_downloads(
+            history_table(data.history(dataset, key)),
+            key=f"history-{dataset}-{key}",
+            title=f"History of {label}",
+        )

@@ -4,14 +4,14 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import formatting, headlines, overview, savings, tables
+from dashboard import changes, formatting, headlines, overview, savings, tables
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, kpi, provenance, table_with_downloads
 from dashboard.ui.session import signed_in
 
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Adult social care: overview")
-today = date.today()
+today = data.as_at() or date.today()
 frames = {
     "Improvement plan": data.table("areas"),
     "Savings lines": data.savings(),
@@ -23,6 +23,20 @@ if all(frame.is_empty() for frame in frames.values()):
     st.stop()
 as_at = overview.latest_as_at(frames)
 st.markdown(f"Figures as at {formatting.day(as_at)}; each figure's source is shown with it.")
+
+st.header("Since the last meeting")
+meeting = headlines.last_meeting(data.table("meetings"), today)
+if meeting is None:
+    st.markdown("No committee meeting is recorded yet, so there is nothing to compare with.")
+else:
+    changed = data.changes_since_meeting(meeting)
+    st.markdown(changes.changes_summary(changed, meeting))
+    if changed:
+        shown, sentence = tables.first_rows(
+            changes.changes_table(changed), what="changes", by="Kind"
+        )
+        st.caption(sentence)
+        table_with_downloads(shown, key="since-meeting", title="Changes since the last meeting")
 
 st.header("Improvement plan")
 areas = frames["Improvement plan"]
@@ -49,7 +63,6 @@ if not rated.is_empty():
     )
 
 st.header("Backlog")
-meeting = headlines.last_meeting(data.table("meetings"), today)
 latest = data.latest_backlog(meeting)
 for column, item in zip(st.columns(max(len(latest), 1)), latest, strict=False):
     kpi(

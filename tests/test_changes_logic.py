@@ -1,0 +1,132 @@
+"""What changed since the last meeting, worked out from audit events alone."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import polars as pl
+
+from dashboard.changes import changes_since, changes_summary, changes_table
+from dashboard.history import changed_fields, changes_after, history_table
+
+WHEN = datetime(2024, 4, 2, 10, 30, tzinfo=UTC)
+
+
+def _events(*rows) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "id": i,
+                "occurred_at": WHEN.replace(minute=i),
+                "actor": actor,
+                "action": "edit:update" if before else "import:insert",
+                "dataset": dataset,
+                "entity_key": key,
+                "before": json.dumps(before) if before else None,
+                "after": json.dumps(after),
+                "reason": None,
+            }
+            for i, (dataset, key, before, after, actor) in enumerate(rows, start=1)
+        ]
+    )
+
+
+AREA = {
+    "code": "IP09",
+    "title": "Reviews",
+    "rag": "Amber",
+    "status": "In progress",
+    "commentary": "ok",
+    "version": 1,
+}
+YEAR = {
+    "line_code": "S1",
+    "financial_year": "2024/25",
+    "target_pence": 100_000,
+    "forecast_pence": 96_000,
+    "delivered_pence": None,
+    "version": 1,
+}
+
+
+def test_a_rating_that_went_red_is_a_new_red_item_with_what_else_changed():
+    red = {**AREA, "rag": "Red", "commentary": "late", "version": 2}
+    [change] = changes_since(_events(("areas", "IP09", AREA, red, "jo@council.gov.uk")))
+    assert (change.kind, change.what, change.by) == (
+        "New red item",
+        "RAG now Red (was Amber); commentary updated",
+        "jo@council.gov.uk",
+    )
+
+
+def test_several_changes_to_one_item_count_from_the_meeting_state_to_now():
+    red = {**AREA, "rag": "Red", "version": 2}
+    back = {**AREA, "version": 3}
+    events = _events(("areas", "IP09", AREA, red, "a"), ("areas", "IP09", red, back, "b"))
+    assert changes_since(events) == []
+
+
+def test_a_forecast_cut_is_restated_and_moves_the_rule_rating():
+    cut = {**YEAR, "forecast_pence": 70_000, "version": 2}
+    [change] = changes_since(_events(("savings_years", "S1|2024/25", YEAR, cut, "a")))
+    assert change.kind == "New red item"
+    assert change.what == "BRAG by rule Green → Red; forecast £960 → £700"
+
+
+def test_a_later_due_date_is_a_slipped_milestone():
+    before = {
+        "code": "M1",
+        "title": "Go live",
+        "status": "In progress",
+        "due_date": "2024-03-31",
+        "version": 1,
+    }
+    after = {**before, "due_date": "2024-06-30", "version": 2}
+    [change] = changes_since(_events(("milestones", "M1", before, after, "a")))
+    assert (change.kind, change.what) == ("Milestone slipped", "due 31 Mar 2024 → 30 Jun 2024")
+
+
+def test_new_monthly_figures_are_counted_per_month_not_listed():
+    rows = [
+        (
+            "backlog",
+            f"waiting_review|2024-04-01|T{i}|All bands",
+            None,
+            {
+                "measure": "waiting_review",
+                "month": "2024-04-01",
+                "team": f"T{i}",
+                "priority_band": "All bands",
+                "value": i,
+                "version": 1,
+            },
+            "a",
+        )
+        for i in range(30)
+    ]
+    [change] = changes_since(_events(*rows))
+    assert (change.kind, change.item, change.what) == (
+        "New figures",
+        "Backlog, Apr 2024",
+        "30 new monthly figures",
+    )
+
+
+def test_summary_and_table():
+    red = {**AREA, "rag": "Red", "version": 2}
+    changes = changes_since(_events(("areas", "IP09", AREA, red, "a")))
+    assert changes_summary(changes, datetime(2024, 3, 12).date()) == (
+        "1 change since the meeting on 12 Mar 2024: 1 new red item."
+    )
+    assert changes_summary([], None) == "Nothing has changed so far."
+    assert changes_table(changes)["When (UTC)"].to_list() == ["02 Apr 2024 10:01"]
+
+
+def test_history_in_words_leaves_bookkeeping_out():
+    after = {**AREA, "rag": "Red", "version": 2, "loaded_at": "x", "source": "y"}
+    assert changed_fields(AREA, after) == ["rag: Amber → Red"]
+    events = _events(("areas", "IP09", None, AREA, "a"), ("areas", "IP09", AREA, after, "b"))
+    table = history_table(events)
+    assert table["What changed"].to_list() == ["rag: Amber → Red", "created"]
+    assert changes_after(events, 1) == ["b at 02 Apr 2024 10:02 UTC: rag: Amber → Red"]
