@@ -206,3 +206,32 @@ def test_table_figures_line_up_on_the_right():
     from dashboard.briefing.layout import alignments
 
     assert alignments(frame) == ("L", "R", "L")
+
+
+def test_a_browser_that_fails_while_drawing_leaves_tables_in_place_of_charts(drawn_pack):
+    pack, _ = drawn_pack
+    failed = images.Drawn(reason="the browser that draws them failed (TimeoutError)")
+    for render in (pdf.render, docx.render):
+        data = render(pack, lambda: failed)  # noqa: B023 - called before the loop moves on
+        if render is pdf.render:
+            text = "\n".join(pdf_pages(data))
+            assert pdf_picture_count(data) == 0
+        else:
+            text = docx_text(docx_document(data))
+        assert "Charts are not drawn in this pack: the browser that draws them failed" in text
+        assert text.count("Chart not drawn:") == len(pack.charts())
+
+
+def test_a_painter_without_a_browser_says_why(tmp_path):
+    import plotly.graph_objects as go
+
+    from dashboard.briefing.model import Chart
+
+    chart = Chart("k", "A chart", go.Figure(), "What it shows.", pl.DataFrame({"a": [1]}))
+    missing = str(tmp_path / "missing")
+    with images.Painter(missing) as painter:
+        drawn = painter.draw([chart])
+        assert not painter.drawing
+    assert drawn.pictures == {}
+    assert drawn.reason == f"no browser to draw them was found ({missing})"
+    assert images.draw([], browser=missing).reason is None  # nothing to draw, nothing to say
