@@ -293,11 +293,20 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     demo: Annotated[bool, typer.Option(help="Load the demo council into an empty store.")] = True,
+    secrets: Annotated[
+        Path | None,
+        typer.Option(
+            help="secrets.toml naming the identity provider ([auth]); default: "
+            ".streamlit/secrets.toml if present. See docs/deployment.md."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Start the dashboard: migrate the store, load the demo council on first start, serve."""
     from data_access.sample_data import load_sample_data, store_is_empty
 
+    # resolved now: the working directory changes below
+    secrets_file = secrets.resolve() if secrets else None
     store = _store(db)
     if demo and store_is_empty(store):
         from data_access.demo_accounts import create_demo_accounts
@@ -326,6 +335,7 @@ def serve(
             f"--server.address={address}",
             "--server.headless=true",
             "--browser.gatherUsageStats=false",
+            *([f"--secrets.files={secrets_file}"] if secrets_file else []),
         ],
     )
 

@@ -35,7 +35,8 @@ else:
         shown, sentence = tables.first_rows(
             changes.changes_table(changed), what="changes", by="Kind"
         )
-        st.caption(sentence)
+        if shown.height < len(changed):
+            st.caption(sentence)
         table_with_downloads(shown, key="since-meeting", title="Changes since the last meeting")
 
 st.header("Improvement plan")

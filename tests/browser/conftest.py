@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,43 +70,50 @@ def _printed_passwords(process) -> dict[str, str]:
     return passwords
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The dashboard served by `ascgov serve` on a new store, as a newcomer would start it:
-    the first start loads the demo council and prints one sign-in per role."""
-    db = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+@contextmanager
+def served(db: Path, *extra: str, port: int | None = None):
+    """`ascgov serve` on a new store at ``db``, as a newcomer would start it: the first start
+    loads the demo council and prints one sign-in per role. Yields a ``Server``."""
     url = "sqlite:///" + str(db)
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, "ASCGOV_DATABASE_URL": url}
     ascgov = shutil.which("ascgov", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
-        [ascgov, "serve", f"--port={port}"],
+        [ascgov, "serve", f"--port={port}", *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    passwords = _printed_passwords(process)
-    threading.Thread(target=process.stdout.read, daemon=True).start()  # keep the pipe drained
-    base = f"http://127.0.0.1:{port}"
+    try:
+        passwords = _printed_passwords(process)
+        threading.Thread(target=process.stdout.read, daemon=True).start()  # keep pipe drained
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base, process)
+        assert set(passwords) == {"member", "officer", "director", "admin"}, passwords
+        yield Server(base, passwords, url)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_healthy(base: str, process) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as reply:
                 if reply.read() == b"ok":
-                    break
+                    return
         except OSError:
             time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(
-            "the dashboard did not answer on /_stcore/health within 60 s: "
-            + (process.stdout.read() if process.stdout else "")
-        )
-    assert set(passwords) == {"member", "officer", "director", "admin"}, passwords
-    yield Server(base, passwords, url)
-    process.terminate()
-    process.wait(timeout=20)
+    process.kill()
+    pytest.fail("the dashboard did not answer on /_stcore/health within 60 s")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    with served(tmp_path_factory.mktemp("browser") / "demo.sqlite3") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
