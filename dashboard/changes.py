@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
@@ -59,6 +59,23 @@ def _collapse(events: pl.DataFrame) -> list[dict[str, Any]]:
             items[key] = {"dataset": key[0], "key": key[1], "before": before}
         items[key].update(after=after, by=event["actor"], when=event["occurred_at"])
     return list(items.values())
+
+
+def since_meeting(meeting: date, as_at: date | None) -> tuple[datetime, datetime | None]:
+    """The instants between which audit events count as changes since ``meeting``: from the
+    end of the meeting day (changes made that day were known to it) to the end of the as-at
+    day (None: up to now). The overview and the briefing pack both count from here.
+
+    >>> since_meeting(date(2024, 3, 12), date(2024, 3, 31))[0].isoformat()
+    '2024-03-13T00:00:00+00:00'
+    """
+    start = datetime.combine(meeting + timedelta(days=1), time.min, tzinfo=UTC)
+    end = None if as_at is None else datetime.combine(as_at + timedelta(days=1), time.min, UTC)
+    return start, end
+
+
+def before(events: pl.DataFrame, end: datetime | None) -> pl.DataFrame:
+    return events if end is None else events.filter(pl.col("occurred_at") < end)
 
 
 def changes_since(

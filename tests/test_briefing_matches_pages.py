@@ -9,8 +9,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.briefing import content, make
-from dashboard.briefing.model import Chart, Headlines, Table
-from tests.pages_support import run_page, tables
+from dashboard.briefing.model import Chart, Headlines, Paragraph, Table
+from tests.pages_support import page_text, run_page, tables
 
 TODAY = datetime.now(UTC).date()
 
@@ -52,6 +52,31 @@ def test_summary_headlines_are_the_overview_cards(pack):
     }
     assert cards == headlines
     assert ("Forecast", "£54.43m") in headlines and ("People waiting for a review", "460") in cards
+
+
+def test_changes_since_the_last_meeting_are_the_overviews(app_env):
+    from data_access import commands
+    from data_access.access import principal_for
+    from data_access.loaders import load_table
+
+    area = load_table(app_env, "areas").filter(code="IP09").row(0, named=True)
+    commands.edit_area(
+        app_env,
+        principal_for(app_env, "director@demo.example"),
+        "IP09",
+        version=area["version"],
+        status=area["status"],
+        rag="Red",
+        commentary="Reviews are behind plan.",
+    )
+    pack = content.build(content.gather(app_env, TODAY), make.options_for(app_env))
+    at = run_page("pages/overview.py")
+    said = [b.text for b in _section(pack, "summary").blocks if isinstance(b, Paragraph)]
+    assert "1 change since the meeting on 12 Mar 2024: 1 new red item." in said
+    assert "1 change since the meeting on 12 Mar 2024: 1 new red item." in page_text(at)
+    printed = _tables(pack, "summary")["Changes since the last meeting"]
+    _same(_page_table(at, "Kind"), printed)
+    assert printed["Item"].to_list() == ["Area IP09: Reviews of care and support plans"]
 
 
 def test_improvement_plan_table_is_the_trackers(pack):

@@ -12,7 +12,17 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 
-from dashboard import adults, backlog, charts, formatting, headlines, overview, plan, savings
+from dashboard import (
+    adults,
+    backlog,
+    changes,
+    charts,
+    formatting,
+    headlines,
+    overview,
+    plan,
+    savings,
+)
 from dashboard.briefing.model import (
     Block,
     Chart,
@@ -29,7 +39,7 @@ from dashboard.ratings import RAG_STYLES, Thresholds, rule_text
 from dashboard.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
 from dashboard.tables import first_rows
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
-from data_access.loaders import load_table
+from data_access.loaders import audit_since, load_table, table_schema
 from data_access.store import Store
 
 SECTIONS = {
@@ -79,20 +89,29 @@ class Options:
 
 @dataclass(frozen=True)
 class Figures:
-    """The store's frames as they stood at the end of ``as_at``."""
+    """The store's frames as they stood at the end of ``as_at``, the meeting the pack is for,
+    and the changes recorded since the meeting before it (audit events)."""
 
     as_at: date
     frames: dict[str, pl.DataFrame]
     savings: pl.DataFrame
     actions: pl.DataFrame
+    meeting: Meeting
+    events: pl.DataFrame
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]
 
 
-def gather(store: Store, as_at: date) -> Figures:
+def gather(store: Store, as_at: date, *, meeting_id: int | None = None) -> Figures:
     frames = {name: load_table(store, name, as_at=as_at) for name in _TABLES}
-    return Figures(as_at, frames, savings_frame(store, as_at), actions_frame(store, as_at))
+    meeting = meeting_for(frames["meetings"], meeting_id, as_at)
+    events = pl.DataFrame(schema=table_schema("audit_events"))
+    if meeting.previous is not None:
+        start, end = changes.since_meeting(meeting.previous, as_at)
+        events = changes.before(audit_since(store, start, changes.WATCHED), end)
+    savings_lines, actions = savings_frame(store, as_at), actions_frame(store, as_at)
+    return Figures(as_at, frames, savings_lines, actions, meeting, events)
 
 
 class UnknownMeeting(ValueError):
@@ -140,10 +159,13 @@ class _Worked:
 
     figures: Figures
     options: Options
-    meeting: Meeting
     rated: pl.DataFrame
     findings: list[Finding]
-    changes: tuple[str, ...]
+    changes: list[changes.Change]
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.figures.meeting
 
     @property
     def as_at(self) -> date:
@@ -154,21 +176,13 @@ class _Worked:
         return self.options.small_number_threshold
 
 
-def build(
-    figures: Figures,
-    options: Options,
-    *,
-    changes: list[str] | None = None,
-    now: datetime | None = None,
-) -> Pack:
-    """The pack: a section for each of ``options.sections``, in the pack's order.
-
-    ``changes`` are the lines for "what changed since the last meeting"; without them the
-    summary gives the backlog's movement since that meeting."""
-    meeting = meeting_for(figures["meetings"], options.meeting_id, figures.as_at)
+def build(figures: Figures, options: Options, *, now: datetime | None = None) -> Pack:
+    """The pack: a section for each of ``options.sections``, in the pack's order."""
     rated = savings.rate_lines(figures.savings, options.thresholds)
     findings = reconcile(reconciliation_frames_from(figures.frames.__getitem__, figures.savings))
-    worked = _Worked(figures, options, meeting, rated, findings, tuple(changes or ()))
+    changed = changes.changes_since(figures.events, thresholds=options.thresholds)
+    worked = _Worked(figures, options, rated, findings, changed)
+    meeting = figures.meeting
     sections = tuple(_BUILDERS[key](worked) for key in SECTIONS if key in options.sections)
     made = (now or datetime.now(UTC)).strftime("%d %b %Y %H:%M UTC")
     return Pack(options.council, figures.as_at, meeting.committee, meeting.date, sections, made)
@@ -230,24 +244,27 @@ def attention(worked: _Worked) -> pl.DataFrame:
     )
 
 
-def _changes(worked: _Worked, latest: list[headlines.Latest]) -> list[Block]:
+def changed_blocks(worked: _Worked) -> list[Block]:
+    """What changed since the last meeting, as the overview says it."""
     since = worked.meeting.previous
-    heading = Heading(
-        f"What changed since the last meeting ({formatting.day(since)})"
-        if since
-        else "What changed since the last meeting"
-    )
-    if worked.changes:
-        return [heading, *(Paragraph(line) for line in worked.changes)]
     if since is None:
         return [
-            heading,
-            Paragraph("No earlier meeting is recorded, so there is nothing to compare."),
+            Heading("What changed since the last meeting"),
+            Paragraph("No committee meeting is recorded yet, so there is nothing to compare with."),
         ]
-    lines = [
-        f"{item.label}: {item.direction()}." for item in latest if item.meeting_value is not None
+    blocks: list[Block] = [
+        Heading(f"What changed since the last meeting ({formatting.day(since)})"),
+        Paragraph(changes.changes_summary(worked.changes, since)),
     ]
-    return [heading, *(Paragraph(line) for line in lines or ["No backlog figures to compare."])]
+    if worked.changes:
+        shown, sentence = first_rows(
+            changes.changes_table(worked.changes), what="changes", by="Kind"
+        )
+        blocks += [
+            Paragraph(sentence, "note"),
+            Table("Changes since the last meeting", shown, (1.2, 2, 3, 1.5, 1.2)),
+        ]
+    return blocks
 
 
 def summary(worked: _Worked) -> Section:
@@ -268,7 +285,7 @@ def summary(worked: _Worked) -> Section:
         blocks.append(Paragraph(overview.savings_totals(worked.rated).sentence()))
         blocks.append(Paragraph(savings.brag_split_summary(savings.brag_split(worked.rated))))
     latest = headlines.latest_backlog(figures["backlog"], meeting_date=worked.meeting.previous)
-    blocks += [Heading("Backlog"), backlog_headlines(latest), *_changes(worked, latest)]
+    blocks += [Heading("Backlog"), backlog_headlines(latest), *changed_blocks(worked)]
     shown, sentence = first_rows(attention(worked), what="items need attention", by="Kind")
     blocks += [Heading("Needs attention"), Paragraph(sentence)]
     if not shown.is_empty():

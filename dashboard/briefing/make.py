@@ -55,7 +55,6 @@ def make(
     fmt: str,
     options: content.Options,
     browser: str | None,
-    changes: list[str] | None = None,
 ) -> Made:
     """The pack for ``as_at`` as PDF or Word bytes (``browser`` None: charts as tables)."""
     if fmt not in FORMATS:
@@ -72,7 +71,8 @@ def make(
 
     # the browser starts while the figures are read, and draws while the rest is laid out
     with images.Painter(browser) as painter:
-        pack = content.build(content.gather(store, as_at), options, changes=changes)
+        figures = content.gather(store, as_at, meeting_id=options.meeting_id)
+        pack = content.build(figures, options)
         built = time.perf_counter()
         painter.start(pack.charts())
         data = layout(pack, pictures if painter.drawing else painter.result())

@@ -157,18 +157,12 @@ def audit_version() -> int:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _changes(url: str, version: int, meeting: date, day: date | None, green: int, amber: int):
-    from datetime import UTC, datetime, time, timedelta
-
-    from dashboard.changes import WATCHED, changes_since
+    from dashboard.changes import WATCHED, before, changes_since, since_meeting
     from dashboard.ratings import Thresholds
     from data_access.loaders import audit_since
 
-    # changes made on the meeting day were known to it: count from the end of that day
-    start = datetime.combine(meeting + timedelta(days=1), time.min, tzinfo=UTC)
-    events = audit_since(_store_for(url), start, WATCHED)
-    if day is not None:
-        end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
-        events = events.filter(events["occurred_at"] < end)
+    start, end = since_meeting(meeting, day)
+    events = before(audit_since(_store_for(url), start, WATCHED), end)
     return changes_since(events, thresholds=Thresholds(green, amber))
 
 
