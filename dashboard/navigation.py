@@ -68,6 +68,13 @@ PAGES = (
             Permission.RECORD_MEETING,
         ),
     ),
+    PageSpec(
+        "pages/briefing.py",
+        "Briefing and downloads",
+        ":material/description:",
+        "Briefing and downloads",
+        permissions=(Permission.BRIEF,),
+    ),
 )
 
 

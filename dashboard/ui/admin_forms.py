@@ -1,0 +1,128 @@
+"""The Administration page's forms: users (with what officers may edit) and status lists.
+
+Both save through the same functions as ``ascgov users`` and ``ascgov settings``, which check
+the person's role again.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from dashboard import formatting
+from dashboard.ui import data
+from data_access.access import NotPermitted, Principal
+from data_access.app_settings import SettingRefusedError, set_list
+from data_access.models import User
+from data_access.users import (
+    UnknownAreaError,
+    UnknownUserError,
+    UserExistsError,
+    WeakPasswordError,
+    add_user,
+    list_users,
+    set_password,
+)
+from data_access.vocab import CONFIGURABLE_LISTS, Role
+
+_OUTCOME = "admin-outcome"
+LIST_LABELS = {
+    "area_statuses": "Accountability area statuses",
+    "milestone_statuses": "Milestone statuses",
+    "action_statuses": "Committee action statuses",
+}
+
+
+def outcome() -> None:
+    done = st.session_state.pop(_OUTCOME, None)
+    if done and done[0] == "ok":
+        st.success(formatting.plain(done[1]))
+    elif done:
+        st.error(formatting.plain("Not saved: " + done[1]))
+
+
+def users_section(who: Principal) -> None:
+    st.header("Users")
+    users = list_users(data.get_store())
+    st.dataframe(users, hide_index=True, key="users-table")
+    areas = data.table("areas")["code"].sort().to_list()
+    workstreams = sorted(set(data.table("savings_lines")["workstream"]))
+    teams = sorted(set(data.table("backlog")["team"]))
+    actions = data.table("committee_actions")["code"].sort().to_list()
+    with st.form("add-user", clear_on_submit=False):
+        st.subheader("Add a user")
+        st.text_input("Email address", key="new-email")
+        st.text_input("Full name", key="new-name")
+        st.selectbox("Role", [r.value for r in Role], key="new-role")
+        st.caption("For officers: what they may edit.")
+        st.multiselect("Accountability areas (with their milestones)", areas, key="new-areas")
+        st.multiselect("Savings workstreams", workstreams, key="new-workstreams")
+        st.multiselect("Backlog teams", teams, key="new-teams")
+        st.multiselect("Committee actions", actions, key="new-actions")
+        st.text_input(
+            "Password (local accounts only; leave empty when people sign in with the "
+            "council's identity provider)",
+            type="password",
+            key="new-password",
+        )
+        st.form_submit_button("Add user", type="primary", on_click=_add_user, args=(who,))
+    with st.form("set-password"):
+        st.subheader("Set a local password")
+        st.selectbox("User", users["email"].to_list(), key="pw-email")
+        st.text_input("New password (at least 12 characters)", type="password", key="pw-new")
+        st.form_submit_button("Set password", on_click=_set_password, args=(who,))
+
+
+def _add_user(who: Principal) -> None:
+    state = st.session_state
+    try:
+        user = User(
+            email=state["new-email"],
+            name=state["new-name"] or state["new-email"].split("@")[0],
+            role=state["new-role"],
+            areas=tuple(state["new-areas"]),
+            workstreams=tuple(state["new-workstreams"]),
+            teams=tuple(state["new-teams"]),
+            actions=tuple(state["new-actions"]),
+        )
+        add_user(data.get_store(), user, actor=who, password=state["new-password"] or None)
+    except ValidationError as exc:
+        state[_OUTCOME] = ("error", "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()))
+    except (UserExistsError, UnknownAreaError, WeakPasswordError, NotPermitted) as exc:
+        state[_OUTCOME] = ("error", str(exc))
+    else:
+        state[_OUTCOME] = ("ok", f"Added {user.email} as {user.role.value}.")
+
+
+def _set_password(who: Principal) -> None:
+    state = st.session_state
+    try:
+        set_password(data.get_store(), state["pw-email"], state["pw-new"], actor=who)
+    except (UnknownUserError, WeakPasswordError, NotPermitted) as exc:
+        state[_OUTCOME] = ("error", str(exc))
+    else:
+        state[_OUTCOME] = ("ok", f"Password set for {state['pw-email']}.")
+
+
+def lists_section(who: Principal) -> None:
+    st.header("Status lists")
+    current = data.status_lists()
+    for name in CONFIGURABLE_LISTS:
+        with st.form(f"list-{name}"):
+            st.text_area(
+                f"{LIST_LABELS[name]} (one per line, in display order)",
+                value="\n".join(current[name]),
+                key=f"list:{name}",
+            )
+            st.form_submit_button("Save list", on_click=_save_list, args=(who, name))
+
+
+def _save_list(who: Principal, name: str) -> None:
+    state = st.session_state
+    values = state[f"list:{name}"].splitlines()
+    try:
+        set_list(data.get_store(), name, values, actor=who)
+    except (SettingRefusedError, NotPermitted) as exc:
+        state[_OUTCOME] = ("error", str(exc))
+    else:
+        state[_OUTCOME] = ("ok", f"{LIST_LABELS[name]} saved.")

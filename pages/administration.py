@@ -1,0 +1,18 @@
+"""Administration: users, their roles and assignments, and the status lists."""
+
+import streamlit as st
+
+from dashboard.ui.admin_forms import lists_section, outcome, users_section
+from dashboard.ui.session import signed_in
+from data_access.access import Permission
+
+who = signed_in()
+st.title("Administration")
+if not (who.has(Permission.MANAGE_USERS) or who.has(Permission.MANAGE_SETTINGS)):
+    st.info("Administration is for administrators.")
+    st.stop()
+outcome()
+if who.has(Permission.MANAGE_USERS):
+    users_section(who)
+if who.has(Permission.MANAGE_SETTINGS):
+    lists_section(who)
