@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from dashboard.cli_brief import brief
 from dashboard.cli_edits import edit_app, meetings_app
 from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
 from data_access.access import NotPermitted
@@ -38,6 +39,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(settings_app, name="settings")
 app.add_typer(edit_app, name="edit")
 app.add_typer(meetings_app, name="meetings")
+app.command("brief")(brief)
 
 
 class Format(StrEnum):

@@ -1,0 +1,73 @@
+"""``ascgov brief``: the briefing pack for an as-at date, as PDF or Word (directors and
+administrators)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dashboard.briefing.content import SECTIONS
+from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
+
+
+class PackFormat(StrEnum):
+    pdf = "pdf"
+    docx = "docx"
+
+
+def chosen_sections(values: list[str] | None) -> tuple[str, ...]:
+    """``--sections summary,savings`` (or the option repeated), in the pack's own order.
+
+    >>> chosen_sections(["savings", "summary,actions"])
+    ('summary', 'savings', 'actions')
+    """
+    if not values:
+        return tuple(SECTIONS)
+    named = {part.strip() for value in values for part in value.split(",") if part.strip()}
+    unknown = sorted(named - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown section {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    return tuple(key for key in SECTIONS if key in named)
+
+
+def brief(
+    as_at: Annotated[str, typer.Option("--as-at", help="The figures as they stood on this date.")],
+    fmt: Annotated[PackFormat, typer.Option("--format", help="pdf or docx")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
+    meeting: Annotated[
+        int | None, typer.Option(help="Meeting the pack is for, by id (an unknown id lists them).")
+    ] = None,
+    sections: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Sections to include, comma-separated: {', '.join(SECTIONS)}"),
+    ] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write the briefing pack for an as-at date (directors and administrators)."""
+    from dashboard.briefing import images, make
+    from dashboard.briefing.pdf import MissingFont
+    from data_access.access import NotPermitted, Permission, authorise
+
+    store = _store(db)
+    try:
+        authorise(store, _principal(as_, store), Permission.BRIEF, target="ascgov brief")
+    except NotPermitted as exc:
+        _fail(str(exc))
+    day = _parse_day(as_at, "--as-at")
+    try:
+        options = make.options_for(store, meeting_id=meeting, sections=chosen_sections(sections))
+        made = make.make(
+            store, as_at=day, fmt=fmt.value, options=options, browser=images.find_browser()
+        )
+    except ValueError as exc:  # an unknown section or meeting
+        _fail(str(exc), 2)
+    except MissingFont as exc:
+        _fail(str(exc))
+    output.write_bytes(made.data)
+    charts = len(made.pack.charts())
+    drawn = f"{charts} charts" if made.drawn.reason is None else f"no charts ({made.drawn.reason})"
+    typer.echo(f"wrote the {fmt.value} briefing pack as at {day.isoformat()} to {output}: {drawn}")

@@ -1,0 +1,57 @@
+"""The Briefing page's pack: made on request (it takes seconds), kept for this session's
+download button, and made only for those who may brief."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard.briefing import images, make
+from dashboard.briefing.pdf import MissingFont
+from dashboard.formatting import plain
+from dashboard.ui.data import get_store
+from data_access.access import NotPermitted, Permission, Principal, authorise
+
+PACK_KEY = "briefing-pack"
+NO_MEETING = "None chosen"
+
+
+def make_pack(
+    who: Principal, *, day: date, fmt: str, meeting: int | None, sections: tuple[str, ...]
+) -> None:
+    """Make the pack into the session, or say why not."""
+    st.session_state.pop(PACK_KEY, None)
+    if not sections:
+        st.error("Choose at least one section.")
+        return
+    store = get_store()
+    try:
+        # the page was offered by role; the pack itself is checked (and a refusal logged) here
+        authorise(store, who, Permission.BRIEF, target="briefing page")
+        options = make.options_for(store, meeting_id=meeting, sections=sections)
+        with st.spinner("Making the briefing pack: reading the figures and drawing the charts"):
+            made = make.make(
+                store, as_at=day, fmt=fmt, options=options, browser=images.find_browser()
+            )
+    except (NotPermitted, ValueError, MissingFont) as exc:
+        st.error(plain(str(exc)))
+        return
+    st.session_state[PACK_KEY] = (make.file_name(made.pack, fmt), made.data, fmt, made.drawn.reason)
+
+
+def pack_download() -> None:
+    name, payload, fmt, reason = st.session_state[PACK_KEY]
+    if reason:
+        st.warning(plain(f"Charts are not drawn in this pack: {reason}. Their tables are."))
+    st.success(plain(f"The pack is ready: {name} ({len(payload) / 1_000_000:.1f} MB)."))
+    st.download_button(
+        f"Download the briefing pack ({'PDF' if fmt == 'pdf' else 'Word'})",
+        data=payload,
+        file_name=name,
+        mime=make.MIME[fmt],
+        key="briefing-download",
+        on_click="ignore",
+        icon=":material/download:",
+        type="primary",
+    )

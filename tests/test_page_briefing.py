@@ -1,0 +1,60 @@
+"""The Briefing page: directors and administrators make a pack and download it; members are
+told why they cannot."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.briefing_support import docx_document, pdf_pages
+from tests.pages_support import page_text, run_page
+
+PAGE = "pages/briefing.py"
+
+
+@pytest.fixture
+def no_browser(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
+
+
+def _pack(at) -> bytes:
+    return at.session_state["briefing-pack"][1]
+
+
+def test_members_are_told_they_cannot_make_a_pack(app_env):
+    at = run_page(PAGE, role="member")
+    assert "Your role (member) does not allow you to produce a briefing pack." in page_text(at)
+    assert not at.get("download_button")
+
+
+@pytest.mark.parametrize("role", ["director", "admin"])
+def test_directors_and_administrators_make_and_download_a_pdf(app_env, no_browser, role):
+    at = run_page(PAGE, role=role)
+    assert at.title[0].value == "Briefing and downloads"
+    at.button[0].click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Charts are not drawn in this pack: no browser to draw them was found" in text
+    assert "The pack is ready: briefing-" in text
+    [download] = at.get("download_button")
+    assert download.proto.label == "Download the briefing pack (PDF)"
+    pages = pdf_pages(_pack(at))
+    assert "£54.43m" in "\n".join(pages)
+
+
+def test_word_pack_with_chosen_sections(app_env, no_browser):
+    at = run_page(PAGE, role="director")
+    at.radio[0].set_value("docx")
+    at.multiselect[0].set_value(["summary", "adults"])
+    at.button[0].click().run()
+    document = docx_document(_pack(at))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Summary", "Younger and older adults"]
+    assert at.get("download_button")[0].proto.label == "Download the briefing pack (Word)"
+
+
+def test_no_sections_chosen_says_so(app_env, no_browser):
+    at = run_page(PAGE, role="director")
+    at.multiselect[0].set_value([])
+    at.button[0].click().run()
+    assert "Choose at least one section." in page_text(at)
+    assert not at.get("download_button")
