@@ -71,3 +71,21 @@ def test_savings_lines_download_holds_exact_pounds(app_env, offered):
     shown = next(frame for key, _, frame in offered if key == "brag-split-table")
     # the page reads "£10.40m"; the file holds the pounds
     assert shown["Target value"].sum() == 10_401_000
+
+
+def test_notes_sheet_names_the_as_at_day_of_the_view(app_env, monkeypatch):
+    from datetime import date
+
+    dated = []
+    original = downloads.notes
+
+    def record(**kwargs):
+        dated.append(kwargs["as_at"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(downloads, "notes", record)
+    run_page("pages/improvement_plan.py", query={"as_at": "2024-03-31"})
+    assert dated and set(dated) == {date(2024, 3, 31)}
+    dated.clear()
+    run_page("pages/improvement_plan.py")
+    assert dated and set(dated) == {None}

@@ -104,8 +104,11 @@ class Figures:
 
 
 def gather(store: Store, as_at: date, *, meeting_id: int | None = None) -> Figures:
-    frames = {name: load_table(store, name, as_at=as_at) for name in _TABLES}
-    meeting = meeting_for(frames["meetings"], meeting_id, as_at)
+    meetings = load_table(store, "meetings", as_at=as_at)
+    # an unknown meeting is refused before the rest is read
+    meeting = meeting_for(meetings, meeting_id, as_at)
+    frames = {name: load_table(store, name, as_at=as_at) for name in _TABLES if name != "meetings"}
+    frames["meetings"] = meetings
     events = pl.DataFrame(schema=table_schema("audit_events"))
     if meeting.previous is not None:
         start, end = changes.since_meeting(meeting.previous, as_at)

@@ -14,6 +14,7 @@ from dashboard import downloads
 from dashboard.definitions import registry
 from dashboard.formatting import plain
 from dashboard.ratings import RatingStyle, Thresholds
+from dashboard.ui import data
 from data_access.settings import get_settings
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,7 +75,9 @@ def download_buttons(
 ) -> None:
     """CSV and Excel downloads of ``frame``. The files are made only when a button is pressed
     (a callable ``data``): making every table's workbook on every rerun would slow each page."""
-    notes = downloads.notes(title=title, as_at=None, source=source, definitions=_definitions())
+    notes = downloads.notes(
+        title=title, as_at=data.as_at(), source=source, definitions=_definitions()
+    )
     stem = downloads.file_stem(title)
     with st.container(horizontal=True):
         st.download_button(
