@@ -140,17 +140,23 @@ def _section(pdf: _Document, section: Section, drawn: Charts) -> None:
     pdf.add_page()
     pdf.start_section(section.title, level=0)
     _text(pdf, section.title, size=18, style="B", gap=3)
-    for block, following in zip(section.blocks, [*section.blocks[1:], None], strict=True):
+    for index, block in enumerate(section.blocks):
         if isinstance(block, Heading):
-            _heading(pdf, block.text, keep=_room_for(pdf, following, drawn))
+            _heading(pdf, block.text, keep=_room_for(pdf, section.blocks[index + 1 :], drawn))
         else:
             _block(pdf, block, drawn)
 
 
-def _room_for(pdf: _Document, block, drawn: Charts) -> float:
-    """Room (mm) a heading needs below it: the chart that follows, or a few lines of text."""
-    if isinstance(block, Chart) and drawn.shows(block):
-        return pdf.epw * block.height / WIDTH + 12
+def _room_for(pdf: _Document, following: tuple, drawn: Charts) -> float:
+    """Room (mm) a heading needs below it: a few lines of text, or the short paragraphs and
+    the chart that follow it, so that a heading never ends a page its chart is not on."""
+    room = 0.0
+    for block in following[:3]:
+        if isinstance(block, Chart) and drawn.shows(block):
+            return room + pdf.epw * block.height / WIDTH + 12
+        if not isinstance(block, Paragraph):
+            break
+        room += 10
     return 30
 
 
