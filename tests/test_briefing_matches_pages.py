@@ -121,3 +121,32 @@ def test_backlog_chart_tables_are_the_pages(pack):
 def test_reconciliation_notes_are_the_data_quality_checks(pack):
     page = _page_table(run_page("pages/data_quality.py"), "status")
     _same(page, _tables(pack, "reconciliation")["Reported totals checked"])
+
+
+def test_a_past_day_shows_the_figures_as_they_stood_then(app_env):
+    from datetime import date, timedelta
+
+    from data_access import commands
+    from data_access.access import principal_for
+    from data_access.loaders import load_table
+
+    area = load_table(app_env, "areas").filter(code="IP09").row(0, named=True)
+    commands.edit_area(
+        app_env,
+        principal_for(app_env, "director@demo.example"),
+        "IP09",
+        version=area["version"],
+        status=area["status"],
+        rag="Red",
+        commentary="Reviews are behind plan.",
+    )
+
+    def rag_of_ip09(day):
+        pack = content.build(content.gather(app_env, day), make.options_for(app_env))
+        tracker = _tables(pack, "plan")["Accountability areas"]
+        return tracker.filter(pl.col("Area") == "IP09")["RAG"].item()
+
+    assert rag_of_ip09(TODAY) == "■ Red: off track"
+    assert rag_of_ip09(TODAY - timedelta(days=1)) == "▲ Amber: some concerns"
+    before_the_demo = content.gather(app_env, date(2024, 3, 1))
+    assert before_the_demo["areas"].is_empty() and before_the_demo.savings.is_empty()

@@ -103,17 +103,23 @@ class Figures:
         return self.frames[name]
 
 
-def gather(store: Store, as_at: date, *, meeting_id: int | None = None) -> Figures:
-    meetings = load_table(store, "meetings", as_at=as_at)
+def gather(
+    store: Store, as_at: date, *, meeting_id: int | None = None, today: date | None = None
+) -> Figures:
+    """The figures as they stood at the end of ``as_at``. Today or later reads the live
+    tables, as the pages do: rebuilding today from the history gives the same rows, slowly."""
+    live = as_at >= (today or datetime.now(UTC).date())
+    day = None if live else as_at
+    meetings = load_table(store, "meetings", as_at=day)
     # an unknown meeting is refused before the rest is read
     meeting = meeting_for(meetings, meeting_id, as_at)
-    frames = {name: load_table(store, name, as_at=as_at) for name in _TABLES if name != "meetings"}
+    frames = {name: load_table(store, name, as_at=day) for name in _TABLES if name != "meetings"}
     frames["meetings"] = meetings
     events = pl.DataFrame(schema=table_schema("audit_events"))
     if meeting.previous is not None:
-        start, end = changes.since_meeting(meeting.previous, as_at)
+        start, end = changes.since_meeting(meeting.previous, day)
         events = changes.before(audit_since(store, start, changes.WATCHED), end)
-    savings_lines, actions = savings_frame(store, as_at), actions_frame(store, as_at)
+    savings_lines, actions = savings_frame(store, day), actions_frame(store, day)
     return Figures(as_at, frames, savings_lines, actions, meeting, events)
 
 
