@@ -75,6 +75,13 @@ PAGES = (
         "Briefing and downloads",
         permissions=(Permission.BRIEF,),
     ),
+    PageSpec(
+        "pages/administration.py",
+        "Administration",
+        ":material/admin_panel_settings:",
+        "Administration",
+        permissions=(Permission.MANAGE_USERS, Permission.MANAGE_SETTINGS),
+    ),
 )
 
 

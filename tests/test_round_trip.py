@@ -28,7 +28,9 @@ from data_access.store import Store
 from tests.store_snapshots import fresh_pg_store, sqlite_url
 
 IGNORED = ["loaded_by", "loaded_at", "version"]
-ACTOR = "test:round-trip"
+from tests.conftest import DIRECTOR  # noqa: E402
+
+ACTOR = DIRECTOR
 
 
 @dataclass
