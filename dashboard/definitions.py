@@ -14,6 +14,15 @@ import polars as pl
 from dashboard import formatting
 from dashboard.measures import MEASURES
 from dashboard.ratings import Thresholds, rule_text
+from dashboard.reconciliation import AGREES
+from dashboard.tables import first_names, matching
+
+# a handful of warnings reads as a list to act on; a national store has thousands of checks
+SHOWN_WARNINGS = 10
+NEED_ATTENTION, AGREE = "Need attention", "Agree"
+CHECK_CHOICES = [NEED_ATTENTION, AGREE]
+AREA, LINE = "Accountability area", "Savings line"
+STALE_KINDS = [AREA, LINE]
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,8 @@ def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
 def definitions_table(
     definitions: tuple[Definition, ...], frames: dict[str, pl.DataFrame]
 ) -> pl.DataFrame:
-    """One row per measure: meaning, sources, the latest as-at and load dates, owner."""
+    """One row per measure: meaning, sources (the first few, and how many more), the latest
+    as-at and load dates, owner."""
     rows = []
     for item in definitions:
         frame = frames.get(item.table, pl.DataFrame())
@@ -119,7 +129,7 @@ def definitions_table(
                 "Measure": item.label,
                 "What it means": item.meaning,
                 "Unit": item.unit,
-                "Source": "; ".join(sorted(set(frame["source"])))
+                "Source": first_names(frame["source"].unique().sort())
                 if not frame.is_empty()
                 else "no figures loaded",
                 "Figures as at": formatting.day(frame["as_at"].max())
@@ -139,7 +149,7 @@ def stale_items(
 ) -> pl.DataFrame:
     """Areas and savings lines whose latest update is more than ``after_days`` before today."""
     area_updates = areas.select(
-        pl.lit("Accountability area").alias("Kind"),
+        pl.lit(AREA).alias("Kind"),
         pl.col("code").alias("Code"),
         pl.col("title").alias("Title"),
         pl.coalesce("last_updated", "as_at").alias("updated"),
@@ -148,7 +158,7 @@ def stale_items(
         savings.group_by("code")
         .agg(pl.col("title").first(), pl.col("as_at").max().alias("updated"))
         .select(
-            pl.lit("Savings line").alias("Kind"),
+            pl.lit(LINE).alias("Kind"),
             pl.col("code").alias("Code"),
             pl.col("title").alias("Title"),
             "updated",
@@ -166,3 +176,30 @@ def stale_items(
         )
         .select("Kind", "Code", "Title", "Last update", "Days since")
     )
+
+
+def more_warnings(problems: int, shown: int = SHOWN_WARNINGS) -> str | None:
+    """The sentence under the warnings when only the first ``shown`` of ``problems`` are."""
+    if problems <= shown:
+        return None
+    return (
+        f"The first {shown} checks that need attention are shown above; the other "
+        f"{problems - shown:,} are in the table below."
+    )
+
+
+def checks(table: pl.DataFrame, *, show: str | None, text: str | None) -> pl.DataFrame:
+    """The rows of ``reconciliation.findings_table`` a member asked for: those that need
+    attention or those that agree (all for None), with ``text`` in the figure, how it was
+    checked or the source."""
+    if show is not None:
+        agrees = pl.col("status") == AGREES
+        table = table.filter(agrees if show == AGREE else ~agrees)
+    return matching(table, text, ("figure", "how", "source"))
+
+
+def stale_shown(stale: pl.DataFrame, *, kind: str | None, text: str | None) -> pl.DataFrame:
+    """The rows of ``stale_items`` of ``kind`` (all for None) with ``text`` in code or title."""
+    if kind is not None:
+        stale = stale.filter(pl.col("Kind") == kind)
+    return matching(stale, text, ("Code", "Title"))

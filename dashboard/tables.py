@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import polars as pl
 
 # enough to read in a meeting; the whole list stays available in the downloads and the CLI
 SHOWN_ROWS = 50
+# a source line names a few files; at national scale a figure can come from hundreds of them
+SHOWN_NAMES = 5
 
 
 def first_rows(
@@ -19,3 +23,24 @@ def first_rows(
     if frame.height <= limit:
         return frame, f"{frame.height:,} {what}{counts}."
     return frame.head(limit), f"{frame.height:,} {what}{counts}; the first {limit} are shown."
+
+
+def first_names(names: Iterable[str], *, limit: int = SHOWN_NAMES) -> str:
+    """``a; b; c`` or, past ``limit`` names, ``a; b; c; d; e and 149 more``."""
+    names = list(names)
+    if len(names) <= limit:
+        return "; ".join(names)
+    return f"{'; '.join(names[:limit])} and {len(names) - limit:,} more"
+
+
+def matching(frame: pl.DataFrame, text: str | None, columns: Sequence[str]) -> pl.DataFrame:
+    """The rows where any of ``columns`` contains ``text``, ignoring case (all rows when
+    ``text`` is blank). The text is matched literally: members type names, not patterns."""
+    needle = (text or "").strip().lower()
+    if not needle:
+        return frame
+    return frame.filter(
+        pl.any_horizontal(
+            pl.col(c).str.to_lowercase().str.contains(needle, literal=True) for c in columns
+        )
+    )

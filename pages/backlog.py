@@ -17,7 +17,7 @@ if figures.is_empty():
     st.stop()
 
 threshold = get_settings().small_number_threshold
-teams, bands = backlog.filter_options(figures)
+teams, bands = data.backlog_options()
 measure_col, team_col, band_col = st.columns(3)
 with measure_col:
     label = choose("Measure", backlog.MEASURE_CHOICES, key="measure", all_label="All measures")
@@ -25,8 +25,8 @@ with team_col:
     team = choose("Team", teams, key="team", all_label="All teams")
 with band_col:
     band = choose("Priority band", bands, key="band", all_label="All priority bands")
-trends = backlog.trends(figures, team=team, band=band, threshold=threshold)
-for column, item in zip([*st.columns(2), *st.columns(2)], trends, strict=True):
+shown = data.backlog_view(team, band, threshold)
+for column, item in zip([*st.columns(2), *st.columns(2)], shown.trends, strict=True):
     kpi(
         column,
         item.label,
@@ -37,7 +37,7 @@ for column, item in zip([*st.columns(2), *st.columns(2)], trends, strict=True):
     )
 st.caption(backlog.MARKER_KEY)
 
-for item in backlog.chosen(trends, label):
+for item in backlog.chosen(shown.trends, label):
     st.header(item.label)
     st.caption(item.definition)
     if item.message:
@@ -48,7 +48,7 @@ for item in backlog.chosen(trends, label):
     )
     chart_with_table(fig, item.table, summary=item.summary, key=f"trend-{item.measure}")
     provenance(item.sources)
-    parts = backlog.breakdown(figures, item.measure, team=team, band=band, threshold=threshold)
+    parts = shown.breakdowns[item.measure]
     if parts:
         fig = charts.bar_chart(
             parts.chart,
@@ -59,9 +59,11 @@ for item in backlog.chosen(trends, label):
             y_title="People",
         )
         chart_with_table(fig, parts.table, summary=parts.summary, key=f"parts-{item.measure}")
+        if parts.note:
+            st.caption(plain(parts.note))
 
 st.header("When will the review waiting list clear?")
-projection = backlog.project(figures, team=team, band=band)
+projection = shown.projection
 st.markdown(plain(backlog.projection_sentence(projection, threshold)))
 
 st.subheader("What if we added reviewers?")

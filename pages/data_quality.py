@@ -8,7 +8,7 @@ from dashboard import definitions, formatting, tables
 from dashboard.ratings import Thresholds
 from dashboard.reconciliation import AGREES, findings_table
 from dashboard.ui import data
-from dashboard.ui.components import table_with_downloads
+from dashboard.ui.components import choose, table_with_downloads
 from dashboard.ui.session import signed_in
 from data_access.settings import get_settings
 
@@ -36,21 +36,41 @@ st.markdown(
     f"{len(findings)} checks: {len(problems)} need attention, "
     f"{len(findings) - len(problems)} agree."
 )
-for finding in problems:
+for finding in problems[: definitions.SHOWN_WARNINGS]:
     st.warning(
         f"**{finding.status.capitalize()}**: "
         + formatting.plain(f"{finding.describe()}. Source: {finding.source}"),
         icon=":material/warning:",
     )
-table_with_downloads(findings_table(findings), key="findings", title="Reconciliation checks")
+more = definitions.more_warnings(len(problems))
+if more:
+    st.markdown(more)
+checks = findings_table(findings)
+if checks.height > tables.SHOWN_ROWS:
+    show_col, find_col = st.columns(2)
+    with show_col:
+        show = choose("Checks", definitions.CHECK_CHOICES, key="checks", all_label="All checks")
+    find = find_col.text_input("Find a figure or source", key="find_check", bind="query-params")
+    checks = definitions.checks(checks, show=show, text=find)
+    shown, sentence = tables.first_rows(checks, what="checks")
+    st.markdown(sentence + " The downloads hold all of them.")
+else:
+    shown = checks
+table_with_downloads(shown, key="findings", data=checks, title="Reconciliation checks")
 
 st.header("Items with no recent update")
 stale = definitions.stale_items(
     frames["areas"], frames["savings"], today=date.today(), after_days=settings.stale_after_days
 )
+if stale.height > tables.SHOWN_ROWS:
+    kind_col, find_col = st.columns(2)
+    with kind_col:
+        kind = choose("Kind", definitions.STALE_KINDS, key="kind", all_label="All kinds")
+    find = find_col.text_input("Find a code or title", key="find_item", bind="query-params")
+    stale = definitions.stale_shown(stale, kind=kind, text=find)
 shown, sentence = tables.first_rows(
     stale, what=f"items with no update for more than {settings.stale_after_days} days", by="Kind"
 )
 st.markdown(sentence + " (ASCGOV_STALE_AFTER_DAYS sets the number of days.)")
 if not stale.is_empty():
-    table_with_downloads(shown, key="stale", title="Items with no recent update")
+    table_with_downloads(shown, key="stale", data=stale, title="Items with no recent update")

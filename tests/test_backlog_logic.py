@@ -314,6 +314,102 @@ def test_no_breakdown_for_council_wide_totals():
     assert backlog.breakdown(waiting([1, 2]), WAITING, team=None, band=None, threshold=0) is None
 
 
+def _teams(values: list[int]) -> pl.DataFrame:
+    """Overdue reviews in Nov 2023 for a team per value (Team 01, Team 02, ...), two bands each,
+    the value split between them."""
+    return frame([
+        (OVERDUE, _m(2023, 11), f"Team {i:02d}", band, part)
+        for i, value in enumerate(values, 1)
+        for band, part in ((HIGH, value // 2), (LOW, value - value // 2))
+    ])
+
+
+def test_largest_teams_keeps_the_teams_with_the_most_largest_first():
+    values = [10, 50, 30, 50, 5, 40]
+    cut, note = backlog.largest_teams(_teams(values), "overdue annual reviews", _m(2023, 11), 3)
+    # a tie keeps the order the data gives
+    assert cut.select("team", "priority_band").rows() == [
+        ("Team 02", HIGH), ("Team 02", LOW), ("Team 04", HIGH), ("Team 04", LOW),
+        ("Team 06", HIGH), ("Team 06", LOW),
+    ]
+    assert note == (
+        "6 teams have figures for Nov 2023: the 3 with the most overdue annual reviews are "
+        "shown, 3 more teams are not. Choose a team to see its figures."
+    )
+
+
+def test_largest_teams_leaves_a_short_list_as_it_is():
+    rows = _teams([10, 50, 30])
+    cut, note = backlog.largest_teams(rows, "overdue annual reviews", _m(2023, 11), 3)
+    assert note is None
+    assert_frame_equal(cut, rows)
+
+
+def test_breakdown_of_more_teams_than_a_chart_holds_charts_the_largest():
+    values = list(range(1, backlog.CHART_TEAMS + 3))  # Team 14 has the most
+    whole = backlog.breakdown(_teams(values), OVERDUE, team=None, band=None, threshold=0)
+    assert whole.title == (
+        "Overdue annual reviews by team and priority band, Nov 2023: the 12 teams with the most"
+    )
+    # the sentence is about every team
+    assert whole.summary == (
+        "In Nov 2023, the team with the most overdue annual reviews was Team 14 (14 of 105)."
+    )
+    assert whole.note.startswith("14 teams have figures for Nov 2023: the 12 with the most")
+    assert whole.chart["team"].unique(maintain_order=True).to_list() == [
+        f"Team {i:02d}" for i in range(14, 2, -1)
+    ]
+    assert whole.table.height == 24
+    one = backlog.breakdown(_teams(values), OVERDUE, team="Team 01", band=None, threshold=0)
+    assert one.note is None and one.table["Count"].to_list() == ["0", "1"]
+
+
+def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
+    rows = pl.concat([
+        waiting(SAMPLE_WAITING),
+        frame([
+            (OVERDUE, _m(2023, 10), NORTH, HIGH, 99),
+            (OVERDUE, _m(2023, 11), NORTH, HIGH, 60),
+            (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
+        ]),
+    ])
+    for team, band in ((None, None), (NORTH, None), (None, HIGH)):
+        view = backlog.view(rows, team=team, band=band, threshold=0)
+        trends = backlog.trends(rows, team=team, band=band, threshold=0)
+        assert [_fields(t) for t in view.trends] == [_fields(t) for t in trends]
+        assert list(view.breakdowns) == [WAITING, OT, DONE, OVERDUE]
+        for measure, parts in view.breakdowns.items():
+            alone = backlog.breakdown(rows, measure, team=team, band=band, threshold=0)
+            assert _fields(parts) == _fields(alone)
+        assert _fields(view.projection) == _fields(backlog.project(rows, team=team, band=band))
+
+
+def _fields(item) -> dict | None:
+    """A dataclass's fields, frames as their rows (frames do not compare with ``==``)."""
+    if item is None:
+        return None
+    return {
+        name: (value.rows() if isinstance(value, pl.DataFrame) else value)
+        for name, value in vars(item).items()
+    }
+
+
+def test_trend_names_the_first_sources_and_counts_the_rest():
+    rows = frame([
+        (WAITING, _m(2023, month), f"Team {i}", ALL_B, 10)
+        for month in (10, 11)
+        for i in range(7)
+    ]).with_columns(source=pl.format("Paper {}", pl.col("team").str.slice(5)))
+    item = backlog.trend(rows, WAITING, team=None, band=None, threshold=0)
+    assert item.sources == (
+        "Source: Paper 0; Paper 1; Paper 2; Paper 3; Paper 4 and 2 more. "
+        "Figures as at 30 Nov 2023."
+    )
+    assert backlog.monthly(rows, WAITING)["source"][-1] == "; ".join(
+        f"Paper {i}" for i in range(7)
+    )
+
+
 # the projection -------------------------------------------------------------------------------
 
 

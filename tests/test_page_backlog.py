@@ -168,3 +168,38 @@ def test_missing_measure_says_so(empty_app_env, tmp_path, missing):
         assert "The what-if needs a projection of the review waiting list" in text
     else:
         assert "growing by 1 a month" in text
+
+
+def test_many_teams_chart_the_largest_and_say_how_many_are_not_shown(empty_app_env, tmp_path):
+    _load(empty_app_env, tmp_path, [
+        f"overdue_annual_reviews,2023-{m},Team {t:02d},Low: routine,{t * 10 + m},,Paper,"
+        "2023-11-30,published"
+        for t in range(1, 15)
+        for m in (10, 11)
+    ])
+    at = run_page(PAGE, query={"measure": "Overdue annual reviews"})
+    text = page_text(at)
+    assert (
+        "14 teams have figures for Nov 2023: the 12 with the most overdue annual reviews are "
+        "shown, 2 more teams are not. Choose a team to see its figures." in text
+    )
+    assert _titles(at)[1] == (
+        "Overdue annual reviews by team and priority band, Nov 2023: the 12 teams with the most"
+    )
+    assert _specs(at)[1]["data"][0]["x"] == [f"Team {t:02d}" for t in range(14, 2, -1)]
+    assert len(tables(at)[1]) == 12
+    # every team can still be chosen, and a chosen team is shown whatever its size
+    at = run_page(PAGE, query={"measure": "Overdue annual reviews", "team": "Team 01"})
+    assert "Overdue annual reviews 21" in page_text(at)
+    assert list(tables(at)[1]["Count"]) == ["21"]
+
+
+def test_the_worked_out_figures_follow_the_as_at_day(app_env, tmp_path):
+    _load(app_env, tmp_path, [
+        "waiting_review,2023-12,All teams,All priorities,500,,Paper,2023-12-31,published",
+    ])
+    # live, then as at a day before the import, then live again: each from its own figures
+    assert "People waiting for a review 500" in page_text(run_page(PAGE))
+    before = page_text(run_page(PAGE, query={"as_at": "2024-06-01"}))
+    assert "People waiting for a review 460" in before
+    assert "People waiting for a review 500" in page_text(run_page(PAGE))

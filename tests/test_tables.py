@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.tables import first_rows
+from dashboard.tables import first_names, first_rows, matching
 
 
 def test_short_lists_are_shown_whole():
@@ -21,3 +21,27 @@ def test_long_lists_say_what_was_left_out():
     assert (
         sentence == "1,234 items need attention (1,234 overdue milestone); the first 50 are shown."
     )
+
+
+def test_a_few_names_are_listed_whole():
+    assert first_names(["a.txt", "b.txt"]) == "a.txt; b.txt"
+    assert first_names([]) == ""
+
+
+def test_many_names_list_the_first_and_count_the_rest():
+    names = [f"Paper {i}" for i in range(1, 1_008)]
+    assert first_names(names, limit=3) == "Paper 1; Paper 2; Paper 3 and 1,004 more"
+
+
+def test_matching_finds_text_in_any_column_ignoring_case():
+    frame = pl.DataFrame({"Code": ["E1-P01", "E2-P01", "E1-S03"], "Title": ["Carer", "OT", "x"]})
+    assert matching(frame, "e1-", ["Code", "Title"])["Code"].to_list() == ["E1-P01", "E1-S03"]
+    assert matching(frame, " CARER ", ["Code", "Title"])["Code"].to_list() == ["E1-P01"]
+    assert matching(frame, "carer", ["Code"]).is_empty()
+
+
+def test_matching_blank_text_keeps_every_row_and_reads_text_literally():
+    frame = pl.DataFrame({"Title": ["a (b)", "ab"]})
+    assert matching(frame, None, ["Title"]).height == 2
+    assert matching(frame, "  ", ["Title"]).height == 2
+    assert matching(frame, "(b)", ["Title"])["Title"].to_list() == ["a (b)"]

@@ -186,3 +186,32 @@ def history(dataset: str, key: str):
     from data_access.loaders import item_history
 
     return item_history(get_store(), dataset, key)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _backlog_options(url: str, version: int, day: date | None) -> tuple[list[str], list[str]]:
+    from dashboard.backlog import filter_options
+
+    return filter_options(table("backlog"))
+
+
+def backlog_options() -> tuple[list[str], list[str]]:
+    """The teams and priority bands to choose from, found once per backlog version and as-at
+    day (a national store has 1,530 teams in 2.2M rows)."""
+    return _backlog_options(get_store().url, _versions()["backlog"], as_at())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _backlog_view(
+    url: str, version: int, day: date | None, team: str | None, band: str | None, threshold: int
+):
+    from dashboard.backlog import view
+
+    return view(table("backlog"), team=team, band=band, threshold=threshold)
+
+
+def backlog_view(team: str | None, band: str | None, threshold: int):
+    """The backlog page's trends, breakdowns and projection for a team and band, worked out
+    once per backlog version, as-at day and choice: every rerun (each what-if change) reuses
+    them."""
+    return _backlog_view(get_store().url, _versions()["backlog"], as_at(), team, band, threshold)
