@@ -235,3 +235,18 @@ def test_a_painter_without_a_browser_says_why(tmp_path):
     assert drawn.pictures == {}
     assert drawn.reason == f"no browser to draw them was found ({missing})"
     assert images.draw([], browser=missing).reason is None  # nothing to draw, nothing to say
+
+
+def test_the_summary_is_one_page(drawn_pack, pdf_bytes):
+    pack, _ = drawn_pack
+    pages = pdf_pages(pdf_bytes)
+    titles = [s.title for s in pack.sections]
+    starts = [next(i for i, p in enumerate(pages) if _opens(p, title)) for title in titles]
+    assert starts[0] == 1  # after the cover
+    assert starts[1] == 2, "the summary runs onto a second page"
+
+
+def _opens(page: str, title: str) -> bool:
+    """Whether a section starts on this page: its title is the first line after the header."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return len(lines) > 1 and lines[1] == title

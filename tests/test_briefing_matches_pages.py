@@ -74,7 +74,7 @@ def test_changes_since_the_last_meeting_are_the_overviews(app_env):
     said = [b.text for b in _section(pack, "summary").blocks if isinstance(b, Paragraph)]
     assert "1 change since the meeting on 12 Mar 2024: 1 new red item." in said
     assert "1 change since the meeting on 12 Mar 2024: 1 new red item." in page_text(at)
-    printed = _tables(pack, "summary")["Changes since the last meeting"]
+    printed = _tables(pack, "attention")["Changes since the last meeting"]
     _same(_page_table(at, "Kind"), printed)
     assert printed["Item"].to_list() == ["Area IP09: Reviews of care and support plans"]
 

@@ -80,7 +80,7 @@ def test_member_may_not_brief_and_the_refusal_is_kept(demo_url, tmp_path):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (("--sections", "summary,gossip"), "unknown section gossip; choose from summary, plan"),
+        (("--sections", "summary,gossip"), "unknown section gossip; choose from summary, att"),
         (("--meeting", "42"), "no meeting 42; meetings: 1 (Adult Social Care Improvement Board"),
         (("--as-at", "31/02/2024"), "--as-at '31/02/2024'"),
     ],

@@ -44,6 +44,7 @@ from data_access.store import Store
 
 SECTIONS = {
     "summary": "Summary",
+    "attention": "Changes and items needing attention",
     "plan": "Improvement plan",
     "savings": "Savings programme",
     "backlog": "Backlog and reviews",
@@ -253,8 +254,13 @@ def attention(worked: _Worked) -> pl.DataFrame:
     )
 
 
-def changed_blocks(worked: _Worked) -> list[Block]:
-    """What changed since the last meeting, as the overview says it."""
+# the summary names the most telling changes; the next section lists them all
+SUMMARY_CHANGES = 5
+
+
+def changed_lines(worked: _Worked) -> list[Block]:
+    """What changed since the last meeting in a few lines: the overview's sentence, then the
+    most telling changes (new red items first)."""
     since = worked.meeting.previous
     if since is None:
         return [
@@ -265,18 +271,18 @@ def changed_blocks(worked: _Worked) -> list[Block]:
         Heading(f"What changed since the last meeting ({formatting.day(since)})"),
         Paragraph(changes.changes_summary(worked.changes, since)),
     ]
-    if worked.changes:
-        shown, sentence = first_rows(
-            changes.changes_table(worked.changes), what="changes", by="Kind"
+    blocks += [
+        Paragraph(f"{c.kind}: {c.item}: {c.what}.") for c in worked.changes[:SUMMARY_CHANGES]
+    ]
+    if len(worked.changes) > SUMMARY_CHANGES:
+        blocks.append(
+            Paragraph(f"All {len(worked.changes)} are listed in the next section.", "note")
         )
-        blocks += [
-            Paragraph(sentence, "note"),
-            Table("Changes since the last meeting", shown, (1.2, 2, 3, 1.5, 1.2)),
-        ]
     return blocks
 
 
 def summary(worked: _Worked) -> Section:
+    """One page: the overview's headline figures and what changed since the last meeting."""
     figures, as_at = worked.figures, worked.as_at
     latest_date = overview.latest_as_at(overview_frames(figures, figures.savings))
     blocks: list[Block] = [
@@ -292,14 +298,35 @@ def summary(worked: _Worked) -> Section:
     ]
     if not worked.rated.is_empty():
         blocks.append(Paragraph(overview.savings_totals(worked.rated).sentence()))
-        blocks.append(Paragraph(savings.brag_split_summary(savings.brag_split(worked.rated))))
     latest = headlines.latest_backlog(figures["backlog"], meeting_date=worked.meeting.previous)
-    blocks += [Heading("Backlog"), backlog_headlines(latest), *changed_blocks(worked)]
+    blocks += [Heading("Backlog"), backlog_headlines(latest), *changed_lines(worked)]
+    _, sentence = first_rows(attention(worked), what="items need attention", by="Kind")
+    blocks.append(Paragraph(f"{sentence} They are listed in the next section.", "note"))
+    return Section("summary", SECTIONS["summary"], tuple(blocks))
+
+
+def attention_section(worked: _Worked) -> Section:
+    """Every change since the last meeting and everything that needs attention, as tables."""
+    blocks: list[Block] = []
+    since = worked.meeting.previous
+    if since is not None:
+        blocks += [
+            Heading(f"Changes since the last meeting ({formatting.day(since)})"),
+            Paragraph(changes.changes_summary(worked.changes, since)),
+        ]
+    if worked.changes:
+        shown, sentence = first_rows(
+            changes.changes_table(worked.changes), what="changes", by="Kind"
+        )
+        blocks += [
+            Paragraph(sentence, "note"),
+            Table("Changes since the last meeting", shown, (1.2, 2, 3, 1.5, 1.2)),
+        ]
     shown, sentence = first_rows(attention(worked), what="items need attention", by="Kind")
     blocks += [Heading("Needs attention"), Paragraph(sentence)]
     if not shown.is_empty():
         blocks.append(Table("Needs attention", shown, (1, 2.2, 2.4)))
-    return Section("summary", SECTIONS["summary"], tuple(blocks))
+    return Section("attention", SECTIONS["attention"], tuple(blocks))
 
 
 # improvement plan ------------------------------------------------------------------------------
@@ -623,6 +650,7 @@ def definitions_section(worked: _Worked) -> Section:
 
 _BUILDERS = {
     "summary": summary,
+    "attention": attention_section,
     "plan": plan_section,
     "savings": savings_section,
     "backlog": backlog_section,
