@@ -18,7 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from data_access.exporter import escape_formula, write_csv, write_xlsx
+from data_access.exporter import escape_formula, export_file, write_csv, write_xlsx
+from data_access.store import Store
 
 MONEY = pl.Decimal(38, 2)
 _MONEY_TEXT = re.compile(r"-?£\d{1,3}(?:,\d{3})*(?:\.\d{2})?")
@@ -138,4 +139,11 @@ def xlsx_bytes(frame: pl.DataFrame, *, title: str, notes: dict[str, str]) -> byt
     return _through_file(
         lambda path: write_xlsx(_for_file(frame), path, sheet=sheet_name(title), notes=notes),
         ".xlsx",
+    )
+
+
+def dataset_bytes(store: Store, dataset: str, fmt: str, *, as_at: date | None) -> bytes:
+    """A whole dataset as ``ascgov export`` writes it (CSV, or Excel with its notes sheet)."""
+    return _through_file(
+        lambda path: export_file(store, dataset, path, fmt=fmt, as_at=as_at), f".{fmt}"
     )

@@ -6,7 +6,13 @@ import streamlit as st
 
 from dashboard.briefing.content import SECTIONS, meeting_choices
 from dashboard.ui import data
-from dashboard.ui.briefing import NO_MEETING, PACK_KEY, make_pack, pack_download
+from dashboard.ui.briefing import (
+    NO_MEETING,
+    PACK_KEY,
+    dataset_downloads,
+    make_pack,
+    pack_download,
+)
 from dashboard.ui.session import require_permission
 from data_access.access import Permission
 
@@ -35,3 +41,11 @@ if asked:
     make_pack(who, day=day, fmt=fmt, meeting=meetings.get(meeting), sections=tuple(sections))
 if PACK_KEY in st.session_state:
     pack_download()
+
+st.header("Datasets")
+st.markdown(
+    "Each dataset whole, with its provenance columns, as `ascgov export` writes it: money in "
+    "pounds, dates as dates, an Excel notes sheet. They are as at the day chosen in the "
+    "sidebar's “Figures as at” (the live figures when it is empty)."
+)
+dataset_downloads(data.as_at())

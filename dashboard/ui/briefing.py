@@ -4,14 +4,18 @@ download button, and made only for those who may brief."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
+from dashboard import downloads
 from dashboard.briefing import images, make
 from dashboard.briefing.pdf import MissingFont
 from dashboard.formatting import plain
+from dashboard.ui.components import XLSX_MIME
 from dashboard.ui.data import get_store
 from data_access.access import NotPermitted, Permission, Principal, authorise
+from data_access.datasets import DATASETS
 
 PACK_KEY = "briefing-pack"
 NO_MEETING = "None chosen"
@@ -55,3 +59,25 @@ def pack_download() -> None:
         icon=":material/download:",
         type="primary",
     )
+
+
+def dataset_downloads(day: date | None) -> None:
+    """Every dataset as CSV and Excel, as it stood at the end of ``day`` (live when None);
+    each file is made when its button is pressed."""
+    store = get_store()
+    when = f"as at {day.day} {day:%B %Y}" if day else "now (live)"
+    for name, spec in DATASETS.items():
+        st.markdown(f"**{plain(name)}**: {plain(spec.description)}")
+        stem = f"{name}-{day.isoformat() if day else 'live'}"
+        with st.container(horizontal=True):
+            for fmt, label, mime in (("csv", "CSV", "text/csv"), ("xlsx", "Excel", XLSX_MIME)):
+                st.download_button(
+                    f"Download {label}",
+                    data=partial(downloads.dataset_bytes, store, name, fmt, as_at=day),
+                    file_name=f"{stem}.{fmt}",
+                    mime=mime,
+                    key=f"dataset-{name}-{fmt}",
+                    on_click="ignore",
+                    icon=":material/download:",
+                    help=f"The {name} dataset {when}, as a {label} file",
+                )
