@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from data_access.access import system_principal
+from data_access.access import Principal, ScopeKind, system_principal
 from data_access.models import User
 from data_access.store import Store
 from data_access.users import add_user
@@ -41,6 +41,18 @@ def demo_users() -> list[User]:
         User(email=f"director@{DOMAIN}", name="Demo Director", role="director"),
         User(email=f"admin@{DOMAIN}", name="Demo Administrator", role="admin"),
     ]
+
+
+def demo_principals() -> list[Principal]:
+    """The demo users as the access rule sees them, least privileged first."""
+    principals = []
+    for user in demo_users():
+        scopes = {(ScopeKind.AREA, a) for a in user.areas}
+        scopes |= {(ScopeKind.WORKSTREAM, w) for w in user.workstreams}
+        scopes |= {(ScopeKind.TEAM, t) for t in user.teams}
+        scopes |= {(ScopeKind.ACTION, a) for a in user.actions}
+        principals.append(Principal(user.email, user.name, user.role, frozenset(scopes)))
+    return principals
 
 
 def create_demo_accounts(

@@ -9,20 +9,15 @@ import time
 import pytest
 
 from dashboard.navigation import PAGES
-from data_access.access import Principal, ScopeKind
-from data_access.demo_accounts import demo_users
+from data_access.demo_accounts import demo_principals
 from tests.browser.conftest import ARTIFACTS, sign_in
 
 
 def first_role_offered(spec) -> str:
     """The least-privileged demo role that sees the page (member, officer, director, admin)."""
-    for user in demo_users():
-        scopes = {(ScopeKind.AREA, a) for a in user.areas}
-        scopes |= {(ScopeKind.WORKSTREAM, w) for w in user.workstreams}
-        scopes |= {(ScopeKind.TEAM, t) for t in user.teams}
-        scopes |= {(ScopeKind.ACTION, a) for a in user.actions}
-        if spec.offered_to(Principal(user.email, user.name, user.role, frozenset(scopes))):
-            return user.role.value
+    for principal in demo_principals():
+        if spec.offered_to(principal):
+            return principal.role.value
     raise AssertionError(f"no demo role sees {spec.title}")
 
 
