@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from data_access import schema
 from data_access.access import Permission, Principal, authorise
@@ -42,7 +42,7 @@ def set_list(store: Store, name: str, values: list[str], *, actor: Principal) ->
     if len({v.lower() for v in cleaned}) != len(cleaned):
         raise SettingRefusedError("a status appears twice in the list")
     with store.write(actor.email) as tx:
-        used = {row[0] for row in tx.conn.execute(select(distinct(_IN_USE[name])))}
+        used = {row[0] for row in tx.conn.execute(select(_IN_USE[name]).distinct())}
         missing = sorted(used - set(cleaned))
         if missing:
             raise SettingRefusedError(f"still in use, cannot be removed: {', '.join(missing)}")

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, select
+from sqlalchemy.exc import IntegrityError
 
 from data_access import models, schema
 from data_access.access import Permission, Principal, authorise
@@ -222,6 +224,10 @@ def _line_workstream(store: Store, code: str) -> str:
     return workstream
 
 
+def _in_pounds(pence: int | None) -> Decimal | None:
+    return None if pence is None else Decimal(pence) / 100
+
+
 def edit_savings_year(
     store: Store,
     who: Principal,
@@ -243,9 +249,10 @@ def edit_savings_year(
             **_fields(line, models.SavingsYear),
             "code": code,
             "financial_year": financial_year,
-            "target_pence": stored["target_pence"],
-            "forecast_pence": forecast_pence,
-            "delivered_pence": delivered_pence,
+            # the importers' model reads a bare number as pounds (a spreadsheet cell)
+            "target_pence": _in_pounds(stored["target_pence"]),
+            "forecast_pence": _in_pounds(forecast_pence),
+            "delivered_pence": _in_pounds(delivered_pence),
             **_officer_provenance(who, tx.now.date()),
             "basis": stored["basis"],
         }
@@ -327,6 +334,34 @@ def edit_backlog_month(
     """One month's backlog figures for a team and priority band (new or restated)."""
     authorise(store, who, Permission.EDIT_BACKLOG, team, target=f"{team} {month:%b %Y}")
     key = ("measure", "month", "team", "priority_band")
+    try:
+        return _write_backlog(store, who, key, month, team, priority_band, figures)
+    except Exception as exc:
+        if not _duplicate_key(exc):
+            raise
+        # two people added the same new figure at once (PostgreSQL: each read "not held
+        # yet"): the later one is refused as a conflict, like any other stale save
+        wanted = [(f.measure.value, month, team, priority_band) for f in figures]
+        with store.engine.connect() as conn:
+            held = rows_by_key(conn, schema.backlog, key, wanted)
+        values = next((v for v in wanted if v in held), wanted[0])
+        raise StaleVersionError("backlog", entity_key(values), 0, held.get(values)) from None
+
+
+def _duplicate_key(exc: Exception) -> bool:
+    """A unique key already taken (SQLAlchemy's error, or psycopg's own from a COPY)."""
+    return isinstance(exc, IntegrityError) or getattr(exc, "sqlstate", None) == "23505"
+
+
+def _write_backlog(
+    store: Store,
+    who: Principal,
+    key: tuple[str, ...],
+    month: date,
+    team: str,
+    priority_band: str,
+    figures: list[BacklogFigure],
+) -> list[Saved]:
     saved = []
     with store.write(who.email) as tx:
         for figure in figures:
@@ -359,7 +394,9 @@ def edit_backlog_month(
                     schema.backlog,
                     key,
                     {**(stored or {}), **row},
-                    figure.version,
+                    # 0 for a new figure: refused if someone adds it first (PostgreSQL reads
+                    # again in the write and could see their row appear)
+                    figure.version or 0,
                     None,
                     stored,
                     ("value", "target"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
 from data_access import schema
 from data_access.access import Permission, Principal, ScopeKind, authorise
@@ -131,8 +131,11 @@ def set_password(store: Store, email: str, password: str, *, actor: Principal) -
         )
         if found.rowcount == 0:
             raise UnknownUserError(f"no user with email {email}")
+        # cleared by UPDATE: the app's database role has no DELETE (docs/deployment.md)
         tx.conn.execute(
-            delete(schema.sign_in_attempts).where(schema.sign_in_attempts.c.email == email)
+            update(schema.sign_in_attempts)
+            .where(schema.sign_in_attempts.c.email == email)
+            .values(failures=0, locked_until=None)
         )
         tx.audit("user:set-password", "users", email, None, {"has_password": True})
 

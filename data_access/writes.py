@@ -51,8 +51,8 @@ def upsert(
 ) -> UpsertResult:
     """Insert or update ``rows`` (dicts of column values) matched on ``key`` columns.
 
-    ``expected_versions`` maps a key to the version the writer last saw; a mismatch raises
-    ``StaleVersionError`` and the whole transaction rolls back.
+    ``expected_versions`` maps a key to the version the writer last saw (0: none, a new row);
+    a mismatch raises ``StaleVersionError`` and the whole transaction rolls back.
     """
     result = UpsertResult()
     if not rows:
@@ -67,7 +67,8 @@ def upsert(
         row_key = tuple(row[k] for k in key)
         current = existing.get(row_key)
         expected = (expected_versions or {}).get(row_key)
-        if expected is not None and (current is None or current["version"] != expected):
+        # expected version 0: the writer saw no such row, so there must still be none
+        if expected is not None and (0 if current is None else current["version"]) != expected:
             raise StaleVersionError(table.name, entity_key(row_key), expected, current)
         if current is None:
             inserts.append({**row, "loaded_by": tx.actor, "loaded_at": tx.now, "version": 1})
@@ -110,7 +111,14 @@ def _apply_updates(tx: WriteTx, table: Table, key, updates) -> None:
     ]
     outcome = tx.conn.execute(statement, params)
     if outcome.rowcount is not None and 0 <= outcome.rowcount < len(params):
-        # another writer changed a row between our read and our update
+        # another writer changed a row between our read and our update (PostgreSQL reads
+        # without a lock): name that row as it is now, so the refusal can show their change
+        held = rows_by_key(tx.conn, table, key, [tuple(b[k] for k in key) for b, _ in updates])
+        for before, _ in updates:
+            row_key = tuple(before[k] for k in key)
+            current = held.get(row_key)
+            if current is None or current["version"] != before["version"]:
+                raise StaleVersionError(table.name, entity_key(row_key), before["version"], current)
         before = updates[0][0]
         raise StaleVersionError(
             table.name, entity_key(tuple(before[k] for k in key)), before["version"], None

@@ -90,6 +90,14 @@ def current_email() -> str | None:
     return email
 
 
+def session_lapsed() -> bool:
+    """Whether nobody is signed in here or the session is past its limits, signing nobody
+    out: a form's callback runs before the page checks the session, so a save asks first."""
+    if (_oidc_email() or st.session_state.get(_LOCAL_EMAIL)) is None:
+        return True
+    return _expired(now()) is not None
+
+
 def known_principal() -> Principal | None:
     """The signed-in person if they are a user of this dashboard; None otherwise (no UI)."""
     email = current_email()

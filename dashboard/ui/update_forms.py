@@ -19,6 +19,7 @@ from dashboard import formatting
 from dashboard.history import changes_after, history_table
 from dashboard.measures import MEASURES
 from dashboard.ui import data
+from dashboard.ui.session import session_lapsed
 from data_access import commands
 from data_access.access import NotPermitted, Permission, Principal
 from data_access.parsing import parse_money_pence
@@ -40,6 +41,10 @@ def base_version(dataset: str, key: str, current: Any) -> Any:
 
 def _attempt(form: str, dataset: str, key: str, action: Callable[[], Any]) -> None:
     """Run a save (from a button's callback) and keep its outcome for the form to show."""
+    if session_lapsed():
+        # the page signs the person out on this run: an idle or expired session saves nothing
+        st.session_state[f"outcome:{form}"] = {"refused": "your session had ended. Sign in again."}
+        return
     base = st.session_state.get(_base_key(dataset, key))
     try:
         saved = action()
