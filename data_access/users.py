@@ -197,7 +197,13 @@ def _record(store: Store, email: str, *, failed: bool, now: datetime, note: str 
         expired = row is not None and row.locked_until is not None and _utc(row.locked_until) <= now
         before = 0 if row is None or expired else row.failures
         failures = before + 1 if failed else 0
-        locked = now + LOCK_FOR if failed and failures >= MAX_FAILURES else None
+        still_locked = row is not None and row.locked_until is not None and not expired
+        if still_locked:
+            # an attempt during a lock does not extend it: guessing every few minutes must not
+            # keep the owner out for ever
+            locked = _utc(row.locked_until)
+        else:
+            locked = now + LOCK_FOR if failed and failures >= MAX_FAILURES else None
         if row is None:
             tx.conn.execute(
                 insert(table), {"email": email, "failures": failures, "locked_until": locked}

@@ -103,6 +103,18 @@ def test_five_failures_lock_the_account_even_for_the_right_password_until_the_lo
     assert _attempts(jo, EMAIL)[0] == 1
 
 
+def test_attempts_during_a_lock_do_not_extend_it(jo):
+    for n in range(5):
+        _refused(jo, EMAIL, f"guess {n}", T0 + timedelta(seconds=n))
+    ends = T0 + timedelta(seconds=4) + LOCK_FOR
+    # someone keeps guessing every few minutes through the lock
+    for minutes in range(1, 15, 3):
+        assert _refused(jo, EMAIL, "guess", T0 + timedelta(minutes=minutes)) == LOCKED
+    locked_until = _attempts(jo, EMAIL)[1]
+    assert locked_until.replace(tzinfo=locked_until.tzinfo or UTC) == ends
+    assert check_password(jo, EMAIL, PASSWORD, now=ends + timedelta(seconds=1)).email == EMAIL
+
+
 def test_four_failures_do_not_lock(jo):
     for n in range(4):
         _refused(jo, EMAIL, f"guess {n}", T0 + timedelta(seconds=n))

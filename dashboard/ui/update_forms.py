@@ -130,8 +130,33 @@ def _pick(label: str, options: dict[str, str], key: str) -> str | None:
         st.info(f"Nothing here is assigned to you to edit ({label.lower()}).")
         return None
     codes = {text: code for code, text in options.items()}
-    chosen = st.selectbox(label, list(codes), key=key, index=None, placeholder="Choose one")
+    chosen = st.selectbox(label, list(codes), key=key, index=None)
     return None if chosen is None else codes[chosen]
+
+
+def _choose_row(
+    frame: pl.DataFrame, label: str, key: str, allowed: Callable[[dict], bool], text: str
+) -> dict | None:
+    """Pick one of the rows this person may edit (by ``code``), labelled by the ``text``
+    column; the chosen row, or None."""
+    options = {
+        row["code"]: f"{row['code']}: {str(row[text])[:90]}"
+        for row in frame.sort("code").iter_rows(named=True)
+        if allowed(row)
+    }
+    code = _pick(label, options, key)
+    return None if code is None else frame.filter(pl.col("code") == code).row(0, named=True)
+
+
+def _status_field(form: str, list_name: str, current: str, errors: dict[str, str]) -> None:
+    statuses = list(data.status_lists()[list_name])
+    st.selectbox(
+        "Status",
+        statuses,
+        key=f"{form}:status",
+        index=statuses.index(current) if current in statuses else 0,
+    )
+    field_error(errors, "status")
 
 
 def _rag_options() -> list[str]:
@@ -140,28 +165,21 @@ def _rag_options() -> list[str]:
 
 # areas ---------------------------------------------------------------------------------------
 def area_form(who: Principal) -> None:
-    areas = data.table("areas")
-    options = {
-        row["code"]: f"{row['code']}: {row['title']}"
-        for row in areas.sort("code").iter_rows(named=True)
-        if who.may(Permission.EDIT_AREA, row["code"])
-    }
-    code = _pick("Accountability area", options, "pick-area")
-    if code is None:
+    row = _choose_row(
+        data.table("areas"),
+        "Accountability area",
+        "pick-area",
+        lambda r: who.may(Permission.EDIT_AREA, r["code"]),
+        "title",
+    )
+    if row is None:
         return
-    row = areas.filter(pl.col("code") == code).row(0, named=True)
+    code = row["code"]
     base_version("areas", code, row["version"])
     form = f"area:{code}"
-    statuses = list(data.status_lists()["area_statuses"])
     with st.form(form):
         errors = outcome_messages(form)
-        st.selectbox(
-            "Status",
-            statuses,
-            key=f"{form}:status",
-            index=statuses.index(row["status"]) if row["status"] in statuses else 0,
-        )
-        field_error(errors, "status")
+        _status_field(form, "area_statuses", row["status"], errors)
         rags = _rag_options()
         st.selectbox("RAG", rags, key=f"{form}:rag", index=rags.index(row["rag"] or NOT_RATED))
         field_error(errors, "rag")
@@ -197,28 +215,21 @@ def _save_area(who: Principal, code: str, form: str) -> None:
 
 # milestones ----------------------------------------------------------------------------------
 def milestone_form(who: Principal) -> None:
-    milestones = data.table("milestones")
-    options = {
-        row["code"]: f"{row['code']}: {row['title']}"
-        for row in milestones.sort("code").iter_rows(named=True)
-        if who.may(Permission.EDIT_MILESTONE, row["area_code"])
-    }
-    code = _pick("Milestone", options, "pick-milestone")
-    if code is None:
+    row = _choose_row(
+        data.table("milestones"),
+        "Milestone",
+        "pick-milestone",
+        lambda r: who.may(Permission.EDIT_MILESTONE, r["area_code"]),
+        "title",
+    )
+    if row is None:
         return
-    row = milestones.filter(pl.col("code") == code).row(0, named=True)
+    code = row["code"]
     base_version("milestones", code, row["version"])
     form = f"milestone:{code}"
-    statuses = list(data.status_lists()["milestone_statuses"])
     with st.form(form):
         errors = outcome_messages(form)
-        st.selectbox(
-            "Status",
-            statuses,
-            key=f"{form}:status",
-            index=statuses.index(row["status"]) if row["status"] in statuses else 0,
-        )
-        field_error(errors, "status")
+        _status_field(form, "milestone_statuses", row["status"], errors)
         st.date_input("Due date", value=row["due_date"], key=f"{form}:due", format="DD/MM/YYYY")
         field_error(errors, "due_date")
         st.date_input(
@@ -467,29 +478,22 @@ def _save_backlog(who: Principal, month: date, team: str, band: str, form: str) 
 
 # committee actions and meetings --------------------------------------------------------------
 def action_form(who: Principal) -> None:
-    actions = data.table("committee_actions")
-    options = {
-        row["code"]: f"{row['code']}: {row['text'][:90]}"
-        for row in actions.sort("code").iter_rows(named=True)
-        if who.may(Permission.EDIT_ACTION, row["code"])
-    }
-    code = _pick("Committee action", options, "pick-action")
-    if code is None:
+    row = _choose_row(
+        data.table("committee_actions"),
+        "Committee action",
+        "pick-action",
+        lambda r: who.may(Permission.EDIT_ACTION, r["code"]),
+        "text",
+    )
+    if row is None:
         return
-    row = actions.filter(pl.col("code") == code).row(0, named=True)
+    code = row["code"]
     base_version("committee_actions", code, row["version"])
     form = f"action:{code}"
-    statuses = list(data.status_lists()["action_statuses"])
     with st.form(form):
         st.markdown(formatting.plain(row["text"]))
         errors = outcome_messages(form)
-        st.selectbox(
-            "Status",
-            statuses,
-            key=f"{form}:status",
-            index=statuses.index(row["status"]) if row["status"] in statuses else 0,
-        )
-        field_error(errors, "status")
+        _status_field(form, "action_statuses", row["status"], errors)
         st.form_submit_button("Save", type="primary", on_click=_save_action, args=(who, code, form))
     show_history("committee_actions", code, f"action {code}")
 
