@@ -27,6 +27,14 @@ NEW_FIGURES = "New figures"
 UPDATED = "Other update"
 KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
 
+# new rows of these are counted, not listed: an import adds thousands at a time
+COUNTED_NEW = ("milestones", "savings_years", "backlog")
+_NEW_NAMES = {
+    "milestones": "milestones",
+    "savings_years": "savings figures (line and year)",
+    "backlog": "monthly backlog figures",
+}
+
 # the datasets whose changes members are told about
 WATCHED = (
     "areas",
@@ -82,9 +90,11 @@ def changes_since(
     events: pl.DataFrame,
     *,
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen
+    new_rows: pl.DataFrame | None = None,
 ) -> list[Change]:
-    """The changes in ``events`` (audit rows), most telling first, then newest first."""
-    found: list[Change] = []
+    """The changes in ``events`` (audit rows) and the counts of new rows in ``new_rows``
+    (dataset, n, last_at, actor, actors), most telling first, then newest first."""
+    found: list[Change] = _counted(new_rows) if new_rows is not None else []
     new_figures: dict[str, list[dict[str, Any]]] = {}
     for item in _collapse(events):
         if item["after"] is None:
@@ -97,6 +107,19 @@ def changes_since(
     found.extend(_new_figures(new_figures))
     found.sort(key=lambda c: c.when, reverse=True)
     return sorted(found, key=lambda c: KINDS.index(c.kind))
+
+
+def _counted(new_rows: pl.DataFrame) -> list[Change]:
+    return [
+        Change(
+            NEW_FIGURES,
+            _NEW_NAMES.get(row["dataset"], row["dataset"]).capitalize(),
+            f"{row['n']:,} new",
+            row["actor"] if row["actors"] == 1 else f"{row['actors']} people",
+            row["last_at"],
+        )
+        for row in new_rows.iter_rows(named=True)
+    ]
 
 
 def _one_line(parts: list[Change]) -> list[Change]:

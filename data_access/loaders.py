@@ -162,12 +162,32 @@ _AUDIT_SELECT = (
     '"before", CAST("after" AS TEXT) AS "after", reason FROM audit_events '
 )
 # datasets travel as one JSON array parameter, so each query is one fixed statement
-_AUDIT_SINCE = {
+# a window of history: [since, until), some datasets, optionally only changes to rows that
+# existed before, not new rows (told apart by the action: a JSON null "before" is stored as
+# the text 'null' on SQLite). Datasets travel as one JSON array parameter, so each
+# query is one fixed statement.
+_AUDIT_WINDOW = {
     "sqlite": _AUDIT_SELECT
-    + "WHERE occurred_at >= ? AND dataset IN (SELECT value FROM json_each(?))",
+    + "WHERE occurred_at >= ? AND occurred_at < ? "
+    + "AND dataset IN (SELECT value FROM json_each(?)) "
+    + "AND (? = 0 OR action NOT LIKE '%:insert')",
     "postgresql": _AUDIT_SELECT
-    + "WHERE occurred_at >= CAST($1 AS TIMESTAMPTZ) "
-    + "AND dataset IN (SELECT json_array_elements_text(CAST($2 AS JSON)))",
+    + "WHERE occurred_at >= CAST($1 AS TIMESTAMPTZ) AND occurred_at < CAST($2 AS TIMESTAMPTZ) "
+    + "AND dataset IN (SELECT json_array_elements_text(CAST($3 AS JSON))) "
+    + "AND (CAST($4 AS INTEGER) = 0 OR action NOT LIKE '%:insert')",
+}
+# new rows in a window, counted per dataset by the database (an import adds thousands)
+_NEW_ROWS = {
+    "sqlite": "SELECT dataset, COUNT(*) AS n, MAX(occurred_at) AS last_at, MIN(actor) AS actor, "
+    + "COUNT(DISTINCT actor) AS actors FROM audit_events "
+    + "WHERE occurred_at >= ? AND occurred_at < ? "
+    + "AND dataset IN (SELECT value FROM json_each(?)) "
+    + "AND action LIKE '%:insert' GROUP BY dataset",
+    "postgresql": "SELECT dataset, COUNT(*) AS n, MAX(occurred_at) AS last_at, "
+    + "MIN(actor) AS actor, COUNT(DISTINCT actor) AS actors FROM audit_events "
+    + "WHERE occurred_at >= CAST($1 AS TIMESTAMPTZ) AND occurred_at < CAST($2 AS TIMESTAMPTZ) "
+    + "AND dataset IN (SELECT json_array_elements_text(CAST($3 AS JSON))) "
+    + "AND action LIKE '%:insert' GROUP BY dataset",
 }
 _AUDIT_ITEM = {
     "sqlite": _AUDIT_SELECT + "WHERE dataset = ? AND entity_key = ?",
@@ -182,11 +202,55 @@ def _instant(moment: datetime, dialect: str) -> str:
     return moment.isoformat()
 
 
-def audit_since(store: Store, since: datetime, datasets: tuple[str, ...]) -> pl.DataFrame:
-    """Changes to these datasets at or after ``since`` (the database does the filtering)."""
-    params = (_instant(since, store.dialect), json.dumps(list(datasets)))
-    frame = _fetch(store, _AUDIT_SINCE[store.dialect], params)
+def audit_since(
+    store: Store,
+    since: datetime,
+    datasets: tuple[str, ...],
+    *,
+    until: datetime | None = None,
+    updates_only: bool = False,
+) -> pl.DataFrame:
+    """Changes to these datasets in [since, until) (the database does the filtering);
+    ``updates_only`` leaves out new rows."""
+    params = (
+        _instant(since, store.dialect),
+        _instant(until or _FAR_FUTURE, store.dialect),
+        json.dumps(list(datasets)),
+        int(updates_only),
+    )
+    frame = _fetch(store, _AUDIT_WINDOW[store.dialect], params)
     return conform(frame, "audit_events").sort("id")
+
+
+_FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def new_rows_since(
+    store: Store, since: datetime, datasets: tuple[str, ...], *, until: datetime | None = None
+) -> pl.DataFrame:
+    """New rows per dataset in [since, until): dataset, n, last_at, actor, actors."""
+    params = (
+        _instant(since, store.dialect),
+        _instant(until or _FAR_FUTURE, store.dialect),
+        json.dumps(list(datasets)),
+    )
+    frame = _fetch(store, _NEW_ROWS[store.dialect], params)
+    if frame.is_empty():
+        return pl.DataFrame(
+            schema={
+                "dataset": pl.String,
+                "n": pl.Int64,
+                "last_at": pl.Datetime("us", "UTC"),
+                "actor": pl.String,
+                "actors": pl.Int64,
+            }
+        )
+    last = frame["last_at"]
+    return frame.with_columns(
+        (_text_to_datetime(last) if last.dtype == pl.String else last).alias("last_at"),
+        pl.col("n").cast(pl.Int64),
+        pl.col("actors").cast(pl.Int64),
+    )
 
 
 def item_history(store: Store, dataset: str, key: str) -> pl.DataFrame:

@@ -142,3 +142,53 @@ def test_hostile_imported_title_is_inert_on_every_page(edited, tmp_path):
         for source in _markdown_sources(at):
             if "alert" in source:
                 assert not UNESCAPED.search(source), (page, source)
+
+
+def test_new_rows_are_counted_and_only_changed_rows_listed(demo_store, tmp_path):
+    """On both databases: a month of new backlog figures is one counted line, a restated
+    figure is listed with its old and new value."""
+    from datetime import UTC, datetime
+
+    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since
+    from data_access.importer import import_file
+    from data_access.loaders import audit_since, new_rows_since
+    from tests.conftest import DIRECTOR
+
+    path = tmp_path / "backlog.csv"
+    path.write_text(
+        "measure,month,team,priority_band,value\n"
+        "waiting_review,2024-04,All teams,All bands,455\n"
+        "waiting_ot_assessment,2024-04,All teams,All bands,700\n",
+        encoding="utf-8",
+    )
+    import_file(demo_store, "backlog", path, actor=DIRECTOR, as_at=date(2024, 4, 30))
+    officer = principal_for(demo_store, "officer@demo.example")
+    held = load_table(demo_store, "backlog").filter(
+        measure="waiting_review", month=date(2024, 4, 1), team="All teams"
+    )
+    commands.edit_backlog_month(
+        demo_store,
+        officer,
+        month=date(2024, 4, 1),
+        team="All teams",
+        priority_band="All bands",
+        figures=[
+            commands.BacklogFigure(commands.Measure.WAITING_REVIEW, 450, None, held["version"][0])
+        ],
+    )
+    start = datetime(2024, 3, 13, tzinfo=UTC)
+    counts = new_rows_since(demo_store, start, COUNTED_NEW)
+    assert counts.select("dataset", "n", "actor").rows() == [
+        ("backlog", 2, "director@demo.example")
+    ]
+    updates = audit_since(demo_store, start, WATCHED, updates_only=True)
+    assert updates["entity_key"].to_list() == ["waiting_review|2024-04-01|All teams|All bands"]
+    found = changes_since(updates, new_rows=counts)
+    assert [(c.kind, c.item, c.what) for c in found] == [
+        (
+            "Figure restated",
+            "People waiting for a review, Apr 2024, All teams, All bands",
+            "455 → 450",
+        ),
+        ("New figures", "Monthly backlog figures", "2 new"),
+    ]

@@ -157,13 +157,32 @@ def audit_version() -> int:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _changes(url: str, version: int, meeting: date, day: date | None, green: int, amber: int):
-    from dashboard.changes import WATCHED, before, changes_since, since_meeting
-    from dashboard.ratings import Thresholds
-    from data_access.loaders import audit_since
+    from datetime import UTC, datetime, time, timedelta
 
-    start, end = since_meeting(meeting, day)
-    events = before(audit_since(_store_for(url), start, WATCHED), end)
-    return changes_since(events, thresholds=Thresholds(green, amber))
+    import polars as pl
+
+    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since
+    from dashboard.ratings import Thresholds
+    from data_access.loaders import audit_since, new_rows_since
+
+    store = _store_for(url)
+    # changes made on the meeting day were known to it: count from the end of that day
+    start = datetime.combine(meeting + timedelta(days=1), time.min, tzinfo=UTC)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) if day else None
+    listed = tuple(d for d in WATCHED if d not in COUNTED_NEW)
+    events = pl.concat(
+        [
+            audit_since(store, start, WATCHED, until=end, updates_only=True),
+            audit_since(store, start, listed, until=end).filter(
+                pl.col("action").str.ends_with(":insert")
+            ),
+        ]
+    )
+    return changes_since(
+        events,
+        thresholds=Thresholds(green, amber),
+        new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
+    )
 
 
 def changes_since_meeting(meeting: date) -> list:
