@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard.briefing.content import SECTIONS
+from dashboard.briefing.sections import SECTIONS
 from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
 
 
@@ -48,8 +48,7 @@ def brief(
     db: DbOption = None,
 ) -> None:
     """Write the briefing pack for an as-at date (directors and administrators)."""
-    from dashboard.briefing import images, make
-    from dashboard.briefing.pdf import MissingFont
+    from dashboard.briefing.images import Painter, find_browser
     from data_access.access import NotPermitted, Permission, authorise
 
     store = _store(db)
@@ -59,15 +58,26 @@ def brief(
         _fail(str(exc))
     day = _parse_day(as_at, "--as-at")
     try:
-        options = make.options_for(store, meeting_id=meeting, sections=chosen_sections(sections))
-        made = make.make(
-            store, as_at=day, fmt=fmt.value, options=options, browser=images.find_browser()
-        )
-    except ValueError as exc:  # an unknown section or meeting
+        chosen = chosen_sections(sections)
+    except ValueError as exc:
         _fail(str(exc), 2)
-    except MissingFont as exc:
-        _fail(str(exc))
+    # the browser starts while the pack's libraries load and its figures are read
+    with Painter(find_browser()) as painter:
+        made = _make(store, day, fmt.value, meeting, chosen, painter)
     output.write_bytes(made.data)
     charts = len(made.pack.charts())
     drawn = f"{charts} charts" if made.drawn.reason is None else f"no charts ({made.drawn.reason})"
     typer.echo(f"wrote the {fmt.value} briefing pack as at {day.isoformat()} to {output}: {drawn}")
+
+
+def _make(store, day, fmt: str, meeting: int | None, sections: tuple[str, ...], painter):
+    from dashboard.briefing import make
+    from dashboard.briefing.pdf import MissingFont
+
+    try:
+        options = make.options_for(store, meeting_id=meeting, sections=sections)
+        return make.make(store, as_at=day, fmt=fmt, options=options, painter=painter)
+    except ValueError as exc:  # an unknown meeting
+        _fail(str(exc), 2)
+    except MissingFont as exc:
+        _fail(str(exc))

@@ -34,6 +34,7 @@ from dashboard.briefing.model import (
     Section,
     Table,
 )
+from dashboard.briefing.sections import SECTIONS
 from dashboard.definitions import definitions_table, registry
 from dashboard.ratings import RAG_STYLES, Thresholds, rule_text
 from dashboard.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
@@ -42,17 +43,6 @@ from data_access.frames import actions_frame, reconciliation_frames_from, saving
 from data_access.loaders import audit_since, load_table, table_schema
 from data_access.store import Store
 
-SECTIONS = {
-    "summary": "Summary",
-    "attention": "Changes and items needing attention",
-    "plan": "Improvement plan",
-    "savings": "Savings programme",
-    "backlog": "Backlog and reviews",
-    "adults": "Younger and older adults",
-    "actions": "Committee actions",
-    "reconciliation": "Reconciliation notes",
-    "definitions": "Definitions and sources",
-}
 # the savings lines in print: the columns a committee reads; the rest are in the downloads
 PRINTED_LINE_COLUMNS = (
     "Year",

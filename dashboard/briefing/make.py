@@ -54,9 +54,11 @@ def make(
     as_at: date,
     fmt: str,
     options: content.Options,
-    browser: str | None,
+    browser: str | None = None,
+    painter: images.Painter | None = None,
 ) -> Made:
-    """The pack for ``as_at`` as PDF or Word bytes (``browser`` None: charts as tables)."""
+    """The pack for ``as_at`` as PDF or Word bytes. Charts are drawn by ``painter`` when given
+    (a browser started earlier), else by ``browser`` (None: tables in place of charts)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     started = time.perf_counter()
@@ -70,7 +72,7 @@ def make(
         return drawn
 
     # the browser starts while the figures are read, and draws while the rest is laid out
-    with images.Painter(browser) as painter:
+    with painter or images.Painter(browser) as painter:
         figures = content.gather(store, as_at, meeting_id=options.meeting_id)
         pack = content.build(figures, options)
         built = time.perf_counter()

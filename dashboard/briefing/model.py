@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
-import polars as pl
+if TYPE_CHECKING:  # only named in annotations: the CLI starts the chart browser before these load
+    import plotly.graph_objects as go
+    import polars as pl
 
 
 @dataclass(frozen=True)
