@@ -30,6 +30,10 @@ KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
 # new rows of these are counted, not listed: an import adds thousands at a time
 COUNTED_NEW = ("milestones", "savings_years", "backlog")
 _NEW_NAMES = {
+    "areas": "accountability areas",
+    "savings_lines": "savings lines",
+    "mtfs_requirements": "MTFS requirements",
+    "committee_actions": "committee actions",
     "milestones": "milestones",
     "savings_years": "savings figures (line and year)",
     "backlog": "monthly backlog figures",
@@ -96,6 +100,7 @@ def changes_since(
     (dataset, n, last_at, actor, actors), most telling first, then newest first."""
     found: list[Change] = _counted(new_rows) if new_rows is not None else []
     new_figures: dict[str, list[dict[str, Any]]] = {}
+    new_items: dict[str, list[dict[str, Any]]] = {}
     for item in _collapse(events):
         if item["after"] is None:
             continue
@@ -103,10 +108,27 @@ def changes_since(
         if item["dataset"] == "backlog" and item["before"] is None:
             new_figures.setdefault(item["after"]["month"][:7], []).append(item)
         elif describe is not None:
-            found.extend(_one_line(describe(item, thresholds)))
+            parts = _one_line(describe(item, thresholds))
+            if item["before"] is None and all(p.kind != NEW_RED for p in parts):
+                # a new item is news only when it arrives red; the rest are counted
+                new_items.setdefault(item["dataset"], []).append(item)
+            else:
+                found.extend(parts)
+    found.extend(_new_items(new_items))
     found.extend(_new_figures(new_figures))
     found.sort(key=lambda c: c.when, reverse=True)
     return sorted(found, key=lambda c: KINDS.index(c.kind))
+
+
+def _new_items(by_dataset: dict[str, list[dict[str, Any]]]) -> list[Change]:
+    found = []
+    for dataset, items in sorted(by_dataset.items()):
+        last = max(items, key=lambda i: i["when"])
+        people = {i["by"] for i in items}
+        by = last["by"] if len(people) == 1 else f"{len(people)} people"
+        name = _NEW_NAMES.get(dataset, dataset).capitalize()
+        found.append(Change(NEW_FIGURES, name, f"{len(items):,} new", by, last["when"]))
+    return found
 
 
 def _counted(new_rows: pl.DataFrame) -> list[Change]:

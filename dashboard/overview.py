@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard import formatting
 from dashboard.reconciliation import DIFFERS, Finding
+from dashboard.tables import first_names
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,10 @@ def figures_as_at_rows(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         {
             "Figures": name,
             "As at": formatting.day(frame["as_at"].max()),
-            "Source": "; ".join(sorted({s.split(" (")[0] for s in frame["source"]})),
+            # polars finds the distinct sources: a national backlog has millions of rows
+            "Source": first_names(
+                frame["source"].unique().str.split(" (").list.first().unique().sort().to_list()
+            ),
         }
         for name, frame in frames.items()
         if not frame.is_empty()

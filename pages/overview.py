@@ -78,13 +78,7 @@ for column, item in zip(st.columns(max(len(latest), 1)), latest, strict=False):
     )
 
 st.header("Needs attention")
-attention = headlines.attention_items(
-    areas,
-    data.table("milestones"),
-    today=today,
-    red_lines=rated.filter(rated["rating"] == "Red"),
-    differing=overview.differing_labels(data.findings()),
-)
+attention = data.attention(today)
 shown, sentence = tables.first_rows(attention, what="items need attention", by="Kind")
 st.markdown(sentence)
 table_with_downloads(shown, key="attention", title="Needs attention")

@@ -234,3 +234,29 @@ def backlog_view(team: str | None, band: str | None, threshold: int):
     once per backlog version, as-at day and choice: every rerun (each what-if change) reuses
     them."""
     return _backlog_view(get_store().url, _versions()["backlog"], as_at(), team, band, threshold)
+
+
+_ATTENTION_TABLES = ("areas", "milestones", *_RECONCILED_TABLES)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _attention(url: str, versions: tuple[int, ...], today: date, day: date | None):
+    from dashboard import headlines, overview
+
+    rated = rated_savings()
+    return headlines.attention_items(
+        table("areas"),
+        table("milestones"),
+        today=today,
+        red_lines=rated.filter(rated["rating"] == "Red"),
+        differing=overview.differing_labels(findings()),
+    )
+
+
+def attention(today: date) -> pl.DataFrame:
+    """The items needing attention on ``today``, worked out once per version of what they
+    read (a national store has tens of thousands of overdue milestones)."""
+    versions = _versions()
+    return _attention(
+        get_store().url, tuple(versions[t] for t in _ATTENTION_TABLES), today, as_at()
+    )
