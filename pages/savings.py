@@ -58,14 +58,12 @@ chosen = {}
 for column, (key, label, field) in zip(st.columns(3), savings.FILTERS, strict=True):
     with column:
         chosen[key] = choose(label, savings.options(rated, field), key=key)
-shown = savings.filter_lines(rated, **chosen)
+shown, lines_table, lines_data = data.savings_lines(**chosen)
 st.markdown(savings.showing(shown, rated))
 if shown.is_empty():
     st.info("No savings lines match these filters. Choose 'All' in a filter to widen the view.")
     st.stop()
-table_with_downloads(
-    savings.lines_table(shown), key="lines", data=savings.lines_data(shown), title="Savings lines"
-)
+table_with_downloads(lines_table, key="lines", data=lines_data, title="Savings lines")
 
 st.subheader("BRAG split by value")
 split = savings.brag_split(shown)

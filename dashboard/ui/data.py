@@ -260,3 +260,28 @@ def attention(today: date) -> pl.DataFrame:
     return _attention(
         get_store().url, tuple(versions[t] for t in _ATTENTION_TABLES), today, as_at()
     )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _savings_lines(key: tuple, filters: tuple[tuple[str, str | None], ...]):
+    from dashboard import savings as logic
+
+    shown = logic.filter_lines(rated_savings(), **dict(filters))
+    return shown, logic.lines_table(shown), logic.lines_data(shown)
+
+
+def savings_lines(**filters: str | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The rated lines matching the filters, as members read them and as downloads hold them;
+    formatted once per dataset version and filter choice (150,000 rows nationally)."""
+    from data_access.settings import get_settings
+
+    settings, versions = get_settings(), _versions()
+    key = (
+        get_store().url,
+        versions["savings_lines"],
+        versions["savings_years"],
+        settings.brag_green_at_percent,
+        settings.brag_amber_at_percent,
+        as_at(),
+    )
+    return _savings_lines(key, tuple(sorted(filters.items())))
