@@ -66,9 +66,10 @@ def write_xlsx(
 ) -> None:
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                               "strings_to_numbers": False,
-                                               "remove_timezone": True})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_numbers": False, "remove_timezone": True},
+    )
     bold = workbook.add_format({"bold": True})
     formats = {
         "money": workbook.add_format({"num_format": MONEY_FORMAT}),
