@@ -14,7 +14,8 @@ _MONEY = re.compile(
     r"""^(?P<neg1>-)?\s*(?P<pound>£)?\s*(?P<neg2>-)?
         (?P<int>\d{1,3}(?:,\d{3})+|\d+)
         (?:\.(?P<frac>\d{1,2}))?$""",
-    re.VERBOSE,
+    # ASCII: \s must not take control characters (\x1c-\x1f) nor \d other scripts' digits
+    re.VERBOSE | re.ASCII,
 )
 _BRACKETED = re.compile(r"^\((?P<inner>.*)\)$")
 _FY_SHORT = re.compile(r"^(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{2})$")
@@ -54,7 +55,9 @@ def parse_money_pence(text: str, *, allow_negative: bool = False) -> int:
     >>> parse_money_pence("£1,500.5")
     150050
     """
-    cleaned = text.strip().replace("\u00a0", " ")
+    # only the spaces people type: str.strip() would also drop control characters such as
+    # \x1f, quietly accepting a corrupted cell
+    cleaned = text.replace("\u00a0", " ").strip(" \t\r\n")
     negative = False
     bracketed = _BRACKETED.match(cleaned)
     if bracketed:
