@@ -28,7 +28,6 @@ from data_access.users import SignInRefused, check_password, set_password
 from tests.conftest import DIRECTOR, PG_ADMIN_URL, REPO
 
 REFUSAL = "audit events cannot be changed or deleted"
-COLUMNS = "id, occurred_at, actor, action, dataset, entity_key"
 
 # raw SQL someone with a database prompt might try on event :id
 COMMON = {
@@ -36,15 +35,18 @@ COMMON = {
     "update what it recorded": "UPDATE audit_events SET after = NULL, reason = 'x' WHERE id = :id",
     "delete one event": "DELETE FROM audit_events WHERE id = :id",
     "delete the newest": "DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)",
-    "upsert over an event": f"INSERT INTO audit_events ({COLUMNS}) "
+    "upsert over an event": "INSERT INTO audit_events "
+    "(id, occurred_at, actor, action, dataset, entity_key) "
     "VALUES (:id, '2020-01-01 00:00:00+00', 'mallory', 'x', 'y', 'z') "
     "ON CONFLICT (id) DO UPDATE SET actor = excluded.actor",
 }
 ONLY = {
     "sqlite": {
-        "replace an event": f"REPLACE INTO audit_events ({COLUMNS}) "
+        "replace an event": "REPLACE INTO audit_events "
+        "(id, occurred_at, actor, action, dataset, entity_key) "
         "VALUES (:id, '2020-01-01 00:00:00', 'mallory', 'x', 'y', 'z')",
-        "insert or replace": f"INSERT OR REPLACE INTO audit_events ({COLUMNS}) "
+        "insert or replace": "INSERT OR REPLACE INTO audit_events "
+        "(id, occurred_at, actor, action, dataset, entity_key) "
         "VALUES (:id, '2020-01-01 00:00:00', 'mallory', 'x', 'y', 'z')",
     },
     "postgresql": {
