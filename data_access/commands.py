@@ -65,6 +65,15 @@ def _stored(tx: WriteTx, table: Table, key: tuple[str, ...], values: tuple) -> d
     return row
 
 
+def _current(
+    tx: WriteTx, table: Table, key: tuple[str, ...], values: tuple, version: int
+) -> dict[str, Any]:
+    """The stored row, if it is still at the version the editor saw."""
+    row = _stored(tx, table, key, values)
+    _check_version(table, values, row, version)
+    return row
+
+
 def _check_version(table: Table, values: tuple, row: dict[str, Any], version: int) -> None:
     if row["version"] != version:
         raise StaleVersionError(table.name, entity_key(values), version, row)
@@ -137,8 +146,7 @@ def edit_area(
     authorise(store, who, Permission.EDIT_AREA, code)
     lists = configured_lists(store)
     with store.write(who.email) as tx:
-        stored = _stored(tx, schema.areas, ("code",), (code,))
-        _check_version(schema.areas, (code,), stored, version)
+        stored = _current(tx, schema.areas, ("code",), (code,), version)
         data = {
             **_fields(stored, models.Area),
             **_officer_provenance(who, tx.now.date()),
@@ -189,8 +197,7 @@ def edit_milestone(
     authorise(store, who, Permission.EDIT_MILESTONE, area, target=code)
     lists = configured_lists(store)
     with store.write(who.email) as tx:
-        stored = _stored(tx, schema.milestones, ("code",), (code,))
-        _check_version(schema.milestones, (code,), stored, version)
+        stored = _current(tx, schema.milestones, ("code",), (code,), version)
         data = {
             **_fields(stored, models.Milestone),
             **_officer_provenance(who, tx.now.date()),
@@ -242,8 +249,7 @@ def edit_savings_year(
     authorise(store, who, Permission.EDIT_SAVINGS, _line_workstream(store, code), target=code)
     key = ("line_code", "financial_year")
     with store.write(who.email) as tx:
-        stored = _stored(tx, schema.savings_years, key, (code, financial_year))
-        _check_version(schema.savings_years, (code, financial_year), stored, version)
+        stored = _current(tx, schema.savings_years, key, (code, financial_year), version)
         line = _stored(tx, schema.savings_lines, ("code",), (code,))
         data = {
             **_fields(line, models.SavingsYear),
@@ -287,8 +293,7 @@ def set_brag_override(
     """Set (or clear, with ``None``) a savings line's BRAG override; a reason is required."""
     authorise(store, who, Permission.EDIT_SAVINGS, _line_workstream(store, code), target=code)
     with store.write(who.email) as tx:
-        stored = _stored(tx, schema.savings_lines, ("code",), (code,))
-        _check_version(schema.savings_lines, (code,), stored, version)
+        stored = _current(tx, schema.savings_lines, ("code",), (code,), version)
         problems = {}
         if brag_override is not None and brag_override not in _BRAG_ORDER:
             problems["brag_override"] = f"must be one of {', '.join(_BRAG_ORDER)}"
@@ -410,8 +415,7 @@ def edit_action(store: Store, who: Principal, code: str, *, version: int, status
     authorise(store, who, Permission.EDIT_ACTION, code)
     lists = configured_lists(store)
     with store.write(who.email) as tx:
-        stored = _stored(tx, schema.committee_actions, ("code",), (code,))
-        _check_version(schema.committee_actions, (code,), stored, version)
+        stored = _current(tx, schema.committee_actions, ("code",), (code,), version)
         checked = _validate(models.CommitteeAction, _action_data(tx, stored, status), lists)
         changed = {**stored, "status": checked["status"], "as_at": tx.now.date()}
         return _save(
