@@ -25,7 +25,7 @@ from data_access import commands, schema
 from data_access.access import principal_for
 from data_access.store import Store
 from data_access.users import SignInRefused, check_password, set_password
-from tests.conftest import DIRECTOR, PG_ADMIN_URL, REPO
+from tests.conftest import DIRECTOR, PG_ADMIN_URL, REPO, _ddl
 
 REFUSAL = "audit events cannot be changed or deleted"
 
@@ -132,18 +132,18 @@ def app_role(pg_store):
     role = f"ascgov_app_test_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(_ddl('CREATE ROLE "{role}" LOGIN', role=role))
     try:
         with pg_store.engine.begin() as conn:
             for grant in DOCUMENTED_GRANTS:
-                conn.execute(text(grant.format(role=role)))
+                conn.execute(_ddl(grant, role=role))
         yield role, database
     finally:
         with pg_store.engine.begin() as conn:
-            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(_ddl('DROP OWNED BY "{role}"', role=role))
         pg_store.engine.dispose()  # no pooled session may still hold the role
         with admin.connect() as conn:
-            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+            conn.execute(_ddl('DROP ROLE IF EXISTS "{role}"', role=role))
             left = conn.execute(
                 text("SELECT count(*) FROM pg_roles WHERE rolname = :r"), {"r": role}
             ).scalar_one()
@@ -166,12 +166,12 @@ def test_the_app_role_has_no_update_delete_or_truncate_on_audit_events(pg_store,
     for name, sql in attempts.items():
         with pytest.raises(ProgrammingError) as denied:
             with store.engine.begin() as conn:
-                conn.execute(text(f'SET LOCAL ROLE "{role}"'))
+                conn.execute(_ddl('SET LOCAL ROLE "{role}"', role=role))
                 conn.execute(text(sql))
         assert "permission denied for table audit_events" in str(denied.value), name
     # the same role may read the log and add to it: the app needs nothing more
     with store.engine.begin() as conn:
-        conn.execute(text(f'SET LOCAL ROLE "{role}"'))
+        conn.execute(_ddl('SET LOCAL ROLE "{role}"', role=role))
         assert conn.execute(select(func.count()).select_from(schema.audit_events)).scalar_one()
         conn.execute(
             text(
