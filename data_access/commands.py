@@ -207,8 +207,6 @@ def edit_milestone(
             "evidence": evidence,
         }
         row = _validate(models.Milestone, data, lists)
-        if row["status"] == "Complete" and row["completed_date"] is None:
-            raise EditRejected({"completed_date": "a Complete milestone needs its completed date"})
         return _save(
             tx,
             schema.milestones,

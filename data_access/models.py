@@ -219,6 +219,14 @@ class Milestone(Provenance):
             raise ValueError("a completed date is only allowed when the status is Complete")
         return value
 
+    @model_validator(mode="after")
+    def _complete_needs_date(self) -> Milestone:
+        if self.status == "Complete" and self.completed_date is None:
+            raise PydanticCustomError(
+                "completed_date", "a Complete milestone needs its completed date"
+            )
+        return self
+
 
 class SavingsYear(Provenance):
     """One savings line in one financial year: the row of the ``savings`` dataset."""

@@ -192,3 +192,35 @@ def test_new_rows_are_counted_and_only_changed_rows_listed(demo_store, tmp_path)
         ),
         ("New figures", "Monthly backlog figures", "2 new"),
     ]
+
+
+def test_complete_needs_a_completed_date_in_the_form_and_the_import_alike(app_env, tmp_path):
+    from data_access.importer import import_file
+    from data_access.problems import ImportRejected
+    from tests.conftest import DIRECTOR
+
+    officer = principal_for(app_env, "officer@demo.example")
+    held = load_table(app_env, "milestones").filter(code="IP09-M2").row(0, named=True)
+    with pytest.raises(commands.EditRejected) as refused:
+        commands.edit_milestone(
+            app_env,
+            officer,
+            "IP09-M2",
+            version=held["version"],
+            status="Complete",
+            due_date=held["due_date"],
+            completed_date=None,
+            evidence=None,
+        )
+    assert refused.value.problems == {
+        "completed_date": "a Complete milestone needs its completed date"
+    }
+    path = tmp_path / "milestones.csv"
+    path.write_text(
+        "code,area_code,title,status,completed_date\nIP09-M9,IP09,New,Complete,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_file(app_env, "milestones", path, actor=DIRECTOR)
+    assert 'row 2, column "completed_date"' in str(rejected.value)
+    assert "a Complete milestone needs its completed date" in str(rejected.value)
