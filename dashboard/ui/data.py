@@ -285,3 +285,17 @@ def savings_lines(**filters: str | None) -> tuple[pl.DataFrame, pl.DataFrame, pl
         as_at(),
     )
     return _savings_lines(key, tuple(sorted(filters.items())))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _principal(url: str, versions: tuple[int, int], email: str):
+    from data_access.access import principal_for
+
+    return principal_for(_store_for(url), email)
+
+
+def principal(email: str):
+    """The user with this email and their role and assignments (None if unknown), read once per
+    version of the users tables rather than on every rerun of every page."""
+    versions = _versions()
+    return _principal(get_store().url, (versions["users"], versions["user_scopes"]), email)

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
+from dashboard.ui import data
 from dashboard.ui.data import get_store
-from data_access.access import Permission, Principal, principal_for
+from data_access.access import Permission, Principal
 from data_access.settings import get_settings
 
 _LOCAL_EMAIL = "ascgov_local_email"
@@ -101,7 +102,7 @@ def session_lapsed() -> bool:
 def known_principal() -> Principal | None:
     """The signed-in person if they are a user of this dashboard; None otherwise (no UI)."""
     email = current_email()
-    return None if email is None else principal_for(get_store(), email)
+    return None if email is None else data.principal(email)
 
 
 def signed_in() -> Principal:
@@ -110,7 +111,7 @@ def signed_in() -> Principal:
     if email is None:
         _sign_in_form()
         st.stop()
-    principal = principal_for(get_store(), email)
+    principal = data.principal(email)
     if principal is None:
         st.error(
             f"You are signed in as {email}, but that address has no access to this dashboard. "
