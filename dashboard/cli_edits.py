@@ -32,9 +32,13 @@ VersionOption = Annotated[
 ]
 
 
-def _run(action):
+def _run(db: str | None, as_: str | None, action) -> None:
+    """Run ``action(store, person)`` as the person named by ``--as``; report what was saved, or
+    why not (exit 1)."""
+    store = _store(db)
+    who = _principal(as_, store)
     try:
-        saved = action()
+        saved = action(store, who)
     except commands.EditRejected as exc:
         _fail("refused: " + "; ".join(f"{f}: {m}" for f, m in exc.problems.items()))
     except (NotPermitted, StaleVersionError, commands.NotFound) as exc:
@@ -59,10 +63,10 @@ def edit_area(
     db: DbOption = None,
 ) -> None:
     """An accountability area's status, RAG and commentary."""
-    store = _store(db)
-    who = _principal(as_, store)
     _run(
-        lambda: commands.edit_area(
+        db,
+        as_,
+        lambda store, who: commands.edit_area(
             store,
             who,
             code,
@@ -70,7 +74,7 @@ def edit_area(
             status=status,
             rag=_text(rag),
             commentary=_text(commentary),
-        )
+        ),
     )
 
 
@@ -86,10 +90,10 @@ def edit_milestone(
     db: DbOption = None,
 ) -> None:
     """A milestone's status, due date, completed date and evidence."""
-    store = _store(db)
-    who = _principal(as_, store)
     _run(
-        lambda: commands.edit_milestone(
+        db,
+        as_,
+        lambda store, who: commands.edit_milestone(
             store,
             who,
             code,
@@ -98,7 +102,7 @@ def edit_milestone(
             due_date=_parse_day(_text(due), "--due"),
             completed_date=_parse_day(_text(completed), "--completed"),
             evidence=_text(evidence),
-        )
+        ),
     )
 
 
@@ -124,10 +128,10 @@ def edit_savings(
     db: DbOption = None,
 ) -> None:
     """A savings line's forecast and delivered amount for one financial year."""
-    store = _store(db)
-    who = _principal(as_, store)
     _run(
-        lambda: commands.edit_savings_year(
+        db,
+        as_,
+        lambda store, who: commands.edit_savings_year(
             store,
             who,
             code,
@@ -135,7 +139,7 @@ def edit_savings(
             version=version,
             forecast_pence=_pence(forecast, "--forecast"),
             delivered_pence=_pence(delivered, "--delivered"),
-        )
+        ),
     )
 
 
@@ -149,12 +153,12 @@ def edit_override(
     db: DbOption = None,
 ) -> None:
     """Set or clear a savings line's BRAG override."""
-    store = _store(db)
-    who = _principal(as_, store)
     _run(
-        lambda: commands.set_brag_override(
+        db,
+        as_,
+        lambda store, who: commands.set_brag_override(
             store, who, code, version=version, brag_override=_text(brag), override_reason=reason
-        )
+        ),
     )
 
 
@@ -179,13 +183,13 @@ def edit_backlog(
         first = parse_month(month)
     except ValueError as exc:
         _fail(f"month {month!r}: {exc}", 2)
-    store = _store(db)
-    who = _principal(as_, store)
     figure = commands.BacklogFigure(measure, value, target, version)
     _run(
-        lambda: commands.edit_backlog_month(
+        db,
+        as_,
+        lambda store, who: commands.edit_backlog_month(
             store, who, month=first, team=team, priority_band=band, figures=[figure]
-        )
+        ),
     )
 
 
@@ -198,9 +202,11 @@ def edit_action(
     db: DbOption = None,
 ) -> None:
     """A committee action's status."""
-    store = _store(db)
-    who = _principal(as_, store)
-    _run(lambda: commands.edit_action(store, who, code, version=version, status=status))
+    _run(
+        db,
+        as_,
+        lambda store, who: commands.edit_action(store, who, code, version=version, status=status),
+    )
 
 
 @meetings_app.command("add")
@@ -212,6 +218,4 @@ def meetings_add(
 ) -> None:
     """Record a committee meeting (directors)."""
     day = _parse_day(meeting_date, "date")
-    store = _store(db)
-    who = _principal(as_, store)
-    _run(lambda: commands.record_meeting(store, who, committee, day))
+    _run(db, as_, lambda store, who: commands.record_meeting(store, who, committee, day))
