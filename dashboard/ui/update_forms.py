@@ -51,7 +51,7 @@ def _attempt(form: str, dataset: str, key: str, action: Callable[[], Any]) -> No
     except commands.EditRejected as exc:
         outcome = {"errors": dict(exc.problems)}
     except StaleVersionError as exc:
-        theirs = changes_after(data.history(exc.dataset, exc.key), _lowest(base))
+        theirs = changes_after(data.history(exc.dataset, exc.key), _seen(base, exc))
         current = exc.current["version"] if exc.current else None
         st.session_state[_base_key(dataset, key)] = _rebased(base, exc, current)
         outcome = {"conflict": theirs or [str(exc)]}
@@ -63,10 +63,11 @@ def _attempt(form: str, dataset: str, key: str, action: Callable[[], Any]) -> No
     st.session_state[f"outcome:{form}"] = outcome
 
 
-def _lowest(base: Any) -> int:
+def _seen(base: Any, exc: StaleVersionError) -> int:
+    """The version of the refused row this person saw (a backlog form holds one per measure,
+    keyed like the row: measure first)."""
     if isinstance(base, dict):
-        known = [v for v in base.values() if v is not None]
-        return min(known) if known else 0
+        return base.get(exc.key.split("|", 1)[0]) or 0
     return int(base or 0)
 
 
