@@ -101,12 +101,9 @@ def _each_value(frame: pl.DataFrame, column: str, show, alias: str) -> pl.Expr:
     return expr.alias(alias)
 
 
-def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
-    """Every line and year as members read it: money in words, the rating in shape and text."""
-
-    def money(column: str, alias: str) -> pl.Expr:
-        return _each_value(rated, column, formatting.money, alias)
-
+def _lines(rated: pl.DataFrame, money, as_at: pl.Expr) -> pl.DataFrame:
+    """Every line and year in the columns members read; ``money(column, alias)`` and
+    ``as_at`` decide whether amounts and dates are words (screen) or values (downloads)."""
     return rated.sort("financial_year", "workstream", "code").select(
         pl.col("financial_year").alias("Year"),
         pl.col("code").alias("Line"),
@@ -121,28 +118,22 @@ def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
         _each_value(rated, "cohort", cohort_label, "Cohort"),
         pl.col("owner").fill_null("not named").alias("Owner"),
         pl.col("source").alias("Source"),
+        as_at.alias("As at"),
+    )
+
+
+def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
+    """Every line and year as members read it: money in words, the rating in shape and text."""
+    return _lines(
+        rated,
+        lambda column, alias: _each_value(rated, column, formatting.money, alias),
         _each_value(rated, "as_at", formatting.day, "As at"),
     )
 
 
 def lines_data(rated: pl.DataFrame) -> pl.DataFrame:
     """``lines_table`` with exact values, for downloads: money in pounds, dates as dates."""
-    return rated.sort("financial_year", "workstream", "code").select(
-        pl.col("financial_year").alias("Year"),
-        pl.col("code").alias("Line"),
-        pl.col("title").alias("Saving"),
-        _each_value(rated, "rating", _label, "BRAG"),
-        pounds("target_pence", "Target"),
-        pounds("forecast_pence", "Forecast"),
-        pounds("delivered_pence", "Delivered"),
-        pl.col("reason").alias("Why"),
-        pl.col("rated_by").alias("Rated by"),
-        pl.col("workstream").alias("Workstream"),
-        _each_value(rated, "cohort", cohort_label, "Cohort"),
-        pl.col("owner").fill_null("not named").alias("Owner"),
-        pl.col("source").alias("Source"),
-        pl.col("as_at").alias("As at"),
-    )
+    return _lines(rated, pounds, pl.col("as_at"))
 
 
 def _reported_sum(column: str) -> pl.Expr:
