@@ -65,14 +65,15 @@ SCRIPT_DONE = (
 PASSWORDS = {role: f"bench-{role}-password" for role in ("member", "officer", "director", "admin")}
 
 
-def with_users(store: Store) -> None:
-    """Migrate and add the demo sign-ins if missing (a store built before sign-in has none)."""
+def with_users(store: Store, passwords: bool = True) -> None:
+    """Migrate and add the demo sign-ins if missing (a store built before sign-in has none);
+    without ``passwords`` (hashing them is slow) only AppTest can sign in, not the browser."""
     from data_access.access import principal_for
     from data_access.demo_accounts import create_demo_accounts
 
     store.upgrade()
     if principal_for(store, "member@demo.example") is None:
-        create_demo_accounts(store, passwords=PASSWORDS)
+        create_demo_accounts(store, passwords=PASSWORDS, with_passwords=passwords)
 
 
 def role_for(spec) -> str:
@@ -82,17 +83,17 @@ def role_for(spec) -> str:
     return next(p.role.value for p in demo_principals() if spec.offered_to(p))
 
 
-def sample_store(folder: Path) -> str:
+def sample_store(folder: Path, passwords: bool = True) -> str:
     url = "sqlite:///" + str((folder / "sample.sqlite3").resolve())
     store = Store(url)
     store.upgrade()
     load_sample_data(store)
-    with_users(store)
+    with_users(store, passwords)
     store.dispose()
     return url
 
 
-def national_store(data: Path, councils: int, keep: Path) -> str:
+def national_store(data: Path, councils: int, keep: Path, passwords: bool = True) -> str:
     """The demo council plus ``councils`` synthetic councils (generated under ``data`` if not
     there yet), built through the importers; the store is kept in the folder ``keep`` and
     reused by later runs."""
@@ -118,7 +119,7 @@ def national_store(data: Path, councils: int, keep: Path) -> str:
         import_council(store, council)
         if i % 25 == 0:
             print(f"  imported {i}/{len(folders)} councils ({time.perf_counter() - started:.0f} s)")
-    with_users(store)
+    with_users(store, passwords)
     store.dispose()
     building.rename(path)  # only a complete store is reused
     return url
@@ -338,9 +339,9 @@ def main(argv: list[str] | None = None) -> None:
         for scale in scales:
             started = time.perf_counter()
             if scale == "sample":
-                url = sample_store(folder)
+                url = sample_store(folder, passwords=not args.smoke)
             else:
-                url = national_store(data, args.councils, keep)
+                url = national_store(data, args.councils, keep, passwords=not args.smoke)
             named[f"{scale}.store_ready_s"] = time.perf_counter() - started
             print(f"{scale}: store ready in {named[f'{scale}.store_ready_s']:.1f} s")
             server = server_side(url, args.repeats)
