@@ -133,8 +133,8 @@ def apptest_times(
     path: Path | None, repeats: int, role: str = "member", headline: str = "Bare page"
 ) -> tuple[float, float]:
     """(cold, cached) seconds for one page script signed in as the demo ``role``; ``None``
-    measures the bare page. A page that does not show ``headline`` (a refusal, a sign-in form)
-    is an error: its time would not be the page's."""
+    measures the bare page. A page that does not show ``headline`` (the person is not known to
+    the store, say) is an error: its time would not be the page's."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
