@@ -100,6 +100,7 @@ def national_store(data: Path, councils: int, keep: Path, passwords: bool = True
     import generate_national
     from bench_store import ensure_data, import_council
 
+    keep.mkdir(parents=True, exist_ok=True)
     path = keep / f"national-pages-{councils}.sqlite3"
     url = "sqlite:///" + str(path.resolve())
     if path.exists():  # built by an earlier run: the import is store_bench's business, not ours
