@@ -12,7 +12,10 @@ For each page of the navigation registry, at sample scale (the demo council) and
 Targets (issue 3): cached rerun under 200 ms and within 3x the bare page at sample scale; under
 1 s at national scale; payload per page under 2 MB.
 
-Usage: ``python bench/bench_pages.py [--scale sample|national|both] [--councils N] [--repeats N]``
+Usage: ``python bench/bench_pages.py [--scale sample|national|both] [--councils N] [--repeats N]
+[--no-browser] [--smoke] [--json FILE]``. ``--smoke`` runs both scales once, without the browser,
+the national store holding one synthetic council, all in a temporary folder: the test suite runs
+it so that a broken benchmark fails a test.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+import record  # noqa: E402
+
 from dashboard.navigation import PAGES  # noqa: E402
 from data_access.sample_data import load_sample_data  # noqa: E402
 from data_access.store import Store  # noqa: E402
@@ -48,20 +53,27 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TARGET_CACHED_S, TARGET_RATIO, TARGET_NATIONAL_S, TARGET_PAYLOAD = 0.2, 3.0, 1.0, 2 * 1024 * 1024
+SMOKE_COUNCILS = 1
+# the browser waits for the script run to finish before the page counts as drawn
+SCRIPT_DONE = (
+    "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state') "
+    "=== 'notRunning'"
+)
 
 
 # demo sign-ins for the benchmark's own stores (throwaway, never a council's data)
 PASSWORDS = {role: f"bench-{role}-password" for role in ("member", "officer", "director", "admin")}
 
 
-def with_users(store: Store) -> None:
-    """Migrate and add the demo sign-ins if missing (a store built before sign-in has none)."""
+def with_users(store: Store, passwords: bool = True) -> None:
+    """Migrate and add the demo sign-ins if missing (a store built before sign-in has none);
+    without ``passwords`` (hashing them is slow) only AppTest can sign in, not the browser."""
     from data_access.access import principal_for
     from data_access.demo_accounts import create_demo_accounts
 
     store.upgrade()
     if principal_for(store, "member@demo.example") is None:
-        create_demo_accounts(store, passwords=PASSWORDS)
+        create_demo_accounts(store, passwords=PASSWORDS, with_passwords=passwords)
 
 
 def role_for(spec) -> str:
@@ -71,35 +83,36 @@ def role_for(spec) -> str:
     return next(p.role.value for p in demo_principals() if spec.offered_to(p))
 
 
-def sample_store(folder: Path) -> str:
-    url = "sqlite:///" + str(folder / "sample.sqlite3")
+def sample_store(folder: Path, passwords: bool = True) -> str:
+    url = "sqlite:///" + str((folder / "sample.sqlite3").resolve())
     store = Store(url)
     store.upgrade()
     load_sample_data(store)
-    with_users(store)
+    with_users(store, passwords)
     store.dispose()
     return url
 
 
-def national_store(folder: Path, councils: int) -> str:
-    """The demo council plus ``councils`` synthetic councils, built through the importers."""
+def national_store(data: Path, councils: int, keep: Path, passwords: bool = True) -> str:
+    """The demo council plus ``councils`` synthetic councils (generated under ``data`` if not
+    there yet), built through the importers; the store is kept in the folder ``keep`` and
+    reused by later runs."""
     import generate_national
-    from bench_store import import_council
+    from bench_store import ensure_data, import_council
 
-    out = BENCH / "out" / "national"
-    folders = sorted(p for p in out.glob("*") if p.is_dir())[:councils]
-    if len(folders) < councils:
-        generate_national.generate(councils, out, quiet=True)
-        folders = sorted(p for p in out.glob("*") if p.is_dir())[:councils]
-    path = BENCH / "out" / f"national-pages-{councils}.sqlite3"
-    url = "sqlite:///" + str(path)
+    keep.mkdir(parents=True, exist_ok=True)
+    path = keep / f"national-pages-{councils}.sqlite3"
+    url = "sqlite:///" + str(path.resolve())
     if path.exists():  # built by an earlier run: the import is store_bench's business, not ours
+        print(f"national: reusing {path} (delete it to rebuild from {data})")
         store = Store(url)
         with_users(store)
         store.dispose()
         return url
+    folders = ensure_data(data, councils, generate_national.DEFAULT_SEED)
     building = path.with_suffix(".building")
-    store = Store("sqlite:///" + str(building))
+    building.unlink(missing_ok=True)  # left by a run that was stopped: start again
+    store = Store("sqlite:///" + str(building.resolve()))
     store.upgrade()
     load_sample_data(store)
     started = time.perf_counter()
@@ -107,7 +120,7 @@ def national_store(folder: Path, councils: int) -> str:
         import_council(store, council)
         if i % 25 == 0:
             print(f"  imported {i}/{len(folders)} councils ({time.perf_counter() - started:.0f} s)")
-    with_users(store)
+    with_users(store, passwords)
     store.dispose()
     building.rename(path)  # only a complete store is reused
     return url
@@ -118,10 +131,11 @@ def _median(values: list[float]) -> float:
 
 
 def apptest_times(
-    path: Path | None, repeats: int, role: str = "member"
+    path: Path | None, repeats: int, role: str = "member", headline: str = "Bare page"
 ) -> tuple[float, float]:
     """(cold, cached) seconds for one page script signed in as the demo ``role``; ``None``
-    measures the bare page."""
+    measures the bare page. A page that does not show ``headline`` (the person is not known to
+    the store, say) is an error: its time would not be the page's."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -137,6 +151,9 @@ def apptest_times(
         cold.append(time.perf_counter() - start)
         if at.exception:
             raise RuntimeError(f"{path}: {at.exception[0].value}")
+        shown = [title.value for title in at.title]
+        if headline not in shown:
+            raise RuntimeError(f"{path} as {role}: showed {shown}, not {headline!r}")
         start = time.perf_counter()
         at.run()
         cached.append(time.perf_counter() - start)
@@ -150,7 +167,9 @@ def server_side(url: str, repeats: int) -> dict[str, tuple[float, float]]:
     get_settings.cache_clear()
     results = {"(bare page)": apptest_times(None, repeats)}
     for spec in PAGES:
-        results[spec.title] = apptest_times(ROOT / spec.path, repeats, role_for(spec))
+        results[spec.title] = apptest_times(
+            ROOT / spec.path, repeats, role_for(spec), spec.headline
+        )
     return results
 
 
@@ -187,12 +206,12 @@ def _serve(command: list[str], env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("server did not start")
 
 
-def browser_side(url: str, repeats: int) -> dict[str, tuple[float, int]]:
+def browser_side(url: str, repeats: int, folder: Path) -> dict[str, tuple[float, int]]:
     """Seconds from navigation to headline visible, and websocket bytes, per page."""
     from playwright.sync_api import sync_playwright
 
     env = {**os.environ, "ASCGOV_DATABASE_URL": url}
-    bare_file = Path(tempfile.mkdtemp()) / "bare.py"
+    bare_file = folder / "bare.py"
     bare_file.write_text(BARE, encoding="utf-8")
     app, base = _serve(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py")],
@@ -244,10 +263,7 @@ def _visit(browser, address: str, headline: str, role: str | None) -> tuple[floa
         page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name=headline).first.wait_for(timeout=120_000)
     elapsed = time.perf_counter() - start
-    page.wait_for_function(
-        "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state') === 'notRunning'",
-        timeout=120_000,
-    )
+    page.wait_for_function(SCRIPT_DONE, timeout=120_000)
     context.close()
     return elapsed, received[0]
 
@@ -279,25 +295,63 @@ def report(scale: str, server: dict, browser: dict | None) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> None:
+def figures(scale: str, server: dict, browser: dict | None) -> dict[str, float]:
+    """The measures ``report`` prints, by name (seconds; the payload in kB)."""
+    named = {}
+    for title, (cold, cached) in server.items():
+        named[f"{scale}.{title}.cold_s"] = cold
+        named[f"{scale}.{title}.cached_s"] = cached
+    for title, (seconds, payload) in (browser or {}).items():
+        named[f"{scale}.{title}.browser_s"] = seconds
+        named[f"{scale}.{title}.payload_kb"] = payload / 1024
+    return named
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from generate_national import DEFAULT_OUT, ENGLISH_COUNCILS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=("sample", "national", "both"), default="both")
-    parser.add_argument("--councils", type=int, default=153)
+    parser.add_argument("--councils", type=int, default=ENGLISH_COUNCILS)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--data", type=Path, help=f"the national dataset's folder ({DEFAULT_OUT})")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"both scales once, no browser, {SMOKE_COUNCILS} council(s), in a temporary folder",
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.smoke:
+        args.scale, args.councils, args.repeats, args.no_browser = "both", SMOKE_COUNCILS, 1, True
+    args.data = args.data or DEFAULT_OUT
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    named = {}
+    with tempfile.TemporaryDirectory(prefix="ascgov_bench_pages_") as tmp:
         folder = Path(tmp)
+        # a smoke run keeps nothing: its data and stores go with the temporary folder
+        data, keep = (folder / "national", folder) if args.smoke else (args.data, BENCH / "out")
         scales = ("sample", "national") if args.scale == "both" else (args.scale,)
         for scale in scales:
             started = time.perf_counter()
-            url = (
-                sample_store(folder) if scale == "sample" else national_store(folder, args.councils)
-            )
-            print(f"{scale}: store built in {time.perf_counter() - started:.1f} s")
+            if scale == "sample":
+                url = sample_store(folder, passwords=not args.smoke)
+            else:
+                url = national_store(data, args.councils, keep, passwords=not args.smoke)
+            named[f"{scale}.store_ready_s"] = time.perf_counter() - started
+            print(f"{scale}: store ready in {named[f'{scale}.store_ready_s']:.1f} s")
             server = server_side(url, args.repeats)
-            browser = None if args.no_browser else browser_side(url, args.repeats)
+            browser = None if args.no_browser else browser_side(url, args.repeats, folder)
             report(scale, server, browser)
+            named |= figures(scale, server, browser)
+    print(f"load average now {record.load_average()}")
+    settings = {"councils": args.councils, "repeats": args.repeats, "browser": not args.no_browser}
+    record.save(args.json, "bench_pages", named, smoke=args.smoke, **settings)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ writes less the store's own ``loaded_by``/``loaded_at``/``version``):
 Every key is unique across councils (codes and team names start with the council code), so the
 whole nation can live in one store. All figures are invented (basis ``illustrative``).
 
-Usage: ``python bench/generate_national.py [--councils N] [--out DIR] [--seed S]``
+Usage: ``python bench/generate_national.py [--councils N] [--out DIR] [--seed S] [--smoke]
+[--json FILE]``. ``--smoke`` writes 2 councils into a temporary folder (removed afterwards unless
+``--out`` names one): the test suite runs it so that a broken generator fails a test.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import csv
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -30,6 +33,8 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
+
+import record  # noqa: E402
 
 from data_access.datasets import DATASETS  # noqa: E402
 from data_access.vocab import (  # noqa: E402
@@ -51,6 +56,8 @@ COUNCIL_KINDS = (
     ("E09", "London Borough", 33),
     ("E06", "Unitary Council", 63),
 )
+ENGLISH_COUNCILS = sum(number for _, _, number in COUNCIL_KINDS)
+SMOKE_COUNCILS = 2
 AREAS_PER_COUNCIL = 20
 MILESTONES_PER_AREA = 10
 SAVINGS_LINES = 200
@@ -422,35 +429,63 @@ def write_council(out: Path, seed: int, code: str, name: str) -> dict[str, int]:
 
 def generate(count: int, out: Path, seed: int = DEFAULT_SEED, *, quiet: bool = False) -> Path:
     """Write ``count`` councils under ``out``; returns ``out``."""
+    return generate_counted(count, out, seed, quiet=quiet)[0]
+
+
+def generate_counted(
+    count: int, out: Path, seed: int = DEFAULT_SEED, *, quiet: bool = False
+) -> tuple[Path, dict[str, int]]:
+    """``generate``, also returning the rows written per dataset."""
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    totals: dict[str, int] = {}
+    totals: dict[str, int] = dict.fromkeys(GENERATED, 0)
     chosen = councils(count)
     for index, (code, name) in enumerate(chosen, start=1):
         for dataset, rows in write_council(out, seed, code, name).items():
-            totals[dataset] = totals.get(dataset, 0) + rows
+            totals[dataset] += rows
         if not quiet and (index % 25 == 0 or index == len(chosen)):
             print(f"  {index}/{len(chosen)} councils written", flush=True)
     (out / "MANIFEST.txt").write_text(
-        f"seed {seed}\ncouncils {count}\n"
-        + "".join(f"{d} {totals.get(d, 0)}\n" for d in GENERATED),
+        f"seed {seed}\ncouncils {count}\n" + "".join(f"{d} {totals[d]}\n" for d in GENERATED),
         encoding="utf-8",
     )
     if not quiet:
         summary = ", ".join(f"{d} {totals[d]:,}" for d in GENERATED)
         print(f"{count} councils in {time.perf_counter() - started:.1f} s under {out}: {summary}")
-    return out
+    return out, totals
+
+
+def measured(count: int, out: Path, seed: int) -> tuple[dict[str, float], dict[str, int]]:
+    """Generate, and name what it took (seconds, MB of CSV) and what it wrote (rows)."""
+    started = time.perf_counter()
+    _, totals = generate_counted(count, out, seed)
+    seconds = time.perf_counter() - started
+    size = sum(f.stat().st_size for c, _ in councils(count) for f in (out / c).glob("*.csv"))
+    named = {"generate_s": seconds, "csv_mb": size / 2**20}
+    return named, totals
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--councils", type=int, default=153, help="how many councils (153)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder ({DEFAULT_OUT})")
+    parser.add_argument(
+        "--councils", type=int, default=ENGLISH_COUNCILS, help=f"how many ({ENGLISH_COUNCILS})"
+    )
+    parser.add_argument("--out", type=Path, help=f"folder ({DEFAULT_OUT})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"{SMOKE_COUNCILS} councils, into a temporary folder unless --out is given",
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if args.councils < 1:
         parser.error("--councils must be at least 1")
-    generate(args.councils, args.out, args.seed)
+    count = SMOKE_COUNCILS if args.smoke else args.councils
+    with tempfile.TemporaryDirectory(prefix="ascgov_bench_national_") as tmp:
+        out = args.out or (Path(tmp) if args.smoke else DEFAULT_OUT)
+        named, rows = measured(count, out, args.seed)
+    record.save(args.json, "generate_national", named, rows=rows, councils=count, smoke=args.smoke)
 
 
 if __name__ == "__main__":

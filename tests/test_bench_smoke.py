@@ -1,0 +1,132 @@
+"""Every benchmark in ``bench/`` still runs: each script's small mode (``--smoke``), through its
+real entry point, walks the same steps as the full run and reports every figure it names.
+
+The benchmarks are run on demand, so a change that broke one went unnoticed (issue 16: the store
+benchmark still passed a string where ``import_file`` wanted a ``Principal``). These tests assert
+that each run ends well and that each measure is there, numeric and positive; never how long
+anything took (the machine is shared, and the targets are the full run's business).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from dashboard.briefing.make import FORMATS
+from dashboard.navigation import PAGES
+from data_access import schema
+from tests.conftest import PG_ADMIN_URL, REPO
+
+BENCH = REPO / "bench"
+# a guard against a run that hangs, not a measure: a loaded machine may take minutes
+TIMEOUT_S = 600
+# the rows generate_national writes for each council (bench/README.md)
+PER_COUNCIL = {
+    "areas": 20,
+    "milestones": 200,
+    "savings": 1_000,
+    "backlog": 14_400,
+    "posts": 30,
+    "actions": 60,
+}
+# what the store benchmark reads back of one council: the tables those datasets fill
+ONE_COUNCIL_READ = {
+    "areas": 20,
+    "milestones": 200,
+    "savings_lines": 200,
+    "savings_years": 1_000,
+    "posts": 30,
+    "backlog": 14_400,
+    "meetings": 12,
+    "committee_actions": 60,
+    "savings_frame": 1_000,
+    "savings_frame_as_at": 1_000,
+    "actions_frame": 60,
+}
+FRAMES = ("savings_frame", "actions_frame", "savings_frame_as_at")
+
+
+def run_smoke(script: str, tmp_path, *options: str) -> dict:
+    """Run ``bench/<script>.py --smoke`` as a user would; the figures it wrote as JSON."""
+    figures_file = tmp_path / f"{script}.json"
+    command = [sys.executable, str(BENCH / f"{script}.py"), "--smoke", "--json", str(figures_file)]
+    done = subprocess.run(
+        [*command, *options], cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT_S
+    )
+    assert done.returncode == 0, (
+        f"{script} --smoke exited with {done.returncode}:\n{done.stderr[-4000:]}"
+    )
+    return json.loads(figures_file.read_text(encoding="utf-8"))
+
+
+def assert_measured(figures: dict, expected: set[str]) -> None:
+    """Every expected figure is there, and every figure is a positive finite number."""
+    missing = sorted(expected - figures.keys())
+    assert not missing, f"figures not reported: {missing}"
+    unmeasured = {
+        name: value
+        for name, value in figures.items()
+        if isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    }
+    assert not unmeasured, f"figures that are not positive numbers: {unmeasured}"
+
+
+def test_generate_national_smoke_writes_two_councils(tmp_path):
+    result = run_smoke("generate_national", tmp_path)
+
+    assert_measured(result["figures"], {"generate_s", "csv_mb"})
+    assert result["councils"] == 2
+    assert result["rows"] == {dataset: 2 * rows for dataset, rows in PER_COUNCIL.items()}
+
+
+def store_figures(db: str) -> set[str]:
+    named = {f"{db}.one_council_s", f"{db}.import_rss_mb", f"{db}.read_rss_mb"}
+    named |= {f"{db}.one_council.{dataset}_s" for dataset in PER_COUNCIL}
+    named |= {f"{db}.national.{part}_s" for part in ("total", "first", "median", "last", "max")}
+    return named | {f"{db}.read.{name}_s" for name in (*schema.metadata.tables, *FRAMES)}
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_store_bench_smoke_imports_and_reads_back_a_council(db, tmp_path, request):
+    if db == "postgresql":
+        request.getfixturevalue("pg_template")  # skips (fails under CI) without a server
+    result = run_smoke("bench_store", tmp_path, "--db", db, "--pg-url", PG_ADMIN_URL)
+
+    assert_measured(result["figures"], store_figures(db))
+    assert result["councils"] == 1
+    read = {name: result["rows"][f"{db}.{name}"] for name in ONE_COUNCIL_READ}
+    assert read == ONE_COUNCIL_READ
+
+
+def test_page_bench_smoke_times_every_page_at_both_scales(tmp_path):
+    result = run_smoke("bench_pages", tmp_path)
+
+    titles = ("(bare page)", *(page.title for page in PAGES))
+    expected = {f"{scale}.store_ready_s" for scale in ("sample", "national")}
+    expected |= {
+        f"{scale}.{title}.{run}_s"
+        for scale in ("sample", "national")
+        for title in titles
+        for run in ("cold", "cached")
+    }
+    assert_measured(result["figures"], expected)
+    assert (result["councils"], result["browser"]) == (1, False)
+
+
+def test_brief_bench_smoke_makes_a_pack_in_each_format(tmp_path):
+    result = run_smoke("bench_brief", tmp_path)
+
+    # one pack per council, between them both layouts (the largest council's PDF is slow)
+    packs = ("demo.pdf.tables", "largest.docx.tables")
+    assert {pack.split(".")[1] for pack in packs} == set(FORMATS)
+    expected = {"stores_ready_s", "demo.pdf.tables.pages"}
+    expected |= {f"{pack}.{measure}" for pack in packs for measure in ("median_s", "size_mb")}
+    assert_measured(result["figures"], expected)
+    assert result["council"] == "E10000001"
