@@ -73,7 +73,11 @@ def users_section(who: Principal) -> None:
     with st.form("set-password"):
         st.subheader("Set a local password")
         st.selectbox("User", users["email"].to_list(), key="pw-email")
-        st.text_input("New password (at least 12 characters)", type="password", key="pw-new")
+        st.text_input(
+            "New password (12 to 128 characters, not a common one: a few random words work well)",
+            type="password",
+            key="pw-new",
+        )
         st.form_submit_button("Set password", on_click=_set_password, args=(who,))
     _lockouts_section(who)
 
@@ -120,7 +124,19 @@ def _lockouts_section(who: Principal) -> None:
         "addresses that failed (the right password from elsewhere still works); an address "
         "waits longer after each failure. Unlocking clears the failures."
     )
-    st.dataframe(lockouts, hide_index=True, key="lockouts-table")
+    st.dataframe(
+        lockouts,
+        hide_index=True,
+        key="lockouts-table",
+        column_config={
+            "what": "Kind",
+            "key": "Account or address",
+            "failures": "Failed attempts",
+            "until": st.column_config.DatetimeColumn(
+                "Locked or waiting until (UTC)", format="YYYY-MM-DD HH:mm:ss"
+            ),
+        },
+    )
     with st.form("unlock"):
         choices = [f"{row['what']} {row['key']}" for row in lockouts.iter_rows(named=True)]
         st.selectbox("Account or address", choices, key="unlock-key")
