@@ -218,6 +218,49 @@ def users_set_password(email: str, as_: AsOption = None, db: DbOption = None) ->
     typer.echo(f"password set for {email.strip().lower()}")
 
 
+@users_app.command("lockouts")
+def users_lockouts(db: DbOption = None) -> None:
+    """List accounts and addresses with failed sign-ins, and until when each is held."""
+    from data_access.users import sign_in_lockouts
+
+    frame = sign_in_lockouts(_store(db))
+    if frame.is_empty():
+        typer.echo("nobody is locked out")
+    for row in frame.iter_rows(named=True):
+        line = f"{row['what']}\t{row['key']}\t{row['failures']} failed"
+        if row["until"] is not None:
+            held = "locked until" if row["what"] == "account" else "waits until"
+            line += f"\t{held} {row['until']:%Y-%m-%d %H:%M:%S}Z"
+        typer.echo(line)
+
+
+@users_app.command("unlock")
+def users_unlock(
+    email: Annotated[str | None, typer.Argument(help="The account to unlock.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="An address (as `ascgov users lockouts` lists) to clear."),
+    ] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Clear an account's or an address's failed sign-ins and any lock (administrators)."""
+    from data_access.users import NothingToUnlockError, unlock_account, unlock_source
+
+    if (email is None) == (source is None):
+        _fail("name an account (EMAIL) or an address (--source ADDRESS) to unlock", 2)
+    store = _store(db)
+    actor = _principal(as_, store)
+    try:
+        if email is not None:
+            unlock_account(store, email, actor=actor)
+            typer.echo(f"unlocked {email.strip().lower()}")
+        else:
+            typer.echo(f"cleared the address {unlock_source(store, source, actor=actor)}")
+    except (NothingToUnlockError, NotPermitted) as exc:
+        _fail(str(exc))
+
+
 def _split(text: str, separator: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(separator) if part.strip())
 

@@ -15,8 +15,10 @@ from data_access.store import Store
 
 # a refused command is reported once, on stderr, by the command itself; the refusal is also
 # kept in the audit trail, so the access log need not echo it to the terminal
-logging.getLogger("ascgov.access").addHandler(logging.NullHandler())
-logging.getLogger("ascgov.access").propagate = False
+# (and so is an unlock, in the sign-in log)
+for _name in ("ascgov.access", "ascgov.sign_in"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
 
 DbOption = Annotated[
     str | None,

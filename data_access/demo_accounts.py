@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from data_access.access import Principal, ScopeKind, system_principal
 from data_access.models import User
+from data_access.passwords import password_problem
 from data_access.store import Store
 from data_access.users import add_user
 
@@ -63,8 +64,16 @@ def create_demo_accounts(
     actor = system_principal("demo-accounts")
     created = []
     for user in demo_users():
-        password = (passwords or {}).get(user.role.value) or secrets.token_urlsafe(12)
+        password = (passwords or {}).get(user.role.value) or _new_password()
         add_user(store, user, actor=actor, password=password if with_passwords else None)
         scope = ", ".join((*user.areas, *user.workstreams, *user.teams, *user.actions))
         created.append(DemoAccount(user.email, user.role.value, password, scope))
     return created
+
+
+def _new_password() -> str:
+    """16 random characters; drawn again in the unlikely case the password rule refuses
+    them (add_user applies the rule to the demo accounts as to everyone's)."""
+    while password_problem(password := secrets.token_urlsafe(12)) is not None:
+        pass
+    return password

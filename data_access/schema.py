@@ -227,13 +227,24 @@ user_scopes = Table(
     Column("value", String(400), primary_key=True),
 )
 
-# sign-in attempts per account, for throttling local passwords
+# failed sign-ins per account (known or not), for throttling local passwords
 sign_in_attempts = Table(
     "sign_in_attempts",
     metadata,
     Column("email", String(254), primary_key=True),
     Column("failures", Integer, nullable=False, server_default="0"),
     Column("locked_until", DateTime(timezone=True)),
+    Column("last_failure_at", DateTime(timezone=True)),
+)
+
+# failed sign-ins per source (an IP address, an IPv6 /64): see data_access/throttle.py
+sign_in_sources = Table(
+    "sign_in_sources",
+    metadata,
+    Column("source", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("blocked_until", DateTime(timezone=True)),
+    Column("last_failure_at", DateTime(timezone=True)),
 )
 
 audit_events = Table(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from data_access.throttle import Network, trusted_networks
 
 DEFAULT_SQLITE_PATH = Path("var") / "ascgov.sqlite3"
 
@@ -64,6 +66,24 @@ class Settings(BaseSettings):
         gt=0,
         description="Sign a person out this many hours after they signed in, however active.",
     )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Reverse proxies (addresses or networks, commas between, e.g. `10.0.0.5,"
+            "10.1.0.0/16`) whose X-Forwarded-For header names the client's address for "
+            "sign-in throttling. Empty trusts none: the connection's own address is used."
+        ),
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        trusted_networks(value)  # a mistyped proxy must stop the app, not go unnoticed
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return trusted_networks(self.trusted_proxies)
 
 
 @lru_cache(maxsize=1)

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
 
 import polars as pl
-from sqlalchemy import insert, select, update
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from data_access import schema
-from data_access.access import Permission, Principal, ScopeKind, authorise
+from data_access import schema, throttle
+from data_access.access import Permission, Principal, ScopeKind, authorise, principal_for
 from data_access.loaders import load_table
 from data_access.models import User
+from data_access.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from data_access.store import Store
 from data_access.vocab import Role
 
-# a person may get a password wrong this many times before the account is locked for a while
-MAX_FAILURES = 5
-LOCK_FOR = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 12
+log = logging.getLogger("ascgov.sign_in")
+
+# how many failures lock an account, and for how long (data_access/throttle.py)
+MAX_FAILURES = throttle.ACCOUNT_FAILURES
+LOCK_FOR = throttle.LOCK_FOR
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 
 
 class UserExistsError(Exception):
@@ -113,8 +123,10 @@ def add_user(store: Store, user: User, *, actor: Principal, password: str | None
 
 
 def _check_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    # before any hashing: argon2 of a very long password is costly
+    problem = password_problem(password)
+    if problem is not None:
+        raise WeakPasswordError(problem)
 
 
 def set_password(store: Store, email: str, password: str, *, actor: Principal) -> None:
@@ -144,85 +156,317 @@ class SignInRefused(Exception):
     """Wrong email or password, or too many failures: the message never says which."""
 
 
+class NothingToUnlockError(Exception):
+    pass
+
+
+NO_MATCH = "That email and password do not match an account."
+LOCKED = (
+    "Too many failed attempts: this account is locked for a few minutes. "
+    "Try again later or ask an administrator."
+)
+
+
+def _wait(minutes: int) -> str:
+    unit = "minute" if minutes == 1 else "minutes"
+    return (
+        "Too many failed sign-in attempts from your address: please wait "
+        f"{minutes} {unit} before trying again, or ask an administrator."
+    )
+
+
+# what the sign-in form accepts as an email is what a user's email may be (models.User)
+_EMAIL_FIELD = User.model_fields["email"]
+_EMAIL = TypeAdapter(Annotated[_EMAIL_FIELD.annotation, _EMAIL_FIELD])
+# longer than any address with spaces round it: refused before even being normalised
+_LONGEST_TYPED_EMAIL = 1000
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One sign-in attempt, reduced to what may be stored: all of it bounded."""
+
+    email: str | None  # None: not an email, so kept under no account
+    label: str  # the email, or a fixed-length stand-in for the audit trail and the log
+    source: str  # data_access.throttle.source_key
+    now: datetime
+
+
+def _attempt(email: str, source: str | None, now: datetime | None) -> _Attempt:
+    valid = None
+    if len(email) <= _LONGEST_TYPED_EMAIL:
+        try:
+            valid = _EMAIL.validate_python(email)
+        except ValidationError:
+            valid = None
+    digest = hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()[:16]
+    label = valid or f"not-an-email:{digest}"
+    return _Attempt(valid, label, throttle.source_key(source), now or datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A table of failure counts: per account or per source."""
+
+    table: Table
+    key: str
+    until: str
+    dataset: str
+
+
+_ACCOUNTS = _Counted(schema.sign_in_attempts, "email", "locked_until", "sign_in_attempts")
+_SOURCES = _Counted(schema.sign_in_sources, "source", "blocked_until", "sign_in_sources")
+
+
 def check_password(
-    store: Store, email: str, password: str, *, now: datetime | None = None
+    store: Store,
+    email: str,
+    password: str,
+    *,
+    source: str | None = None,
+    now: datetime | None = None,
 ) -> Principal:
     """The person these credentials belong to, or ``SignInRefused``.
 
-    Failures are counted per email (known or not, so the answer does not reveal which
-    emails exist); after ``MAX_FAILURES`` the email is locked for ``LOCK_FOR`` even for the
-    right password. Every outcome is audited.
+    Throttled by source (the address the attempt came from) and by account, as
+    ``data_access.throttle`` says: a source that keeps failing waits longer and longer, and
+    an account that has failed five times is locked against the sources that failed, while
+    the right password from anywhere else still signs in. Failures are counted per email
+    whether or not it exists, so the answer does not tell which emails exist. Refusals
+    during a wait or a lock are logged but write nothing; every checked attempt is audited.
+    A password longer than ``passwords.MAX_LENGTH`` fails without being hashed.
     """
-    from argon2.exceptions import InvalidHashError, VerificationError
-
-    from data_access.access import principal_for
-
-    email = email.strip().lower()
-    now = now or datetime.now(UTC)
-    with store.engine.connect() as conn:
-        user = conn.execute(
-            select(schema.users.c.password_hash).where(schema.users.c.email == email)
-        ).first()
-        attempts = conn.execute(
-            select(schema.sign_in_attempts).where(schema.sign_in_attempts.c.email == email)
-        ).first()
-    locked_until = _utc(attempts.locked_until) if attempts and attempts.locked_until else None
-    if locked_until is not None and locked_until > now:
-        _record(store, email, failed=True, now=now, note="locked")
-        raise SignInRefused(
-            "Too many failed attempts: this account is locked for a few minutes. "
-            "Try again later or ask an administrator."
-        )
-    ok = False
-    if user is not None and user.password_hash:
-        try:
-            ok = _hasher().verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-    else:
-        # the same work whether or not the email exists, so timing does not tell
-        _hasher().hash(password)
-    _record(store, email, failed=not ok, now=now)
+    attempt = _attempt(email, source, now)
+    held = _held(store, attempt)
+    refusal = _refusal(held, attempt)
+    if refusal is not None:
+        raise SignInRefused(refusal)
+    ok = attempt.email is not None and len(password) <= MAX_LENGTH
+    ok = ok and _verify(held.password_hash, password)
     if not ok:
-        raise SignInRefused("That email and password do not match an account.")
-    principal = principal_for(store, email)
+        _record_failure(store, attempt)
+        raise SignInRefused(NO_MATCH)
+    _record_success(store, attempt)
+    principal = principal_for(store, attempt.email)
     assert principal is not None  # the row was there a moment ago
     return principal
 
 
-def _record(store: Store, email: str, *, failed: bool, now: datetime, note: str = "") -> None:
-    with store.write(email or "unknown", at=now) as tx:
-        table = schema.sign_in_attempts
-        row = tx.conn.execute(select(table).where(table.c.email == email)).first()
-        expired = row is not None and row.locked_until is not None and _utc(row.locked_until) <= now
-        before = 0 if row is None or expired else row.failures
-        failures = before + 1 if failed else 0
-        still_locked = row is not None and row.locked_until is not None and not expired
-        if still_locked:
-            # an attempt during a lock does not extend it: guessing every few minutes must not
-            # keep the owner out for ever
-            locked = _utc(row.locked_until)
-        else:
-            locked = now + LOCK_FOR if failed and failures >= MAX_FAILURES else None
-        if row is None:
-            tx.conn.execute(
-                insert(table), {"email": email, "failures": failures, "locked_until": locked}
-            )
-        else:
-            tx.conn.execute(
-                update(table)
-                .where(table.c.email == email)
-                .values(failures=failures, locked_until=locked)
-            )
-        action = "sign-in:failed" if failed else "sign-in"
-        tx.audit(
-            action, "sign_in_attempts", email, None, {"failures": failures}, reason=note or None
+@dataclass(frozen=True)
+class _Held:
+    password_hash: str | None
+    account: throttle.Counter
+    source: throttle.Counter
+
+
+def _held(store: Store, attempt: _Attempt) -> _Held:
+    with store.engine.connect() as conn:
+        source = _counter(conn, _SOURCES, attempt.source)
+        if attempt.email is None:
+            return _Held(None, throttle.Counter(), source)
+        account = _counter(conn, _ACCOUNTS, attempt.email)
+        password_hash = conn.execute(
+            select(schema.users.c.password_hash).where(schema.users.c.email == attempt.email)
+        ).scalar()
+    return _Held(password_hash, account, source)
+
+
+def _refusal(held: _Held, attempt: _Attempt) -> str | None:
+    """Why this attempt is refused without checking the password, or None."""
+    now = attempt.now
+    if held.source.holds(now):
+        log.info(
+            "sign-in refused: address %s is waiting (attempt for %s)", attempt.source, attempt.label
         )
+        return _wait(throttle.minutes_left(held.source.until, now))
+    if held.account.holds(now) and throttle.source_count(held.source, now) > 0:
+        log.info("sign-in refused: %s is locked against address %s", attempt.label, attempt.source)
+        return LOCKED
+    return None
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    if not password_hash:
+        # the same work whether or not the email exists, so timing does not tell
+        _hasher().hash(password)
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _record_failure(store: Store, attempt: _Attempt) -> None:
+    now = attempt.now
+    with store.write(attempt.email or "unknown", at=now) as tx:
+        source = throttle.source_failed(_claim(tx.conn, _SOURCES, attempt.source), now)
+        _save(tx.conn, _SOURCES, attempt.source, source)
+        tx.touched.add(_SOURCES.dataset)
+        account = was = throttle.Counter()
+        if attempt.email is not None:
+            was = _claim(tx.conn, _ACCOUNTS, attempt.email)
+            account = throttle.account_failed(was, now)
+            _save(tx.conn, _ACCOUNTS, attempt.email, account)
+        after = {
+            "failures": account.failures,
+            "locked_until": account.until,
+            "source": attempt.source,
+            "source_failures": source.failures,
+            "source_waits_until": source.until,
+        }
+        tx.audit("sign-in:failed", _ACCOUNTS.dataset, attempt.label, None, after)
+    log.info("sign-in failed: %s from %s", attempt.label, attempt.source)
+    if account.holds(now) and not was.holds(now):
+        minutes = throttle.minutes_left(account.until, now)
+        log.warning(
+            "sign-in: %s locked for %d minutes after %d failed attempts",
+            attempt.label,
+            minutes,
+            account.failures,
+        )
+    if source.holds(now):
+        minutes = throttle.minutes_left(source.until, now)
+        log.warning(
+            "sign-in: address %s waits %d minute%s after %d failed attempts",
+            attempt.source,
+            minutes,
+            "" if minutes == 1 else "s",
+            source.failures,
+        )
+
+
+def _record_success(store: Store, attempt: _Attempt) -> None:
+    with store.write(attempt.email, at=attempt.now) as tx:
+        table = schema.sign_in_attempts
+        exists = tx.conn.execute(
+            select(table.c.email).where(table.c.email == attempt.email)
+        ).first()
+        if exists is not None:
+            held = _claim(tx.conn, _ACCOUNTS, attempt.email)
+            _save(tx.conn, _ACCOUNTS, attempt.email, throttle.account_signed_in(held, attempt.now))
+        after = {"failures": 0, "source": attempt.source}
+        tx.audit("sign-in", _ACCOUNTS.dataset, attempt.email, None, after)
+    log.info("signed in: %s from %s", attempt.email, attempt.source)
+
+
+def _counter(
+    conn: Connection, counted: _Counted, key: str, *, lock: bool = False
+) -> throttle.Counter:
+    table = counted.table
+    query = select(table).where(table.c[counted.key] == key)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    return throttle.Counter() if row is None else _as_counter(row._mapping, counted)
+
+
+def _as_counter(values, counted: _Counted) -> throttle.Counter:
+    return throttle.Counter(
+        values["failures"], _maybe_utc(values[counted.until]), _maybe_utc(values["last_failure_at"])
+    )
+
+
+def _claim(conn: Connection, counted: _Counted, key: str) -> throttle.Counter:
+    """The row for ``key``, created if need be and locked until the transaction ends, so
+    that two attempts at once are both counted."""
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        dialect_insert(counted.table)
+        .values({counted.key: key, "failures": 0})
+        .on_conflict_do_nothing()
+    )
+    return _counter(conn, counted, key, lock=True)
+
+
+def _save(conn: Connection, counted: _Counted, key: str, counter: throttle.Counter) -> None:
+    # UPDATE, never DELETE: the app's database role has no DELETE (docs/deployment.md)
+    table = counted.table
+    conn.execute(
+        update(table)
+        .where(table.c[counted.key] == key)
+        .values(
+            {
+                "failures": counter.failures,
+                counted.until: counter.until,
+                "last_failure_at": counter.last_failure_at,
+            }
+        )
+    )
+
+
+def _maybe_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else _utc(moment)
 
 
 def _utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; the store holds UTC
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- administrators: who is locked out, and unlocking -----------------------------------------
+def unlock_account(store: Store, email: str, *, actor: Principal) -> None:
+    """Clear an account's failed sign-ins and any lock (administrators only), audited."""
+    email = email.strip().lower()
+    authorise(store, actor, Permission.MANAGE_USERS, target=email)
+    _unlock(store, _ACCOUNTS, email, actor, f"No failed sign-ins are recorded for {email}.")
+    log.warning("sign-in: %s unlocked by %s", email, actor.email)
+
+
+def unlock_source(store: Store, address: str, *, actor: Principal) -> str:
+    """Clear a source's failed sign-ins and any wait (administrators only), audited.
+    ``address`` is an address or a source as listed (e.g. ``2001:db8:1:2::/64``)."""
+    key = throttle.source_key(address)
+    if key == throttle.INVALID:
+        key = address.strip()[:64]
+    authorise(store, actor, Permission.MANAGE_USERS, target=f"address {key}")
+    nothing = f"No failed sign-ins are recorded for the address {key}."
+    _unlock(store, _SOURCES, key, actor, nothing)
+    log.warning("sign-in: address %s cleared by %s", key, actor.email)
+    return key
+
+
+def _unlock(store: Store, counted: _Counted, key: str, actor: Principal, nothing: str) -> None:
+    with store.write(actor.email) as tx:
+        held = _counter(tx.conn, counted, key, lock=True)
+        if held.failures == 0 and held.until is None:
+            raise NothingToUnlockError(nothing)
+        _save(tx.conn, counted, key, throttle.Counter(0, None, held.last_failure_at))
+        before = {"failures": held.failures, counted.until: held.until}
+        tx.audit("sign-in:unlock", counted.dataset, key, before, {"failures": 0})
+
+
+_LOCKOUT_SCHEMA = {
+    "what": pl.String,
+    "key": pl.String,
+    "failures": pl.Int64,
+    "until": pl.Datetime("us", "UTC"),
+}
+# an attacker can fill these tables with made-up emails: the list shows the latest few hundred
+_MOST_LOCKOUTS = 500
+
+
+def sign_in_lockouts(store: Store, *, now: datetime | None = None) -> pl.DataFrame:
+    """Accounts and sources with failed sign-ins still counted (or a lock still holding),
+    most failures first, with until when each is locked or waiting (null when it is not)."""
+    now = now or datetime.now(UTC)
+    rows = []
+    with store.engine.connect() as conn:
+        for what, counted in (("account", _ACCOUNTS), ("address", _SOURCES)):
+            table = counted.table
+            found = conn.execute(
+                select(table)
+                .where((table.c.failures > 0) | (table.c[counted.until] > now))
+                .order_by(table.c.last_failure_at.desc())
+                .limit(_MOST_LOCKOUTS)
+            )
+            for row in found:
+                held = _as_counter(row._mapping, counted)
+                failures = held.failures if what == "account" else throttle.source_count(held, now)
+                if failures or held.holds(now):
+                    until = held.until if held.holds(now) else None
+                    rows.append((what, row._mapping[counted.key], failures, until))
+    frame = pl.DataFrame(rows, schema=_LOCKOUT_SCHEMA, orient="row")
+    return frame.sort(["what", "failures", "key"], descending=[False, True, False])
 
 
 def list_users(store: Store) -> pl.DataFrame:

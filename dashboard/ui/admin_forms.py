@@ -15,6 +15,7 @@ from data_access.access import NotPermitted, Principal
 from data_access.app_settings import SettingRefusedError, set_list
 from data_access.models import User
 from data_access.users import (
+    NothingToUnlockError,
     UnknownAreaError,
     UnknownUserError,
     UserExistsError,
@@ -22,6 +23,9 @@ from data_access.users import (
     add_user,
     list_users,
     set_password,
+    sign_in_lockouts,
+    unlock_account,
+    unlock_source,
 )
 from data_access.vocab import CONFIGURABLE_LISTS, Role
 
@@ -69,8 +73,13 @@ def users_section(who: Principal) -> None:
     with st.form("set-password"):
         st.subheader("Set a local password")
         st.selectbox("User", users["email"].to_list(), key="pw-email")
-        st.text_input("New password (at least 12 characters)", type="password", key="pw-new")
+        st.text_input(
+            "New password (12 to 128 characters, not a common one: a few random words work well)",
+            type="password",
+            key="pw-new",
+        )
         st.form_submit_button("Set password", on_click=_set_password, args=(who,))
+    _lockouts_section(who)
 
 
 def _add_user(who: Principal) -> None:
@@ -102,6 +111,50 @@ def _set_password(who: Principal) -> None:
         state[_OUTCOME] = ("error", str(exc))
     else:
         state[_OUTCOME] = ("ok", f"Password set for {state['pw-email']}.")
+
+
+def _lockouts_section(who: Principal) -> None:
+    st.subheader("Sign-in lock-outs")
+    lockouts = sign_in_lockouts(data.get_store())
+    if lockouts.is_empty():
+        st.caption("No account is locked and no address has failed to sign in lately.")
+        return
+    st.caption(
+        "Accounts and addresses with failed sign-ins: an account is locked against the "
+        "addresses that failed (the right password from elsewhere still works); an address "
+        "waits longer after each failure. Unlocking clears the failures."
+    )
+    st.dataframe(
+        lockouts,
+        hide_index=True,
+        key="lockouts-table",
+        column_config={
+            "what": "Kind",
+            "key": "Account or address",
+            "failures": "Failed attempts",
+            "until": st.column_config.DatetimeColumn(
+                "Locked or waiting until (UTC)", format="YYYY-MM-DD HH:mm:ss"
+            ),
+        },
+    )
+    with st.form("unlock"):
+        choices = [f"{row['what']} {row['key']}" for row in lockouts.iter_rows(named=True)]
+        st.selectbox("Account or address", choices, key="unlock-key")
+        st.form_submit_button("Unlock", on_click=_unlock, args=(who,))
+
+
+def _unlock(who: Principal) -> None:
+    state = st.session_state
+    what, key = state["unlock-key"].split(" ", 1)
+    try:
+        if what == "account":
+            unlock_account(data.get_store(), key, actor=who)
+        else:
+            unlock_source(data.get_store(), key, actor=who)
+    except (NothingToUnlockError, NotPermitted) as exc:
+        state[_OUTCOME] = ("error", str(exc))
+    else:
+        state[_OUTCOME] = ("ok", f"Unlocked {key}.")
 
 
 def lists_section(who: Principal) -> None:

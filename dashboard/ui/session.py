@@ -26,6 +26,20 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def client_address() -> str | None:
+    """The address sign-in attempts from this browser are counted under: the connection's,
+    or, from a proxy named in ``ASCGOV_TRUSTED_PROXIES``, the one its X-Forwarded-For names.
+
+    A seam as ``now`` is: AppTest cannot set ``st.context.ip_address`` or headers, so the
+    sign-in tests replace this function.
+    """
+    from data_access.throttle import client_address as behind_proxies
+
+    forwarded = ", ".join(st.context.headers.get_all("X-Forwarded-For")) or None
+    trusted = get_settings().trusted_proxy_networks
+    return behind_proxies(st.context.ip_address, forwarded, trusted)
+
+
 def oidc_configured() -> bool:
     """Whether ``.streamlit/secrets.toml`` names an identity provider (an ``[auth]`` section)."""
     try:
@@ -145,13 +159,13 @@ def _sign_in_form() -> None:
         )
         st.caption("Or, if your administrator gave you a dashboard password:")
     with st.form("sign-in"):
-        email = st.text_input("Email address", autocomplete="username")
+        email = st.text_input("Email address", autocomplete="username", max_chars=254)
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in")
     if not submitted:
         return
     try:
-        principal = check_password(get_store(), email, password)
+        principal = check_password(get_store(), email, password, source=client_address(), now=now())
     except SignInRefused as exc:
         st.error(str(exc))
         return
