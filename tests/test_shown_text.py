@@ -7,6 +7,7 @@ write must not change with how it is computed.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import polars as pl
@@ -16,6 +17,7 @@ from dashboard import adults, backlog, definitions, plan, savings
 from dashboard.briefing.content import actions_table
 from data_access.datasets import REPORTED
 from data_access.sample_data import load_sample_data
+from data_access.text_columns import text_per_value
 
 SHAPES = ("one chunk", "several chunks")
 
@@ -27,6 +29,32 @@ def shaped(frame: pl.DataFrame, shape: str) -> pl.DataFrame:
     parts = pl.concat([frame.slice(i, 1) for i in range(frame.height)], rechunk=False)
     assert max(parts.n_chunks("all")) > 1
     return parts
+
+
+# the one way text is made from values --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("skip_nulls", "expected"),
+    [(True, ["<3>", "<1>", "<3>", None, "<1>"]), (False, ["<3>", "<1>", "<3>", "<None>", "<1>"])],
+)
+def test_text_per_value_calls_python_once_per_distinct_value_on_the_calling_thread(
+    skip_nulls, expected
+):
+    calls = []
+
+    def show(value):
+        calls.append((value, threading.get_ident()))
+        return f"<{value}>"
+
+    frame = shaped(pl.DataFrame({"n": [3, 1, 3, None, 1]}), "several chunks")
+    shown = frame.select(text_per_value(frame, "n", show, skip_nulls=skip_nulls))
+    assert shown["n"].to_list() == expected
+    # never on polars' thread pool, where a Python function waits for the GIL (issue 9)
+    here = threading.get_ident()
+    assert sorted(calls, key=str) == sorted(
+        [(1, here), (3, here)] + ([] if skip_nulls else [(None, here)]), key=str
+    )
 
 
 # improvement plan -------------------------------------------------------------------------------
