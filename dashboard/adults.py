@@ -16,6 +16,7 @@ import polars as pl
 from dashboard import charts, formatting
 from dashboard.downloads import pounds
 from dashboard.savings import Bridge, cohort_label
+from data_access.text_columns import text_per_value
 
 COHORTS = ("younger", "older")
 TOTAL_ROW = "Total of savings"
@@ -77,17 +78,21 @@ def savings_table(table: pl.DataFrame) -> pl.DataFrame:
     """The table as the paper prints it: £000s, commas, the unit in the corner."""
 
     def thousands(column: str) -> pl.Expr:
-        return pl.col(column).map_elements(
-            lambda p: "–" if p is None else formatting.money(p, style="thousands"),
-            return_dtype=pl.String,
-            skip_nulls=False,
-        )
+        return text_per_value(table, column, _thousands_or_dash, skip_nulls=False)
 
     return table.select(
         pl.col("row").alias(CORNER),
         *[thousands(y).alias(y) for y in years_of(table)],
         thousands("total").alias(total_heading(table)),
     )
+
+
+def _thousands_or_dash(pence: int | None) -> str:
+    return "–" if pence is None else formatting.money(pence, style="thousands")
+
+
+def _thousands(pence: int | None) -> str:
+    return formatting.money(pence, style="thousands")
 
 
 def savings_data(table: pl.DataFrame) -> pl.DataFrame:
@@ -121,16 +126,13 @@ def savings_summary(table: pl.DataFrame) -> str:
 
 
 def savings_figure(table: pl.DataFrame) -> go.Figure:
-    long = (
-        table.filter(pl.col("row") != TOTAL_ROW)
-        .unpivot(index="row", on=years_of(table), variable_name="year", value_name="pence")
-        .with_columns(
-            # £000s as a float for the axis only; the table beside it is exact
-            thousands=pl.col("pence").map_elements(
-                lambda p: float(Decimal(p) / 100_000), return_dtype=pl.Float64
-            )
-        )
+    long = table.filter(pl.col("row") != TOTAL_ROW).unpivot(
+        index="row", on=years_of(table), variable_name="year", value_name="pence"
     )
+    # £000s as a float for the axis only; the table beside it is exact. In Python, because
+    # polars divides by a constant as a multiplication (1500.0000000000002, not 1500.0)
+    thousands = [None if p is None else float(Decimal(p) / 100_000) for p in long["pence"]]
+    long = long.with_columns(thousands=pl.Series(thousands, dtype=pl.Float64))
     fig = charts.bar_chart(
         long,
         x="year",
@@ -151,15 +153,9 @@ def components_table(
         components.join(lines, left_on="line_code", right_on="code", how="inner")
         .sort("order", "code")
         .select(
-            pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
+            text_per_value(lines, "cohort", cohort_label).alias("Cohort"),
             pl.col("title").alias("Component"),
-            pl.col("amount_pence")
-            .map_elements(
-                lambda p: formatting.money(p, style="thousands"),
-                return_dtype=pl.String,
-                skip_nulls=False,
-            )
-            .alias(CORNER),
+            text_per_value(components, "amount_pence", _thousands, skip_nulls=False).alias(CORNER),
             pl.col("line_title").alias("Savings line"),
             pl.col("source").alias("Source"),
         )
@@ -175,7 +171,7 @@ def components_data(
         components.join(lines, left_on="line_code", right_on="code", how="inner")
         .sort("order", "code")
         .select(
-            pl.col("cohort").map_elements(cohort_label, return_dtype=pl.String).alias("Cohort"),
+            text_per_value(lines, "cohort", cohort_label).alias("Cohort"),
             pl.col("title").alias("Component"),
             pounds("amount_pence", "Amount"),
             pl.col("line_title").alias("Savings line"),

@@ -19,6 +19,7 @@ from dashboard.formatting import day, money, month
 from dashboard.measures import HIGHER_IS_BETTER, MEASURE_LABELS, MEASURES
 from dashboard.suppression import hide_small, is_suppressed, shown_count, shown_counts
 from dashboard.tables import first_names
+from data_access.text_columns import text_per_value
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
 WAITING = Measure.WAITING_REVIEW.value
@@ -189,9 +190,9 @@ def monthly(
 def _long_table(long: pl.DataFrame, threshold: int, first: str = "Month") -> pl.DataFrame:
     """Chart figures as members read them: dates written out, small counts suppressed."""
     return long.select(
-        pl.col("month").map_elements(month, return_dtype=pl.String).alias(first),
+        text_per_value(long, "month", month).alias(first),
         pl.col("series").alias("Figure"),
-        shown_counts("value", threshold).alias("Count"),
+        shown_counts(long, "value", threshold).alias("Count"),
         pl.col("basis").alias("Basis"),
     )
 
@@ -373,7 +374,7 @@ def breakdown(
         table=rows.select(
             pl.col("team").alias("Team"),
             pl.col("priority_band").alias("Priority band"),
-            shown_counts("value", threshold).alias("Count"),
+            shown_counts(rows, "value", threshold).alias("Count"),
             pl.col("basis").alias("Basis"),
         ),
         note=note,

@@ -16,6 +16,7 @@ from dashboard.measures import MEASURES
 from dashboard.ratings import Thresholds, rule_text
 from dashboard.reconciliation import AGREES
 from dashboard.tables import first_names, matching
+from data_access.text_columns import text_per_value
 
 # a handful of warnings reads as a list to act on; a national store has thousands of checks
 SHOWN_WARNINGS = 10
@@ -169,11 +170,7 @@ def stale_items(
         both.with_columns((pl.lit(today) - pl.col("updated")).dt.total_days().alias("Days since"))
         .filter(pl.col("Days since") > after_days)
         .sort("Days since", "Code", descending=[True, False])
-        .with_columns(
-            pl.col("updated")
-            .map_elements(formatting.day, return_dtype=pl.String)
-            .alias("Last update")
-        )
+        .with_columns(text_per_value(both, "updated", formatting.day).alias("Last update"))
         .select("Kind", "Code", "Title", "Last update", "Days since")
     )
 

@@ -8,6 +8,7 @@ import polars as pl
 
 from dashboard import formatting
 from dashboard.ratings import NOT_RATED, RAG_ORDER, rag_style
+from data_access.text_columns import text_per_value
 
 CLOSED_STATUSES = ("Complete", "Cancelled")
 
@@ -53,13 +54,9 @@ def tracker_table(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("code").alias("Area"),
         pl.col("title").alias("Accountability area"),
         pl.col("status").alias("Status"),
-        pl.col("rag")
-        .map_elements(lambda r: rag_style(r).label, return_dtype=pl.String)
-        .alias("RAG"),
+        text_per_value(rows, "rag", lambda r: rag_style(r).label).alias("RAG"),
         pl.col("lead").alias("Lead"),
-        pl.col("last_updated")
-        .map_elements(formatting.day, return_dtype=pl.String)
-        .alias("Last update"),
+        text_per_value(rows, "last_updated", formatting.day).alias("Last update"),
         pl.col("milestones").alias("Milestones"),
         pl.col("overdue").alias("Overdue"),
         pl.col("commentary").alias("Commentary"),
@@ -78,12 +75,10 @@ def milestone_table(milestones: pl.DataFrame, today: date) -> pl.DataFrame:
     return flagged.select(
         pl.col("title").alias("Milestone"),
         pl.col("owner").alias("Owner"),
-        pl.col("due_date").map_elements(formatting.day, return_dtype=pl.String).alias("Due"),
+        text_per_value(flagged, "due_date", formatting.day).alias("Due"),
         pl.col("status").alias("Status"),
         pl.when(pl.col("overdue")).then(pl.lit("⚠ Overdue")).otherwise(pl.lit("")).alias("Overdue"),
-        pl.col("completed_date")
-        .map_elements(formatting.day, return_dtype=pl.String)
-        .alias("Completed"),
+        text_per_value(flagged, "completed_date", formatting.day).alias("Completed"),
         pl.col("evidence").alias("Evidence"),
     )
 

@@ -18,6 +18,7 @@ from dashboard import charts, formatting
 from dashboard.downloads import pounds
 from dashboard.ratings import BRAG_ORDER, BRAG_STYLES, NOT_RATED, Thresholds, brag
 from dashboard.reconciliation import AGREES, Finding, scope_of
+from data_access.text_columns import text_per_value
 
 COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}
 # the filters kept in the URL: (query parameter, label, column filtered)
@@ -75,30 +76,13 @@ def showing(shown: pl.DataFrame, rated: pl.DataFrame) -> str:
     )
 
 
-def _money(column: str, alias: str, style: str = "auto") -> pl.Expr:
+def _money(frame: pl.DataFrame, column: str, alias: str) -> pl.Expr:
     # money(None) reads "not published": a missing forecast is never shown as £0
-    return (
-        pl.col(column)
-        .map_elements(
-            lambda p: formatting.money(p, style=style), return_dtype=pl.String, skip_nulls=False
-        )
-        .alias(alias)
-    )
+    return text_per_value(frame, column, formatting.money, skip_nulls=False).alias(alias)
 
 
 def _label(rating: str) -> str:
     return BRAG_STYLES.get(rating, BRAG_STYLES[NOT_RATED]).label
-
-
-def _each_value(frame: pl.DataFrame, column: str, show, alias: str) -> pl.Expr:
-    """``show`` applied once per distinct value, not once per row: at national scale a
-    table has 150,000 rows but a few thousand distinct amounts."""
-    values = frame.get_column(column).unique().to_list()
-    shown = {v: show(v) for v in values if v is not None}
-    expr = pl.col(column).replace_strict(shown, default=None, return_dtype=pl.String)
-    if None in values:
-        expr = expr.fill_null(show(None))
-    return expr.alias(alias)
 
 
 def _lines(rated: pl.DataFrame, money, as_at: pl.Expr) -> pl.DataFrame:
@@ -108,14 +92,14 @@ def _lines(rated: pl.DataFrame, money, as_at: pl.Expr) -> pl.DataFrame:
         pl.col("financial_year").alias("Year"),
         pl.col("code").alias("Line"),
         pl.col("title").alias("Saving"),
-        _each_value(rated, "rating", _label, "BRAG"),
+        text_per_value(rated, "rating", _label, skip_nulls=False).alias("BRAG"),
         money("target_pence", "Target"),
         money("forecast_pence", "Forecast"),
         money("delivered_pence", "Delivered"),
         pl.col("reason").alias("Why"),
         pl.col("rated_by").alias("Rated by"),
         pl.col("workstream").alias("Workstream"),
-        _each_value(rated, "cohort", cohort_label, "Cohort"),
+        text_per_value(rated, "cohort", cohort_label, skip_nulls=False).alias("Cohort"),
         pl.col("owner").fill_null("not named").alias("Owner"),
         pl.col("source").alias("Source"),
         as_at.alias("As at"),
@@ -126,8 +110,8 @@ def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
     """Every line and year as members read it: money in words, the rating in shape and text."""
     return _lines(
         rated,
-        lambda column, alias: _each_value(rated, column, formatting.money, alias),
-        _each_value(rated, "as_at", formatting.day, "As at"),
+        lambda column, alias: _money(rated, column, alias),
+        text_per_value(rated, "as_at", formatting.day, skip_nulls=False),
     )
 
 
@@ -159,14 +143,12 @@ def totals(rated: pl.DataFrame, by: str) -> pl.DataFrame:
 def totals_table(sums: pl.DataFrame, by: str, heading: str) -> pl.DataFrame:
     first = pl.col(by)
     if by == "cohort":
-        first = first.map_elements(
-            lambda c: c if c == "Total" else cohort_label(c), return_dtype=pl.String
-        )
+        first = text_per_value(sums, by, lambda c: c if c == "Total" else cohort_label(c))
     return sums.select(
         first.alias(heading),
-        _money("target_pence", "Target"),
-        _money("forecast_pence", "Forecast"),
-        _money("delivered_pence", "Delivered"),
+        _money(sums, "target_pence", "Target"),
+        _money(sums, "forecast_pence", "Forecast"),
+        _money(sums, "delivered_pence", "Delivered"),
         pl.format("{} of {}", "reported", "entries").alias("Forecasts reported"),
     )
 
@@ -222,7 +204,7 @@ def _percent(part: int, whole: int) -> int:
 def brag_split_table(split: pl.DataFrame) -> pl.DataFrame:
     return split.select(
         pl.col("label").alias("BRAG"),
-        _money("target_pence", "Target value"),
+        _money(split, "target_pence", "Target value"),
         pl.format("{}%", "percent").alias("Share of target value"),
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.formatting import count
+from data_access.text_columns import text_per_value
 
 
 def is_suppressed(value: int | None, threshold: int) -> bool:
@@ -39,8 +40,6 @@ def hide_small(column: str, threshold: int) -> pl.Expr:
     return pl.when(values < threshold).then(None).otherwise(values).alias(column)
 
 
-def shown_counts(column: str, threshold: int) -> pl.Expr:
-    """``column`` as text for a table, suppressed counts written ``fewer than N``."""
-    return pl.col(column).map_elements(
-        lambda v: shown_count(v, threshold), return_dtype=pl.String, skip_nulls=False
-    )
+def shown_counts(frame: pl.DataFrame, column: str, threshold: int) -> pl.Expr:
+    """``frame[column]`` as text for a table, suppressed counts written ``fewer than N``."""
+    return text_per_value(frame, column, lambda v: shown_count(v, threshold), skip_nulls=False)

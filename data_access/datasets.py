@@ -20,6 +20,7 @@ from data_access import models, schema
 from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
 from data_access.loaders import load_table
 from data_access.store import Store, WriteTx
+from data_access.text_columns import text_per_value
 from data_access.writes import UpsertResult, upsert
 
 PROVENANCE_COLUMNS = ("source", "source_kind", "as_at", "basis")
@@ -261,9 +262,7 @@ def _export_actions(store: Store, as_at: date | None) -> pl.DataFrame:
 def _export_reported(store: Store, as_at: date | None) -> pl.DataFrame:
     frame = load_table(store, "reported_totals", as_at=as_at)
     frame = frame.with_columns(
-        pl.col("scope").map_elements(
-            lambda t: models.scope_text(json.loads(t)), return_dtype=pl.String
-        )
+        text_per_value(frame, "scope", lambda t: models.scope_text(json.loads(t)))
     )
     return frame.select(*REPORTED.columns, *SYSTEM_COLUMNS)
 

@@ -42,6 +42,7 @@ from dashboard.tables import first_rows
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
 from data_access.loaders import audit_since, load_table, table_schema
 from data_access.store import Store
+from data_access.text_columns import text_per_value
 
 # the savings lines in print: the columns a committee reads; the rest are in the downloads
 PRINTED_LINE_COLUMNS = (
@@ -560,17 +561,13 @@ def adults_section(worked: _Worked) -> Section:
 def actions_table(actions: pl.DataFrame) -> pl.DataFrame:
     """Resolutions and agreed actions by meeting, as a committee reads them."""
     return actions.sort("meeting_date", "code").select(
-        pl.col("meeting_date")
-        .map_elements(formatting.day, return_dtype=pl.String)
-        .alias("Meeting"),
+        text_per_value(actions, "meeting_date", formatting.day).alias("Meeting"),
         pl.col("committee").alias("Committee"),
         pl.col("code").alias("Ref"),
         pl.col("kind").str.to_titlecase().alias("Kind"),
         pl.col("text").alias("Resolution or action"),
         pl.col("owner").fill_null("").alias("Owner"),
-        pl.col("due_date")
-        .map_elements(formatting.day, return_dtype=pl.String, skip_nulls=False)
-        .alias("Due"),
+        text_per_value(actions, "due_date", formatting.day, skip_nulls=False).alias("Due"),
         pl.col("status").alias("Status"),
     )
 
