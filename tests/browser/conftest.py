@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # the browser's own autofill lookups (sign-in forms) would otherwise go to an outside host
+    # and blur what the pages themselves fetch (test_no_outside_requests.py)
+    "--disable-features=AutofillServerCommunication",
 ]
 
 
