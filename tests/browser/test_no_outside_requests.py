@@ -9,10 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard.navigation import PAGES, pages_for
-from data_access.demo_accounts import demo_principals
-from tests.browser.conftest import sign_in
-from tests.browser.test_server_edges import OutboundRecorder
+from dashboard.navigation import PAGES
+from tests.browser.edge_support import OutboundRecorder, visit_every_page
 
 
 @pytest.fixture
@@ -30,30 +28,13 @@ def recorded(browser):
         context.close()
 
 
-def _visit_every_page(page, server, role: str) -> list[str]:
-    principal = next(p for p in demo_principals() if p.role.value == role)
-    page.goto(server.base)
-    sign_in(page, server, role)
-    seen = []
-    for spec in pages_for(principal):
-        page.get_by_role("link", name=spec.title).click()
-        page.get_by_role("heading", name=spec.headline).first.wait_for(timeout=60_000)
-        page.wait_for_function(
-            "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
-            timeout=60_000,
-        )
-        seen.append(spec.title)
-    page.wait_for_timeout(1000)  # late requests (icons, fonts) after the last page drew
-    return seen
-
-
 def test_no_page_fetches_anything_from_outside_the_deployment(server, recorded):
     context, outbound = recorded
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     seen = [
-        title for role in ("director", "admin") for title in _visit_every_page(page, server, role)
+        title for role in ("director", "admin") for title in visit_every_page(page, server, role)
     ]
     assert set(seen) == {spec.title for spec in PAGES}
     own = urlsplit(server.base).netloc

@@ -26,59 +26,10 @@ from websockets.sync.client import connect
 
 from dashboard.navigation import PAGES
 from tests.browser.conftest import served, sign_in
+from tests.browser.edge_support import OutboundRecorder
 
 FOREIGN = "https://attacker.example"
 HANDSHAKES, OVER_SECONDS = 30, 10.0
-
-
-class OutboundRecorder:
-    """A listener that the server is told to use as its HTTP(S) proxy: every outside request
-    made through ``requests`` or ``urllib`` (how Streamlit looks up the machine's external
-    address) arrives here and is recorded. It never answers, as an unreachable host would not,
-    so a lookup costs the server its full timeout, as it does on a machine without internet."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        self._held: list[socket.socket] = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    @property
-    def env(self) -> dict[str, str]:
-        proxy = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        names = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
-        return {
-            **{n: proxy for n in names},
-            **{n.lower(): proxy for n in names},
-            "NO_PROXY": "",
-            "no_proxy": "",
-        }
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            connection.settimeout(1)
-            try:
-                first_line = connection.recv(300).split(b"\r\n")[0].decode("latin-1")
-            except OSError:
-                first_line = "(connected, sent nothing)"
-            self.requests.append(first_line)
-            self._held.append(connection)
-
-    def __enter__(self) -> OutboundRecorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        for connection in [*self._held, self._listener]:
-            connection.close()
 
 
 def _handshake(base: str, origin: str) -> str:
