@@ -1,7 +1,8 @@
 """Run the dashboard's server as a child process and make SIGTERM stop it within 10 s.
 
-``python -m dashboard.supervise COMMAND...`` (what `ascgov serve` runs) starts COMMAND, passes
-SIGTERM, SIGINT and SIGHUP on to it, and kills it if it has not stopped ``GRACE_SECONDS`` later.
+``python -m dashboard.supervise COMMAND...`` (what `ascgov serve` runs) starts COMMAND, asks it
+to stop (SIGTERM) on SIGTERM, SIGINT or SIGHUP, and kills it if it has not stopped
+``GRACE_SECONDS`` later.
 A Python server acts on a signal only when its main thread gets the interpreter: one wedged in
 native code (a deadlocked polars callback did this, issue 9) ignores SIGTERM for good, and
 `systemctl stop` or `docker stop` then hang. This parent runs no app code and imports only the
@@ -37,7 +38,7 @@ def _die_with_parent() -> None:
 
 def exit_status(returncode: int, asked: bool) -> int:
     """The supervisor's exit status for a server that ended with ``returncode``."""
-    if asked and returncode in (0, *(-s for s in FORWARDED)):
+    if asked and returncode in (0, -signal.SIGTERM):
         return 0
     return 128 - returncode if returncode < 0 else returncode
 
@@ -47,10 +48,15 @@ def supervise(command: list[str], grace: float = GRACE_SECONDS) -> int:
     child = subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent)
     deadline: list[float] = []
 
-    def forward(signum: int, _frame: object) -> None:
+    def forward(_signum: int, _frame: object) -> None:
+        # once is enough: `uv run` passes a Ctrl+C on as well as the terminal, and the deadline
+        # answers a server that does not stop. SIGTERM whatever came in: uvicorn re-raises
+        # SIGINT after its shutdown as a KeyboardInterrupt, with a traceback and status 1
+        if deadline:
+            return
         deadline.append(time.monotonic() + grace)
         if child.poll() is None:
-            child.send_signal(signum)
+            child.send_signal(signal.SIGTERM)
 
     for signum in FORWARDED:
         signal.signal(signum, forward)

@@ -171,6 +171,12 @@ def test_the_policy_admits_streamlits_one_inline_script():
     assert [f"'sha256-{h}'" in shipped_policy() for h in hashes] == [True]
 
 
+def test_the_deployment_guide_shows_the_shipped_policy():
+    guide = (REPO / "docs" / "deployment.md").read_text(encoding="utf-8")
+    block = guide.split("```\ndefault-src", 1)[1].split("```", 1)[0]
+    assert " ".join(("default-src" + block).split()) == shipped_policy()
+
+
 @pytest.mark.parametrize(("origin", "outcome"), [(FOREIGN, "refused 403"), (None, "accepted")])
 def test_a_foreign_origin_websocket_through_the_proxy_is_refused(proxied, origin, outcome):
     app, _ = proxied
