@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.cli_serve import streamlit_options
 from dashboard.supervise import exit_status
-from data_access.settings import web_origin
+from data_access.settings import Settings, web_origin
 from tests.conftest import REPO
 from tests.test_cli import ASCGOV
 
@@ -45,6 +45,7 @@ def test_streamlit_is_told_the_public_address_so_it_looks_nothing_up():
 )
 def test_a_public_address_is_kept_as_its_origin(url, origin):
     assert web_origin(url) == origin
+    assert Settings(public_url=url).public_url == origin
 
 
 @pytest.mark.parametrize(
@@ -77,7 +78,11 @@ def test_the_shipped_configuration_keeps_xsrf_and_origin_checks_on():
     server = config["server"]
     assert (server["enableXsrfProtection"], server["enableCORS"]) == (True, True)
     assert (server["enableAgentApi"], server["enableStaticServing"]) == (False, False)
-    assert config["browser"]["gatherUsageStats"] is False
+    assert (server["corsAllowedOrigins"], server["allowedHosts"]) == (
+        [],
+        ["127.0.0.1", "localhost"],
+    )
+    assert config["browser"] == {"gatherUsageStats": False, "serverAddress": "127.0.0.1"}
 
 
 @pytest.mark.parametrize(
