@@ -12,13 +12,14 @@ from dashboard.ui.as_at import as_at_control
 from data_access.settings import get_settings
 
 REPO = Path(__file__).resolve().parent.parent
+# a file of our own: a ":material/...:" page icon makes every browser fetch the tab's icon from
+# an outside font host (fonts.gstatic.com)
+FAVICON = REPO / "dashboard" / "assets" / "favicon.svg"
 
 
 def main() -> None:
     settings = get_settings()
-    st.set_page_config(
-        page_title=settings.council_name, page_icon=":material/elderly:", layout="wide"
-    )
+    st.set_page_config(page_title=settings.council_name, page_icon=FAVICON, layout="wide")
     if settings.logo_path:
         st.logo(settings.logo_path)
     st.caption(settings.council_name)

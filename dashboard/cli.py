@@ -18,6 +18,7 @@ import typer
 
 from dashboard.cli_brief import brief
 from dashboard.cli_edits import edit_app, meetings_app
+from dashboard.cli_serve import serve
 from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
 from data_access.access import NotPermitted
 from data_access.datasets import DATASETS
@@ -40,6 +41,7 @@ app.add_typer(settings_app, name="settings")
 app.add_typer(edit_app, name="edit")
 app.add_typer(meetings_app, name="meetings")
 app.command("brief")(brief)
+app.command("serve")(serve)
 
 
 class Format(StrEnum):
@@ -331,58 +333,6 @@ def history(
             f"{row['occurred_at']:%Y-%m-%d %H:%M:%S}Z\t{row['actor']}\t{row['action']}\t"
             f"{row['dataset']}\t{row['entity_key']}"
         )
-
-
-@app.command("serve")
-def serve(
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
-    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    demo: Annotated[bool, typer.Option(help="Load the demo council into an empty store.")] = True,
-    secrets: Annotated[
-        Path | None,
-        typer.Option(
-            help="secrets.toml naming the identity provider ([auth]); default: "
-            ".streamlit/secrets.toml if present. See docs/deployment.md."
-        ),
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    """Start the dashboard: migrate the store, load the demo council on first start, serve."""
-    from data_access.sample_data import load_sample_data, store_is_empty
-
-    # resolved now: the working directory changes below
-    secrets_file = secrets.resolve() if secrets else None
-    store = _store(db)
-    if demo and store_is_empty(store):
-        from data_access.demo_accounts import create_demo_accounts
-
-        counts = load_sample_data(store)
-        typer.echo(f"first start: loaded the demo council ({sum(counts.values())} rows)")
-        typer.echo("demo sign-ins (shown once; `ascgov users set-password` changes them):")
-        for account in create_demo_accounts(store):
-            scope = f"  edits: {account.scope}" if account.scope else ""
-            typer.echo(f"  {account.role:<9}{account.email:<26}{account.password}{scope}")
-    os.environ["ASCGOV_DATABASE_URL"] = store.url
-    entry = Path(__file__).resolve().parent / "streamlit_app.py"
-    typer.echo(f"store: {store.engine.url.render_as_string(hide_password=True)}")
-    typer.echo(f"dashboard: http://{address}:{port}  (Ctrl+C to stop)")
-    sys.stdout.flush()
-    os.chdir(entry.parent.parent)  # .streamlit/config.toml is read from the working directory
-    os.execv(
-        sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(entry),
-            f"--server.port={port}",
-            f"--server.address={address}",
-            "--server.headless=true",
-            "--browser.gatherUsageStats=false",
-            *([f"--secrets.files={secrets_file}"] if secrets_file else []),
-        ],
-    )
 
 
 def main() -> None:  # pragma: no cover - console script

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,6 +12,30 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from data_access.throttle import Network, trusted_networks
 
 DEFAULT_SQLITE_PATH = Path("var") / "ascgov.sqlite3"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def web_origin(url: str) -> str:
+    """The origin (scheme, host, port) of a web address, as browsers write it in ``Origin``.
+
+    >>> web_origin("https://Dashboard.Council.gov.uk:443/")
+    'https://dashboard.council.gov.uk'
+
+    Raises ValueError for anything but ``http(s)://host[:port]`` with at most a ``/`` after it:
+    the dashboard is served at the root of its address.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"not a web address: {url!r} ({exc})") from exc
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"not an http:// or https:// address: {url!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"give the address without a path, query or user: {url!r}")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    shown_port = "" if port in (None, _DEFAULT_PORTS[parts.scheme]) else f":{port}"
+    return f"{parts.scheme}://{host}{shown_port}"
 
 
 class Settings(BaseSettings):
@@ -84,6 +109,20 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_networks(self) -> tuple[Network, ...]:
         return trusted_networks(self.trusted_proxies)
+
+    public_url: str = Field(
+        default="",
+        description=(
+            "The address people open the dashboard at, e.g. `https://dashboard.council.gov.uk` "
+            "(the reverse proxy's). Only pages from it may connect to the dashboard. Empty: "
+            "`http://127.0.0.1:PORT`, this machine only. `ascgov serve --public-url` overrides it."
+        ),
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin_only(cls, value: str) -> str:
+        return web_origin(value) if value.strip() else ""
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import REPO
 
-UI_MODULES = {"dashboard/app.py", "dashboard/cli.py"}
+# the Streamlit app, the CLI, and the server with its edge guard (Streamlit's message types)
+UI_MODULES = {"dashboard/app.py", "dashboard/cli.py", "dashboard/server.py", "dashboard/edge.py"}
 
 
 def _imports(path) -> set[str]:

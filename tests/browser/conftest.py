@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # the browser's own autofill lookups (sign-in forms) would otherwise go to an outside host
+    # and blur what the pages themselves fetch (test_no_outside_requests.py)
+    "--disable-features=AutofillServerCommunication",
 ]
 
 
@@ -52,6 +55,8 @@ class Server:
     base: str
     passwords: dict[str, str]  # role -> the demo password `ascgov serve` printed once
     url: str  # the store's database URL
+    process: subprocess.Popen | None = None
+    log: list[str] = field(default_factory=list)  # what the server printed after starting
 
     def __str__(self) -> str:
         return self.base
@@ -71,12 +76,13 @@ def _printed_passwords(process) -> dict[str, str]:
 
 
 @contextmanager
-def served(db: Path, *extra: str, port: int | None = None):
+def served(db: Path, *extra: str, port: int | None = None, env: dict[str, str] | None = None):
     """`ascgov serve` on a new store at ``db``, as a newcomer would start it: the first start
-    loads the demo council and prints one sign-in per role. Yields a ``Server``."""
+    loads the demo council and prints one sign-in per role. Yields a ``Server``; ``env`` adds
+    to the server's environment."""
     url = "sqlite:///" + str(db)
     port = port or _free_port()
-    env = {**os.environ, "ASCGOV_DATABASE_URL": url}
+    env = {**os.environ, **(env or {}), "ASCGOV_DATABASE_URL": url}
     ascgov = shutil.which("ascgov", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
         [ascgov, "serve", f"--port={port}", *extra],
@@ -87,11 +93,13 @@ def served(db: Path, *extra: str, port: int | None = None):
     )
     try:
         passwords = _printed_passwords(process)
-        threading.Thread(target=process.stdout.read, daemon=True).start()  # keep pipe drained
+        log: list[str] = []
+        # keeps the pipe drained (a full pipe would block the server) and the lines for tests
+        threading.Thread(target=lambda: log.extend(process.stdout), daemon=True).start()
         base = f"http://127.0.0.1:{port}"
         _wait_healthy(base, process)
         assert set(passwords) == {"member", "officer", "director", "admin"}, passwords
-        yield Server(base, passwords, url)
+        yield Server(base, passwords, url, process, log)
     finally:
         process.terminate()
         process.wait(timeout=20)
