@@ -1,11 +1,13 @@
 """Plotly figures built from frames: titles that say what the chart shows, accessible colours.
 
-No Streamlit here: the pages and the briefing pack both draw these.
+No Streamlit here: the pages and the briefing pack both draw these. The builders take text as
+it is; ``inert_figure`` makes every piece of it literal where a figure leaves the app (the
+pages' ``chart_with_table`` and the pack's chart browser), once.
 """
 
 from __future__ import annotations
 
-import html
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -24,6 +26,41 @@ SERIES_COLOURS = (
 MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+# plotly syntax written in this code, never text from the store: left as it is
+TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate", "template"})
+
+
+def inert(text: str) -> str:
+    """Text that plotly shows literally. Plotly reads a subset of HTML in every label, title,
+    legend, hover and annotation (``<a href>``, ``<b>``, ``<br>``, ``<span style>``...), so
+    ``&``, ``<`` and ``>`` become entities, which it shows as the characters typed.
+
+    >>> inert('<a href="x">A & B</a>')
+    '&lt;a href="x"&gt;A &amp; B&lt;/a&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert_figure(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` in which every string is ``inert``: trace names, categories on the
+    axes, bar and hover text, customdata, titles, legend titles, annotations. Only plotly's
+    own templates (``TEMPLATE_KEYS``) keep their markup. Apply it once, where the figure is
+    drawn: a second pass would show the entities themselves."""
+    return go.Figure(_inert(fig.to_plotly_json()))
+
+
+def _inert(value: Any) -> Any:
+    if isinstance(value, str):
+        return inert(value)
+    if isinstance(value, dict):
+        return {k: v if k in TEMPLATE_KEYS else _inert(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_inert(v) for v in value]
+    if getattr(getattr(value, "dtype", None), "kind", "") in ("O", "U", "S"):
+        return [_inert(v) for v in value.tolist()]  # a numpy array of text
+    return value
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.Figure:
@@ -214,8 +251,7 @@ def count_trend_chart(
 ) -> go.Figure:
     """Counts by month from a long frame (``month``, ``series``, ``value``, ``modelled``): one
     line per series, hollow markers where ``modelled``, counts with thousands separators and
-    months written ``Nov 2023``. ``subtitle`` (e.g. the team shown) is escaped: plotly reads
-    some HTML in titles, and team names come from the store."""
+    months written ``Nov 2023``. ``subtitle`` says e.g. the team shown."""
     fig = line_chart(
         frame,
         x="month",
@@ -230,7 +266,7 @@ def count_trend_chart(
     fig.update_traces(hovertemplate="%{fullData.name}: %{y:,}<extra></extra>")
     if subtitle:
         fig.update_layout(
-            title_subtitle={"text": html.escape(subtitle), "font": {"family": FONT, "size": 14}},
+            title_subtitle={"text": subtitle, "font": {"family": FONT, "size": 14}},
             margin_t=80,
         )
     return fig

@@ -23,6 +23,7 @@ from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _princi
 from data_access.access import NotPermitted
 from data_access.datasets import DATASETS
 from data_access.problems import ImportRejected
+from data_access.store import StaleVersionError
 
 app = typer.Typer(
     help="Adult social care governance dashboard: store, data and checks.",
@@ -63,12 +64,44 @@ def db_upgrade(db: DbOption = None) -> None:
 
 
 @demo_app.command("load")
-def demo_load(db: DbOption = None) -> None:
-    """Load (or refresh) the demo council from the five published papers."""
-    from data_access.sample_data import load_sample_data
+def demo_load(
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Put the demo's rows back over a store that holds other figures "
+            "(administrators, with --as); prints what it changes per dataset.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what it would change; write nothing.")
+    ] = False,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load the demo council from the five published papers into an empty store, or refresh
+    a store that holds only the demo; any other store is refused unless --replace."""
+    from data_access.sample_data import DemoRefused, load_demo
 
-    counts = load_sample_data(_store(db))
-    typer.echo("demo council loaded: " + ", ".join(f"{n} {c}" for n, c in counts.items()))
+    store = _store(db)
+    who = _principal(as_, store) if replace else None
+    try:
+        load = load_demo(store, replace_as=who, dry_run=dry_run)
+    except (DemoRefused, NotPermitted) as exc:
+        _fail(str(exc))
+    except StaleVersionError as exc:  # an edit saved while the demo was being written
+        _fail(f"refused: {exc}; nothing was written")
+    if replace:
+        verb = "changed" if load.written else "would change"
+        typer.echo(f"replacing this store's figures with the demo council {verb}:")
+        for line in load.lines() or ["nothing: the store holds the demo council"]:
+            typer.echo(f"  {line}")
+    if not load.written:
+        typer.echo("dry run: nothing was written")
+        return
+    typer.echo("demo council loaded: " + ", ".join(f"{n} {c}" for n, c in load.rows.items()))
+    if not load.changed:
+        typer.echo("the store already held the demo council: nothing changed")
 
 
 @app.command("import")

@@ -7,7 +7,6 @@ only at the edge, for display.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -277,9 +276,8 @@ class Bridge:
 
 
 def bridge_figure(steps: Bridge) -> go.Figure:
-    # plotly reads some HTML in titles, and a title may carry text from the store
     return charts.bridge_chart(
-        steps.chart_steps(), title=html.escape(steps.title), y_title="£m", texts=steps.texts()
+        steps.chart_steps(), title=steps.title, y_title="£m", texts=steps.texts()
     )
 
 

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     BRIEF = "produce a briefing pack"
     MANAGE_USERS = "manage users"
     MANAGE_SETTINGS = "manage settings"
+    REPLACE_WITH_DEMO = "replace the figures with the demo council"
 
 
 class ScopeKind(StrEnum):
@@ -68,9 +69,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             *_EDITS,
         }
     ),
-    # administrators run the system, not the figures: they keep users and settings
+    # administrators run the system, not the figures: they keep users and settings, and
+    # only they may put the demo council back over a store that holds anything else
     Role.ADMIN: frozenset(
-        {Permission.READ, Permission.BRIEF, Permission.MANAGE_USERS, Permission.MANAGE_SETTINGS}
+        {
+            Permission.READ,
+            Permission.BRIEF,
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_SETTINGS,
+            Permission.REPLACE_WITH_DEMO,
+        }
     ),
 }
 

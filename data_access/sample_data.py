@@ -8,10 +8,15 @@ the rows are marked ``modelled`` or ``illustrative`` and say so in their source.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from sqlalchemy import Connection, func, select
+
+from data_access import schema
+from data_access.access import Permission, Principal, authorise
 from data_access.datasets import DATASETS, LOAD_ORDER
-from data_access.store import Store
+from data_access.store import Store, WriteTx
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, SourceKind
 
 NOTTINGHAM_CITY = "000_b69d1c7bb4dbf9f4.txt"
@@ -885,27 +890,138 @@ def sample_rows() -> dict[str, list[dict]]:
 DEMO_LOADED_AT = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)
 
 
-def load_sample_data(store: Store, *, actor: str = DEMO_ACTOR) -> dict[str, int]:
-    """Validate and write the demo council in one transaction; returns rows per dataset.
+@dataclass(frozen=True)
+class DemoChange:
+    """What loading the demo does to one dataset's rows (its tables taken together)."""
 
-    Loading into a store that already holds it changes nothing; into a store someone has
-    edited since, the papers' figures are put back (as an edit made now).
-    """
+    dataset: str
+    records: int  # the demo's rows of the dataset, as a file of it would hold them
+    added: int  # demo rows the store lacks (counted per table, as the ones below)
+    restored: int  # rows that differ from the demo: put back to the demo's values
+    unchanged: int
+    other: int  # rows the demo does not have: left as they are (nothing deletes rows)
+
+    def describe(self, *, with_added: bool = True) -> str | None:
+        """``milestones: 6 rows differ from the demo (...)``; None when there is nothing to say
+        (``with_added=False`` leaves out the demo rows the store lacks)."""
+        parts = [
+            f"{_rows(self.restored)} differ from the demo (put back to the demo's values)"
+            if self.restored
+            else "",
+            f"{_rows(self.other)} the demo does not have (kept as they are)" if self.other else "",
+            f"{_rows(self.added)} of the demo missing (added)" if self.added and with_added else "",
+        ]
+        said = [part for part in parts if part]
+        return f"{self.dataset}: " + "; ".join(said) if said else None
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
+
+
+@dataclass(frozen=True)
+class DemoLoad:
+    changes: tuple[DemoChange, ...]
+    written: bool
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Rows of the demo per dataset."""
+        return {c.dataset: c.records for c in self.changes}
+
+    @property
+    def holds_only_demo(self) -> bool:
+        """Whether the store held nothing but (some of) the demo: no row the load would
+        overwrite, none it does not have."""
+        return all(c.restored == 0 and c.other == 0 for c in self.changes)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added or c.restored for c in self.changes)
+
+    def lines(self, *, with_added: bool = True) -> list[str]:
+        """One line per dataset the load changes or leaves beside the demo."""
+        return [line for c in self.changes if (line := c.describe(with_added=with_added))]
+
+
+class DemoRefused(Exception):
+    """The store holds more than the demo council: loading it would overwrite someone's work."""
+
+    def __init__(self, load: DemoLoad):
+        self.load = load
+        held = "\n".join(f"  {line}" for line in load.lines(with_added=False))
+        super().__init__(
+            "refused: this store holds more than the demo council, and loading the demo "
+            f"would overwrite it:\n{held}\nnothing was written. To put the demo's rows back "
+            "(rows the demo does not have are kept), an administrator runs "
+            "`ascgov demo load --replace --as EMAIL` (add --dry-run to see the counts first)."
+        )
+
+
+class _NothingWritten(Exception):
+    def __init__(self, load: DemoLoad):
+        self.load = load
+
+
+def load_demo(
+    store: Store, *, replace_as: Principal | None = None, dry_run: bool = False
+) -> DemoLoad:
+    """Load the demo council into a store that is empty or holds only the demo (a refresh);
+    anything else raises ``DemoRefused`` and writes nothing, unless ``replace_as`` is an
+    administrator (``NotPermitted`` otherwise, kept in the audit trail), who puts the demo's
+    rows back. The check and the write are one transaction, so an edit saved meanwhile is
+    either seen by the check or not overwritten."""
+    if replace_as is not None:
+        authorise(store, replace_as, Permission.REPLACE_WITH_DEMO)
+    records = _demo_records()
+    actor = replace_as.email if replace_as is not None else DEMO_ACTOR
+    try:
+        with store.write(actor, at=DEMO_LOADED_AT if store_is_empty(store) else None) as tx:
+            load = DemoLoad(
+                tuple(_load_dataset(tx, name, records[name]) for name in LOAD_ORDER),
+                written=not dry_run,
+            )
+            if replace_as is None and not load.holds_only_demo:
+                raise DemoRefused(load)
+            if dry_run:
+                raise _NothingWritten(load)  # rolls the transaction back
+    except _NothingWritten as done:
+        return done.load
+    return load
+
+
+def _demo_records() -> dict[str, list]:
     rows = sample_rows()
-    records = {
+    return {
         name: [DATASETS[name].model.model_validate(row) for row in rows[name]]
         for name in LOAD_ORDER
     }
-    with store.write(actor, at=DEMO_LOADED_AT if store_is_empty(store) else None) as tx:
-        for name in LOAD_ORDER:
-            DATASETS[name].write(tx, records[name])
-    return {name: len(records[name]) for name in LOAD_ORDER}
+
+
+def _load_dataset(tx: WriteTx, name: str, records: list) -> DemoChange:
+    spec = DATASETS[name]
+    held = sum(_count(tx.conn, table) for table in spec.tables)
+    result = spec.write(tx, records)
+    other = held - result.updated - result.unchanged
+    return DemoChange(name, len(records), result.inserted, result.updated, result.unchanged, other)
+
+
+def _count(conn: Connection, table: str) -> int:
+    return conn.execute(
+        select(func.count()).select_from(schema.metadata.tables[table])
+    ).scalar_one()
+
+
+def load_sample_data(store: Store) -> dict[str, int]:
+    """Validate and write the demo council in one transaction; returns rows per dataset.
+
+    Loading into a store that already holds it changes nothing; a store that holds anything
+    else is refused (``DemoRefused``): see ``load_demo``.
+    """
+    return load_demo(store).rows
 
 
 def store_is_empty(store: Store) -> bool:
-    from sqlalchemy import func, select
-
-    from data_access import schema
-
+    """Whether no dataset the demo fills holds a row (users and settings aside)."""
     with store.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(schema.areas)).scalar_one() == 0
+        return all(_count(conn, t) == 0 for name in LOAD_ORDER for t in DATASETS[name].tables)

@@ -612,11 +612,12 @@ def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
     assert view.chart.filter(pl.col("series") == "Recorded")["basis"].to_list()[-1] == "published"
 
 
-def test_count_trend_chart_escapes_the_subtitle_and_separates_thousands():
+def test_count_trend_chart_shows_the_subtitle_literally_and_separates_thousands():
     item = backlog.trend(waiting([1_500, 2_398]), WAITING, team=None, band=None, threshold=0)
     fig = charts.count_trend_chart(
         item.chart, title=item.title, y_title=item.unit, subtitle="<b>North</b> & South"
     )
-    assert fig.layout.title.subtitle.text == "&lt;b&gt;North&lt;/b&gt; &amp; South"
+    shown = charts.inert_figure(fig)
+    assert shown.layout.title.subtitle.text == "&lt;b&gt;North&lt;/b&gt; &amp; South"
     assert fig.layout.yaxis.tickformat == ","
     assert list(fig.data[0].marker.symbol) == ["circle", "circle"]

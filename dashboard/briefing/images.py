@@ -115,6 +115,8 @@ class Painter:
     async def _session(self, browser: str) -> None:
         from kaleido import Kaleido
 
+        from dashboard.charts import inert_figure
+
         # mathjax=False: kaleido would otherwise fetch MathJax from the internet, which these
         # machines cannot reach (and no chart here uses LaTeX)
         async with Kaleido(n=TABS, mathjax=False, path=browser) as kaleido:
@@ -122,7 +124,9 @@ class Painter:
             pictures = {}
             for chart in charts:
                 options = {"format": "png", "width": WIDTH, "height": chart.height, "scale": SCALE}
-                pictures[chart.key] = await kaleido.calc_fig(chart.figure, opts=options)
+                # text from the store is made literal here, where the pack's charts are drawn
+                figure = inert_figure(chart.figure)
+                pictures[chart.key] = await kaleido.calc_fig(figure, opts=options)
             # handed over before the browser closes (half a second), which happens meanwhile
             self._pictures.set_result(pictures)
 

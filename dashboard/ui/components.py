@@ -3,14 +3,13 @@ headline cards and provenance lines. Text from the store is always shown literal
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import downloads
+from dashboard import charts, downloads
 from dashboard.definitions import registry
 from dashboard.formatting import plain
 from dashboard.ratings import RatingStyle, Thresholds
@@ -38,9 +37,10 @@ def chart_with_table(
 ) -> None:
     """A chart, the sentence that says what it shows, and its figures as a table (with its
     downloads; ``data`` holds exact figures where the table rounds them for reading)."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, alt=summary)
+    # the one place a page draws a chart: its text from the store is made literal here
+    st.plotly_chart(charts.inert_figure(fig), key=key, config=PLOTLY_CONFIG, alt=summary)
     st.markdown(plain(summary))
-    title = html.unescape(fig.layout.title.text or "") or summary
+    title = fig.layout.title.text or summary
     with st.expander(table_label or "The figures in this chart, as a table"):
         table_with_downloads(table, key=f"{key}-table", data=data, title=title)
 
