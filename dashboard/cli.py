@@ -42,6 +42,18 @@ app.add_typer(meetings_app, name="meetings")
 app.command("brief")(brief)
 
 
+@app.callback()
+def _usable_settings() -> None:
+    """Adult social care governance dashboard: store, data and checks."""
+    from data_access.settings import SettingsError, get_settings
+
+    # read before any command, so a setting that cannot be used is one line, not a traceback
+    try:
+        get_settings()
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+
+
 class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
