@@ -179,7 +179,7 @@ def users_add(
     from pydantic import ValidationError
 
     from data_access.access import system_principal
-    from data_access.models import User
+    from data_access.models import User, describe_errors
     from data_access.users import (
         UnknownAreaError,
         UserExistsError,
@@ -199,7 +199,7 @@ def users_add(
             actions=_split(actions, ","),
         )
     except ValidationError as exc:
-        _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()), 2)
+        _fail(describe_errors(exc), 2)
     store = _store(db)
     if as_ is None and not os.environ.get("ASCGOV_AS") and not has_admin(store):
         if user.role.value != "admin":

@@ -101,9 +101,12 @@ def _checked(kind: Any, field: str, value: Any) -> Any:
         raise EditRejected({field: exc.errors()[0]["msg"].removeprefix("Value error, ")}) from None
 
 
+EDIT_SOURCE = "Updated in the dashboard by "
+
+
 def _officer_provenance(who: Principal, today: date) -> dict[str, Any]:
     return {
-        "source": f"Updated in the dashboard by {who.name}",
+        "source": EDIT_SOURCE + who.name,
         "source_kind": SourceKind.OFFICER.value,
         "as_at": today,
     }

@@ -21,6 +21,9 @@ STATUS_CHARS = 100  # statuses: String(100)
 NAME_CHARS = 4000  # titles, owners, leads, labels: String(4000)
 SOURCE_CHARS = 400  # provenance source: String(400)
 EMAIL_CHARS = 254  # users.email: String(254), the longest address SMTP allows
+# users.name is String(4000), but an edit's source is "Updated in the dashboard by NAME"
+# (String(400))
+PERSON_NAME_CHARS = 200
 # a workstream or team can also be an officer's assignment (user_scopes.value: String(400))
 WORKSTREAM_CHARS = 400
 TEAM_CHARS = 200  # backlog.team: String(200)

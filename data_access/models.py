@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -33,6 +34,7 @@ from data_access.limits import (
     INTEGER_MAX,
     LONG_TEXT_CHARS,
     NAME_CHARS,
+    PERSON_NAME_CHARS,
     PRIORITY_BAND_CHARS,
     SOURCE_CHARS,
     STATUS_CHARS,
@@ -463,13 +465,21 @@ Email = Annotated[
 
 class User(Record):
     email: Email
-    name: Text
+    name: _name_type(PERSON_NAME_CHARS)
     role: Annotated[Role, BeforeValidator(_case_insensitive(Role))]
     # what an officer may edit (ignored for other roles, whose rights are not scoped)
     areas: tuple[Code, ...] = ()
     workstreams: tuple[Workstream, ...] = ()
     teams: tuple[Team, ...] = ()
     actions: tuple[Code, ...] = ()
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """A model's refusal in one line for people: ``email: contains an invisible character ...``."""
+    return "; ".join(
+        f"{error['loc'][0]}: {error['msg'].removeprefix('Value error, ')}"
+        for error in exc.errors(include_url=False)
+    )
 
 
 class AuditEvent(Record):

@@ -9,8 +9,13 @@ page and ``ascgov edit`` use, and check that the store did not change.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -26,6 +31,7 @@ from data_access.vocab import Measure, Role
 from tests.conftest import DIRECTOR
 from tests.store_snapshots import snapshot
 
+ASCGOV = shutil.which("ascgov", path=str(Path(sys.executable).parent)) or "ascgov"
 ADMIN = Principal(email="admin@demo.example", name="Demo Admin", role=Role.ADMIN)
 # columns a field reaches under another name, beyond the dataset's tables' own columns
 RENAMED = {("savings", "code"): [schema.savings_years.c.line_code]}
@@ -105,6 +111,11 @@ def test_the_longest_key_of_each_dataset_fits_the_audit_trail(name):
     key = [spec.field_for(column) for column in spec.key]
     longest = sum(_longest(spec.model, field) for field in key) + len(key) - 1
     assert longest <= schema.audit_events.c.entity_key.type.length, (name, longest)
+
+
+def test_the_longest_person_name_fits_the_source_of_an_edit():
+    longest = commands.EDIT_SOURCE + "n" * field_bounds(models.User)["name"]["maxLength"]
+    assert len(longest) <= schema.areas.c.source.type.length
 
 
 def test_the_longest_meeting_and_import_keys_fit_the_audit_trail():
@@ -259,3 +270,20 @@ def test_a_status_with_an_invisible_character_is_refused(demo_store):
         "at position 5"
     )
     assert snapshot(demo_store) == before
+
+
+def test_ascgov_users_add_names_the_invisible_character_in_one_line(tmp_path):
+    env = {**os.environ, "ASCGOV_DATABASE_URL": "sqlite:///" + str(tmp_path / "s.sqlite3")}
+    done = subprocess.run(
+        [ASCGOV, "users", "add", "boss\u200b@x.example", "--role", "admin"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    # the name, taken from the address, is refused as well
+    assert done.stderr == (
+        "email: contains an invisible character U+200B ZERO WIDTH SPACE at position 5; "
+        "name: contains an invisible character U+200B ZERO WIDTH SPACE at position 5\n"
+    )
