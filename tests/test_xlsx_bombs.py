@@ -12,7 +12,6 @@ accept is imported too, under the same limit.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -66,23 +65,29 @@ def store_path(demo_template, tmp_path) -> Path:
     return path
 
 
-def _limit_memory() -> None:  # runs in the child, before ascgov starts
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    resource.setrlimit(resource.RLIMIT_CPU, (900, 900))
+# the limit is set by a small launcher that then becomes ascgov (execv: same process, so
+# wait4 reports its peak): a preexec_fn would make Python fork this large test process, which
+# the kernel may refuse (ENOMEM) when much of its address space is reserved
+_LAUNCH = (
+    "import os, resource, sys; limit = int(sys.argv[1]); "
+    "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
+    "resource.setrlimit(resource.RLIMIT_CPU, (900, 900)); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
 
 
 def run_import(store: Path, file: Path, dataset: str = "backlog") -> Run:
     """``ascgov import`` in a child under the address-space limit, with its own peak memory."""
     env = {**os.environ, "ASCGOV_DATABASE_URL": sqlite_url(store)}
     env["ASCGOV_AS"] = "director@demo.example"
+    command = [ASCGOV, "import", dataset, str(file)]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.monotonic()
         child = subprocess.Popen(
-            [ASCGOV, "import", dataset, str(file)],
+            [sys.executable, "-c", _LAUNCH, str(ADDRESS_SPACE), *command],
             env=env,
             stdout=out,
             stderr=err,
-            preexec_fn=_limit_memory,  # only setrlimit, before exec
         )
         # wait4, not wait: the resource usage of this child alone
         _, status, usage = os.wait4(child.pid, 0)
