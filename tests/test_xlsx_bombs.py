@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -65,37 +64,42 @@ def store_path(demo_template, tmp_path) -> Path:
     return path
 
 
-# the limit is set by a small launcher that then becomes ascgov (execv: same process, so
-# wait4 reports its peak): a preexec_fn would make Python fork this large test process, which
-# the kernel may refuse (ENOMEM) when much of its address space is reserved
-_LAUNCH = (
-    "import os, resource, sys; limit = int(sys.argv[1]); "
-    "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
-    "resource.setrlimit(resource.RLIMIT_CPU, (900, 900)); "
-    "os.execv(sys.argv[2], sys.argv[2:])"
-)
+# A small launcher sets the limit, then forks ascgov and reports its exit status and peak
+# memory. Not a preexec_fn: Python would fork this large test process, which the kernel may
+# refuse (ENOMEM). Not an exec straight from here either: a child spawned from this process
+# starts by sharing its memory, and that counts towards the child's peak.
+_LAUNCH = """
+import os, resource, sys
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+resource.setrlimit(resource.RLIMIT_CPU, (900, 900))
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[3], sys.argv[3:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[2], "w") as report:
+    report.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
 
 
 def run_import(store: Path, file: Path, dataset: str = "backlog") -> Run:
     """``ascgov import`` in a child under the address-space limit, with its own peak memory."""
     env = {**os.environ, "ASCGOV_DATABASE_URL": sqlite_url(store)}
     env["ASCGOV_AS"] = "director@demo.example"
+    report = file.with_name(file.name + ".run")
     command = [ASCGOV, "import", dataset, str(file)]
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.monotonic()
-        child = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(ADDRESS_SPACE), *command],
-            env=env,
-            stdout=out,
-            stderr=err,
-        )
-        # wait4, not wait: the resource usage of this child alone
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.monotonic() - started
-        out.seek(0)
-        err.seek(0)
-        return Run(child.returncode, out.read(), err.read(), usage.ru_maxrss / 1024, seconds)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCH, str(ADDRESS_SPACE), str(report), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr  # the launcher's own
+    returncode, peak_kib = (int(part) for part in report.read_text().split())
+    return Run(returncode, done.stdout, done.stderr, peak_kib / 1024, seconds)
 
 
 def _store_state(store: Path) -> tuple[dict, dict]:
