@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.navigation import PAGES, pages_for
 from dashboard.ui import session
 from dashboard.ui.as_at import as_at_control
-from data_access.settings import get_settings
+from data_access.settings import SettingsError, get_settings
 
 REPO = Path(__file__).resolve().parent.parent
 # a file of our own: a ":material/...:" page icon makes every browser fetch the tab's icon from
@@ -18,7 +18,12 @@ FAVICON = REPO / "dashboard" / "assets" / "favicon.svg"
 
 
 def main() -> None:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        # a setting that cannot be used stops the app with one line naming it, not a traceback
+        st.error(f"The dashboard cannot start: {exc}", icon=":material/error:")
+        st.stop()
     st.set_page_config(page_title=settings.council_name, page_icon=FAVICON, layout="wide")
     if settings.logo_path:
         st.logo(settings.logo_path)

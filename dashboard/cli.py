@@ -45,6 +45,18 @@ app.command("brief")(brief)
 app.command("serve")(serve)
 
 
+@app.callback()
+def _usable_settings() -> None:
+    """Adult social care governance dashboard: store, data and checks."""
+    from data_access.settings import SettingsError, get_settings
+
+    # read before any command, so a setting that cannot be used is one line, not a traceback
+    try:
+        get_settings()
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+
+
 class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
@@ -202,7 +214,7 @@ def users_add(
     from pydantic import ValidationError
 
     from data_access.access import system_principal
-    from data_access.models import User
+    from data_access.models import User, describe_errors
     from data_access.users import (
         UnknownAreaError,
         UserExistsError,
@@ -222,7 +234,7 @@ def users_add(
             actions=_split(actions, ","),
         )
     except ValidationError as exc:
-        _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()), 2)
+        _fail(describe_errors(exc), 2)
     store = _store(db)
     if as_ is None and not os.environ.get("ASCGOV_AS") and not has_admin(store):
         if user.role.value != "admin":

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from data_access import schema
 from data_access.access import Permission, Principal, authorise
+from data_access.models import Status
 from data_access.store import Store, settings_value
 from data_access.vocab import CONFIGURABLE_LISTS
 
@@ -19,6 +21,15 @@ _IN_USE = {
 
 class SettingRefusedError(Exception):
     pass
+
+
+def _status(value: str) -> str:
+    """A status as the models take it: at most 100 characters, none of them invisible."""
+    try:
+        return TypeAdapter(Status).validate_python(value)
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise SettingRefusedError(f"status {value!r}: {message}") from None
 
 
 def configured_lists(store: Store) -> dict[str, tuple[str, ...]]:
@@ -36,7 +47,7 @@ def set_list(store: Store, name: str, values: list[str], *, actor: Principal) ->
         raise SettingRefusedError(
             f"unknown list '{name}'; choose from {', '.join(CONFIGURABLE_LISTS)}"
         )
-    cleaned = [v.strip() for v in values if v.strip()]
+    cleaned = [_status(v) for v in values if v.strip()]
     if not cleaned:
         raise SettingRefusedError("a status list needs at least one status")
     if len({v.lower() for v in cleaned}) != len(cleaned):

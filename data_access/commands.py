@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +22,7 @@ from data_access import models, schema
 from data_access.access import Permission, Principal, authorise
 from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
+from data_access.limits import LONG_TEXT_CHARS
 from data_access.store import StaleVersionError, Store, WriteTx
 from data_access.vocab import Brag, Measure, Rag, SourceKind
 from data_access.writes import entity_key, upsert
@@ -92,9 +93,20 @@ def _validate(model: type[BaseModel], data: dict[str, Any], lists) -> dict[str, 
     return {k: getattr(v, "value", v) for k, v in record.model_dump(mode="python").items()}
 
 
+def _checked(kind: Any, field: str, value: Any) -> Any:
+    """``value`` validated as the models' type ``kind``, or ``EditRejected`` naming ``field``."""
+    try:
+        return TypeAdapter(kind).validate_python(value)
+    except ValidationError as exc:
+        raise EditRejected({field: exc.errors()[0]["msg"].removeprefix("Value error, ")}) from None
+
+
+EDIT_SOURCE = "Updated in the dashboard by "
+
+
 def _officer_provenance(who: Principal, today: date) -> dict[str, Any]:
     return {
-        "source": f"Updated in the dashboard by {who.name}",
+        "source": EDIT_SOURCE + who.name,
         "source_kind": SourceKind.OFFICER.value,
         "as_at": today,
     }
@@ -298,6 +310,8 @@ def set_brag_override(
         reason = (override_reason or "").strip() or None
         if reason is None:
             problems["override_reason"] = "say why the rating is set (or cleared) by hand"
+        elif len(reason) > LONG_TEXT_CHARS:
+            problems["override_reason"] = f"String should have at most {LONG_TEXT_CHARS} characters"
         if problems:
             raise EditRejected(problems)
         changed = {
@@ -446,6 +460,7 @@ def record_meeting(store: Store, who: Principal, committee: str, meeting_date: d
     committee = committee.strip()
     if not committee:
         raise EditRejected({"committee": "name the committee"})
+    committee = _checked(models.Committee, "committee", committee)
     with store.write(who.email) as tx:
         key = ("committee", "meeting_date")
         result = upsert(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +22,8 @@ from data_access.access import (
 from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
 from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
-from data_access.files import RawTable, read_table
+from data_access.files import RawTable, ReadLimits, read_table
+from data_access.limits import INTEGER_MAX
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
@@ -99,16 +99,17 @@ def import_file(
     # source and as_at are filled in below when a file has no such columns: the header row is
     # found by the columns a file must really have
     wanted = tuple(c for c in spec.required if c not in DEFAULTED_COLUMNS)
-    table = read_table(path, wanted=wanted, max_bytes=get_settings().max_import_bytes)
+    table = read_table(path, wanted=wanted, limits=ReadLimits.from_settings(get_settings()))
     defaults = {
         "source": source or path.name,
         "source_kind": SourceKind.SYSTEM.value,
         "as_at": (as_at or date.today()).isoformat(),
     }
     records, versions = validate_table(store, spec, table, defaults, actor)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        result = _write(store, spec, records, versions, actor.email, path.name, digest, dry_run)
+        result = _write(
+            store, spec, records, versions, actor.email, path.name, table.sha256, dry_run
+        )
     except StaleVersionError as exc:
         raise ImportRejected([Problem(file=path.name, rule=str(exc), sheet=table.sheet)]) from None
     except _DryRun as done:
@@ -193,12 +194,18 @@ def validate_table(
         version = data.pop("version", None)
         try:
             record = spec.model.model_validate(data, context={"lists": lists})
+            expected = None if version in (None, "") else _version_number(version)
         except ValidationError as exc:
             problems.extend(_validation_problems(spec, table, row_number, data, exc))
             continue
+        except ValueError as exc:
+            problems.append(
+                Problem(table.file, str(exc), table.sheet, row_number, "version", version)
+            )
+            continue
         records.append((row_number, record))
-        if version not in (None, ""):
-            versions[_key(spec, record)] = _version_number(version)
+        if expected is not None:
+            versions[_key(spec, record)] = expected
     problems.extend(_duplicate_problems(spec, table, records))
     problems.extend(_consistency_problems(spec, table, records))
     problems.extend(_reference_problems(store, spec, table, records))
@@ -235,10 +242,13 @@ def _scope_problems(
 
 
 def _version_number(value: str) -> int:
-    try:
-        return int(float(value))
-    except ValueError:
-        return -1
+    """The version a file says it replaces: a whole number, as exports write it (``3`` or the
+    ``3.0`` a spreadsheet may turn it into)."""
+    text = value.strip()
+    whole = text[:-2] if text.endswith(".0") else text
+    if not whole.isascii() or not whole.isdigit() or len(whole) > len(str(INTEGER_MAX)):
+        raise ValueError(f"version must be a whole number, at most {INTEGER_MAX:,}")
+    return int(whole)
 
 
 def _column_problems(spec: DatasetSpec, table: RawTable) -> list[Problem]:

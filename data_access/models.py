@@ -7,6 +7,7 @@ checked against the lists passed in the validation context under ``"lists"``.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -24,6 +26,21 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from data_access import parsing
+from data_access.limits import (
+    BIG_INTEGER_MAX,
+    CODE_CHARS,
+    COMMITTEE_CHARS,
+    EMAIL_CHARS,
+    INTEGER_MAX,
+    LONG_TEXT_CHARS,
+    NAME_CHARS,
+    PERSON_NAME_CHARS,
+    PRIORITY_BAND_CHARS,
+    SOURCE_CHARS,
+    STATUS_CHARS,
+    TEAM_CHARS,
+    WORKSTREAM_CHARS,
+)
 from data_access.vocab import (
     CONFIGURABLE_LISTS,
     ActionKind,
@@ -76,32 +93,42 @@ def _fy(value: Any) -> Any:
     return value if value is None else parsing.parse_financial_year(str(value))
 
 
+_WHOLE = re.compile(r"^-?[0-9]+$")
+COUNT_RULE = f"must be a whole number from 0 to {INTEGER_MAX:,}"
+
+
 def _count(value: Any) -> Any:
     value = _blank_to_none(value)
     if isinstance(value, str):
         cleaned = value.strip().replace(",", "")
-        if not cleaned.lstrip("-").isdigit():
+        # ASCII digits only: str.isdigit() also takes '١٢' (Arabic-Indic twelve)
+        if not _WHOLE.match(cleaned):
             raise ValueError("must be a whole number")
-        return int(cleaned)
-    if isinstance(value, float):
+        if len(cleaned.lstrip("-0")) > len(str(INTEGER_MAX)):
+            raise ValueError(COUNT_RULE)
+        value = int(cleaned)
+    elif isinstance(value, float):
         if not value.is_integer():
             raise ValueError("must be a whole number")
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= INTEGER_MAX:
+        # one message for negative and too large: the column holds 32-bit integers
+        raise ValueError(COUNT_RULE)
     return value
 
 
 def _fte_hundredths(value: Any) -> Any:
     value = _blank_to_none(value)
-    if value is None or isinstance(value, int) and not isinstance(value, bool):
-        return None if value is None else value * 100
+    if value is None:
+        return None
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValueError("FTE must be a number such as 1, 0.5 or 7") from None
-    hundredths = amount * 100
-    if hundredths != hundredths.to_integral_value() or amount <= 0 or amount > 1000:
+    # is_finite first: any arithmetic on a signalling NaN ('sNaN') raises InvalidOperation
+    if not amount.is_finite() or not 0 < amount <= 1000 or amount != round(amount, 2):
         raise ValueError("FTE must be more than 0, at most 1000, with at most 2 decimal places")
-    return int(hundredths)
+    return int(amount * 100)
 
 
 def _stripped(value: Any) -> Any:
@@ -109,6 +136,12 @@ def _stripped(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return value if value is None else str(value).strip()
+
+
+def _name(value: Any) -> Any:
+    """A key or name: stripped, and refused if it holds a character that shows as nothing."""
+    value = _stripped(value)
+    return value if value is None else parsing.check_visible(value)
 
 
 def _enum_text(value: Any) -> Any:
@@ -133,19 +166,42 @@ def _case_insensitive(enum_cls):
     return convert
 
 
-Pence = Annotated[int, BeforeValidator(_money(False)), Field(ge=0)]
-SignedPence = Annotated[int, BeforeValidator(_money(True))]
+# Each bound is the column's (data_access.limits); the Field comes before the validator so
+# that pydantic checks it on the text itself ("String should have at most 40 characters").
+Pence = Annotated[int, Field(ge=0, le=BIG_INTEGER_MAX), BeforeValidator(_money(False))]
+SignedPence = Annotated[
+    int, Field(ge=-BIG_INTEGER_MAX, le=BIG_INTEGER_MAX), BeforeValidator(_money(True))
+]
 Day = Annotated[date, BeforeValidator(_date)]
 Month = Annotated[date, BeforeValidator(_month)]
-FinancialYear = Annotated[str, BeforeValidator(_fy)]
-Count = Annotated[int, BeforeValidator(_count), Field(ge=0)]
-Text = Annotated[str, BeforeValidator(_stripped), Field(min_length=1, max_length=4000)]
+FinancialYear = Annotated[str, Field(max_length=len("2023/24")), BeforeValidator(_fy)]
+Count = Annotated[int, Field(ge=0, le=INTEGER_MAX), BeforeValidator(_count)]
+
+
+def _name_type(max_chars: int):
+    """A required name of at most ``max_chars`` characters, none of them invisible."""
+    return Annotated[str, Field(min_length=1, max_length=max_chars), BeforeValidator(_name)]
+
+
+Text = _name_type(NAME_CHARS)
+Source = _name_type(SOURCE_CHARS)
+Workstream = _name_type(WORKSTREAM_CHARS)
+Team = _name_type(TEAM_CHARS)
+PriorityBand = _name_type(PRIORITY_BAND_CHARS)
+Committee = _name_type(COMMITTEE_CHARS)
 Code = Annotated[
     str,
-    BeforeValidator(_stripped),
-    Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
+    Field(min_length=1, max_length=CODE_CHARS, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
+    BeforeValidator(_name),
 ]
-FteHundredths = Annotated[int, BeforeValidator(_fte_hundredths)]
+# free text (commentary, evidence, action text, reasons) keeps every character it was written
+# with: zero-width joiners and direction marks belong to some languages and to emoji, and free
+# text is never a key or a name that rows are matched or grouped by
+LongText = Annotated[
+    str, Field(min_length=1, max_length=LONG_TEXT_CHARS), BeforeValidator(_stripped)
+]
+OptionalLongText = Annotated[LongText | None, BeforeValidator(_stripped)]
+FteHundredths = Annotated[int, Field(gt=0, le=100_000), BeforeValidator(_fte_hundredths)]
 RagValue = Annotated[Rag, BeforeValidator(_case_insensitive(Rag))]
 BragValue = Annotated[Brag, BeforeValidator(_case_insensitive(Brag))]
 
@@ -164,13 +220,19 @@ def _in_list(list_name: str):
     return check
 
 
-AreaStatus = Annotated[str, BeforeValidator(_stripped), AfterValidator(_in_list("area_statuses"))]
-MilestoneStatus = Annotated[
-    str, BeforeValidator(_stripped), AfterValidator(_in_list("milestone_statuses"))
-]
-ActionStatus = Annotated[
-    str, BeforeValidator(_stripped), AfterValidator(_in_list("action_statuses"))
-]
+def _status_type(list_name: str):
+    return Annotated[
+        str,
+        Field(max_length=STATUS_CHARS),
+        BeforeValidator(_name),
+        AfterValidator(_in_list(list_name)),
+    ]
+
+
+Status = _name_type(STATUS_CHARS)
+AreaStatus = _status_type("area_statuses")
+MilestoneStatus = _status_type("milestone_statuses")
+ActionStatus = _status_type("action_statuses")
 
 
 class Record(BaseModel):
@@ -184,7 +246,7 @@ class Record(BaseModel):
 class Provenance(Record):
     """Where a figure came from. ``loaded_by``/``loaded_at`` are set by the store, not by files."""
 
-    source: Text
+    source: Source
     source_kind: Annotated[SourceKind, BeforeValidator(_case_insensitive(SourceKind))] = (
         SourceKind.OFFICER
     )
@@ -198,7 +260,7 @@ class Area(Provenance):
     lead: Text | None = None
     status: AreaStatus
     rag: RagValue | None = None
-    commentary: Annotated[str | None, BeforeValidator(_stripped)] = None
+    commentary: OptionalLongText = None
     last_updated: Day | None = None
 
 
@@ -210,7 +272,7 @@ class Milestone(Provenance):
     due_date: Day | None = None
     status: MilestoneStatus
     completed_date: Day | None = None
-    evidence: Annotated[str | None, BeforeValidator(_stripped)] = None
+    evidence: OptionalLongText = None
 
     @field_validator("completed_date")
     @classmethod
@@ -234,14 +296,14 @@ class SavingsYear(Provenance):
     code: Code
     financial_year: FinancialYear
     title: Text
-    workstream: Text
+    workstream: Workstream
     cohort: Annotated[Cohort, BeforeValidator(_case_insensitive(Cohort))]
     owner: Text | None = None
     target_pence: Pence = Field(alias="target")
     forecast_pence: Pence | None = Field(default=None, alias="forecast")
     delivered_pence: Pence | None = Field(default=None, alias="delivered")
     brag_override: BragValue | None = None
-    override_reason: Text | None = None
+    override_reason: OptionalLongText = None
 
     @model_validator(mode="after")
     def _override_needs_reason(self) -> SavingsYear:
@@ -291,7 +353,7 @@ class Post(Provenance):
     cost_pence: Pence = Field(alias="cost")
     unit_cost_pence: Pence | None = Field(default=None, alias="unit_cost")
     funding_source: Text | None = None
-    workstream: Text | None = None
+    workstream: Workstream | None = None
 
     @field_validator("end_date")
     @classmethod
@@ -305,21 +367,25 @@ class Post(Provenance):
 class BacklogObservation(Provenance):
     measure: Annotated[Measure, BeforeValidator(_case_insensitive(Measure))]
     month: Month
-    team: Text
-    priority_band: Text
+    team: Team
+    priority_band: PriorityBand
     value: Count
     target: Count | None = None
 
 
 class CommitteeAction(Provenance):
     code: Code
-    committee: Text
+    committee: Committee
     meeting_date: Day
     kind: Annotated[ActionKind, BeforeValidator(_case_insensitive(ActionKind))]
-    text: Text
+    text: LongText
     owner: Text | None = None
     due_date: Day | None = None
     status: ActionStatus
+
+
+# a scope names rows by their names (workstream, team ...): the same rule as the names
+ScopeValue = Annotated[str, Field(max_length=NAME_CHARS), AfterValidator(parsing.check_visible)]
 
 
 class ReportedTotal(Provenance):
@@ -331,11 +397,13 @@ class ReportedTotal(Provenance):
 
     code: Code
     label: Text
-    dataset: Annotated[str, AfterValidator(lambda v: _one_of(v, REPORTED_DATASETS))]
-    scope: Annotated[dict[str, str], BeforeValidator(lambda v: parse_scope(v))] = Field(
+    dataset: Annotated[
+        str, Field(max_length=CODE_CHARS), AfterValidator(lambda v: _one_of(v, REPORTED_DATASETS))
+    ]
+    scope: Annotated[dict[str, ScopeValue], BeforeValidator(lambda v: parse_scope(v))] = Field(
         default_factory=dict
     )
-    reported_value: int
+    reported_value: Annotated[int, Field(ge=-BIG_INTEGER_MAX, le=BIG_INTEGER_MAX)]
 
     @field_validator("scope")
     @classmethod
@@ -384,19 +452,34 @@ def _one_of(value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _email(value: Any) -> str:
+    return parsing.check_visible(str(value).strip().lower())
+
+
+Email = Annotated[
+    str,
+    Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=EMAIL_CHARS),
+    BeforeValidator(_email),
+]
+
+
 class User(Record):
-    email: Annotated[
-        str,
-        BeforeValidator(lambda v: str(v).strip().lower()),
-        Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254),
-    ]
-    name: Text
+    email: Email
+    name: _name_type(PERSON_NAME_CHARS)
     role: Annotated[Role, BeforeValidator(_case_insensitive(Role))]
     # what an officer may edit (ignored for other roles, whose rights are not scoped)
     areas: tuple[Code, ...] = ()
-    workstreams: tuple[Text, ...] = ()
-    teams: tuple[Text, ...] = ()
+    workstreams: tuple[Workstream, ...] = ()
+    teams: tuple[Team, ...] = ()
     actions: tuple[Code, ...] = ()
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """A model's refusal in one line for people: ``email: contains an invisible character ...``."""
+    return "; ".join(
+        f"{error['loc'][0]}: {error['msg'].removeprefix('Value error, ')}"
+        for error in exc.errors(include_url=False)
+    )
 
 
 class AuditEvent(Record):

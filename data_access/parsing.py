@@ -7,8 +7,11 @@ the rule that was broken; importers put that message beside the file, row and co
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+
+from data_access.limits import BIG_INTEGER_MAX
 
 _MONEY = re.compile(
     r"""^(?P<neg1>-)?\s*(?P<pound>£)?\s*(?P<neg2>-)?
@@ -47,6 +50,15 @@ _MONTH_NAMES = {
 }
 
 MONEY_RULE = "money must be a number of pounds with at most 2 decimal places (e.g. £1,500.50)"
+# the store keeps pence in 64-bit integers
+MAX_PENCE = BIG_INTEGER_MAX
+TOO_LARGE_RULE = f"amount is too large: the most is £{MAX_PENCE // 100:,}.{MAX_PENCE % 100:02d}"
+
+# characters that show as nothing, or reorder the text around them, so that two different names
+# look the same: "North\u200b locality" is displayed as "North locality". Zero-width characters,
+# the soft hyphen, a byte-order mark inside text, the invisible operators and every
+# bidirectional control.
+_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def parse_money_pence(text: str, *, allow_negative: bool = False) -> int:
@@ -69,9 +81,14 @@ def parse_money_pence(text: str, *, allow_negative: bool = False) -> int:
         # '--5', '-£-5' and '(-5)' are not amounts anyone meant to type
         raise ValueError(MONEY_RULE)
     negative = signs == 1
-    whole = int(match.group("int").replace(",", ""))
+    digits = match.group("int").replace(",", "").lstrip("0")
+    if len(digits) > len(str(MAX_PENCE // 100)):
+        # before int(): a thousand-digit number is not worth converting to be refused
+        raise ValueError(TOO_LARGE_RULE)
     frac = (match.group("frac") or "").ljust(2, "0")
-    pence = whole * 100 + int(frac)
+    pence = int(digits or "0") * 100 + int(frac)
+    if pence > MAX_PENCE:
+        raise ValueError(TOO_LARGE_RULE)
     if negative and pence:
         if not allow_negative:
             raise ValueError("amount cannot be negative")
@@ -85,12 +102,34 @@ def pence_from_number(value: float | int | Decimal, *, allow_negative: bool = Fa
         amount = Decimal(str(value))
     except InvalidOperation as exc:
         raise ValueError(MONEY_RULE) from exc
+    if not amount.is_finite():
+        # infinity and NaN (a signalling NaN raises on any arithmetic)
+        raise ValueError(MONEY_RULE)
+    if abs(amount) > Decimal(MAX_PENCE) / 100:
+        raise ValueError(TOO_LARGE_RULE)
     pence = amount * 100
     if pence != pence.to_integral_value():
         raise ValueError(MONEY_RULE)
     if pence < 0 and not allow_negative:
         raise ValueError("amount cannot be negative")
     return int(pence)
+
+
+def check_visible(text: str) -> str:
+    """Refuse a name holding a character that displays as nothing or reorders the text.
+
+    >>> check_visible("North\u200b locality")
+    Traceback (most recent call last):
+    ValueError: contains an invisible character U+200B ZERO WIDTH SPACE at position 6
+    """
+    found = _INVISIBLE.search(text)
+    if found:
+        char = found.group()
+        raise ValueError(
+            f"contains an invisible character U+{ord(char):04X} {unicodedata.name(char)} "
+            f"at position {found.start() + 1}"
+        )
+    return text
 
 
 def format_pence_plain(pence: int) -> str:

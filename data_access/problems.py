@@ -1,8 +1,10 @@
-"""Problems with input, each naming where it is (file, sheet, row, column), the value and the rule."""
+"""Problems with input, each naming where it is (file, sheet, row, column), value and rule."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+SHOWN_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,12 @@ class Problem:
             where.append(f'column "{self.column}"')
         text = ", ".join(where)
         if self.value is not None:
-            text += f", value {str(self.value)!r}"
+            shown = str(self.value)
+            if len(shown) > SHOWN_CHARS:
+                # a megabyte of text is not worth repeating back: its start and its length
+                text += f", value {shown[:SHOWN_CHARS]!r}... ({len(shown):,} characters)"
+            else:
+                text += f", value {shown!r}"
         return f"{text}: {self.rule}"
 
 

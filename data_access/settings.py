@@ -6,12 +6,19 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from data_access.throttle import Network, trusted_networks
 
 DEFAULT_SQLITE_PATH = Path("var") / "ascgov.sqlite3"
+MIB = 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """A setting in the environment cannot be used; the message names it and its value."""
+
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -58,6 +65,43 @@ class Settings(BaseSettings):
         default=20 * 1024 * 1024,
         gt=0,
         description="Largest file `ascgov import` and the upload form accept, in bytes.",
+    )
+    max_import_rows: int = Field(
+        default=250_000,
+        gt=0,
+        description="Most rows a CSV file or an XLSX sheet may reach (the header counted); "
+        "a file past it is refused before it is parsed.",
+    )
+    max_import_columns: int = Field(
+        default=100,
+        gt=0,
+        description="Most columns a CSV file or an XLSX sheet may reach.",
+    )
+    max_import_cells: int = Field(
+        default=5_000_000,
+        gt=0,
+        description="Most cells from A1 to the furthest row and column a file or sheet may span "
+        "(the spreadsheet reader holds every one); also the most shared strings a workbook holds.",
+    )
+    max_xlsx_parts: int = Field(
+        default=1_000,
+        gt=0,
+        description="Most parts (files inside the zip) an XLSX workbook may have.",
+    )
+    max_xlsx_part_bytes: int = Field(
+        default=256 * MIB,
+        gt=0,
+        description="Most bytes one part of an XLSX workbook may expand to.",
+    )
+    max_xlsx_uncompressed_bytes: int = Field(
+        default=512 * MIB,
+        gt=0,
+        description="Most bytes all the parts of an XLSX workbook may expand to together.",
+    )
+    max_xlsx_compression_ratio: int = Field(
+        default=100,
+        gt=0,
+        description="Most times a part of an XLSX workbook may expand (parts over 1 MiB).",
     )
     brag_green_at_percent: int = Field(
         default=95,
@@ -127,7 +171,20 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, or ``SettingsError`` naming each variable that is wrong and its value."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line for people, naming the variable and its value (not a traceback)."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        variable = "ASCGOV_" + "_".join(str(part) for part in error["loc"]).upper()
+        problems.append(f"{variable}={error['input']!r} cannot be used: {error['msg']}")
+    return "; ".join(problems)
 
 
 def default_database_url() -> str:

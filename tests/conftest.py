@@ -147,3 +147,15 @@ def empty_app_env(sqlite_store, monkeypatch):
     get_settings.cache_clear()
     yield sqlite_store
     get_settings.cache_clear()
+
+
+def pytest_runtest_logreport(report):
+    from tests import corpus_tally
+
+    corpus_tally.collect(report)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests import corpus_tally
+
+    corpus_tally.summarise(terminalreporter)

@@ -55,6 +55,26 @@ def fresh_pg_store(pg_template: str) -> Iterator[Store]:
         engine.dispose()
 
 
+@contextmanager
+def demo_pg_database(pg_template: str) -> Iterator[str]:
+    """A PostgreSQL database holding the demo council, for ``fresh_pg_store`` to copy; dropped
+    after. Copying a database is much faster than loading the council into each one."""
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"ascgov_demo_{uuid.uuid4().hex[:10]}"
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    store = Store(engine.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        load_sample_data(store)
+        store.dispose()  # a template database must have no connections
+        yield name
+    finally:
+        store.dispose()
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
+
+
 def row_counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
         return {

@@ -13,7 +13,7 @@ from dashboard import formatting
 from dashboard.ui import data
 from data_access.access import NotPermitted, Principal
 from data_access.app_settings import SettingRefusedError, set_list
-from data_access.models import User
+from data_access.models import User, describe_errors
 from data_access.users import (
     NothingToUnlockError,
     UnknownAreaError,
@@ -96,7 +96,7 @@ def _add_user(who: Principal) -> None:
         )
         add_user(data.get_store(), user, actor=who, password=state["new-password"] or None)
     except ValidationError as exc:
-        state[_OUTCOME] = ("error", "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()))
+        state[_OUTCOME] = ("error", describe_errors(exc))
     except (UserExistsError, UnknownAreaError, WeakPasswordError, NotPermitted) as exc:
         state[_OUTCOME] = ("error", str(exc))
     else:
