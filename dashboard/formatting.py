@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -47,10 +48,21 @@ def month(value: date | None) -> str:
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
 
 
+# Streamlit's markdown turns bare web and email addresses into live links after escapes are
+# read, so a backslash cannot stop it. An invisible WORD JOINER inside each "://", after "www"
+# and before "@" breaks the pattern; the words read the same and are never a link.
+_WORD_JOINER = "\u2060"
+_AUTOLINK_PARTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+
+
 def plain(text: object) -> str:
-    """Text from the store or a file, escaped so Streamlit's markdown shows it literally.
+    """Text from the store or a file, escaped so Streamlit's markdown shows it literally, with
+    no markup, no link and no bare address made into a link.
 
     >>> plain("[click](javascript:alert(1))")
     '\\\\[click\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
+    >>> plain("see https://x.example") == "see https\\\\:\u2060//x\\\\.example"
+    True
     """
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+    defused = _AUTOLINK_PARTS.sub(_WORD_JOINER, str(text))
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in defused)

@@ -21,12 +21,17 @@ PAYLOAD = (
     '<img src=x onerror="window.__xss=2"><script>window.__xss=3</script> '
     '<b>bold</b><br><span style="font-size:60px">big</span> &amp;'
 )
+# for fields too short for the whole payload (a team name is at most 200 characters)
+SHORT_PAYLOAD = (
+    '<a href="https://evil.example/">link</a> '
+    '<b>bold</b><br><span style="font-size:60px">big</span>'
+)
 # values the logic recognises by name: the totals rows of the backlog
 KEPT = frozenset({ALL_TEAMS, ALL_BANDS})
 
 
-def hostile(text: str) -> str:
-    return f"{text} {PAYLOAD}"
+def hostile(text: str, payload: str = PAYLOAD) -> str:
+    return f"{text} {payload}"
 
 
 def _hostile_row(model, row: dict) -> dict:
@@ -34,12 +39,14 @@ def _hostile_row(model, row: dict) -> dict:
     for field, value in list(row.items()):
         if not isinstance(value, str) or value in KEPT:
             continue
-        candidate = {**row, field: hostile(value)}
-        try:
-            model.model_validate(candidate)
-        except ValueError:  # a code, a status, a year: a rule checks it, so no text goes there
-            continue
-        row = candidate
+        for payload in (PAYLOAD, SHORT_PAYLOAD):
+            candidate = {**row, field: hostile(value, payload)}
+            try:
+                model.model_validate(candidate)
+            except ValueError:  # a code, a status, a year: a rule checks it, no text goes there
+                continue
+            row = candidate
+            break
     return row
 
 

@@ -17,7 +17,7 @@ import pytest
 from dashboard import charts
 from dashboard.briefing import content, images, make
 from tests.conftest import REPO
-from tests.hostile_store import hostile, write_hostile_council
+from tests.hostile_store import SHORT_PAYLOAD, hostile, write_hostile_council
 from tests.pages_support import run_page
 
 # the only markup a figure may carry is plotly's own, written in the code: the tag that hides
@@ -31,7 +31,7 @@ PAGES = [
     ("pages/improvement_plan.py", {"area": "IP09"}, [T]),
     ("pages/savings.py", {}, [T, F, F]),
     ("pages/backlog.py", {}, [F, F, F, F, T, F]),
-    ("pages/backlog.py", {"team": hostile("North locality")}, [T, T]),
+    ("pages/backlog.py", {"team": hostile("North locality", SHORT_PAYLOAD)}, [T, T]),
     ("pages/younger_older_adults.py", {}, [F, F]),
 ]
 

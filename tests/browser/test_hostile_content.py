@@ -122,3 +122,22 @@ def test_chart_text_from_the_store_is_inert(hostile_server, browser, path, words
     assert f'{words} <a href="https://evil.example/">link</a>' in svg_text
     assert "<b>bold</b><br><span" in svg_text
     context.close()
+
+
+TEXT_PAGES = ["improvement_plan?area=IP09", "savings", "backlog", "younger_older_adults"]
+
+
+@pytest.mark.parametrize("path", TEXT_PAGES)
+def test_store_text_never_becomes_a_live_link(hostile_server, browser, path):
+    """Streamlit's markdown turns a bare web or email address into a link even when every
+    markdown character is escaped; store text must stay words on the page."""
+    context, page, _ = _open(browser, hostile_server, path)
+    page.get_by_text("evil.example", exact=False).first.wait_for(timeout=120_000)
+    outside = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=\"stMain\"] a[href]')]"
+        ".map(a => a.getAttribute('href'))"
+        ".filter(h => !h.startsWith(location.origin) && !h.startsWith('/')"
+        " && !h.startsWith('#') && !h.startsWith('blob:'))"
+    )
+    assert outside == []
+    context.close()
