@@ -87,7 +87,7 @@ class Attempt:
     kind: str  # "save" or "import"
     at_s: float
     seconds: float
-    ok: bool
+    ok: bool | None  # None: cut off by the end of the run, outcome unknown
     detail: str  # the text written, or why it failed
 
 
@@ -104,6 +104,7 @@ class Load:
     hangs: list[dict] = field(default_factory=list)
     attempts: list[Attempt] = field(default_factory=list)
     rss: list[tuple[float, float]] = field(default_factory=list)
+    cpu: list[tuple[float, float]] = field(default_factory=list)  # (at, server CPU seconds)
     warm_at: float | None = None
     ended_at: float | None = None  # when the load stopped (the deadline, or the first hang)
     toured: set[int] = field(default_factory=set)
@@ -115,11 +116,20 @@ class Load:
     def error(self, who: str, what: str) -> None:
         self.errors.append(f"{self.now():7.1f} s  {who}: {what}")
 
-    def hang(self, who: str, what: str) -> None:
-        """A run that never finished: recorded with when it was asked for, and the load stops
-        (a stuck server would only pile up more of them)."""
-        asked = self.now() - self.hang_after
-        self.hangs.append({"who": who, "what": what, "asked_s": round(asked, 1)})
+    def hang(self, who: str, exc: Hang) -> None:
+        """A run that never finished: recorded with when it was asked for and how much CPU
+        the server used meanwhile (none: it is stuck; some: it is only slow), and the load
+        stops (a stuck server would only pile up more of them)."""
+        asked = exc.asked_at - self.started
+        used = [cpu for at, cpu in self.cpu if at >= asked]
+        self.hangs.append(
+            {
+                "who": who,
+                "what": str(exc),
+                "asked_s": round(asked, 1),
+                "server_cpu_s_meanwhile": round(used[-1] - used[0], 1) if used else None,
+            }
+        )
         self.stop.set()
 
     def problems(self, who: str, run: Run) -> None:
@@ -184,7 +194,7 @@ async def browse(load: Load, base: str, index: int, role: str, opts) -> None:
             load.error(who, str(exc))
             await load.pause(2)
         except Hang as exc:
-            load.hang(who, str(exc))
+            load.hang(who, exc)
             return
 
 
@@ -261,7 +271,7 @@ async def officer_saves(load: Load, base: str) -> None:
     except LookupError as exc:
         load.error(who, str(exc))
     except Hang as exc:
-        load.hang(who, str(exc))
+        load.hang(who, exc)
 
 
 async def _updates_page(load: Load, client: Client) -> str | None:
@@ -321,7 +331,13 @@ async def officer_imports(load: Load, url: str, rows: list[dict[str, str]], fold
         path = folder / f"milestones_{tick}.csv"
         write_import(path, rows, text)
         started = load.now()
-        code, output = await _ascgov(url, "import", "milestones", str(path), "--as", OFFICER.email)
+        try:
+            code, output = await _ascgov(
+                url, "import", "milestones", str(path), "--as", OFFICER.email
+            )
+        except asyncio.CancelledError:  # the run ended first: it may or may not have written
+            load.attempts.append(Attempt("import", started, load.now() - started, None, text))
+            raise
         ok = code == 0
         load.attempts.append(
             Attempt("import", started, load.now() - started, ok, text if ok else output[-300:])
@@ -347,10 +363,12 @@ async def _ascgov(url: str, *args: str) -> tuple[int, str]:
     )
     try:
         output, _ = await asyncio.wait_for(process.communicate(), load_server.CLI_TIMEOUT_S)
-    except (TimeoutError, asyncio.CancelledError):
-        process.kill()
-        await process.wait()
-        return -9, f"stopped after {load_server.CLI_TIMEOUT_S:.0f} s (or at the end of the run)"
+    except TimeoutError:
+        output = f"no answer within {load_server.CLI_TIMEOUT_S:.0f} s".encode()
+    finally:
+        if process.returncode is None:  # timed out, or the run was cancelled
+            process.kill()
+            await process.wait()
     return process.returncode, output.decode(errors="replace")
 
 
@@ -363,6 +381,7 @@ async def sample_memory(load: Load, server: load_server.Served) -> None:
             load.stop.set()
             return
         load.rss.append((load.now(), rss))
+        load.cpu.append((load.now(), load_server.cpu_seconds(server.pid)))
         await load.pause(1.0)
 
 
@@ -404,7 +423,7 @@ def check_writes(load: Load, url: str, folder: Path) -> list[str]:
         good = [i for i, a in enumerate(attempts) if a.ok]
         if not good:
             continue
-        allowed = {a.detail for a in attempts[good[-1] :]}
+        allowed = {a.detail for a in attempts[good[-1] :] if a.ok is not False}
         try:
             rows = load_server.export_rows(url, dataset, folder)
         except RuntimeError as exc:
@@ -530,10 +549,11 @@ def _roles(sessions: int) -> dict[str, int]:
 
 def _attempts(attempts: list[Attempt]) -> dict:
     return {
-        "done": sum(a.ok for a in attempts),
-        "failed": sum(not a.ok for a in attempts),
+        "done": sum(a.ok is True for a in attempts),
+        "failed": sum(a.ok is False for a in attempts),
+        "cut_off": sum(a.ok is None for a in attempts),
         "median_s": percentile([a.seconds for a in attempts if a.seconds is not None], 0.5),
-        "failures": [f"{a.at_s:.1f} s: {a.detail}" for a in attempts if not a.ok][:10],
+        "failures": [f"{a.at_s:.1f} s: {a.detail}" for a in attempts if a.ok is False][:10],
     }
 
 
@@ -596,7 +616,7 @@ def _print_outcomes(result: dict) -> None:
         f"errors: {result['errors']}   hangs: {result['hangs']}"
         + (f" (first asked at {result['first_hang_s']} s)" if result["hangs"] else "")
     )
-    for line in result["error_samples"][:10] + [str(h) for h in result["hang_samples"]]:
+    for line in result["error_samples"][:10] + [_hang_text(h) for h in result["hang_samples"]]:
         print("   ", line)
     if result["server_log_errors"] and (result["errors"] or result["hangs"]):
         print("  server log:", *result["server_log_errors"][-6:], sep="\n    ")
@@ -604,6 +624,7 @@ def _print_outcomes(result: dict) -> None:
         got = result[kind]
         print(
             f"officer {kind}: {got['done']} done, {got['failed']} failed, "
+            f"{got['cut_off']} cut off by the end, "
             f"median {_seconds(got['median_s']).strip()} s",
             *got["failures"][:3],
             sep="\n    ",
@@ -631,6 +652,16 @@ def _print_outcomes(result: dict) -> None:
         f"{'under' if result['targets']['headline_p95_under_3s'] else 'NOT under'} "
         f"{HEADLINE_TARGET_S:.0f} s on every page"
     )
+
+
+def _hang_text(hang: dict) -> str:
+    used = hang["server_cpu_s_meanwhile"]
+    state = (
+        "unknown"
+        if used is None
+        else ("stuck: it used no CPU" if used < 0.5 else f"busy: {used:.1f} CPU-s")
+    )
+    return f"{hang['who']}: {hang['what']}, asked at {hang['asked_s']} s; the server was {state}"
 
 
 def _stop_text(sigterm: dict) -> str:

@@ -33,6 +33,10 @@ CONNECT_TIMEOUT_S = 15.0
 class Hang(Exception):
     """The server did not finish a script run within the allowed time."""
 
+    def __init__(self, message: str, asked_at: float):
+        super().__init__(message)
+        self.asked_at = asked_at  # time.monotonic() when the run was asked for
+
 
 class Disconnected(Exception):
     """The websocket closed, or could not be opened."""
@@ -172,7 +176,8 @@ class Client:
         try:
             return await asyncio.wait_for(self._ws.recv(), max(left, 0.001))
         except TimeoutError:
-            raise Hang(f"no end of the script run within {self.hang_after:.0f} s") from None
+            message = f"no end of the script run within {self.hang_after:.0f} s"
+            raise Hang(message, run.asked_at) from None
 
 
 def _take(run: Run, message: ForwardMsg) -> None:

@@ -182,6 +182,19 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by the process and its children."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for each in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def rss_mb(pid: int) -> float | None:
     """Resident memory of the process and its children, in MB (None once it has gone)."""
     total = None
