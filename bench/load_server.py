@@ -4,6 +4,7 @@ memory, its stacks when it is stuck, and how long it takes to stop on SIGTERM.""
 from __future__ import annotations
 
 import csv
+import ctypes
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ from data_access.sample_data import load_sample_data  # noqa: E402
 
 START_TIMEOUT_S = 90.0
 CLI_TIMEOUT_S = 120.0
+_PR_SET_PDEATHSIG = 1
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ASCGOV = shutil.which("ascgov", path=str(Path(sys.executable).parent)) or "ascgov"
 
@@ -103,6 +105,14 @@ class Served:
         return hits[-limit:]
 
 
+def _die_with_parent() -> None:
+    # a bench killed outright (a test's time limit) takes the server with it (Linux)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -131,7 +141,8 @@ def served(url: str, folder: Path):
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
-            start_new_session=True,  # its own group: nothing of it can outlive the bench
+            start_new_session=True,  # its own group, which the bench kills at the end
+            preexec_fn=_die_with_parent,
         )
     server = Served(process, f"http://127.0.0.1:{port}", log)
     try:
