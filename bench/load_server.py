@@ -273,7 +273,7 @@ def stop(server: Served, within: float) -> Stop:
     """Send SIGTERM, as a service manager does, and time the stop; a server still running
     after ``within`` seconds has its stacks taken and is killed."""
     if server.process.poll() is not None:
-        return Stop(None, server.process.returncode, "the server had exited before SIGTERM")
+        return Stop(None, server.process.returncode)
     started = time.monotonic()
     server.process.send_signal(signal.SIGTERM)
     try:
