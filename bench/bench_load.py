@@ -74,6 +74,7 @@ OFFICER = next(u for u in demo_users() if u.role.value == "officer")
 AREA = OFFICER.areas[0]  # the area the officer saves, and whose milestones the imports change
 SAVE_EVERY_S, FIRST_SAVE_S = 10.0, 5.0
 IMPORT_EVERY_S, FIRST_IMPORT_S = 60.0, 30.0
+OVERTIME_FACTOR = 3  # a run may last up to 3 x --duration to visit every page once
 PG_ADMIN_URL = os.environ.get(
     "ASCGOV_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -354,6 +355,7 @@ async def drive(server: load_server.Served, url: str, rows: list, folder: Path, 
         asyncio.create_task(sample_memory(load, server)),
     ]
     await load.pause(opts.duration)
+    await _overtime(load, opts.duration * OVERTIME_FACTOR)
     load.stop.set()
     load.ended_at = load.now()
     # a visit under way may finish (each is bounded by hang_after); after a hang, nothing waits
@@ -365,6 +367,20 @@ async def drive(server: load_server.Served, url: str, rows: list, folder: Path, 
         if not task.cancelled() and task.exception() is not None:
             load.error("bench", f"{type(task.exception()).__name__}: {task.exception()}")
     return load
+
+
+async def _overtime(load: Load, limit: float) -> None:
+    """Go on past the duration (up to ``limit`` seconds into the run) until every session has
+    visited each of its pages once, the officer has tried two saves and one import: on a busy
+    machine a short run would otherwise leave pages and writes untested."""
+
+    def tried(kind: str) -> int:
+        return sum(a.kind == kind for a in load.attempts)
+
+    while not load.stop.is_set() and load.now() < limit:
+        if len(load.toured) == load.sessions and tried("save") >= 2 and tried("import") >= 1:
+            return
+        await load.pause(1.0)
 
 
 def check_writes(load: Load, url: str, folder: Path) -> list[str]:

@@ -158,6 +158,7 @@ def summarise(kind, load: Load, stopped, stacks, lost: list[str], logged: list[s
         "sessions": load.sessions,
         "roles": {role: load.roles.count(role) for role in dict.fromkeys(load.roles)},
         "duration_s": round(load.ended_at or load.now(), 1),
+        "asked_duration_s": load.duration,
         "visits": len(browsed),
         "pages": pages,
         "overall": {
@@ -229,8 +230,15 @@ def _seconds(x: float | None) -> str:
 
 def print_report(result: dict) -> None:
     roles = ", ".join(f"{n} {role}" for role, n in result["roles"].items() if n)
+    over = result["duration_s"] - result["asked_duration_s"]
+    longer = ""
+    if over >= 1:
+        longer = f" (+{over:.0f} s to visit every page and save twice)"
+    elif over <= -1:
+        longer = f" (stopped at {result['duration_s']:.0f} s)"
     print(
-        f"\n== {result['db']}: {result['sessions']} sessions ({roles}), {result['duration_s']} s =="
+        f"\n== {result['db']}: {result['sessions']} sessions ({roles}), "
+        f"{result['asked_duration_s']:.0f} s{longer} =="
     )
     print(
         f"{'page':30} {'visits':>6}  {'headline p50':>12} {'p95':>7} {'max':>7}  "
