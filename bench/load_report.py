@@ -182,6 +182,14 @@ def summarise(kind, load: Load, stopped, stacks, lost: list[str], logged: list[s
             "clean": stopped.clean,
         },
         "lost_writes": lost,
+        # every visit and write, for a closer look (stalls that hit every session at once)
+        "timeline": {
+            "visits": [
+                [v.session, v.page, round(v.at_s, 2), _round(v.headline_s), _round(v.finished_s)]
+                for v in load.visits
+            ],
+            "writes": [[a.kind, round(a.at_s, 2), _round(a.seconds), a.ok] for a in load.attempts],
+        },
         "load_average_at_end": os.getloadavg()[0],  # other work on the machine slows every page
     }
     result["ok"] = _ok(result)
@@ -222,6 +230,10 @@ def _targets(result: dict) -> dict[str, bool]:
         "headline_p95_under_3s": all(p is not None and p < HEADLINE_TARGET_S for p in p95),
         "memory_flat": flat,
     }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
 
 
 def _seconds(x: float | None) -> str:
