@@ -1,7 +1,8 @@
 """Load benchmark (issue 9): concurrent sessions on one server while an officer edits. On demand.
 
 For each database (SQLite, PostgreSQL): a fresh store with the demo council and demo sign-ins,
-``ascgov serve`` on a free port, then for ``--duration`` seconds:
+``ascgov serve`` on a free port, then for ``--duration`` seconds (longer, up to 3 times, until
+every session has visited each of its pages once and the officer has saved twice and imported):
 - ``--sessions`` browser sessions (websocket clients speaking Streamlit's protocol, see
   ``load_client.py``), members, officers, directors and administrators mixed, each signing in
   through the app's own form and then visiting every page its role is offered, in turn, with a
@@ -22,11 +23,11 @@ sign-ins, dropped connections, failed saves and imports, writes missing afterwar
 of a script run within ``--hang-after`` seconds; the first hang stops the run (the server's
 stacks are taken with ``py-spy dump`` when py-spy is installed).
 
-Exit status 1 when anything went wrong (errors, hangs, failed saves or imports, no stop within
-10 s of SIGTERM); the latency and memory targets are verdicts in the report only.
+Exit status 1 when anything went wrong (errors, hangs, failed saves or imports, no clean stop
+within 10 s of SIGTERM); the latency and memory targets are verdicts in the report only.
 
 Usage: ``python bench/bench_load.py [--sessions 20] [--duration 600] [--db sqlite|postgresql|both]
-[--smoke] [--think 1.0] [--hang-after 30] [--pg-url URL] [--json FILE]``
+[--smoke] [--think 1.0] [--hang-after 30] [--pg-url URL] [--shared-accounts] [--json FILE]``
 """
 
 from __future__ import annotations
@@ -344,7 +345,8 @@ async def sample_memory(load: Load, server: load_server.Served) -> None:
 # the run ------------------------------------------------------------------------------------
 async def drive(server: load_server.Served, url: str, rows: list, folder: Path, opts) -> Load:
     roles = tuple(ROLES[i % len(ROLES)] for i in range(opts.sessions))
-    load = Load(roles, opts.duration, opts.hang_after)
+    offered = frozenset(title for tour in plan_tours(len(roles)) for title in tour)
+    load = Load(roles, opts.duration, opts.hang_after, offered)
     tasks = [
         asyncio.create_task(browse(load, server.base, i, role, opts))
         for i, role in enumerate(roles)
@@ -407,20 +409,20 @@ def check_writes(load: Load, url: str, folder: Path) -> list[str]:
     return missing
 
 
+def _people(opts) -> list[tuple[str, str]]:
+    """The sign-ins to add to the store: one per session, unless they share the demo ones."""
+    if opts.shared_accounts:
+        return []
+    roles = [ROLES[i % len(ROLES)] for i in range(opts.sessions)]
+    return [(person(i, role, False), role) for i, role in enumerate(roles)]
+
+
 def run_one(kind: str, opts) -> dict:
     """The whole benchmark on one database; its results as a dict."""
     with tempfile.TemporaryDirectory(prefix="ascgov_load_") as tmp:
         folder = Path(tmp)
         built = time.monotonic()
-        people = (
-            []
-            if opts.shared_accounts
-            else [
-                (person(i, ROLES[i % len(ROLES)], False), ROLES[i % len(ROLES)])
-                for i in range(opts.sessions)
-            ]
-        )
-        with load_server.demo_store(kind, opts.pg_url, people) as url:
+        with load_server.demo_store(kind, opts.pg_url, _people(opts)) as url:
             rows = [
                 r
                 for r in load_server.export_rows(url, "milestones", folder)

@@ -49,6 +49,7 @@ class Load:
     roles: tuple[str, ...]  # each session's role
     duration: float
     hang_after: float
+    offered: frozenset[str]  # the pages some session's role is offered (and must visit)
     started: float = field(default_factory=time.monotonic)
     visits: list[Visit] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -165,7 +166,9 @@ def summarise(kind, load: Load, stopped, stacks, lost: list[str], logged: list[s
             "headline_s": _times(browsed, "headline_s"),
             "finished_s": _times(browsed, "finished_s"),
         },
-        "pages_not_visited": [t for t in HEADLINES if pages[t]["visits"] == 0],
+        "pages_not_visited": [
+            t for t in HEADLINES if t in load.offered and pages[t]["visits"] == 0
+        ],
         "errors": len(load.errors) + len(lost),
         "error_samples": (load.errors + lost)[:25],
         "server_log_errors": logged,
