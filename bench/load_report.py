@@ -223,14 +223,19 @@ def _ok(result: dict) -> bool:
     )
 
 
-def _targets(result: dict) -> dict[str, bool]:
-    p95 = [page["headline_s"]["p95"] for page in result["pages"].values()]
+def _targets(result: dict) -> dict:
+    missed = [
+        title
+        for title, page in result["pages"].items()
+        if page["visits"] and not page["headline_s"]["p95"] < HEADLINE_TARGET_S
+    ]
     rss = result["rss"]
     flat = rss["first_mb"] is not None and rss["last_mb"] <= rss["first_mb"] * (
         1 + RSS_GROWTH_LIMIT
     )
     return {
-        "headline_p95_under_3s": all(p is not None and p < HEADLINE_TARGET_S for p in p95),
+        "headline_p95_under_3s": not missed,
+        "headline_p95_missed_on": missed,  # "(sign in)": from Sign in to the overview's headline
         "memory_flat": flat,
     }
 
@@ -311,11 +316,13 @@ def _print_outcomes(result: dict) -> None:
     print("SIGTERM: " + _stop_text(result["sigterm"]))
     if result["stacks"]:
         print("server stacks (py-spy dump):\n" + result["stacks"])
-    print(
-        f"verdict: {'no errors, no hangs' if result['ok'] else 'FAILED'}; p95 to headline "
-        f"{'under' if result['targets']['headline_p95_under_3s'] else 'NOT under'} "
-        f"{HEADLINE_TARGET_S:.0f} s on every page"
+    missed = result["targets"]["headline_p95_missed_on"]
+    latency = (
+        f"p95 to headline under {HEADLINE_TARGET_S:.0f} s on every page"
+        if not missed
+        else f"p95 to headline NOT under {HEADLINE_TARGET_S:.0f} s on: {', '.join(missed)}"
     )
+    print(f"verdict: {'no errors, no hangs' if result['ok'] else 'FAILED'}; {latency}")
 
 
 def _hang_text(hang: dict) -> str:
