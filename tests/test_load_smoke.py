@@ -1,9 +1,11 @@
 """The short load test of issue 9, through the load benchmark's own entry point.
 
 Five sessions (websocket clients speaking Streamlit's protocol: members, an officer, a director,
-an administrator) sign in and visit every page for 60 s on a real ``ascgov serve``, while the
-demo officer saves an area every 10 s through the Updates page and imports a milestones file
-with ``ascgov import``; then the server gets SIGTERM. On SQLite and on PostgreSQL.
+an administrator) sign in and visit every page for 60 s on a real ``ascgov serve`` (longer, up
+to 180 s, until each has visited all its pages once), while the demo officer saves an area every
+10 s through the Updates page and imports a milestones file with ``ascgov import``; then the
+server gets SIGTERM, and the store is read back for the last save and import. On SQLite and on
+PostgreSQL. About 2 minutes per database on a quiet machine, 4 on a busy one.
 
 Latency is not asserted (the machine is shared); ``bench/bench_load.py`` prints that verdict.
 A run stuck on a deadlocked server is not a slow run: the bench calls a run a hang after
