@@ -27,12 +27,12 @@ from pydantic_core import PydanticCustomError
 
 from data_access import parsing
 from data_access.limits import (
-    BIG_INTEGER_MAX,
     CODE_CHARS,
     COMMITTEE_CHARS,
     EMAIL_CHARS,
     INTEGER_MAX,
     LONG_TEXT_CHARS,
+    MONEY_MAX_PENCE,
     NAME_CHARS,
     PERSON_NAME_CHARS,
     PRIORITY_BAND_CHARS,
@@ -168,9 +168,9 @@ def _case_insensitive(enum_cls):
 
 # Each bound is the column's (data_access.limits); the Field comes before the validator so
 # that pydantic checks it on the text itself ("String should have at most 40 characters").
-Pence = Annotated[int, Field(ge=0, le=BIG_INTEGER_MAX), BeforeValidator(_money(False))]
+Pence = Annotated[int, Field(ge=0, le=MONEY_MAX_PENCE), BeforeValidator(_money(False))]
 SignedPence = Annotated[
-    int, Field(ge=-BIG_INTEGER_MAX, le=BIG_INTEGER_MAX), BeforeValidator(_money(True))
+    int, Field(ge=-MONEY_MAX_PENCE, le=MONEY_MAX_PENCE), BeforeValidator(_money(True))
 ]
 Day = Annotated[date, BeforeValidator(_date)]
 Month = Annotated[date, BeforeValidator(_month)]
@@ -403,7 +403,7 @@ class ReportedTotal(Provenance):
     scope: Annotated[dict[str, ScopeValue], BeforeValidator(lambda v: parse_scope(v))] = Field(
         default_factory=dict
     )
-    reported_value: Annotated[int, Field(ge=-BIG_INTEGER_MAX, le=BIG_INTEGER_MAX)]
+    reported_value: Annotated[int, Field(ge=-MONEY_MAX_PENCE, le=MONEY_MAX_PENCE)]
 
     @field_validator("scope")
     @classmethod

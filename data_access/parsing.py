@@ -11,7 +11,7 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from data_access.limits import BIG_INTEGER_MAX
+from data_access.limits import MONEY_MAX_PENCE
 
 _MONEY = re.compile(
     r"""^(?P<neg1>-)?\s*(?P<pound>£)?\s*(?P<neg2>-)?
@@ -50,8 +50,7 @@ _MONTH_NAMES = {
 }
 
 MONEY_RULE = "money must be a number of pounds with at most 2 decimal places (e.g. £1,500.50)"
-# the store keeps pence in 64-bit integers
-MAX_PENCE = BIG_INTEGER_MAX
+MAX_PENCE = MONEY_MAX_PENCE
 TOO_LARGE_RULE = f"amount is too large: the most is £{MAX_PENCE // 100:,}.{MAX_PENCE % 100:02d}"
 
 # characters that show as nothing, or reorder the text around them, so that two different names

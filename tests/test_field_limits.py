@@ -175,7 +175,7 @@ def test_a_forecast_over_64_bits_is_refused_before_any_write(demo_store):
         ),
     )
     assert problems == {
-        "forecast_pence": "amount is too large: the most is £92,233,720,368,547,758.07"
+        "forecast_pence": "amount is too large: the most is £10,000,000,000.00"
     }
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from data_access import parsing
 
-PENCE = st.integers(min_value=0, max_value=10**14)
+PENCE = st.integers(min_value=0, max_value=parsing.MAX_PENCE)
 SETTINGS = settings(max_examples=300, deadline=None)
 
 
@@ -55,7 +55,7 @@ def test_negative_money_reads_back_where_allowed_and_is_refused_elsewhere(
 
 
 @SETTINGS
-@given(st.integers(min_value=-(10**14), max_value=10**14))
+@given(st.integers(min_value=-parsing.MAX_PENCE, max_value=parsing.MAX_PENCE))
 def test_plain_pounds_in_files_read_back(pence):
     text = parsing.format_pence_plain(pence)
     assert parsing.parse_money_pence(text, allow_negative=True) == pence
