@@ -1,8 +1,10 @@
-"""Reads: whole tables into polars through ADBC, with the dataset versions that key caches.
+"""Reads: whole tables into polars, with the dataset versions that key caches.
 
-Each table comes back with the same dtypes on SQLite and PostgreSQL (SQLite hands dates back as
-text; the frames here always hold ``pl.Date`` and UTC datetimes). ``as_at`` rebuilds a table as it
-stood at the end of a past day from the audit history, which holds every row's full state.
+PostgreSQL is read through ADBC (Arrow, fast at national scale); SQLite through Python's
+``sqlite3``, the one SQLite library the process writes with (see ``_fetch_sqlite``). Each table
+comes back with the same dtypes on both (SQLite hands dates back as text; the frames here always
+hold ``pl.Date`` and UTC datetimes). ``as_at`` rebuilds a table as it stood at the end of a past
+day from the audit history, which holds every row's full state.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from sqlalchemy.engine import make_url
 from data_access import schema
 from data_access.store import Store
 
-# ADBC SQLite infers a column's type from its first batch; one batch per query keeps a column
-# whose first rows are NULL from failing later with a type mismatch.
-_SQLITE_BATCH_ROWS = "100000000"
+# rows cross from sqlite3 into polars this many at a time: a national table's rows as Python
+# objects all at once would take gigabytes
+_SQLITE_BATCH_ROWS = 100_000
 # how SQLAlchemy writes a DateTime into SQLite (as text, UTC here)
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.f"
 
@@ -79,30 +81,62 @@ def _dialect(name: str):
 
 
 def adbc_connect(store: Store):
-    """A new ADBC connection to the store (the fast path for bulk reads)."""
-    if store.dialect == "sqlite":
-        import adbc_driver_sqlite.dbapi
-
-        # Read-only, by URI: the ADBC driver carries its own copy of SQLite, whose file locks the
-        # process shares with Python's sqlite3. A writable ADBC connection closing believes it is
-        # the last one and checkpoints and deletes the WAL that SQLAlchemy's connections still
-        # use, so later reads miss later writes. A read-only connection never does that.
-        uri = store.sqlite_path.resolve().as_uri() + "?mode=ro"
-        return adbc_driver_sqlite.dbapi.connect(uri)
+    """A new ADBC connection to a PostgreSQL store (the fast path for bulk reads)."""
+    if store.dialect != "postgresql":
+        # ADBC's SQLite driver carries its own copy of SQLite: see _fetch_sqlite
+        raise ValueError(f"ADBC reads PostgreSQL stores only, not {store.dialect}")
     import adbc_driver_postgresql.dbapi
 
     url = make_url(store.url).set(drivername="postgresql")
     return adbc_driver_postgresql.dbapi.connect(url.render_as_string(hide_password=False))
 
 
-def _fetch(store: Store, sql: str, parameters: tuple = ()) -> pl.DataFrame:
+def _fetch(
+    store: Store, sql: str, parameters: tuple = (), *, raw: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """The rows of one query. ``raw`` gives the dtype of each column as SQLite stores it
+    (dates as text), so a column of nulls in its first rows still reads the same."""
+    if store.dialect == "sqlite":
+        return _fetch_sqlite(store, sql, parameters, raw)
     with adbc_connect(store) as conn, conn.cursor() as cursor:
-        if store.dialect == "sqlite":
-            cursor.adbc_statement.set_options(
-                **{"adbc.sqlite.query.batch_rows": _SQLITE_BATCH_ROWS}
-            )
         cursor.execute(sql, parameters or None)
         return pl.from_arrow(cursor.fetch_arrow_table())
+
+
+def _fetch_sqlite(
+    store: Store, sql: str, parameters: tuple, raw: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """Through the store's own pool: Python's sqlite3, with the store's PRAGMAs.
+
+    Never a second SQLite library (ADBC's driver, connectorx, DuckDB): POSIX file locks belong
+    to the process, so when the other library closes the file, this one's locks go too; another
+    process then takes itself for the last connection, checkpoints and deletes the write-ahead
+    log, and the app's later saves reach only the deleted file (tests/test_durability.py).
+    One statement is one read transaction, so the frame is one consistent snapshot.
+    """
+    connection = store.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, parameters)
+        schema_ = {d[0]: raw[d[0]] for d in cursor.description}
+        frames = []
+        while rows := cursor.fetchmany(_SQLITE_BATCH_ROWS):
+            frames.append(pl.DataFrame(rows, schema=schema_, orient="row"))
+        cursor.close()
+    finally:
+        connection.close()
+    if not frames:
+        return pl.DataFrame(schema=schema_)
+    return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
+
+
+@cache
+def _stored_schema(name: str) -> dict[str, pl.DataType]:
+    """A table's columns as SQLite hands them back: dates and datetimes as text."""
+    return {
+        column: pl.String if dtype == pl.Date or isinstance(dtype, pl.Datetime) else dtype
+        for column, dtype in table_schema(name).items()
+    }
 
 
 def _text_to_datetime(text: pl.Series) -> pl.Series:
@@ -143,7 +177,7 @@ def load_table(store: Store, name: str, *, as_at: date | None = None) -> pl.Data
     """One table as a polars frame; with ``as_at``, as it stood at the end of that day."""
     if as_at is not None:
         return _table_as_at(store, name, as_at)
-    frame = conform(_fetch(store, _select_sql(name, store.dialect)), name)
+    frame = conform(_fetch(store, _select_sql(name, store.dialect), raw=_stored_schema(name)), name)
     key = _sorted_here(name, store.dialect)
     if key is not None and not frame[key].is_sorted():
         frame = frame.sort(key)
@@ -189,6 +223,13 @@ _NEW_ROWS = {
     + "AND dataset IN (SELECT json_array_elements_text(CAST($3 AS JSON))) "
     + "AND action LIKE '%:insert' GROUP BY dataset",
 }
+_NEW_ROWS_STORED = {
+    "dataset": pl.String,
+    "n": pl.Int64,
+    "last_at": pl.String,
+    "actor": pl.String,
+    "actors": pl.Int64,
+}
 _AUDIT_ITEM = {
     "sqlite": _AUDIT_SELECT + "WHERE dataset = ? AND entity_key = ?",
     "postgresql": _AUDIT_SELECT + "WHERE dataset = $1 AND entity_key = $2",
@@ -218,7 +259,7 @@ def audit_since(
         json.dumps(list(datasets)),
         int(updates_only),
     )
-    frame = _fetch(store, _AUDIT_WINDOW[store.dialect], params)
+    frame = _fetch(store, _AUDIT_WINDOW[store.dialect], params, raw=_stored_schema("audit_events"))
     return conform(frame, "audit_events").sort("id")
 
 
@@ -234,7 +275,7 @@ def new_rows_since(
         _instant(until or _FAR_FUTURE, store.dialect),
         json.dumps(list(datasets)),
     )
-    frame = _fetch(store, _NEW_ROWS[store.dialect], params)
+    frame = _fetch(store, _NEW_ROWS[store.dialect], params, raw=_NEW_ROWS_STORED)
     if frame.is_empty():
         return pl.DataFrame(
             schema={
@@ -255,7 +296,9 @@ def new_rows_since(
 
 def item_history(store: Store, dataset: str, key: str) -> pl.DataFrame:
     """Every change to one item (oldest first): who, when, what before and after, why."""
-    frame = _fetch(store, _AUDIT_ITEM[store.dialect], (dataset, key))
+    frame = _fetch(
+        store, _AUDIT_ITEM[store.dialect], (dataset, key), raw=_stored_schema("audit_events")
+    )
     return conform(frame, "audit_events").sort("id")
 
 
@@ -277,7 +320,7 @@ def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
             "WHERE dataset = $1 AND occurred_at < CAST($2 AS TIMESTAMPTZ)"
         )
         bound = cutoff.isoformat()
-    frame = _fetch(store, sql, (dataset, bound))
+    frame = _fetch(store, sql, (dataset, bound), raw=_stored_schema("audit_events"))
     return frame.select(
         pl.col("id").cast(pl.Int64), pl.col("entity_key").cast(pl.String), pl.col("after")
     )

@@ -25,6 +25,23 @@ PG_ADMIN_URL = os.environ.get(
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser):
+    group = parser.getgroup("ascgov", "durability and kill tests (test_durability, test_kills)")
+    group.addoption(
+        "--durability-rounds",
+        type=int,
+        default=50,
+        help="saves the long-lived app makes between separate ascgov processes (default 50)",
+    )
+    group.addoption(
+        "--kill-rounds",
+        type=int,
+        default=None,
+        help="SIGKILLs per kill test and database (default: a few, to keep the suite quick; "
+        "50 or more on demand)",
+    )
+
+
 def _ddl(statement: str, **names: str):
     """DDL naming databases (identifiers cannot be bound parameters): names must be plain."""
     for value in names.values():

@@ -44,3 +44,28 @@ def test_dashboard_logic_never_imports_streamlit(path):
 def test_pages_never_touch_the_database(path):
     assert not {"sqlalchemy", "adbc_driver_sqlite", "adbc_driver_postgresql", "psycopg"} & _imports(path)
     assert "unsafe_allow_html" not in path.read_text(encoding="utf-8")
+
+
+# each carries its own copy of SQLite: see data_access/loaders.py::_fetch_sqlite
+SECOND_SQLITE = {"adbc_driver_sqlite", "connectorx", "duckdb"}
+PROJECT_CODE = [
+    path
+    for folder in ("dashboard", "data_access", "pages", "bench", "tests")
+    for path in _files(folder)
+]
+
+
+def _calls_read_database_uri(path) -> bool:
+    """polars' read_database_uri opens a URI through connectorx or ADBC, never sqlite3."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        (isinstance(node, ast.Attribute) and node.attr == "read_database_uri")
+        or (isinstance(node, ast.Name) and node.id == "read_database_uri")
+        for node in ast.walk(tree)
+    )
+
+
+@pytest.mark.parametrize("path", PROJECT_CODE, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_no_project_code_opens_sqlite_through_a_second_library(path):
+    assert not SECOND_SQLITE & _imports(path)
+    assert not _calls_read_database_uri(path)

@@ -43,19 +43,6 @@ class RoundTrip:
     directory: Path
 
 
-def quiesce(store: Store) -> None:
-    """Close the store's SQLAlchemy connections before reading it through ADBC.
-
-    On SQLite the ADBC driver brings its own copy of the SQLite library. When an ADBC
-    connection closes while SQLAlchemy (Python's sqlite3) still holds the file open, it
-    believes it is the last connection (POSIX locks are per process), checkpoints and deletes
-    the WAL under the other library's feet, and later ADBC reads miss later writes
-    (test_adbc_read_after_write_sees_the_write below).
-    """
-    if store.dialect == "sqlite":
-        store.dispose()
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
@@ -79,7 +66,6 @@ def new_store(request, tmp_path_factory):
 def source(new_store) -> Store:
     store = new_store()
     load_sample_data(store)
-    quiesce(store)
     return store
 
 
@@ -96,7 +82,6 @@ def round_trip(request, source, new_store, tmp_path_factory) -> RoundTrip:
         name: import_file(fresh, name, files[name], actor=ACTOR, as_at=date(2024, 4, 1))
         for name in LOAD_ORDER
     }
-    quiesce(fresh)
     return RoundTrip(fmt, source, fresh, files, reports, directory)
 
 
@@ -147,7 +132,7 @@ def _read(path: Path) -> pl.DataFrame:
 
 def test_importing_the_exports_into_their_own_store_changes_nothing(round_trip):
     source = round_trip.source
-    frames = {name: export_frame(source, name) for name in LOAD_ORDER}  # ADBC reads first
+    frames = {name: export_frame(source, name) for name in LOAD_ORDER}  # reads first
     before = source.dataset_versions()
 
     reports = [
@@ -161,11 +146,10 @@ def test_importing_the_exports_into_their_own_store_changes_nothing(round_trip):
     after = source.dataset_versions()
     before.pop("audit_events"), after.pop("audit_events")
     assert after == before
-    quiesce(source)
 
 
-def test_adbc_read_after_write_sees_the_write(sqlite_demo_store, tmp_path):
-    assert load_table(sqlite_demo_store, "areas").height == 19  # an ADBC read, then closed
+def test_read_after_write_sees_the_write(sqlite_demo_store, tmp_path):
+    assert load_table(sqlite_demo_store, "areas").height == 19  # a loader read, then a write
     path = tmp_path / "areas.csv"
     path.write_text("code,title,status\nNEW1,Hospital discharge,In progress\n", encoding="utf-8")
     import_file(sqlite_demo_store, "areas", path, actor=ACTOR)
@@ -176,8 +160,8 @@ def test_adbc_read_after_write_sees_the_write(sqlite_demo_store, tmp_path):
     assert "NEW1" in load_table(sqlite_demo_store, "areas")["code"].to_list()
 
 
-def test_alternating_writes_and_adbc_reads_never_go_stale(sqlite_demo_store, tmp_path):
-    """What the app does all day: read (ADBC), an officer writes (SQLAlchemy), read again."""
+def test_alternating_writes_and_reads_never_go_stale(sqlite_demo_store, tmp_path):
+    """What the app does all day: read (the loaders), an officer writes, read again."""
     for n in range(5):
         path = tmp_path / f"areas{n}.csv"
         row = f"LOOP{n},Area {n},In progress"
