@@ -6,6 +6,7 @@ process that loads every table --repeats times and reports the median seconds pe
 the process's peak resident memory (KB).
 
 Usage: python bench/bench_reads.py [--rows 0,150000,2200000] [--repeats 3] [--folder DIR] [--json F]
+       python bench/bench_reads.py --smoke [--json F]  (2,000 extra rows, 1 repeat, temp folder)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,6 +40,7 @@ MEASURES = (
 BANDS = ("High", "Medium", "Low")
 MONTHS = [date(2015 + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(120)]
 CHUNK = 50_000
+DEFAULT_ROWS = "0,150000,2200000"
 
 
 def _backlog_rows(count: int):
@@ -112,21 +115,32 @@ def measure(path: Path, repeats: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", default="0,150000,2200000", help="extra backlog rows per store")
+    parser.add_argument("--rows", default=DEFAULT_ROWS, help="extra backlog rows per store")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--folder", type=Path, default=BENCH / "out" / "reads")
     parser.add_argument("--json", type=Path, help="write the results here too")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--smoke", action="store_true", help="the same steps on small stores in a temporary folder"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        with tempfile.TemporaryDirectory() as folder:
+            run(args.rows if args.rows != DEFAULT_ROWS else "0,2000", 1, Path(folder), args.json)
+        return
     if args.measure:
         print(json.dumps(measure(args.measure, args.repeats)))
         return
-    args.folder.mkdir(parents=True, exist_ok=True)
+    run(args.rows, args.repeats, args.folder, args.json)
+
+
+def run(rows_list: str, repeats: int, folder: Path, json_file: Path | None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     results = {}
-    for rows in (int(r) for r in args.rows.split(",")):
-        path = build(args.folder / f"reads_{rows}.sqlite3", rows)
+    for rows in (int(r) for r in rows_list.split(",")):
+        path = build(folder / f"reads_{rows}.sqlite3", rows)
         out = subprocess.run(
-            [sys.executable, __file__, "--measure", str(path), "--repeats", str(args.repeats)],
+            [sys.executable, __file__, "--measure", str(path), "--repeats", str(repeats)],
             check=True,
             capture_output=True,
             text=True,
@@ -142,8 +156,8 @@ def main() -> None:
             f"peak RSS {results[rows]['peak_rss_kb'] / 1024:.0f} MB",
             flush=True,
         )
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+    if json_file:
+        json_file.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -130,3 +130,18 @@ def test_brief_bench_smoke_makes_a_pack_in_each_format(tmp_path):
     expected |= {f"{pack}.{measure}" for pack in packs for measure in ("median_s", "size_mb")}
     assert_measured(result["figures"], expected)
     assert result["council"] == "E10000001"
+
+
+def test_read_bench_smoke_times_every_table_with_a_larger_backlog(tmp_path):
+    result = run_smoke("bench_reads", tmp_path)
+
+    assert set(result) == {"0", "2000"}
+    for extra, figures in result.items():
+        assert set(figures["tables"]) == set(schema.metadata.tables)
+        for name, table in figures["tables"].items():
+            # an empty table's time rounds to 0.0000 s: measured, but not necessarily positive
+            times = (table["median_s"], table["median_cpu_s"])
+            assert all(isinstance(t, float) and math.isfinite(t) and t >= 0 for t in times), name
+        backlog = figures["tables"]["backlog"]
+        assert backlog["rows"] == 96 + int(extra)  # the demo's own 96
+        assert_measured({"backlog_s": backlog["median_s"], "rss": figures["peak_rss_kb"]}, set())
