@@ -48,16 +48,18 @@ def month(value: date | None) -> str:
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
 
 
-# Streamlit's markdown turns bare web and email addresses into live links after escapes are
-# read, so a backslash cannot stop it. An invisible WORD JOINER inside each "://", after "www"
-# and before "@" breaks the pattern; the words read the same and are never a link.
+# Streamlit's markdown turns bare web addresses into live links after escapes are read, so a
+# backslash cannot stop it. An invisible WORD JOINER inside each "://" and after "www" breaks
+# the pattern; the words read the same and are never a link out of the app. (An email address
+# becomes a mailto: link, which opens the reader's own mail program: left, so that people's
+# addresses copy as they are.)
 _WORD_JOINER = "\u2060"
-_AUTOLINK_PARTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+_AUTOLINK_PARTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)", re.IGNORECASE)
 
 
 def plain(text: object) -> str:
     """Text from the store or a file, escaped so Streamlit's markdown shows it literally, with
-    no markup, no link and no bare address made into a link.
+    no markup, no link and no bare web address made into a link.
 
     >>> plain("[click](javascript:alert(1))")
     '\\\\[click\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'

@@ -45,7 +45,7 @@ def test_dates_read_as_people_write_them():
         ("Plain words", "Plain words"),
         ("see https://evil.example/x", "see https\\:\u2060//evil\\.example/x"),
         ("WWW.evil.example", "WWW\u2060\\.evil\\.example"),
-        ("mail a.b@council.gov.uk", "mail a\\.b\u2060@council\\.gov\\.uk"),
+        ("mail a.b@council.gov.uk", "mail a\\.b@council\\.gov\\.uk"),
     ],
 )
 def test_plain_escapes_every_markdown_special(text, expected):

@@ -3,6 +3,7 @@ and the supervisor that bounds how long SIGTERM takes (dashboard/cli_serve.py, s
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -121,3 +122,33 @@ def test_the_server_is_asked_to_stop_once_and_a_graceful_stop_is_clean(signum):
     process.send_signal(signum)
     process.send_signal(signum)  # `uv run` passes a Ctrl+C on as well as the terminal
     assert process.wait(timeout=10) == 0
+
+
+_WARM_CHECK = """
+import ast, json, sys
+from pathlib import Path
+import dashboard.server
+imported = set(sys.modules)
+missing = []
+for page in sorted(Path("pages").glob("*.py")):
+    for node in ast.walk(ast.parse(page.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module.startswith("dashboard"):
+            names = [f"{node.module}.{a.name}" for a in node.names]
+            wanted = [node.module] + [n for n in names if n.split(".")[-1].islower()]
+            missing += [m for m in wanted if m not in imported and f"{page}: {m}" not in missing
+                        and not hasattr(sys.modules.get(node.module), m.split(".")[-1])]
+print(json.dumps({"missing": missing, "pandas": "pandas" in imported}))
+"""
+
+
+def test_the_server_imports_what_every_page_needs_before_any_session_runs(tmp_path):
+    # five sessions importing pandas for the first time at once got it half-initialised
+    # ("module 'pandas' has no attribute 'Series'"): the server imports it all in one thread
+    env = {**os.environ, "ASCGOV_DATABASE_URL": "sqlite:///" + str(tmp_path / "none.sqlite3")}
+    done = subprocess.run(
+        [sys.executable, "-c", _WARM_CHECK], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {"missing": [], "pandas": True}
+    assert not (tmp_path / "none.sqlite3").exists()  # importing opens no store

@@ -137,7 +137,7 @@ def test_store_text_never_becomes_a_live_link(hostile_server, browser, path):
         "() => [...document.querySelectorAll('[data-testid=\"stMain\"] a[href]')]"
         ".map(a => a.getAttribute('href'))"
         ".filter(h => !h.startsWith(location.origin) && !h.startsWith('/')"
-        " && !h.startsWith('#') && !h.startsWith('blob:'))"
+        " && !h.startsWith('#') && !h.startsWith('blob:') && !h.startsWith('mailto:'))"
     )
     assert outside == []
     context.close()
