@@ -176,3 +176,23 @@ def pytest_terminal_summary(terminalreporter):
     from tests import corpus_tally
 
     corpus_tally.summarise(terminalreporter)
+
+
+# files of a minute or more (measured with --durations): collected first, so that with two
+# workers (`./scripts/run-tests`, one file per worker at a time) neither is left running one of
+# them alone at the end
+LONG_FILES = (
+    "test_load_smoke.py",
+    "test_durability.py",
+    "test_xlsx_bombs.py",
+    "test_kills.py",
+    "test_bench_smoke.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        name = item.path.name
+        return LONG_FILES.index(name) if name in LONG_FILES else len(LONG_FILES)
+
+    items.sort(key=rank)  # stable: every other test keeps its place

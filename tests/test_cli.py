@@ -38,14 +38,26 @@ def db_url(tmp_path) -> str:
     return url
 
 
-@pytest.fixture
-def demo_url(db_url) -> str:
-    out = run(db_url, "demo", "load").stdout
+@pytest.fixture(scope="module")
+def _demo_file(tmp_path_factory) -> Path:
+    """The demo council and its first users, made through the CLI once for this file."""
+    path = tmp_path_factory.mktemp("cli-demo") / "cli.sqlite3"
+    url = "sqlite:///" + str(path)
+    run(url, "db", "upgrade")
+    out = run(url, "demo", "load").stdout
     assert "areas 19" in out and "posts 7" in out
     # the first administrator of a new store is added from the server's shell, then adds others
-    run(db_url, "users", "add", ADMIN, "--role", "admin", as_=None)
-    run(db_url, "users", "add", DIRECTOR, "--role", "director", as_=ADMIN)
-    return db_url
+    run(url, "users", "add", ADMIN, "--role", "admin", as_=None)
+    run(url, "users", "add", DIRECTOR, "--role", "director", as_=ADMIN)
+    return path
+
+
+@pytest.fixture
+def demo_url(_demo_file, tmp_path) -> str:
+    # a copy per test (each CLI process closed the file, so it holds everything: no WAL)
+    copy = tmp_path / "cli.sqlite3"
+    shutil.copyfile(_demo_file, copy)
+    return "sqlite:///" + str(copy)
 
 
 def test_db_upgrade_creates_the_store(tmp_path):
