@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 COMMON = {
-    "code": "Unique reference for the row, e.g. `IP09` or `NCC-YA` (letters, digits, `.`, `_`, `/`, `-`; at most 40).",
+    "code": (
+        "Unique reference for the row, e.g. `IP09` or `NCC-YA` (letters, digits, `.`, `_`, `/`, "
+        "`-`; at most 40)."
+    ),
     "title": "Plain-English name as members read it.",
     "owner": "Person or post accountable.",
     "status": "One of the configured statuses (see below); case does not matter.",
-    "source": "Where the figures come from: a paper's file name, a system extract or an officer. Default: the imported file's name.",
+    "source": (
+        "Where the figures come from: a paper's file name, a system extract or an officer. "
+        "Default: the imported file's name."
+    ),
     "source_kind": "`paper`, `system extract` or `officer`. Default: `system extract`.",
-    "as_at": "Date the figures describe (`31/03/2024` or `2024-03-31`). Default: the `--as-at` option, else today.",
-    "basis": "`published` (as reported), `modelled` (filled in between published figures) or `illustrative` (invented for a demo). Default: `published`.",
-    "loaded_by": "Written by exports: who loaded the row. Ignored on import (the importer records you).",
+    "as_at": (
+        "Date the figures describe (`31/03/2024` or `2024-03-31`). Default: the `--as-at` option, "
+        "else today."
+    ),
+    "basis": (
+        "`published` (as reported), `modelled` (filled in between published figures) or "
+        "`illustrative` (invented for a demo). Default: `published`."
+    ),
+    "loaded_by": (
+        "Written by exports: who loaded the row. Ignored on import (the importer records you)."
+    ),
     "loaded_at": "Written by exports: when the row was loaded (UTC). Ignored on import.",
-    "version": "Written by exports: the row's version. If present on import it must still be current, so an edited export cannot overwrite someone else's later change.",
+    "version": (
+        "Written by exports: the row's version. If present on import it must still be current, so "
+        "an edited export cannot overwrite someone else's later change."
+    ),
     "financial_year": "April to March, written `2023/24` (`2023-24` and `2023/2024` are accepted).",
     "workstream": "Programme or workstream the row belongs to.",
 }
@@ -33,21 +50,34 @@ PER_DATASET = {
     },
     "savings": {
         "cohort": "`younger` (18-64), `older` (65+) or `all-age`.",
-        "target": "Saving targeted in the year, in pounds (`£1,500,000`, `1500000` or `1500000.00`).",
+        "target": (
+            "Saving targeted in the year, in pounds (`£1,500,000`, `1500000` or `1500000.00`)."
+        ),
         "forecast": "Saving now forecast for the year, in pounds; blank if not forecast.",
         "delivered": "Saving delivered so far in the year, in pounds; blank if none reported.",
-        "brag_override": "An officer's BRAG rating (`Blue`, `Red`, `Amber`, `Green`) replacing the rule's; blank to use the rule.",
+        "brag_override": (
+            "An officer's BRAG rating (`Blue`, `Red`, `Amber`, `Green`) replacing the rule's; "
+            "blank to use the rule."
+        ),
         "override_reason": "Why the rating was overridden; required with `brag_override`.",
     },
     "components": {
-        "line_code": "Code of the savings line the component belongs to (must already be in the store).",
-        "amount": "Saving from this component over the line's years, in pounds; blank if the paper does not split it.",
+        "line_code": (
+            "Code of the savings line the component belongs to (must already be in the store)."
+        ),
+        "amount": (
+            "Saving from this component over the line's years, in pounds; blank if the paper does "
+            "not split it."
+        ),
     },
     "mtfs": {
         "period": "The period the requirement covers, e.g. `Five years from 2023/24`.",
         "required": "Savings required over the period, in pounds.",
         "forecast": "Savings forecast over the period, in pounds.",
-        "reported_shortfall": "Shortfall as the paper reports it, in pounds (checked against required minus forecast).",
+        "reported_shortfall": (
+            "Shortfall as the paper reports it, in pounds (checked against required minus "
+            "forecast)."
+        ),
     },
     "programmes": {
         "reviews_planned": "Number of reviews the programme plans in the year.",
@@ -59,16 +89,23 @@ PER_DATASET = {
         "area_of_support": "Area the post supports, e.g. `Younger Adults`.",
         "post_title": "Title of the post.",
         "band": "Pay band or grade, e.g. `Band E`, `Grade 5`.",
-        "fte": "Full-time equivalents, e.g. `1`, `0.5`, `7` (more than 0, at most 2 decimal places).",
+        "fte": (
+            "Full-time equivalents, e.g. `1`, `0.5`, `7` (more than 0, at most 2 decimal places)."
+        ),
         "start_date": "First day of the funded period.",
         "end_date": "Last day of the funded period (not before the start).",
         "period_label": "The period as the paper words it, e.g. `12 months (April 18-March 19)`.",
         "cost": "Total cost of the post(s) over the period, in pounds.",
-        "unit_cost": "Cost of one FTE over the period, where given (checked: FTE x unit cost = cost).",
+        "unit_cost": (
+            "Cost of one FTE over the period, where given (checked: FTE x unit cost = cost)."
+        ),
         "funding_source": "How the post is funded, e.g. reserves, improved Better Care Fund.",
     },
     "backlog": {
-        "measure": "`waiting_review`, `waiting_ot_assessment`, `reviews_completed` or `overdue_annual_reviews`.",
+        "measure": (
+            "`waiting_review`, `waiting_ot_assessment`, `reviews_completed` or "
+            "`overdue_annual_reviews`."
+        ),
         "month": "Month of the figure: `2024-03`, `Mar 2024` or any date in the month.",
         "team": "Team the figure is for (`All teams` for a council-wide total).",
         "priority_band": "Priority band (`All priorities` for a total over bands).",
@@ -85,7 +122,10 @@ PER_DATASET = {
     "reported_totals": {
         "label": "What the total is, as the paper describes it.",
         "dataset": "What it adds up: `savings_target`, `components`, `posts_cost` or `backlog`.",
-        "scope": "Which rows it covers: `key=value; key=value` with keys workstream, cohort, financial_year, line_code, post_code, measure, month, source.",
+        "scope": (
+            "Which rows it covers: `key=value; key=value` with keys workstream, cohort, "
+            "financial_year, line_code, post_code, measure, month, source."
+        ),
         "reported_value": "The total as reported, in pence for money, else a count.",
     },
 }

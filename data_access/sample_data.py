@@ -228,7 +228,8 @@ def _milestones() -> list[dict]:
                         ROTHERHAM,
                         ROTHERHAM_DATE,
                         Basis.ILLUSTRATIVE,
-                        "the minutes mention critical milestones without listing them: illustrative",
+                        "the minutes mention critical milestones without listing them: "
+                        "illustrative",
                     ),
                 }
             )
@@ -592,7 +593,8 @@ def _overdue_rows() -> list[dict]:
                         round(total * team_weight[t] * shares[b]),
                         Basis.MODELLED,
                         LEICESTER_REVIEWS,
-                        "modelled: the minutes describe overdue reviews and how they are prioritised",
+                        "modelled: the minutes describe overdue reviews and how they are "
+                        "prioritised",
                         team,
                         band,
                     )

@@ -32,7 +32,7 @@ class Role(StrEnum):
 
 
 class Basis(StrEnum):
-    """Whether a row's figures were published, modelled to fill gaps, or invented for illustration."""
+    """Whether a row's figures were published, modelled to fill gaps, or invented to illustrate."""
 
     PUBLISHED = "published"
     MODELLED = "modelled"

@@ -29,9 +29,15 @@ def frame(rows: list[tuple]) -> pl.DataFrame:
     return pl.DataFrame(
         [(*r, "Paper A", date(2023, 11, 30)) for r in full],
         schema={
-            "measure": pl.String, "month": pl.Date, "team": pl.String,
-            "priority_band": pl.String, "value": pl.Int64, "basis": pl.String,
-            "target": pl.Int64, "source": pl.String, "as_at": pl.Date,
+            "measure": pl.String,
+            "month": pl.Date,
+            "team": pl.String,
+            "priority_band": pl.String,
+            "value": pl.Int64,
+            "basis": pl.String,
+            "target": pl.Int64,
+            "source": pl.String,
+            "as_at": pl.Date,
         },
         orient="row",
     )
@@ -50,14 +56,16 @@ SAMPLE_WAITING = [318, 335, 352, 371, 389, 410, 436, 460]
 
 
 def test_monthly_uses_the_total_row_where_one_is_reported_and_adds_parts_otherwise():
-    rows = frame([
-        (OVERDUE, _m(2023, 10), ALL_T, ALL_B, 100),
-        (OVERDUE, _m(2023, 10), NORTH, ALL_B, 60),
-        (OVERDUE, _m(2023, 10), SOUTH, ALL_B, 50),
-        (OVERDUE, _m(2023, 11), NORTH, HIGH, 7),
-        (OVERDUE, _m(2023, 11), NORTH, LOW, 20),
-        (OVERDUE, _m(2023, 11), SOUTH, HIGH, 3),
-    ])
+    rows = frame(
+        [
+            (OVERDUE, _m(2023, 10), ALL_T, ALL_B, 100),
+            (OVERDUE, _m(2023, 10), NORTH, ALL_B, 60),
+            (OVERDUE, _m(2023, 10), SOUTH, ALL_B, 50),
+            (OVERDUE, _m(2023, 11), NORTH, HIGH, 7),
+            (OVERDUE, _m(2023, 11), NORTH, LOW, 20),
+            (OVERDUE, _m(2023, 11), SOUTH, HIGH, 3),
+        ]
+    )
     result = backlog.monthly(rows, OVERDUE).select("month", "value")
     expected = pl.DataFrame({"month": [_m(2023, 10), _m(2023, 11)], "value": [100, 30]})
     assert_frame_equal(result, expected)
@@ -73,21 +81,25 @@ def test_monthly_uses_the_total_row_where_one_is_reported_and_adds_parts_otherwi
     ],
 )
 def test_monthly_for_a_team_or_band(team, band, expected):
-    rows = frame([
-        (OVERDUE, _m(2023, 10), NORTH, ALL_B, 60),
-        (OVERDUE, _m(2023, 11), NORTH, HIGH, 7),
-        (OVERDUE, _m(2023, 11), NORTH, LOW, 20),
-        (OVERDUE, _m(2023, 11), SOUTH, HIGH, 3),
-    ])
+    rows = frame(
+        [
+            (OVERDUE, _m(2023, 10), NORTH, ALL_B, 60),
+            (OVERDUE, _m(2023, 11), NORTH, HIGH, 7),
+            (OVERDUE, _m(2023, 11), NORTH, LOW, 20),
+            (OVERDUE, _m(2023, 11), SOUTH, HIGH, 3),
+        ]
+    )
     assert backlog.monthly(rows, OVERDUE, team=team, band=band)["value"].to_list() == expected
 
 
 def test_monthly_total_is_as_firm_as_its_weakest_part_and_adds_targets():
-    rows = frame([
-        (DONE, _m(2023, 8), NORTH, ALL_B, 100, "published", 90),
-        (DONE, _m(2023, 8), SOUTH, ALL_B, 50, "modelled", 40),
-        (DONE, _m(2023, 9), NORTH, ALL_B, 110, "published", None),
-    ])
+    rows = frame(
+        [
+            (DONE, _m(2023, 8), NORTH, ALL_B, 100, "published", 90),
+            (DONE, _m(2023, 8), SOUTH, ALL_B, 50, "modelled", 40),
+            (DONE, _m(2023, 9), NORTH, ALL_B, 110, "published", None),
+        ]
+    )
     result = backlog.monthly(rows, DONE).select("value", "target", "basis")
     expected = pl.DataFrame(
         {"value": [150, 110], "target": [130, None], "basis": ["modelled", "published"]}
@@ -96,11 +108,13 @@ def test_monthly_total_is_as_firm_as_its_weakest_part_and_adds_targets():
 
 
 def test_filter_options_leave_out_totals_and_keep_the_data_order():
-    rows = frame([
-        (OVERDUE, _m(2023, 11), SOUTH, LOW, 1),
-        (OVERDUE, _m(2023, 11), NORTH, HIGH, 1),
-        (WAITING, _m(2023, 11), ALL_T, ALL_B, 1),
-    ])
+    rows = frame(
+        [
+            (OVERDUE, _m(2023, 11), SOUTH, LOW, 1),
+            (OVERDUE, _m(2023, 11), NORTH, HIGH, 1),
+            (WAITING, _m(2023, 11), ALL_T, ALL_B, 1),
+        ]
+    )
     assert backlog.filter_options(rows) == ([SOUTH, NORTH], [LOW, HIGH])
 
 
@@ -208,10 +222,12 @@ def test_shown_count(value, threshold, expected):
 
 
 def test_trend_hides_small_counts_from_chart_table_and_headline():
-    rows = frame([
-        (OVERDUE, _m(2023, 10), NORTH, HIGH, 4),
-        (OVERDUE, _m(2023, 11), NORTH, HIGH, 12),
-    ])
+    rows = frame(
+        [
+            (OVERDUE, _m(2023, 10), NORTH, HIGH, 4),
+            (OVERDUE, _m(2023, 11), NORTH, HIGH, 12),
+        ]
+    )
     item = backlog.trend(rows, OVERDUE, team=NORTH, band=HIGH, threshold=5)
     assert item.chart["value"].to_list() == [None, 12]
     assert item.table["Count"].to_list() == ["fewer than 5", "12"]
@@ -240,10 +256,12 @@ def test_trend_of_the_sample_waiting_list():
 
 
 def test_trend_marks_modelled_points_and_charts_targets():
-    rows = frame([
-        (DONE, _m(2023, 7), ALL_T, ALL_B, 2163, "modelled", 2000),
-        (DONE, _m(2023, 8), ALL_T, ALL_B, 2398, "published", 2500),
-    ])
+    rows = frame(
+        [
+            (DONE, _m(2023, 7), ALL_T, ALL_B, 2163, "modelled", 2000),
+            (DONE, _m(2023, 8), ALL_T, ALL_B, 2398, "published", 2500),
+        ]
+    )
     item = backlog.trend(rows, DONE, team=None, band=None, threshold=0)
     assert item.chart.select("series", "value", "basis", "modelled").rows() == [
         ("Reviews completed", 2163, "modelled", True),
@@ -267,11 +285,18 @@ def test_reviews_completed_without_targets_says_none_was_loaded():
     ("measure", "team", "expected"),
     [
         (OT, None, "No figures for people waiting for an OT assessment have been loaded."),
-        (WAITING, NORTH, "No figures for people waiting for a review for North locality, all "
-         "priority bands. Choose all teams and all priority bands to see the council-wide "
-         "figures."),
-        (WAITING, None, "Only one month of figures so far (Nov 2023: 460), so there is no trend "
-         "to chart yet."),
+        (
+            WAITING,
+            NORTH,
+            "No figures for people waiting for a review for North locality, all "
+            "priority bands. Choose all teams and all priority bands to see the council-wide "
+            "figures.",
+        ),
+        (
+            WAITING,
+            None,
+            "Only one month of figures so far (Nov 2023: 460), so there is no trend to chart yet.",
+        ),
     ],
 )
 def test_trend_says_why_there_is_no_chart(measure, team, expected):
@@ -289,13 +314,15 @@ def test_chosen_trends_follow_the_measure_filter():
 
 
 def test_breakdown_names_the_largest_team_then_band():
-    rows = frame([
-        (OVERDUE, _m(2023, 10), NORTH, HIGH, 99),
-        (OVERDUE, _m(2023, 11), NORTH, HIGH, 60),
-        (OVERDUE, _m(2023, 11), NORTH, LOW, 90),
-        (OVERDUE, _m(2023, 11), SOUTH, HIGH, 52),
-        (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
-    ])
+    rows = frame(
+        [
+            (OVERDUE, _m(2023, 10), NORTH, HIGH, 99),
+            (OVERDUE, _m(2023, 11), NORTH, HIGH, 60),
+            (OVERDUE, _m(2023, 11), NORTH, LOW, 90),
+            (OVERDUE, _m(2023, 11), SOUTH, HIGH, 52),
+            (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
+        ]
+    )
     whole = backlog.breakdown(rows, OVERDUE, team=None, band=None, threshold=0)
     assert whole.title == "Overdue annual reviews by team and priority band, Nov 2023"
     assert whole.summary == (
@@ -317,11 +344,13 @@ def test_no_breakdown_for_council_wide_totals():
 def _teams(values: list[int]) -> pl.DataFrame:
     """Overdue reviews in Nov 2023 for a team per value (Team 01, Team 02, ...), two bands each,
     the value split between them."""
-    return frame([
-        (OVERDUE, _m(2023, 11), f"Team {i:02d}", band, part)
-        for i, value in enumerate(values, 1)
-        for band, part in ((HIGH, value // 2), (LOW, value - value // 2))
-    ])
+    return frame(
+        [
+            (OVERDUE, _m(2023, 11), f"Team {i:02d}", band, part)
+            for i, value in enumerate(values, 1)
+            for band, part in ((HIGH, value // 2), (LOW, value - value // 2))
+        ]
+    )
 
 
 def test_largest_teams_keeps_the_teams_with_the_most_largest_first():
@@ -329,8 +358,12 @@ def test_largest_teams_keeps_the_teams_with_the_most_largest_first():
     cut, note = backlog.largest_teams(_teams(values), "overdue annual reviews", _m(2023, 11), 3)
     # a tie keeps the order the data gives
     assert cut.select("team", "priority_band").rows() == [
-        ("Team 02", HIGH), ("Team 02", LOW), ("Team 04", HIGH), ("Team 04", LOW),
-        ("Team 06", HIGH), ("Team 06", LOW),
+        ("Team 02", HIGH),
+        ("Team 02", LOW),
+        ("Team 04", HIGH),
+        ("Team 04", LOW),
+        ("Team 06", HIGH),
+        ("Team 06", LOW),
     ]
     assert note == (
         "6 teams have figures for Nov 2023: the 3 with the most overdue annual reviews are "
@@ -365,14 +398,18 @@ def test_breakdown_of_more_teams_than_a_chart_holds_charts_the_largest():
 
 
 def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
-    rows = pl.concat([
-        waiting(SAMPLE_WAITING),
-        frame([
-            (OVERDUE, _m(2023, 10), NORTH, HIGH, 99),
-            (OVERDUE, _m(2023, 11), NORTH, HIGH, 60),
-            (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
-        ]),
-    ])
+    rows = pl.concat(
+        [
+            waiting(SAMPLE_WAITING),
+            frame(
+                [
+                    (OVERDUE, _m(2023, 10), NORTH, HIGH, 99),
+                    (OVERDUE, _m(2023, 11), NORTH, HIGH, 60),
+                    (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
+                ]
+            ),
+        ]
+    )
     for team, band in ((None, None), (NORTH, None), (None, HIGH)):
         view = backlog.view(rows, team=team, band=band, threshold=0)
         trends = backlog.trends(rows, team=team, band=band, threshold=0)
@@ -395,19 +432,14 @@ def _fields(item) -> dict | None:
 
 
 def test_trend_names_the_first_sources_and_counts_the_rest():
-    rows = frame([
-        (WAITING, _m(2023, month), f"Team {i}", ALL_B, 10)
-        for month in (10, 11)
-        for i in range(7)
-    ]).with_columns(source=pl.format("Paper {}", pl.col("team").str.slice(5)))
+    rows = frame(
+        [(WAITING, _m(2023, month), f"Team {i}", ALL_B, 10) for month in (10, 11) for i in range(7)]
+    ).with_columns(source=pl.format("Paper {}", pl.col("team").str.slice(5)))
     item = backlog.trend(rows, WAITING, team=None, band=None, threshold=0)
     assert item.sources == (
-        "Source: Paper 0; Paper 1; Paper 2; Paper 3; Paper 4 and 2 more. "
-        "Figures as at 30 Nov 2023."
+        "Source: Paper 0; Paper 1; Paper 2; Paper 3; Paper 4 and 2 more. Figures as at 30 Nov 2023."
     )
-    assert backlog.monthly(rows, WAITING)["source"][-1] == "; ".join(
-        f"Paper {i}" for i in range(7)
-    )
+    assert backlog.monthly(rows, WAITING)["source"][-1] == "; ".join(f"Paper {i}" for i in range(7))
 
 
 # the projection -------------------------------------------------------------------------------
@@ -471,10 +503,12 @@ def test_projection_sentence(values, expected):
 
 
 def test_projection_rate_spans_calendar_months_when_some_are_missing():
-    rows = frame([
-        (WAITING, _m(2023, 9), ALL_T, ALL_B, 400),
-        (WAITING, _m(2023, 12), ALL_T, ALL_B, 340),
-    ])
+    rows = frame(
+        [
+            (WAITING, _m(2023, 9), ALL_T, ALL_B, 400),
+            (WAITING, _m(2023, 12), ALL_T, ALL_B, 340),
+        ]
+    )
     projection = backlog.project(rows)
     assert (projection.span, projection.net_change, projection.rate) == (3, -60, Fraction(-20))
     assert projection.months_to_clear == 17
@@ -486,8 +520,13 @@ def test_projection_rate_spans_calendar_months_when_some_are_missing():
 def programmes(rows: list[tuple[str, str, int, int]]) -> pl.DataFrame:
     return pl.DataFrame(
         [(*r, "Paper A") for r in rows],
-        schema={"title": pl.String, "financial_year": pl.String, "reviews_planned": pl.Int64,
-                "cost_pence": pl.Int64, "source": pl.String},
+        schema={
+            "title": pl.String,
+            "financial_year": pl.String,
+            "reviews_planned": pl.Int64,
+            "cost_pence": pl.Int64,
+            "source": pl.String,
+        },
         orient="row",
     )
 
@@ -507,13 +546,19 @@ def test_cost_per_review_from_the_sample_programme():
 
 
 def test_programme_cost_adds_up_the_latest_year_only():
-    programme = backlog.programme_cost(programmes([
-        ("Old", "2022/23", 1_000, 100_000_000),
-        ("A", "2023/24", 300, 15_000_000),
-        ("B", "2023/24", 100, 5_000_001),
-    ]))
+    programme = backlog.programme_cost(
+        programmes(
+            [
+                ("Old", "2022/23", 1_000, 100_000_000),
+                ("A", "2023/24", 300, 15_000_000),
+                ("B", "2023/24", 100, 5_000_001),
+            ]
+        )
+    )
     assert (programme.title, programme.reviews, programme.cost_pence) == (
-        "2 review programmes", 400, 20_000_001,
+        "2 review programmes",
+        400,
+        20_000_001,
     )
     assert programme.per_review_pence == 50_000
 
@@ -550,14 +595,29 @@ def test_what_if_with_two_extra_reviewers_clears_the_sample_list():
 @pytest.mark.parametrize(
     ("extra", "each", "cost", "expected"),
     [
-        (1, 20, 9_613, "With 1 extra reviewer each completing 20 reviews a month (20 more a "
-         "month), the list would still grow by about 4 a month, so it would not clear. Extra "
-         "cost: £9,613 a month; £480.65 per extra review."),
-        (0, 20, 9_613, "With 0 extra reviewers each completing 20 reviews a month (0 more a "
-         "month), the list follows the projection above."),
-        (3, 1, 500, "With 3 extra reviewers each completing 1 review a month (3 more a month), "
-         "the list would still grow by about 21 a month, so it would not clear. Extra cost: "
-         "£1,500 a month; £500 per extra review."),
+        (
+            1,
+            20,
+            9_613,
+            "With 1 extra reviewer each completing 20 reviews a month (20 more a "
+            "month), the list would still grow by about 4 a month, so it would not clear. Extra "
+            "cost: £9,613 a month; £480.65 per extra review.",
+        ),
+        (
+            0,
+            20,
+            9_613,
+            "With 0 extra reviewers each completing 20 reviews a month (0 more a "
+            "month), the list follows the projection above.",
+        ),
+        (
+            3,
+            1,
+            500,
+            "With 3 extra reviewers each completing 1 review a month (3 more a month), "
+            "the list would still grow by about 21 a month, so it would not clear. Extra cost: "
+            "£1,500 a month; £500 per extra review.",
+        ),
     ],
 )
 def test_what_if_sentence_when_the_list_does_not_clear(extra, each, cost, expected):

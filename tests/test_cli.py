@@ -77,15 +77,20 @@ def test_check_json_and_strict(demo_url):
     findings = json.loads(run(demo_url, "check", "--json").stdout)
     shortfall = next(f for f in findings if f["check"] == "shortfall")
     assert (shortfall["reported"], shortfall["computed"], shortfall["difference"]) == (
-        1_262_000_000, 1_257_000_000, 5_000_000)
+        1_262_000_000,
+        1_257_000_000,
+        5_000_000,
+    )
     assert shortfall["source"] == "000_b69d1c7bb4dbf9f4.txt"
     assert run(demo_url, "check", "--strict", ok=False).returncode == 1
 
 
 def test_export_then_import_through_the_cli(demo_url, tmp_path):
     out = tmp_path / "posts.csv"
-    assert "wrote 7 rows of posts" in run(demo_url, "export", "posts", "--format", "csv",
-                                         "-o", str(out)).stdout
+    assert (
+        "wrote 7 rows of posts"
+        in run(demo_url, "export", "posts", "--format", "csv", "-o", str(out)).stdout
+    )
     report = run(demo_url, "import", "posts", str(out)).stdout
     assert "7 rows of posts checked; wrote 0 new, 0 changed, 7 unchanged" in report
 
@@ -110,25 +115,59 @@ def test_dry_run_writes_nothing(demo_url, tmp_path):
 
 
 def test_unknown_dataset_is_refused(demo_url, tmp_path):
-    done = run(demo_url, "export", "budgets", "--format", "csv", "-o", str(tmp_path / "x"),
-               ok=False)
+    done = run(
+        demo_url, "export", "budgets", "--format", "csv", "-o", str(tmp_path / "x"), ok=False
+    )
     assert done.returncode == 2 and "unknown dataset 'budgets'" in done.stderr
 
 
 def test_users_add_list_and_history(demo_url):
-    run(demo_url, "users", "add", "Jo.Officer@Council.gov.uk", "--role", "officer",
-        "--name", "Jo Officer", "--areas", "IP09,IP10", "--teams", "North locality", as_=ADMIN)
+    run(
+        demo_url,
+        "users",
+        "add",
+        "Jo.Officer@Council.gov.uk",
+        "--role",
+        "officer",
+        "--name",
+        "Jo Officer",
+        "--areas",
+        "IP09,IP10",
+        "--teams",
+        "North locality",
+        as_=ADMIN,
+    )
     listed = run(demo_url, "users", "list").stdout
-    assert ("jo.officer@council.gov.uk\tofficer\tJo Officer\t"
-            "area:IP09,area:IP10,team:North locality") in listed
-    again = run(demo_url, "users", "add", "jo.officer@council.gov.uk", "--role", "member",
-                ok=False, as_=ADMIN)
+    assert (
+        "jo.officer@council.gov.uk\tofficer\tJo Officer\tarea:IP09,area:IP10,team:North locality"
+    ) in listed
+    again = run(
+        demo_url,
+        "users",
+        "add",
+        "jo.officer@council.gov.uk",
+        "--role",
+        "member",
+        ok=False,
+        as_=ADMIN,
+    )
     assert "already exists" in again.stderr
-    bad_role = run(demo_url, "users", "add", "x@council.gov.uk", "--role", "mayor", ok=False,
-                   as_=ADMIN)
+    bad_role = run(
+        demo_url, "users", "add", "x@council.gov.uk", "--role", "mayor", ok=False, as_=ADMIN
+    )
     assert bad_role.returncode == 2 and "role" in bad_role.stderr
-    bad_area = run(demo_url, "users", "add", "y@council.gov.uk", "--role", "officer",
-                   "--areas", "NOPE", ok=False, as_=ADMIN)
+    bad_area = run(
+        demo_url,
+        "users",
+        "add",
+        "y@council.gov.uk",
+        "--role",
+        "officer",
+        "--areas",
+        "NOPE",
+        ok=False,
+        as_=ADMIN,
+    )
     assert "no such area code: NOPE" in bad_area.stderr
     history = run(demo_url, "history", "--since", "2000-01-01", "--limit", "1").stdout
     assert f"{ADMIN}\tuser:add\tusers\tjo.officer@council.gov.uk" in history
@@ -156,18 +195,32 @@ def test_a_command_without_a_known_person_is_refused(demo_url, tmp_path):
 
 def test_export_as_at_a_date_before_the_data_is_empty(demo_url, tmp_path):
     out = tmp_path / "areas.csv"
-    assert "wrote 0 rows" in run(demo_url, "export", "areas", "--format", "csv", "-o", str(out),
-                                 "--as-at", "01/01/2000").stdout
+    assert (
+        "wrote 0 rows"
+        in run(
+            demo_url, "export", "areas", "--format", "csv", "-o", str(out), "--as-at", "01/01/2000"
+        ).stdout
+    )
 
 
 def test_status_lists_are_configurable_and_used_by_imports(demo_url, tmp_path):
-    run(demo_url, "settings", "set-list", "area_statuses", "Routine activity",
-        "Part of MTFS project plans", "Focus of additional input", "Paused", as_=ADMIN)
-    assert "area_statuses: Routine activity; Part of MTFS project plans; Focus of additional " \
-           "input; Paused" in run(demo_url, "settings", "show").stdout
+    run(
+        demo_url,
+        "settings",
+        "set-list",
+        "area_statuses",
+        "Routine activity",
+        "Part of MTFS project plans",
+        "Focus of additional input",
+        "Paused",
+        as_=ADMIN,
+    )
+    assert (
+        "area_statuses: Routine activity; Part of MTFS project plans; Focus of additional "
+        "input; Paused" in run(demo_url, "settings", "show").stdout
+    )
     paused = tmp_path / "areas.csv"
     paused.write_text("code,title,status\nZ9,New area,paused\n", encoding="utf-8")
     assert "1 new" in run(demo_url, "import", "areas", str(paused)).stdout
-    refused = run(demo_url, "settings", "set-list", "area_statuses", "Paused", ok=False,
-                  as_=ADMIN)
+    refused = run(demo_url, "settings", "set-list", "area_statuses", "Paused", ok=False, as_=ADMIN)
     assert "still in use, cannot be removed: Focus of additional input" in refused.stderr

@@ -18,26 +18,37 @@ def test_brag_definition_states_the_configured_thresholds():
 
 
 def test_definitions_table_reads_sources_and_dates_from_the_figures():
-    backlog = pl.DataFrame({
-        "measure": ["waiting_review", "waiting_review", "waiting_ot_assessment"],
-        "source": ["b.txt", "a.txt", "c.txt"],
-        "as_at": [date(2023, 11, 30), date(2023, 10, 31), date(2023, 1, 1)],
-        "loaded_at": [datetime(2024, 1, 2, tzinfo=UTC)] * 3,
-    })
+    backlog = pl.DataFrame(
+        {
+            "measure": ["waiting_review", "waiting_review", "waiting_ot_assessment"],
+            "source": ["b.txt", "a.txt", "c.txt"],
+            "as_at": [date(2023, 11, 30), date(2023, 10, 31), date(2023, 1, 1)],
+            "loaded_at": [datetime(2024, 1, 2, tzinfo=UTC)] * 3,
+        }
+    )
     table = definitions.definitions_table(definitions.registry(Thresholds()), {"backlog": backlog})
     row = table.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
     assert (row["Source"], row["Figures as at"], row["Last refreshed"]) == (
-        "a.txt; b.txt", "30 Nov 2023", "2 Jan 2024")
+        "a.txt; b.txt",
+        "30 Nov 2023",
+        "2 Jan 2024",
+    )
     missing = table.filter(pl.col("Measure") == "Funded posts").row(0, named=True)
     assert missing["Source"] == "no figures loaded"
 
 
 def test_stale_items_are_those_past_the_threshold():
-    areas = pl.DataFrame({"code": ["A", "B"], "title": ["a", "b"],
-                          "last_updated": [date(2024, 1, 1), None],
-                          "as_at": [date(2023, 1, 1), date(2024, 3, 1)]})
-    savings = pl.DataFrame({"code": ["S", "S"], "title": ["s", "s"],
-                            "as_at": [date(2023, 12, 1), date(2024, 3, 30)]})
+    areas = pl.DataFrame(
+        {
+            "code": ["A", "B"],
+            "title": ["a", "b"],
+            "last_updated": [date(2024, 1, 1), None],
+            "as_at": [date(2023, 1, 1), date(2024, 3, 1)],
+        }
+    )
+    savings = pl.DataFrame(
+        {"code": ["S", "S"], "title": ["s", "s"], "as_at": [date(2023, 12, 1), date(2024, 3, 30)]}
+    )
     stale = definitions.stale_items(areas, savings, today=date(2024, 3, 31), after_days=30)
     assert stale.select("Code", "Last update", "Days since").rows() == [("A", "1 Jan 2024", 90)]
 
@@ -54,12 +65,14 @@ def test_data_quality_page_shows_definitions_checks_and_stale_items(app_env):
 
 
 def test_definitions_table_names_the_first_sources_and_counts_the_rest():
-    backlog = pl.DataFrame({
-        "measure": ["waiting_review"] * 7,
-        "source": [f"council {i}.csv" for i in (6, 5, 4, 3, 2, 1, 0)],
-        "as_at": [date(2025, 3, 31)] * 7,
-        "loaded_at": [datetime(2025, 4, 2, tzinfo=UTC)] * 7,
-    })
+    backlog = pl.DataFrame(
+        {
+            "measure": ["waiting_review"] * 7,
+            "source": [f"council {i}.csv" for i in (6, 5, 4, 3, 2, 1, 0)],
+            "as_at": [date(2025, 3, 31)] * 7,
+            "loaded_at": [datetime(2025, 4, 2, tzinfo=UTC)] * 7,
+        }
+    )
     table = definitions.definitions_table(definitions.registry(Thresholds()), {"backlog": backlog})
     row = table.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
     assert row["Source"] == (
@@ -71,9 +84,15 @@ def _finding(i: int) -> Finding:
     """Check ``i``: every third agrees; sources cycle through four councils."""
     agrees = i % 3 == 0
     return Finding(
-        code=f"P{i:03d}", check="post cost", label=f"Post {i:03d} cost", reported=10_000,
-        computed=10_000 if agrees else 9_000, unit="money", status=AGREES if agrees else DIFFERS,
-        source=f"council {i % 4}.csv", explanation="1 FTE x £100",
+        code=f"P{i:03d}",
+        check="post cost",
+        label=f"Post {i:03d} cost",
+        reported=10_000,
+        computed=10_000 if agrees else 9_000,
+        unit="money",
+        status=AGREES if agrees else DIFFERS,
+        source=f"council {i % 4}.csv",
+        explanation="1 FTE x £100",
     )
 
 
@@ -98,13 +117,15 @@ def test_only_the_first_warnings_are_shown():
 
 
 def _stale(count: int) -> pl.DataFrame:
-    return pl.DataFrame({
-        "Kind": [definitions.AREA if i % 2 else definitions.LINE for i in range(count)],
-        "Code": [f"C{i:03d}" for i in range(count)],
-        "Title": [f"Item {i}" for i in range(count)],
-        "Last update": ["1 Jan 2024"] * count,
-        "Days since": [400] * count,
-    })
+    return pl.DataFrame(
+        {
+            "Kind": [definitions.AREA if i % 2 else definitions.LINE for i in range(count)],
+            "Code": [f"C{i:03d}" for i in range(count)],
+            "Title": [f"Item {i}" for i in range(count)],
+            "Last update": ["1 Jan 2024"] * count,
+            "Days since": [400] * count,
+        }
+    )
 
 
 def test_stale_items_filter_by_kind_and_text():

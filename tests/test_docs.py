@@ -11,7 +11,9 @@ from tests.conftest import DIRECTOR, REPO
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_data_formats", REPO / "docs" / "make_data_formats.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_data_formats", REPO / "docs" / "make_data_formats.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -40,7 +42,7 @@ def test_every_setting_is_in_the_readme_configuration_table():
 
 def test_readme_opens_with_the_two_commands():
     lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
-    block = lines[lines.index("```sh") + 1: lines.index("```")]
+    block = lines[lines.index("```sh") + 1 : lines.index("```")]
     assert [line.split()[0] for line in block] == ["./scripts/run-dashboard", "./scripts/run-tests"]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "./scripts/run-tests" in ci

@@ -174,9 +174,7 @@ def test_a_forecast_over_64_bits_is_refused_before_any_write(demo_store):
             delivered_pence=None,
         ),
     )
-    assert problems == {
-        "forecast_pence": "amount is too large: the most is £10,000,000,000.00"
-    }
+    assert problems == {"forecast_pence": "amount is too large: the most is £10,000,000,000.00"}
 
 
 def test_commentary_longer_than_a_cell_is_refused_and_the_longest_is_saved(demo_store):

@@ -11,12 +11,20 @@ from dashboard import headlines
 
 
 def _backlog(values: dict[date, int], measure="waiting_review"):
-    return pl.DataFrame({
-        "measure": [measure] * len(values), "month": list(values), "team": ["All"] * len(values),
-        "priority_band": ["All"] * len(values), "value": list(values.values()),
-        "basis": ["published"] * len(values), "source": ["paper"] * len(values),
-        "target": [None] * len(values), "as_at": list(values),
-    }, schema_overrides={"target": pl.Int64})
+    return pl.DataFrame(
+        {
+            "measure": [measure] * len(values),
+            "month": list(values),
+            "team": ["All"] * len(values),
+            "priority_band": ["All"] * len(values),
+            "value": list(values.values()),
+            "basis": ["published"] * len(values),
+            "source": ["paper"] * len(values),
+            "target": [None] * len(values),
+            "as_at": list(values),
+        },
+        schema_overrides={"target": pl.Int64},
+    )
 
 
 SERIES = {date(2023, 9, 1): 410, date(2023, 10, 1): 436, date(2023, 11, 1): 460}
@@ -43,8 +51,9 @@ def test_single_month_has_no_direction():
 
 def test_teams_and_bands_are_added_up_but_never_a_total_with_its_parts():
     north, south = _backlog(SERIES), _backlog(SERIES)
-    teams = pl.concat([north.with_columns(team=pl.lit("North")),
-                       south.with_columns(team=pl.lit("South"))])
+    teams = pl.concat(
+        [north.with_columns(team=pl.lit("North")), south.with_columns(team=pl.lit("South"))]
+    )
     [latest] = headlines.latest_backlog(teams)
     assert (latest.value, latest.previous_value) == (920, 872)
     with_total = pl.concat([teams, _backlog(SERIES).with_columns(team=pl.lit("All teams"))])
@@ -53,7 +62,9 @@ def test_teams_and_bands_are_added_up_but_never_a_total_with_its_parts():
 
 
 def test_last_meeting_is_the_latest_on_or_before_today():
-    meetings = pl.DataFrame({"meeting_date": [date(2024, 1, 23), date(2024, 3, 12), date(2030, 1, 1)]})
+    meetings = pl.DataFrame(
+        {"meeting_date": [date(2024, 1, 23), date(2024, 3, 12), date(2030, 1, 1)]}
+    )
     assert headlines.last_meeting(meetings, date(2024, 3, 12)) == date(2024, 3, 12)
     assert headlines.last_meeting(meetings, date(2024, 3, 11)) == date(2024, 1, 23)
     assert headlines.last_meeting(meetings, date(2020, 1, 1)) is None

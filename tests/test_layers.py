@@ -1,4 +1,4 @@
-"""The layer contract in the README, guarded: data flows store -> data_access -> dashboard -> pages."""
+"""The layer contract in the README, guarded: store -> data_access -> dashboard -> pages."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ def test_dashboard_logic_never_imports_streamlit(path):
 
 @pytest.mark.parametrize("path", _files("pages"), ids=lambda p: p.name)
 def test_pages_never_touch_the_database(path):
-    assert not {"sqlalchemy", "adbc_driver_sqlite", "adbc_driver_postgresql", "psycopg"} & _imports(path)
+    assert not {"sqlalchemy", "adbc_driver_sqlite", "adbc_driver_postgresql", "psycopg"} & _imports(
+        path
+    )
     assert "unsafe_allow_html" not in path.read_text(encoding="utf-8")
 
 

@@ -39,7 +39,5 @@ def test_a_status_still_in_use_cannot_be_removed_from_the_page(app_env):
     at = run_page(PAGE, role="admin")
     at.text_area(key="list:area_statuses").input("Routine activity\nPaused")
     at.button(key="FormSubmitter:list-area_statuses-Save list").click().run()
-    assert "Not saved: still in use, cannot be removed: Focus of additional input" in page_text(
-        at
-    )
+    assert "Not saved: still in use, cannot be removed: Focus of additional input" in page_text(at)
     assert "Paused" not in configured_lists(app_env)["area_statuses"]

@@ -45,15 +45,20 @@ def test_savings_table_exactly_as_published(demo_page):
         ["Total of savings", "1,630", "879", "299", "2,808"],
     ]
     assert "6 published figures checked against the figures that make them up: all agree." in (
-        page_text(demo_page))
+        page_text(demo_page)
+    )
 
 
 def test_chart_of_savings_by_year_has_its_summary(demo_page):
     spec = json.loads(demo_page.get("plotly_chart")[0].proto.spec)
     assert [(t["name"], t["y"]) for t in spec["data"]] == [
-        ("Younger adults", [1500.0, 749.0, 100.0]), ("Older adults", [130.0, 130.0, 199.0])]
-    assert ("£2,808,000 of savings over 2018/19 to 2020/21: younger adults £2,349,000, older "
-            "adults £459,000.") in page_text(demo_page)
+        ("Younger adults", [1500.0, 749.0, 100.0]),
+        ("Older adults", [130.0, 130.0, 199.0]),
+    ]
+    assert (
+        "£2,808,000 of savings over 2018/19 to 2020/21: younger adults £2,349,000, older "
+        "adults £459,000."
+    ) in page_text(demo_page)
 
 
 def test_components_add_up_for_younger_and_are_not_published_for_older(demo_page):
@@ -74,20 +79,36 @@ def test_funded_posts_with_total_cost_and_the_itemised_difference(demo_page):
 
 def test_savings_net_of_implementation_cost(demo_page):
     text = page_text(demo_page)
-    for figure in ("Savings £2,808,000", "Implementation cost £578,026",
-                   "Net of implementation cost £2,229,974"):
+    for figure in (
+        "Savings £2,808,000",
+        "Implementation cost £578,026",
+        "Net of implementation cost £2,229,974",
+    ):
         assert figure in text
     assert "less implementation costs of £578,026 leave £2,229,974 net" in text
 
 
 def _second_workstream(store):
     """A second workstream with both cohorts, so the workstream filter has a choice."""
-    write_rows(store, "savings", [
-        {"code": f"T-{cohort}", "financial_year": "2024/25", "title": f"{cohort} reviews",
-         "workstream": OTHER, "cohort": cohort, "target": target, "source": "test",
-         "source_kind": "officer", "as_at": "2024-03-31", "basis": "illustrative"}
-        for cohort, target in (("younger", 40_000), ("older", 60_500))
-    ])
+    write_rows(
+        store,
+        "savings",
+        [
+            {
+                "code": f"T-{cohort}",
+                "financial_year": "2024/25",
+                "title": f"{cohort} reviews",
+                "workstream": OTHER,
+                "cohort": cohort,
+                "target": target,
+                "source": "test",
+                "source_kind": "officer",
+                "as_at": "2024-03-31",
+                "basis": "illustrative",
+            }
+            for cohort, target in (("younger", 40_000), ("older", 60_500))
+        ],
+    )
 
 
 def test_workstream_filter_changes_what_is_shown(app_env):
@@ -112,7 +133,8 @@ def test_query_parameter_restores_a_workstream(app_env):
 def test_empty_store_shows_a_message(empty_app_env):
     at = run_page(PAGE)
     assert "No workstream has savings lines for both younger and older adults yet." in (
-        page_text(at))
+        page_text(at)
+    )
 
 
 def test_savings_without_components_or_posts_say_so(empty_app_env):

@@ -100,8 +100,7 @@ def test_team_filter_from_the_url_shows_that_team(app_env):
     text = page_text(at)
     assert "Overdue annual reviews 299" in text
     assert (
-        "No figures for people waiting for a review for North locality, all priority bands."
-        in text
+        "No figures for people waiting for a review for North locality, all priority bands." in text
     )
     assert "so there is nothing to project" in text
     assert _titles(at) == [
@@ -124,8 +123,9 @@ def test_measure_and_band_filters_change_what_is_shown(app_env):
 def test_small_counts_are_suppressed(app_env, monkeypatch):
     monkeypatch.setenv("ASCGOV_SMALL_NUMBER_THRESHOLD", "55")
     get_settings.cache_clear()
-    at = run_page(PAGE, query={"measure": "Overdue annual reviews", "band": "High: risk or "
-                                                                            "safeguarding"})
+    at = run_page(
+        PAGE, query={"measure": "Overdue annual reviews", "band": "High: risk or safeguarding"}
+    )
     assert list(tables(at)[1]["Count"]) == ["60", "fewer than 55", "fewer than 55"]
     bars = _specs(at)[1]["data"]
     assert [trace["y"] for trace in bars] == [[60, None, None]]
@@ -138,10 +138,15 @@ def test_empty_store_says_no_figures(empty_app_env):
 
 
 def test_single_month_says_there_is_no_trend_yet(empty_app_env, tmp_path):
-    _load(empty_app_env, tmp_path, [
-        "waiting_review,2023-11,All teams,All priorities,460,,Paper,2023-11-30,published",
-        "waiting_ot_assessment,2023-11,All teams,All priorities,692,,Paper,2023-11-30,published",
-    ])
+    _load(
+        empty_app_env,
+        tmp_path,
+        [
+            "waiting_review,2023-11,All teams,All priorities,460,,Paper,2023-11-30,published",
+            "waiting_ot_assessment,2023-11,All teams,All priorities,692,,Paper,2023-11-30,"
+            "published",
+        ],
+    )
     text = page_text(run_page(PAGE))
     assert "Only one month of figures so far (Nov 2023: 460), so there is no trend" in text
     assert "People waiting for an OT assessment 692" in text
@@ -160,8 +165,10 @@ def test_missing_measure_says_so(empty_app_env, tmp_path, missing):
     _load(empty_app_env, tmp_path, lines)
     at = run_page(PAGE)
     text = page_text(at)
-    label = {"waiting_review": "people waiting for a review",
-             "reviews_completed": "reviews completed"}[missing]
+    label = {
+        "waiting_review": "people waiting for a review",
+        "reviews_completed": "reviews completed",
+    }[missing]
     assert f"No figures for {label} have been loaded." in text
     assert "No reviews programme has been loaded" in text
     if missing == "waiting_review":
@@ -171,12 +178,16 @@ def test_missing_measure_says_so(empty_app_env, tmp_path, missing):
 
 
 def test_many_teams_chart_the_largest_and_say_how_many_are_not_shown(empty_app_env, tmp_path):
-    _load(empty_app_env, tmp_path, [
-        f"overdue_annual_reviews,2023-{m},Team {t:02d},Low: routine,{t * 10 + m},,Paper,"
-        "2023-11-30,published"
-        for t in range(1, 15)
-        for m in (10, 11)
-    ])
+    _load(
+        empty_app_env,
+        tmp_path,
+        [
+            f"overdue_annual_reviews,2023-{m},Team {t:02d},Low: routine,{t * 10 + m},,Paper,"
+            "2023-11-30,published"
+            for t in range(1, 15)
+            for m in (10, 11)
+        ],
+    )
     at = run_page(PAGE, query={"measure": "Overdue annual reviews"})
     text = page_text(at)
     assert (
@@ -195,9 +206,13 @@ def test_many_teams_chart_the_largest_and_say_how_many_are_not_shown(empty_app_e
 
 
 def test_the_worked_out_figures_follow_the_as_at_day(app_env, tmp_path):
-    _load(app_env, tmp_path, [
-        "waiting_review,2023-12,All teams,All priorities,500,,Paper,2023-12-31,published",
-    ])
+    _load(
+        app_env,
+        tmp_path,
+        [
+            "waiting_review,2023-12,All teams,All priorities,500,,Paper,2023-12-31,published",
+        ],
+    )
     # live, then as at a day before the import, then live again: each from its own figures
     assert "People waiting for a review 500" in page_text(run_page(PAGE))
     before = page_text(run_page(PAGE, query={"as_at": "2024-06-01"}))

@@ -40,9 +40,11 @@ def test_area_detail_shows_milestones_timeline_and_commentary(app_env):
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["title"]["text"] == "Milestones of IP09 by due date"
     milestones = tables(at)[1]
-    assert list(milestones["Milestone"]) == ["Reviewing team recruited and trained",
-                                             "Backlog of overdue reviews halved",
-                                             "Every care plan reviewed within 12 months"]
+    assert list(milestones["Milestone"]) == [
+        "Reviewing team recruited and trained",
+        "Backlog of overdue reviews halved",
+        "Every care plan reviewed within 12 months",
+    ]
 
 
 def test_area_without_milestones_says_so(app_env):
@@ -62,8 +64,9 @@ def test_a_write_shows_on_the_next_rerun(app_env, tmp_path):
     at = run_page(PAGE)
     assert len(tables(at)[0]) == 19
     new = tmp_path / "areas.csv"
-    new.write_text("code,title,status,rag\nIP20,Hospital discharge,In progress,Red\n",
-                   encoding="utf-8")
+    new.write_text(
+        "code,title,status,rag\nIP20,Hospital discharge,In progress,Red\n", encoding="utf-8"
+    )
     import_file(app_env, "areas", new, actor=DIRECTOR)
     at.run()
     table = tables(at)[0]

@@ -9,10 +9,17 @@ PAGE = "pages/overview.py"
 
 def test_headline_cards_show_the_published_figures(app_env):
     text = page_text(run_page(PAGE))
-    for expected in ("Routine activity 8", "Part of MTFS project plans 9",
-                     "Focus of additional input 2", "Required £67.00m", "Forecast £54.43m",
-                     "Reported shortfall £12.62m", "People waiting for a review 460",
-                     "People waiting for an OT assessment 692", "Reviews completed 2,398"):
+    for expected in (
+        "Routine activity 8",
+        "Part of MTFS project plans 9",
+        "Focus of additional input 2",
+        "Required £67.00m",
+        "Forecast £54.43m",
+        "Reported shortfall £12.62m",
+        "People waiting for a review 460",
+        "People waiting for an OT assessment 692",
+        "Reviews completed 2,398",
+    ):
         assert expected in text
 
 
@@ -40,7 +47,8 @@ def test_needs_attention_lists_red_areas_overdue_milestones_and_differences(app_
 def test_sources_of_each_figure(app_env):
     sources = tables(run_page(PAGE))[2]
     assert dict(zip(sources["Figures"], sources["Source"], strict=True))["MTFS requirement"] == (
-        "000_b69d1c7bb4dbf9f4.txt")
+        "000_b69d1c7bb4dbf9f4.txt"
+    )
 
 
 def test_empty_store_says_so(empty_app_env):

@@ -64,9 +64,14 @@ def test_every_line_is_listed_with_its_rating_in_words_and_why(demo_page):
     assert len(lines) == 11
     rows = {r["Line"]: r for r in lines.to_dict("records")}
     assert (rows["LCC-W1"]["BRAG"], rows["LCC-W1"]["Rated by"], rows["LCC-W1"]["Why"]) == (
-        "◆ Blue: delivered", "officer override", "Delivered in full and confirmed by finance")
+        "◆ Blue: delivered",
+        "officer override",
+        "Delivered in full and confirmed by finance",
+    )
     assert (rows["LCC-W4"]["BRAG"], rows["LCC-W4"]["Why"]) == (
-        "■ Red: at risk", "forecast £540,000 is 60% of £900,000 target")
+        "■ Red: at risk",
+        "forecast £540,000 is 60% of £900,000 target",
+    )
     assert rows["LCC-W3"]["BRAG"] == "▲ Amber: needs action"
     assert rows["LCC-W2"]["BRAG"] == "● Green: on track"
     assert rows["NCITY-REV"]["Forecast"] == "not published"
@@ -81,14 +86,24 @@ def test_rating_key_and_rule_are_on_the_page(demo_page):
 
 def test_totals_by_year_show_the_published_totals(demo_page):
     by_year = _totals(demo_page, "Year")
-    assert list(by_year["Year"]) == ["2018/19", "2019/20", "2020/21", "2023/24", "2024/25",
-                                     "Total"]
-    assert list(by_year["Target"]) == ["£1.63m", "£879,000", "£299,000", "£1.29m", "£6.30m",
-                                       "£10.40m"]
-    assert list(_totals(demo_page, "Cohort")["Target"]) == ["£7.59m", "£459,000", "£2.35m",
-                                                            "£10.40m"]
+    assert list(by_year["Year"]) == ["2018/19", "2019/20", "2020/21", "2023/24", "2024/25", "Total"]
+    assert list(by_year["Target"]) == [
+        "£1.63m",
+        "£879,000",
+        "£299,000",
+        "£1.29m",
+        "£6.30m",
+        "£10.40m",
+    ]
+    assert list(_totals(demo_page, "Cohort")["Target"]) == [
+        "£7.59m",
+        "£459,000",
+        "£2.35m",
+        "£10.40m",
+    ]
     assert "6 published figures checked against the figures that make them up: all agree." in (
-        page_text(demo_page))
+        page_text(demo_page)
+    )
 
 
 def test_brag_split_by_value(demo_page):

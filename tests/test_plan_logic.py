@@ -14,12 +14,29 @@ TODAY = date(2024, 3, 31)
 
 def _milestones(*rows):
     return pl.DataFrame(
-        [{"code": f"M{i}", "area_code": a, "title": f"m{i}", "owner": "o", "due_date": due,
-          "status": status, "completed_date": None, "evidence": None}
-         for i, (a, due, status) in enumerate(rows)],
-        schema={"code": pl.String, "area_code": pl.String, "title": pl.String, "owner": pl.String,
-                "due_date": pl.Date, "status": pl.String, "completed_date": pl.Date,
-                "evidence": pl.String},
+        [
+            {
+                "code": f"M{i}",
+                "area_code": a,
+                "title": f"m{i}",
+                "owner": "o",
+                "due_date": due,
+                "status": status,
+                "completed_date": None,
+                "evidence": None,
+            }
+            for i, (a, due, status) in enumerate(rows)
+        ],
+        schema={
+            "code": pl.String,
+            "area_code": pl.String,
+            "title": pl.String,
+            "owner": pl.String,
+            "due_date": pl.Date,
+            "status": pl.String,
+            "completed_date": pl.Date,
+            "evidence": pl.String,
+        },
     )
 
 
@@ -41,25 +58,41 @@ def test_overdue_means_past_due_and_not_closed(due, status, overdue):
 
 
 def _areas():
-    return pl.DataFrame({
-        "code": ["A", "B", "C"], "title": ["a", "b", "c"],
-        "status": ["Routine activity", "In progress", "In progress"],
-        "rag": ["Green", "Red", None], "lead": ["X", "Y", "Y"],
-        "last_updated": [TODAY, TODAY, None], "commentary": ["c", None, None],
-    })
+    return pl.DataFrame(
+        {
+            "code": ["A", "B", "C"],
+            "title": ["a", "b", "c"],
+            "status": ["Routine activity", "In progress", "In progress"],
+            "rag": ["Green", "Red", None],
+            "lead": ["X", "Y", "Y"],
+            "last_updated": [TODAY, TODAY, None],
+            "commentary": ["c", None, None],
+        }
+    )
 
 
 def test_area_rows_count_milestones_and_overdue():
-    rows = plan.area_rows(_areas(), _milestones(("A", date(2024, 1, 1), "In progress"),
-                                                ("A", date(2024, 6, 1), "Not started")), TODAY)
+    rows = plan.area_rows(
+        _areas(),
+        _milestones(("A", date(2024, 1, 1), "In progress"), ("A", date(2024, 6, 1), "Not started")),
+        TODAY,
+    )
     assert rows.select("code", "milestones", "overdue", "rag").rows() == [
-        ("A", 2, 1, "Green"), ("B", 0, 0, "Red"), ("C", 0, 0, "Not rated")]
+        ("A", 2, 1, "Green"),
+        ("B", 0, 0, "Red"),
+        ("C", 0, 0, "Not rated"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("status", "rag", "lead", "codes"),
-    [(None, None, None, ["A", "B", "C"]), ("In progress", None, None, ["B", "C"]),
-     (None, "Red", None, ["B"]), (None, None, "Y", ["B", "C"]), ("In progress", "Green", None, [])],
+    [
+        (None, None, None, ["A", "B", "C"]),
+        ("In progress", None, None, ["B", "C"]),
+        (None, "Red", None, ["B"]),
+        (None, None, "Y", ["B", "C"]),
+        ("In progress", "Green", None, []),
+    ],
 )
 def test_filters_combine(status, rag, lead, codes):
     rows = plan.area_rows(_areas(), _milestones(), TODAY)
@@ -68,7 +101,11 @@ def test_filters_combine(status, rag, lead, codes):
 
 def test_tracker_table_says_the_rating_in_words():
     table = plan.tracker_table(plan.area_rows(_areas(), _milestones(), TODAY))
-    assert table["RAG"].to_list() == ["● Green: on track", "■ Red: off track", "○ Not rated: not rated yet"]
+    assert table["RAG"].to_list() == [
+        "● Green: on track",
+        "■ Red: off track",
+        "○ Not rated: not rated yet",
+    ]
     assert table["Last update"].to_list() == ["31 Mar 2024", "31 Mar 2024", None]
 
 
@@ -78,5 +115,7 @@ def test_rag_counts_in_severity_order():
 
 def test_timeline_summary():
     ms = _milestones(("A", date(2024, 1, 1), "Complete"), ("A", date(2024, 2, 1), "Slipped"))
-    assert plan.timeline_summary(ms, TODAY) == "2 milestones: 1 complete, 1 overdue as at 31 Mar 2024."
+    assert (
+        plan.timeline_summary(ms, TODAY) == "2 milestones: 1 complete, 1 overdue as at 31 Mar 2024."
+    )
     assert plan.timeline_summary(_milestones(), TODAY) == "This area has no milestones recorded."

@@ -58,7 +58,10 @@ def test_nothing_targeted_is_green():
 def test_officer_override_wins_and_keeps_its_reason():
     rated = brag(TARGET, 10_000, None, override="Green", override_reason="Finance confirm")
     assert (rated.rating, rated.basis, rated.reason) == (
-        "Green", "officer override", "Finance confirm")
+        "Green",
+        "officer override",
+        "Finance confirm",
+    )
 
 
 def test_every_forecast_gets_a_colour():

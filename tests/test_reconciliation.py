@@ -20,9 +20,16 @@ from data_access.frames import reconciliation_frames
 
 
 def _mtfs(required, forecast, shortfall):
-    return pl.DataFrame({"code": ["M"], "period": ["5 years"], "required_pence": [required],
-                         "forecast_pence": [forecast], "reported_shortfall_pence": [shortfall],
-                         "source": ["paper.txt"]})
+    return pl.DataFrame(
+        {
+            "code": ["M"],
+            "period": ["5 years"],
+            "required_pence": [required],
+            "forecast_pence": [forecast],
+            "reported_shortfall_pence": [shortfall],
+            "source": ["paper.txt"],
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -33,7 +40,9 @@ def _mtfs(required, forecast, shortfall):
         (6_700_000_000, 5_443_000_000, 1_256_999_999, DIFFERS, -1),
     ],
 )
-def test_shortfall_against_required_minus_forecast(required, forecast, shortfall, status, difference):
+def test_shortfall_against_required_minus_forecast(
+    required, forecast, shortfall, status, difference
+):
     [finding] = check_mtfs(_mtfs(required, forecast, shortfall))
     assert (finding.status, finding.difference) == (status, difference)
 
@@ -43,16 +52,27 @@ def test_mtfs_without_a_reported_shortfall_is_not_checked():
 
 
 def _reported(dataset, scope, value):
-    return pl.DataFrame({"code": ["R"], "label": ["Total"], "dataset": [dataset],
-                         "scope": [json.dumps(scope)], "reported_value": [value],
-                         "source": ["paper.txt"]})
+    return pl.DataFrame(
+        {
+            "code": ["R"],
+            "label": ["Total"],
+            "dataset": [dataset],
+            "scope": [json.dumps(scope)],
+            "reported_value": [value],
+            "source": ["paper.txt"],
+        }
+    )
 
 
-SAVINGS = pl.DataFrame({
-    "code": ["A", "A", "B"], "financial_year": ["2018/19", "2019/20", "2018/19"],
-    "workstream": ["W", "W", "W"], "cohort": ["younger", "younger", "older"],
-    "target_pence": [100, 200, 50],
-})
+SAVINGS = pl.DataFrame(
+    {
+        "code": ["A", "A", "B"],
+        "financial_year": ["2018/19", "2019/20", "2018/19"],
+        "workstream": ["W", "W", "W"],
+        "cohort": ["younger", "younger", "older"],
+        "target_pence": [100, 200, 50],
+    }
+)
 
 
 @pytest.mark.parametrize(
@@ -66,27 +86,40 @@ SAVINGS = pl.DataFrame({
     ],
 )
 def test_reported_total_against_the_rows_it_covers(scope, reported, status, computed):
-    [finding] = check_reported_totals(_reported("savings_target", scope, reported),
-                                      {"savings": SAVINGS})
+    [finding] = check_reported_totals(
+        _reported("savings_target", scope, reported), {"savings": SAVINGS}
+    )
     assert (finding.status, finding.computed) == (status, computed)
 
 
 def test_total_with_unpublished_parts_cannot_be_checked():
     components = pl.DataFrame({"line_code": ["A", "A"], "amount_pence": [100, None]})
-    [finding] = check_reported_totals(_reported("components", {"line_code": "A"}, 100),
-                                      {"components": components})
+    [finding] = check_reported_totals(
+        _reported("components", {"line_code": "A"}, 100), {"components": components}
+    )
     assert finding.status == UNCHECKABLE
     assert "1 of 2 parts are not published" in finding.explanation
 
 
 @pytest.mark.parametrize(
     ("fte_hundredths", "unit", "cost", "status"),
-    [(400, 3_277_400, 13_109_600, AGREES), (400, 3_277_400, 13_109_700, DIFFERS),
-     (50, 3_981_900, 1_990_950, AGREES)],
+    [
+        (400, 3_277_400, 13_109_600, AGREES),
+        (400, 3_277_400, 13_109_700, DIFFERS),
+        (50, 3_981_900, 1_990_950, AGREES),
+    ],
 )
 def test_post_cost_against_fte_times_unit_cost(fte_hundredths, unit, cost, status):
-    posts = pl.DataFrame({"code": ["P"], "post_title": ["CCO"], "fte_hundredths": [fte_hundredths],
-                          "unit_cost_pence": [unit], "cost_pence": [cost], "source": ["p"]})
+    posts = pl.DataFrame(
+        {
+            "code": ["P"],
+            "post_title": ["CCO"],
+            "fte_hundredths": [fte_hundredths],
+            "unit_cost_pence": [unit],
+            "cost_pence": [cost],
+            "source": ["p"],
+        }
+    )
     [finding] = check_post_costs(posts)
     assert finding.status == status
 

@@ -169,5 +169,9 @@ def test_alternating_writes_and_reads_never_go_stale(sqlite_demo_store, tmp_path
         import_file(sqlite_demo_store, "areas", path, actor=ACTOR)
         codes = load_table(sqlite_demo_store, "areas")["code"].to_list()
         assert [f"LOOP{i}" for i in range(n + 1)] == [c for c in codes if c.startswith("LOOP")]
-        assert load_table(sqlite_demo_store, "audit_events").filter(
-            pl.col("entity_key") == f"LOOP{n}").height == 1
+        assert (
+            load_table(sqlite_demo_store, "audit_events")
+            .filter(pl.col("entity_key") == f"LOOP{n}")
+            .height
+            == 1
+        )

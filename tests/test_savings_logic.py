@@ -12,11 +12,20 @@ from dashboard.ratings import Thresholds, rule_text
 from dashboard.reconciliation import AGREES, DIFFERS, UNCHECKABLE, Finding
 
 SCHEMA = {
-    "code": pl.String, "financial_year": pl.String, "title": pl.String,
-    "workstream": pl.String, "cohort": pl.String, "owner": pl.String,
-    "target_pence": pl.Int64, "forecast_pence": pl.Int64, "delivered_pence": pl.Int64,
-    "brag_override": pl.String, "override_reason": pl.String,
-    "source": pl.String, "as_at": pl.Date, "basis": pl.String,
+    "code": pl.String,
+    "financial_year": pl.String,
+    "title": pl.String,
+    "workstream": pl.String,
+    "cohort": pl.String,
+    "owner": pl.String,
+    "target_pence": pl.Int64,
+    "forecast_pence": pl.Int64,
+    "delivered_pence": pl.Int64,
+    "brag_override": pl.String,
+    "override_reason": pl.String,
+    "source": pl.String,
+    "as_at": pl.Date,
+    "basis": pl.String,
 }
 
 
@@ -24,11 +33,22 @@ def _lines(*rows) -> pl.DataFrame:
     """Rows of (code, year, workstream, cohort, target, forecast, delivered, override)."""
     return pl.DataFrame(
         [
-            {"code": code, "financial_year": year, "title": f"Line {code}", "workstream": ws,
-             "cohort": cohort, "owner": None, "target_pence": target,
-             "forecast_pence": forecast, "delivered_pence": delivered,
-             "brag_override": override, "override_reason": "Finance confirm" if override else None,
-             "source": "paper.txt", "as_at": date(2024, 3, 31), "basis": "published"}
+            {
+                "code": code,
+                "financial_year": year,
+                "title": f"Line {code}",
+                "workstream": ws,
+                "cohort": cohort,
+                "owner": None,
+                "target_pence": target,
+                "forecast_pence": forecast,
+                "delivered_pence": delivered,
+                "brag_override": override,
+                "override_reason": "Finance confirm" if override else None,
+                "source": "paper.txt",
+                "as_at": date(2024, 3, 31),
+                "basis": "published",
+            }
             for code, year, ws, cohort, target, forecast, delivered, override in rows
         ],
         schema=SCHEMA,
@@ -92,7 +112,11 @@ def test_lines_table_says_rating_in_words_and_missing_money_as_not_published():
     table = savings.lines_table(_rated())
     row = table.filter(pl.col("Line") == "D").row(0, named=True)
     assert (row["Target"], row["Forecast"], row["BRAG"], row["Cohort"]) == (
-        "£400,000", "not published", "○ Not rated: no forecast reported", "All ages")
+        "£400,000",
+        "not published",
+        "○ Not rated: no forecast reported",
+        "All ages",
+    )
     assert table.filter(pl.col("Line") == "C")["BRAG"].item() == "▲ Amber: needs action"
     assert table["Owner"].to_list() == ["not named"] * 5
     assert table["As at"].to_list() == ["31 Mar 2024"] * 5
@@ -100,8 +124,9 @@ def test_lines_table_says_rating_in_words_and_missing_money_as_not_published():
 
 def test_totals_add_only_what_is_reported_and_end_with_the_total():
     sums = savings.totals(_rated(), "workstream")
-    assert sums.select("workstream", "target_pence", "forecast_pence", "delivered_pence",
-                       "entries", "reported").rows() == [
+    assert sums.select(
+        "workstream", "target_pence", "forecast_pence", "delivered_pence", "entries", "reported"
+    ).rows() == [
         ("W1", 300_000_00, 290_000_00, 100_000_00, 2, 2),
         ("W2", 750_000_00, 240_000_00, 60_000_00, 3, 2),
         ("Total", 1_050_000_00, 530_000_00, 160_000_00, 5, 4),
@@ -140,54 +165,78 @@ def test_brag_split_by_value_in_severity_order():
         "£100,000 Blue (delivered), £400,000 Not rated (no forecast reported)."
     )
     assert savings.brag_split_table(split)["Share of target value"].to_list() == [
-        "29%", "24%", "10%", "38%"]
+        "29%",
+        "24%",
+        "10%",
+        "38%",
+    ]
 
 
 def test_brag_split_figure_names_each_bar_in_words():
     fig = savings.brag_split_figure(savings.brag_split(_rated()))
     bar = fig.data[0]
-    assert list(bar.y) == ["▲ Amber: needs action", "● Green: on track", "◆ Blue: delivered",
-                           "○ Not rated: no forecast reported"]
+    assert list(bar.y) == [
+        "▲ Amber: needs action",
+        "● Green: on track",
+        "◆ Blue: delivered",
+        "○ Not rated: no forecast reported",
+    ]
     assert list(bar.x) == [0.3, 0.25, 0.1, 0.4] and list(bar.text)[0] == "£300,000"
     assert fig.layout.xaxis.range == (0, 0.5)  # room for the longest bar's label
 
 
-MTFS = {"code": "M1", "period": "Five years from 2023/24", "required_pence": 6_700_000_000,
-        "forecast_pence": 5_443_000_000, "reported_shortfall_pence": 1_262_000_000}
+MTFS = {
+    "code": "M1",
+    "period": "Five years from 2023/24",
+    "required_pence": 6_700_000_000,
+    "forecast_pence": 5_443_000_000,
+    "reported_shortfall_pence": 1_262_000_000,
+}
 
 
 def test_mtfs_bridge_computes_the_gap_rather_than_copying_the_reported_one():
     gap = savings.mtfs_bridge(MTFS)
-    assert gap.steps == (("Required", 6_700_000_000, "absolute"),
-                         ("Gap to forecast", -1_257_000_000, "relative"),
-                         ("Forecast", 5_443_000_000, "total"))
+    assert gap.steps == (
+        ("Required", 6_700_000_000, "absolute"),
+        ("Gap to forecast", -1_257_000_000, "relative"),
+        ("Forecast", 5_443_000_000, "total"),
+    )
     assert gap.table()["Amount"].to_list() == ["£67.00m", "-£12.57m", "£54.43m"]
     assert gap.summary == (
         "Five years from 2023/24: the forecast of £54.43m is £12.57m short of the £67.00m "
-        "required; no delivered figure is reported.")
+        "required; no delivered figure is reported."
+    )
     assert gap.chart_steps()[1] == ("Gap to forecast", -12.57, "relative")
 
 
 def test_text_from_the_store_in_a_chart_title_is_not_read_as_html():
     fig = savings.bridge_figure(savings.mtfs_bridge({**MTFS, "period": "<a href='x'>5 years</a>"}))
     assert charts.inert_figure(fig).layout.title.text == (
-        "MTFS savings required against forecast: &lt;a href='x'&gt;5 years&lt;/a&gt;")
+        "MTFS savings required against forecast: &lt;a href='x'&gt;5 years&lt;/a&gt;"
+    )
 
 
 def test_mtfs_headlines_are_the_reported_figures():
     assert savings.mtfs_headlines(MTFS) == [
-        ("Required", 6_700_000_000), ("Forecast", 5_443_000_000),
-        ("Reported shortfall", 1_262_000_000)]
+        ("Required", 6_700_000_000),
+        ("Forecast", 5_443_000_000),
+        ("Reported shortfall", 1_262_000_000),
+    ]
 
 
 def test_programme_bridge_runs_from_target_to_delivered_when_all_report_delivery():
     progress = savings.programme_bridge(_rated().filter(pl.col("code").is_in(["A", "C"])))
     assert [(label, pence) for label, pence, _ in progress.steps] == [
-        ("Target", 400_000_00), ("Gap to forecast", -60_000_00), ("Forecast", 340_000_00),
-        ("Not yet delivered", -180_000_00), ("Delivered", 160_000_00)]
+        ("Target", 400_000_00),
+        ("Gap to forecast", -60_000_00),
+        ("Forecast", 340_000_00),
+        ("Not yet delivered", -180_000_00),
+        ("Delivered", 160_000_00),
+    ]
     assert progress.summary == (
         "2 of 2 entries report a forecast: the forecast of £340,000 is £60,000 short of the "
-        "£400,000 target; £160,000 is delivered.")
+        "£400,000 target; £160,000 is delivered."
+    )
 
 
 def test_programme_bridge_stops_at_forecast_when_delivery_is_partly_unreported():
@@ -206,33 +255,54 @@ def test_rule_text_names_the_configured_thresholds():
 
 
 def _finding(code, check, status=AGREES):
-    return Finding(code=code, check=check, label=code, reported=1, computed=1, unit="money",
-                   status=status, source="paper.txt", explanation="")
+    return Finding(
+        code=code,
+        check=check,
+        label=code,
+        reported=1,
+        computed=1,
+        unit="money",
+        status=status,
+        source="paper.txt",
+        explanation="",
+    )
 
 
 FRAMES = {
-    "reported_totals": pl.DataFrame({
-        "code": ["RT-LINE", "RT-WS", "RT-PARTS", "RT-POST"],
-        "dataset": ["savings_target", "savings_target", "components", "posts_cost"],
-        "scope": ['{"line_code": "A"}', '{"workstream": "W2", "financial_year": "2024/25"}',
-                  '{"line_code": "C"}', '{"post_code": "P1"}'],
-    }),
+    "reported_totals": pl.DataFrame(
+        {
+            "code": ["RT-LINE", "RT-WS", "RT-PARTS", "RT-POST"],
+            "dataset": ["savings_target", "savings_target", "components", "posts_cost"],
+            "scope": [
+                '{"line_code": "A"}',
+                '{"workstream": "W2", "financial_year": "2024/25"}',
+                '{"line_code": "C"}',
+                '{"post_code": "P1"}',
+            ],
+        }
+    ),
     "savings": LINES,
     "posts": pl.DataFrame({"code": ["P1", "P2"], "workstream": ["W2", "W1"]}),
 }
 FINDINGS = [
-    _finding("M1", "shortfall", DIFFERS), _finding("RT-LINE", "total"),
-    _finding("RT-WS", "total", DIFFERS), _finding("RT-PARTS", "total", UNCHECKABLE),
-    _finding("RT-POST", "total"), _finding("P2", "post cost"),
+    _finding("M1", "shortfall", DIFFERS),
+    _finding("RT-LINE", "total"),
+    _finding("RT-WS", "total", DIFFERS),
+    _finding("RT-PARTS", "total", UNCHECKABLE),
+    _finding("RT-POST", "total"),
+    _finding("P2", "post cost"),
 ]
 
 
 def test_findings_are_placed_beside_the_figures_they_concern():
     placed = savings.place_findings(FINDINGS, FRAMES)
     assert [(p.finding.code, p.dataset, p.workstream) for p in placed] == [
-        ("M1", "mtfs", None), ("RT-LINE", "savings_target", "W1"),
-        ("RT-WS", "savings_target", "W2"), ("RT-PARTS", "components", "W2"),
-        ("RT-POST", "posts_cost", "W2"), ("P2", "posts_cost", "W1"),
+        ("M1", "mtfs", None),
+        ("RT-LINE", "savings_target", "W1"),
+        ("RT-WS", "savings_target", "W2"),
+        ("RT-PARTS", "components", "W2"),
+        ("RT-POST", "posts_cost", "W2"),
+        ("P2", "posts_cost", "W1"),
     ]
 
 
@@ -259,8 +329,10 @@ def test_findings_about_one_kind_of_figure(dataset, workstream, code, codes):
         ([AGREES], "1 published figure checked against the figures that make them up: all agree."),
         ([AGREES, AGREES, DIFFERS], "3 published figures checked: 2 agree, 1 needs attention."),
         ([DIFFERS, UNCHECKABLE], ""),  # the warnings and notes say it all
-        ([AGREES, DIFFERS, UNCHECKABLE],
-         "3 published figures checked: 1 agrees, 2 need attention."),
+        (
+            [AGREES, DIFFERS, UNCHECKABLE],
+            "3 published figures checked: 1 agrees, 2 need attention.",
+        ),
     ],
 )
 def test_check_summary(statuses, text):

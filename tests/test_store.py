@@ -12,9 +12,20 @@ from data_access.writes import upsert
 
 
 def _area(code="X1", title="Reviews", status="In progress", **extra):
-    return {"code": code, "title": title, "lead": None, "status": status, "rag": None,
-            "commentary": None, "last_updated": None, "source": "test", "source_kind": "officer",
-            "as_at": __import__("datetime").date(2024, 3, 31), "basis": "published", **extra}
+    return {
+        "code": code,
+        "title": title,
+        "lead": None,
+        "status": status,
+        "rag": None,
+        "commentary": None,
+        "last_updated": None,
+        "source": "test",
+        "source_kind": "officer",
+        "as_at": __import__("datetime").date(2024, 3, 31),
+        "basis": "published",
+        **extra,
+    }
 
 
 def _count(store, table) -> int:
@@ -74,8 +85,13 @@ def test_stale_version_is_refused_and_nothing_is_written(store):
     events = _count(store, schema.audit_events)
     with pytest.raises(StaleVersionError, match="changed by someone else"):
         with store.write("c") as tx:
-            upsert(tx, schema.areas, [_area(status="Complete")], ["code"],
-                   expected_versions={("X1",): 1})
+            upsert(
+                tx,
+                schema.areas,
+                [_area(status="Complete")],
+                ["code"],
+                expected_versions={("X1",): 1},
+            )
     assert load_table(store, "areas")["status"].to_list() == ["In progress"]
     assert _count(store, schema.audit_events) == events
 
@@ -110,10 +126,20 @@ def test_every_write_needs_an_actor(store):
 def test_foreign_keys_are_enforced(store):
     with pytest.raises(Exception):  # noqa: B017 - IntegrityError differs per driver
         with store.engine.begin() as conn:
-            conn.execute(insert(schema.milestones).values(
-                code="M1", area_code="NOPE", title="t", status="Not started", source="s",
-                source_kind="officer", as_at=__import__("datetime").date(2024, 1, 1),
-                basis="published", loaded_by="a", loaded_at=__import__("datetime").datetime(2024, 1, 1)))
+            conn.execute(
+                insert(schema.milestones).values(
+                    code="M1",
+                    area_code="NOPE",
+                    title="t",
+                    status="Not started",
+                    source="s",
+                    source_kind="officer",
+                    as_at=__import__("datetime").date(2024, 1, 1),
+                    basis="published",
+                    loaded_by="a",
+                    loaded_at=__import__("datetime").datetime(2024, 1, 1),
+                )
+            )
 
 
 def test_sqlite_store_uses_wal_and_busy_timeout(sqlite_store):

@@ -7,7 +7,7 @@ from tests.browser.conftest import ARTIFACTS, sign_in
 
 HOSTILE = (
     "Staffing gap <script>window.__xss=1;alert('x')</script> "
-    "<img src=x onerror=\"window.__xss=2\"> [click me](javascript:window.__xss=3)"
+    '<img src=x onerror="window.__xss=2"> [click me](javascript:window.__xss=3)'
 )
 
 
@@ -85,9 +85,10 @@ def test_hostile_commentary_is_inert_in_the_browser(server, browser):
     assert member.locator("img[onerror]").count() == 0
     assert member.locator("a[href^='javascript']").count() == 0
     # and the words are there for a member to read, as typed
-    assert "<script>window.__xss=1;alert('x')</script>" in member.locator(
-        "[data-testid='stMain']"
-    ).inner_text()
+    assert (
+        "<script>window.__xss=1;alert('x')</script>"
+        in member.locator("[data-testid='stMain']").inner_text()
+    )
     member.screenshot(path=str(ARTIFACTS / "journey-hostile-commentary.png"), full_page=True)
     officer_context.close()
     member_context.close()

@@ -35,7 +35,8 @@ def open_page(page, server, spec, query: str = "", role: str = "member") -> floa
     page.get_by_role("heading", name=spec.headline).first.wait_for(timeout=60_000)
     # wait for the script run to finish so the screenshot and axe see the whole page
     page.wait_for_function(
-        "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state') === 'notRunning'",
+        "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state')"
+        " === 'notRunning'",
         timeout=60_000,
     )
     return time.perf_counter() - start

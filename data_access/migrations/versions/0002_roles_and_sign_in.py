@@ -67,7 +67,5 @@ def downgrade() -> None:
     op.drop_index("ix_audit_events_dataset_entity", table_name="audit_events")
     op.drop_table("sign_in_attempts")
     op.drop_table("user_scopes")
-    op.execute(
-        "DELETE FROM dataset_versions WHERE dataset IN ('user_scopes', 'sign_in_attempts')"
-    )
+    op.execute("DELETE FROM dataset_versions WHERE dataset IN ('user_scopes', 'sign_in_attempts')")
     op.execute("INSERT INTO dataset_versions (dataset, version) VALUES ('user_areas', 1)")
