@@ -4,6 +4,7 @@
 serves it with uvicorn. The pages start from ``streamlit_app.py`` as before.
 """
 
+import gc
 import importlib
 from pathlib import Path
 
@@ -35,6 +36,12 @@ def warm_imports() -> None:
 
 
 warm_imports()
+# Streamlit runs a full garbage collection after every script run (runner.postScriptGC), holding
+# the GIL. With every library loaded that walked about 218,000 objects, 120-180 ms a run: 30% of
+# the server's time under 20 sessions (py-spy, bench/bench_load.py). What is loaded now stays for
+# the life of the server, so it is moved out of the collector's sight; each run's own garbage is
+# still collected after it.
+gc.freeze()
 app = st.App(
     Path(__file__).with_name("streamlit_app.py"),
     middleware=[Middleware(EdgeGuard, public_url=get_settings().public_url)],
