@@ -341,25 +341,20 @@ def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
 def rebuild_from_states(states: pl.Series, name: str) -> pl.DataFrame:
     """A table from the last state of each of its rows: the audit history's JSON text.
 
-    polars decodes the JSON (``str.json_decode``: 2.7 times faster than ``json.loads`` row by
-    row at national size). Every value is read as text and cast as a stored row is, so a state
-    written before a column changed type still reads; a JSON ``null`` state is no row.
+    polars decodes the JSON (``str.json_decode``), several times faster than ``json.loads`` row
+    by row (``bench/bench_library.py``, bench/README.md); a JSON ``null`` state is no row.
     """
-    wanted = table_schema(name)
     table = schema.metadata.tables[name]
     # JSON columns read back as their text (as load_table gives them), not as nested values
     nested = [c.name for c in table.columns if isinstance(c.type, JSON)]
-    fields = pl.Struct({c: pl.String for c in wanted if c not in nested})
+    stored = {c: d for c, d in _stored_schema(name).items() if c not in nested}
     decoded = (
         states.rename("after")
         .to_frame()
-        .with_columns(pl.col("after").str.json_decode(fields).alias("state"))
+        .with_columns(_decode(states, stored).alias("state"))
         .filter(pl.col("state").is_not_null())
     )
     raw = decoded.get_column("state").struct.unnest()
-    raw = raw.with_columns(
-        pl.col(c).cast(d, strict=False) for c, d in wanted.items() if d == pl.Int64
-    )
     if nested:
         # only reported_totals and app_settings have JSON columns: a few hundred rows
         parsed = [json.loads(text) for text in decoded.get_column("after").to_list()]
@@ -369,6 +364,21 @@ def rebuild_from_states(states: pl.Series, name: str) -> pl.DataFrame:
         )
     key = [c.name for c in table.primary_key.columns]
     return conform(raw, name).sort(key)
+
+
+def _decode(states: pl.Series, stored: dict[str, pl.DataType]) -> pl.Series:
+    try:
+        return states.str.json_decode(pl.Struct(stored))
+    except pl.exceptions.ComputeError:
+        # a value of another type than its column holds now (a state written before the column
+        # changed type): every value as text, then cast leniently, as the rebuild always has
+        text = states.str.json_decode(pl.Struct(dict.fromkeys(stored, pl.String)))
+        cast = (
+            text.struct.unnest()
+            .select(pl.col(c).cast(d, strict=False) for c, d in stored.items())
+            .to_struct(states.name)
+        )
+        return pl.select(pl.when(text.is_not_null()).then(cast)).to_series()
 
 
 def _json_text(value) -> str | None:

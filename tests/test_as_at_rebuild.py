@@ -84,7 +84,10 @@ def test_a_state_missing_columns_or_holding_a_number_as_text_reads_as_before():
     assert rebuilt.select("id", "value").rows() == [(1, 7), (2, 5)]
 
 
-def test_a_null_state_is_no_row():
-    states = pl.Series([_state(), "null"], dtype=pl.String)
+@pytest.mark.parametrize("version", [1, "1"])  # a count as text takes the lenient path
+def test_a_null_state_is_no_row(version):
+    states = pl.Series([_state(version=version), "null"], dtype=pl.String)
 
-    assert rebuild_from_states(states, "app_settings")["key"].to_list() == ["brag_green_at_percent"]
+    rebuilt = rebuild_from_states(states, "app_settings")
+
+    assert rebuilt.select("key", "version").rows() == [("brag_green_at_percent", 1)]

@@ -303,3 +303,12 @@ def test_csv_export_is_the_same_bytes_as_the_row_writer_on_any_cells(tmp_path_fa
     ours, before = _both_writers(frame, tmp_path_factory.mktemp("cells"))
 
     assert ours == before
+
+
+def test_categorical_text_is_escaped_and_a_column_csv_cannot_hold_is_refused(tmp_path):
+    frame = pl.DataFrame({"rating": ["=1", "Green"]}, schema={"rating": pl.Categorical})
+    write_csv(frame, tmp_path / "c.csv")
+    assert [row["rating"] for row in _csv_rows(tmp_path / "c.csv")] == ["'=1", "Green"]
+
+    with pytest.raises(TypeError, match=r"column 'parts' holds List\(Int64\)"):
+        write_csv(pl.DataFrame({"parts": [[1, 2]]}), tmp_path / "l.csv")
