@@ -10,6 +10,7 @@ escaping, and the workbook has a notes sheet saying what the figures are and whe
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from collections.abc import Iterable
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
-from data_access.exporter import escape_formula, export_file, write_csv, write_xlsx
+from data_access.exporter import export_file, write_csv, write_xlsx
+from data_access.formulas import escape_formula
 from data_access.store import Store
 
 MONEY = pl.Decimal(38, 2)
@@ -132,7 +134,9 @@ def _for_file(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
-    return _through_file(lambda path: write_csv(_for_file(frame), path), ".csv")
+    buffer = io.BytesIO()
+    write_csv(_for_file(frame), buffer)
+    return buffer.getvalue()
 
 
 def xlsx_bytes(frame: pl.DataFrame, *, title: str, notes: dict[str, str]) -> bytes:

@@ -23,15 +23,13 @@ from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
 from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
 from data_access.files import RawTable, ReadLimits, read_table
+from data_access.formulas import unescape_formula
 from data_access.limits import INTEGER_MAX
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
 from data_access.vocab import Role, SourceKind
 from data_access.writes import UpsertResult
-
-# an export escapes text that a spreadsheet would run as a formula; undo it on the way back in
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # provenance columns a file may leave out: the importer supplies them
 DEFAULTED_COLUMNS = ("source", "as_at")
@@ -66,13 +64,6 @@ class ImportReport:
 
 class _DryRun(Exception):
     pass
-
-
-def unescape_formula(value: str) -> str:
-    """Undo ``exporter.escape_formula``: one apostrophe off text that needed it."""
-    if value.startswith("'") and value[1:].lstrip("'").startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 def import_file(
@@ -302,6 +293,7 @@ def _row_data(columns: Sequence[str], cells: Sequence[str | None], defaults) -> 
     for name, cell in zip(columns, cells, strict=True):
         if name in ("loaded_by", "loaded_at") or cell is None or not cell.strip():
             continue
+        # an export escaped text that a spreadsheet would run as a formula: undo it
         data[name] = unescape_formula(cell)
     for name, value in defaults.items():
         data.setdefault(name, value)

@@ -145,3 +145,18 @@ def test_read_bench_smoke_times_every_table_with_a_larger_backlog(tmp_path):
         backlog = figures["tables"]["backlog"]
         assert backlog["rows"] == 96 + int(extra)  # the demo's own 96
         assert_measured({"backlog_s": backlog["median_s"], "rss": figures["peak_rss_kb"]}, set())
+
+
+def test_library_bench_smoke_compares_each_library_with_our_own_code(tmp_path):
+    result = run_smoke("bench_library", tmp_path)
+
+    expected = {"csv.mb"}
+    for name, ours, library in (
+        ("csv", "by_rows_s", "polars_s"),
+        ("as_at", "by_rows_s", "json_decode_s"),
+        ("pdf", "by_lines_s", "fpdf_table_s"),
+        ("xlsx", "by_cells_s", "polars_s"),
+    ):
+        expected |= {f"{name}.{ours}", f"{name}.{library}", f"{name}.library_speedup"}
+    assert_measured(result["figures"], expected)
+    assert result["repeats"] == 1

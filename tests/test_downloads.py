@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import downloads, formatting
-from data_access.exporter import FORMULA_TRIGGERS, MONEY_FORMAT
+from data_access.exporter import MONEY_FORMAT
+from data_access.formulas import FORMULA_TRIGGERS
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 NOTES = downloads.notes(title="Test table", as_at=date(2024, 3, 31), source="a paper")
