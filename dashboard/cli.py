@@ -7,7 +7,6 @@ non-zero with a clear message on stderr otherwise.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -50,7 +49,9 @@ def _usable_settings() -> None:
     """Adult social care governance dashboard: store, data and checks."""
     from data_access.settings import SettingsError, get_settings
 
-    # read before any command, so a setting that cannot be used is one line, not a traceback
+    # read before any command, so a setting that cannot be used is one line, not a traceback;
+    # afresh, so a command run in-process (a test's CliRunner) sees the environment it was given
+    get_settings.cache_clear()
     try:
         get_settings()
     except SettingsError as exc:
@@ -215,6 +216,7 @@ def users_add(
 
     from data_access.access import system_principal
     from data_access.models import User, describe_errors
+    from data_access.settings import get_settings
     from data_access.users import (
         UnknownAreaError,
         UserExistsError,
@@ -236,7 +238,7 @@ def users_add(
     except ValidationError as exc:
         _fail(describe_errors(exc), 2)
     store = _store(db)
-    if as_ is None and not os.environ.get("ASCGOV_AS") and not has_admin(store):
+    if as_ is None and not get_settings().acting_as and not has_admin(store):
         if user.role.value != "admin":
             _fail("this store has no administrator yet: add one first (--role admin)", 2)
         actor = system_principal("first-administrator")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
 from datetime import date
 from typing import Annotated, NoReturn
 
@@ -51,8 +50,9 @@ AsOption = Annotated[
 def _principal(as_email: str | None, store: Store) -> Principal:
     """The person running a command: a user of the store, or the command is refused."""
     from data_access.access import principal_for
+    from data_access.settings import get_settings
 
-    email = as_email or os.environ.get("ASCGOV_AS")
+    email = as_email or get_settings().acting_as
     if not email:
         _fail(
             "say who you are: --as EMAIL (or ASCGOV_AS), a user in the users table "

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 # integer columns
 INTEGER_MAX = 2**31 - 1  # sqlalchemy Integer: 32-bit on PostgreSQL
-BIG_INTEGER_MAX = 2**63 - 1  # sqlalchemy BigInteger: 64-bit (money in pence)
 # the most one money figure may be: £10bn, ten times the largest council's yearly adult social
-# care budget. The column holds 64 bits, but the pages add figures up in 64-bit polars columns,
-# which wrap silently: two figures near the column's limit sum to a negative. At this bound even
-# a million figures add up to a twentieth of the 64-bit range.
+# care budget. The column (BigInteger) holds 64 bits, but the pages add figures up in 64-bit
+# polars columns, which wrap silently: two figures near the column's limit sum to a negative. At
+# this bound even a million figures add up to a twentieth of the 64-bit range.
 MONEY_MAX_PENCE = 10**12
 
 # text columns, in characters

@@ -480,15 +480,3 @@ def describe_errors(exc: ValidationError) -> str:
         f"{error['loc'][0]}: {error['msg'].removeprefix('Value error, ')}"
         for error in exc.errors(include_url=False)
     )
-
-
-class AuditEvent(Record):
-    id: int
-    occurred_at: datetime
-    actor: str
-    action: str
-    dataset: str
-    entity_key: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    reason: str | None

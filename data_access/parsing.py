@@ -131,13 +131,6 @@ def check_visible(text: str) -> str:
     return text
 
 
-def format_pence_plain(pence: int) -> str:
-    """Pounds as a plain number for files: 150050 -> '1500.50', 150000 -> '1500'."""
-    sign = "-" if pence < 0 else ""
-    pounds, rem = divmod(abs(pence), 100)
-    return f"{sign}{pounds}" if rem == 0 else f"{sign}{pounds}.{rem:02d}"
-
-
 def parse_financial_year(text: str) -> str:
     """Normalise a financial year to ``2023/24``; accepts ``2023-24`` and ``2023/2024``.
 
@@ -160,17 +153,6 @@ def parse_financial_year(text: str) -> str:
     if not 1990 <= start <= 2100:
         raise ValueError("financial year is out of range (1990/91 to 2100/01)")
     return f"{start}/{(start + 1) % 100:02d}"
-
-
-def financial_year_of(day: date) -> str:
-    """The financial year (April to March) a date falls in."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def financial_year_bounds(fy: str) -> tuple[date, date]:
-    start = int(parse_financial_year(fy)[:4])
-    return date(start, 4, 1), date(start + 1, 3, 31)
 
 
 def parse_date(text: str) -> date:

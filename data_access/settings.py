@@ -61,6 +61,13 @@ class Settings(BaseSettings):
         description="Council name shown in the header and on briefing packs.",
     )
     logo_path: str = Field(default="", description="Path to the council logo (PNG or SVG).")
+    # read as `ASCGOV_AS`, short because people type it before commands
+    acting_as: str = Field(
+        default="",
+        validation_alias="ASCGOV_AS",
+        description="Email of the person `ascgov` commands run as (a user of the store); "
+        "`--as EMAIL` overrides it.",
+    )
     max_import_bytes: int = Field(
         default=20 * 1024 * 1024,
         gt=0,

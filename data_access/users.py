@@ -18,16 +18,11 @@ from data_access import schema, throttle
 from data_access.access import Permission, Principal, ScopeKind, authorise, principal_for
 from data_access.loaders import load_table
 from data_access.models import User
-from data_access.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from data_access.passwords import MAX_LENGTH, password_problem
 from data_access.store import Store
 from data_access.vocab import Role
 
 log = logging.getLogger("ascgov.sign_in")
-
-# how many failures lock an account, and for how long (data_access/throttle.py)
-MAX_FAILURES = throttle.ACCOUNT_FAILURES
-LOCK_FOR = throttle.LOCK_FOR
-MIN_PASSWORD_LENGTH = MIN_LENGTH
 
 
 class UserExistsError(Exception):

@@ -224,3 +224,26 @@ def test_status_lists_are_configurable_and_used_by_imports(demo_url, tmp_path):
     assert "1 new" in run(demo_url, "import", "areas", str(paused)).stdout
     refused = run(demo_url, "settings", "set-list", "area_statuses", "Paused", ok=False, as_=ADMIN)
     assert "still in use, cannot be removed: Focus of additional input" in refused.stderr
+
+
+def test_each_command_reads_ascgov_as_from_the_environment_it_is_run_in(demo_url, monkeypatch):
+    """``ASCGOV_AS`` comes through the settings, read afresh by every command: run in-process
+    after the settings were read without it, a command still runs as the person it names."""
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+    from data_access.settings import get_settings
+
+    monkeypatch.delenv("ASCGOV_AS", raising=False)
+    get_settings.cache_clear()
+    assert get_settings().acting_as == ""
+    meeting = ["meetings", "add", "Adults Committee", "2030-01-15", "--db", demo_url]
+    try:
+        anonymous = CliRunner().invoke(app, meeting)
+        named = CliRunner().invoke(app, meeting, env={"ASCGOV_AS": DIRECTOR})
+    finally:
+        get_settings.cache_clear()
+    assert (anonymous.exit_code, anonymous.stdout) == (2, "")
+    assert "say who you are: --as EMAIL (or ASCGOV_AS)" in anonymous.stderr
+    assert (named.exit_code, named.stderr) == (0, "")
+    assert named.stdout.startswith("saved meetings Adults Committee|2030-01-15")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import BigInteger, Column, Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text
 
 from data_access import commands, models, schema
 from data_access.access import Principal
@@ -29,66 +29,30 @@ from data_access.limits import LONG_TEXT_CHARS, field_bounds
 from data_access.store import Store
 from data_access.vocab import Measure, Role
 from tests.conftest import DIRECTOR
+from tests.model_columns import PAIR_IDS, PAIRS
 from tests.store_snapshots import snapshot
 
 ASCGOV = shutil.which("ascgov", path=str(Path(sys.executable).parent)) or "ascgov"
 ADMIN = Principal(email="admin@demo.example", name="Demo Admin", role=Role.ADMIN)
-# columns a field reaches under another name, beyond the dataset's tables' own columns
-RENAMED = {("savings", "code"): [schema.savings_years.c.line_code]}
-USER_COLUMNS = {
-    "email": [schema.users.c.email],
-    "name": [schema.users.c.name],
-    "areas": [schema.user_scopes.c.value],
-    "workstreams": [schema.user_scopes.c.value],
-    "teams": [schema.user_scopes.c.value],
-    "actions": [schema.user_scopes.c.value],
-}
 
 
-def _stored_in() -> list[tuple[str, str, str, Column]]:
-    """(model, file column, field, table column) for every field and each column it reaches."""
-    pairs = []
-    for name, spec in DATASETS.items():
-        tables = [schema.metadata.tables[t] for t in spec.tables]
-        for field, info in spec.model.model_fields.items():
-            columns = [t.c[field] for t in tables if field in t.c]
-            columns += RENAMED.get((name, field), [])
-            pairs += [(spec.model.__name__, info.alias or field, field, c) for c in columns]
-    for field, columns in USER_COLUMNS.items():
-        pairs += [("User", field, field, column) for column in columns]
-    return pairs
-
-
-PAIRS = _stored_in()
-MODELS = {spec.model.__name__: spec.model for spec in DATASETS.values()} | {"User": models.User}
-
-
-def test_every_field_of_every_model_is_stored_in_a_column():
-    covered = {(model, field) for model, _, field, _ in PAIRS}
-    for spec in DATASETS.values():
-        for field in spec.model.model_fields:
-            assert (spec.model.__name__, field) in covered, (spec.name, field)
-    # a user's role is checked against the Role list; the rest is text
-    assert set(models.User.model_fields) - {"role"} == set(USER_COLUMNS)
-
-
-@pytest.mark.parametrize(
-    ("model", "alias", "column"),
-    [(m, a, c) for m, a, _, c in PAIRS],
-    ids=[f"{m}.{f}->{c.table.name}.{c.name}" for m, _, f, c in PAIRS],
-)
-def test_every_model_field_fits_every_column_it_is_stored_in(model, alias, column):
-    bounds = field_bounds(MODELS[model])[alias]
+# every model field and each column it reaches (tests/test_schema_agrees.py checks that the
+# mapping covers every field and column)
+@pytest.mark.parametrize(("model", "field", "column"), PAIRS, ids=PAIR_IDS)
+def test_every_model_field_fits_every_column_it_is_stored_in(model, field, column):
+    alias = model.model_fields[field].alias or field
+    bounds = field_bounds(model)[alias]
+    name = f"{model.__name__}.{alias}"
     kind = column.type
     if isinstance(kind, String) and not isinstance(kind, Text) and kind.length:
-        assert bounds.get("maxLength") is not None, f"{model}.{alias} has no length limit"
+        assert bounds.get("maxLength") is not None, f"{name} has no length limit"
         assert bounds["maxLength"] <= kind.length
     elif isinstance(kind, Text) or isinstance(kind, String):
-        assert bounds.get("maxLength") is not None, f"{model}.{alias} has no length limit"
+        assert bounds.get("maxLength") is not None, f"{name} has no length limit"
     elif isinstance(kind, Integer):
         bits = 63 if isinstance(kind, BigInteger) else 31
         lowest = bounds.get("minimum", bounds.get("exclusiveMinimum"))
-        assert lowest is not None and bounds.get("maximum") is not None, f"{model}.{alias}"
+        assert lowest is not None and bounds.get("maximum") is not None, name
         assert -(2**bits) <= lowest and bounds["maximum"] < 2**bits
 
 

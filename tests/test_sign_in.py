@@ -21,9 +21,8 @@ from data_access import schema
 from data_access.access import NotPermitted, principal_for, system_principal
 from data_access.models import User
 from data_access.store import Store
-from data_access.throttle import client_address, source_key, trusted_networks
+from data_access.throttle import LOCK_FOR, client_address, source_key, trusted_networks
 from data_access.users import (
-    LOCK_FOR,
     NothingToUnlockError,
     SignInRefused,
     add_user,
