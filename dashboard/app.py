@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.navigation import PAGES, pages_for
 from dashboard.ui import session
 from dashboard.ui.as_at import as_at_control
+from dashboard.ui.snapshot import app_run
 from data_access.settings import SettingsError, get_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,6 +29,12 @@ def main() -> None:
     if settings.logo_path:
         st.logo(settings.logo_path)
     st.caption(settings.council_name)
+    # one read of the dataset versions for this run, shared by sign-in and the page it runs
+    with app_run():
+        _navigate()
+
+
+def _navigate() -> None:
     principal = session.known_principal()
     # a flat list: Streamlit's sectioned sidebar puts headings inside its <ul>, which screen
     # readers announce as a broken list (axe: list, listitem). Before sign-in every page is

@@ -116,6 +116,13 @@ def test_page_bench_smoke_times_every_page_at_both_scales(tmp_path):
         for title in titles
         for run in ("cold", "cached")
     }
+    # the SQL of each page's cached rerun (the bare page reads no store)
+    expected |= {
+        f"{scale}.{page.title}.{count}"
+        for scale in ("sample", "national")
+        for page in PAGES
+        for count in ("version_queries", "sql_statements")
+    }
     assert_measured(result["figures"], expected)
     assert (result["councils"], result["browser"]) == (1, False)
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.ui import data
 from dashboard.ui.data import get_store
+from dashboard.ui.snapshot import page_run
 from data_access.access import Permission, Principal
 from data_access.settings import get_settings
 
@@ -120,7 +121,12 @@ def known_principal() -> Principal | None:
 
 
 def signed_in() -> Principal:
-    """The signed-in person; otherwise show the sign-in form and stop the page."""
+    """The signed-in person; otherwise show the sign-in form and stop the page.
+
+    Every page calls it (or ``require_permission``) first: it also begins the page's reads
+    (``page_run``), the one read of the dataset versions in this run.
+    """
+    page_run()
     email = current_email()
     if email is None:
         _sign_in_form()
