@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
@@ -11,6 +12,9 @@ from data_access import frames as shaped
 from data_access.loaders import load_table
 from data_access.settings import default_database_url
 from data_access.store import Store
+
+if TYPE_CHECKING:
+    from dashboard.ratings import Thresholds
 
 
 @st.cache_resource
@@ -92,25 +96,24 @@ def status_lists() -> dict[str, tuple[str, ...]]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _rated(
-    url: str, versions: tuple[int, int], green_at: int, amber_at: int, day: date | None = None
+    url: str, versions: tuple[int, int], thresholds: Thresholds, day: date | None = None
 ) -> pl.DataFrame:
-    from dashboard.ratings import Thresholds
     from dashboard.savings import rate_lines
 
-    return rate_lines(_savings(url, versions, day), Thresholds(green_at, amber_at))
+    return rate_lines(_savings(url, versions, day), thresholds)
 
 
 def rated_savings() -> pl.DataFrame:
     """Savings lines with their BRAG ratings, rated once per dataset version and thresholds
     (the rule runs line by line, which at national scale takes seconds)."""
+    from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    settings, versions = get_settings(), _versions()
+    thresholds, versions = Thresholds.from_settings(get_settings()), _versions()
     return _rated(
         get_store().url,
         (versions["savings_lines"], versions["savings_years"]),
-        settings.brag_green_at_percent,
-        settings.brag_amber_at_percent,
+        thresholds,
         as_at(),
     )
 
@@ -156,13 +159,12 @@ def audit_version() -> int:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _changes(url: str, version: int, meeting: date, day: date | None, green: int, amber: int):
+def _changes(url: str, version: int, meeting: date, day: date | None, thresholds: Thresholds):
     from datetime import UTC, datetime, time, timedelta
 
     import polars as pl
 
     from dashboard.changes import COUNTED_NEW, WATCHED, changes_since
-    from dashboard.ratings import Thresholds
     from data_access.loaders import audit_since, new_rows_since
 
     store = _store_for(url)
@@ -180,23 +182,22 @@ def _changes(url: str, version: int, meeting: date, day: date | None, green: int
     )
     return changes_since(
         events,
-        thresholds=Thresholds(green, amber),
+        thresholds=thresholds,
         new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
     )
 
 
 def changes_since_meeting(meeting: date) -> list:
     """What changed after the meeting (up to the as-at day), once per audit version."""
+    from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    settings = get_settings()
     return _changes(
         get_store().url,
         audit_version(),
         meeting,
         as_at(),
-        settings.brag_green_at_percent,
-        settings.brag_amber_at_percent,
+        Thresholds.from_settings(get_settings()),
     )
 
 
@@ -273,15 +274,15 @@ def _savings_lines(key: tuple, filters: tuple[tuple[str, str | None], ...]):
 def savings_lines(**filters: str | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The rated lines matching the filters, as members read them and as downloads hold them;
     formatted once per dataset version and filter choice (150,000 rows nationally)."""
+    from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    settings, versions = get_settings(), _versions()
+    versions = _versions()
     key = (
         get_store().url,
         versions["savings_lines"],
         versions["savings_years"],
-        settings.brag_green_at_percent,
-        settings.brag_amber_at_percent,
+        Thresholds.from_settings(get_settings()),
         as_at(),
     )
     return _savings_lines(key, tuple(sorted(filters.items())))
