@@ -37,6 +37,7 @@ sys.path.insert(0, str(BENCH.parent))
 import record  # noqa: E402
 
 from data_access.datasets import DATASETS  # noqa: E402
+from data_access.rating_scales import AMBER, BLUE, GREEN, RED  # noqa: E402
 from data_access.vocab import (  # noqa: E402
     DEFAULT_ACTION_STATUSES,
     DEFAULT_AREA_STATUSES,
@@ -220,9 +221,7 @@ def _provenance(seed: int, name: str) -> dict[str, str]:
 def area_rows(rng: random.Random, code: str, prov: dict) -> Iterator[dict]:
     for n, theme in enumerate(AREA_THEMES[:AREAS_PER_COUNCIL], start=1):
         status = rng.choice(DEFAULT_AREA_STATUSES)
-        rag = (
-            "" if status == "Not started" else rng.choices(("Green", "Amber", "Red"), (5, 3, 1))[0]
-        )
+        rag = "" if status == "Not started" else rng.choices((GREEN, AMBER, RED), (5, 3, 1))[0]
         yield {
             "code": f"{code}-IP{n:02d}",
             "title": theme,
@@ -274,7 +273,7 @@ def savings_rows(rng: random.Random, code: str, prov: dict) -> Iterator[dict]:
             "workstream": workstream,
             "cohort": rng.choices(("older", "younger", "all-age"), (4, 3, 3))[0],
             "owner": rng.choice(LEADS),
-            "brag_override": rng.choice(("Blue", "Green", "Amber", "Red")) if override else "",
+            "brag_override": rng.choice((BLUE, GREEN, AMBER, RED)) if override else "",
             "override_reason": rng.choice(OVERRIDE_REASONS) if override else "",
         }
         base = rng.randrange(20, 1_500) * 100_000  # £20,000 to £1.5m, whole thousands

@@ -17,7 +17,7 @@ import polars as pl
 
 from dashboard import formatting
 from dashboard.measures import MEASURES
-from dashboard.ratings import Thresholds, brag
+from dashboard.ratings import RED, Thresholds, brag
 
 NEW_RED = "New red item"
 RATING = "Rating moved"
@@ -191,7 +191,7 @@ def _areas(item: dict, _thresholds: Thresholds) -> list[Change]:
     label = f"Area {after['code']}: {after['title']}"
     found = []
     rag = _moved(before, after, "rag")
-    if rag and rag[1] == "Red":
+    if rag and rag[1] == RED:
         found.append(_change(NEW_RED, item, label, f"RAG now Red (was {rag[0] or 'not rated'})"))
     elif rag and before is not None:
         found.append(_change(RATING, item, label, f"RAG {rag[0] or 'not rated'} → {rag[1]}"))
@@ -253,7 +253,7 @@ def _savings_years(item: dict, thresholds: Thresholds) -> list[Change]:
         found.append(_change(RESTATED, item, label, "; ".join(moves)))
     old, new = _rating(before, thresholds), _rating(after, thresholds)
     if before is not None and old != new:
-        kind = NEW_RED if new == "Red" else RATING
+        kind = NEW_RED if new == RED else RATING
         found.append(_change(kind, item, label, f"BRAG by rule {old} → {new}"))
     if before is None:
         found.append(_change(UPDATED, item, label, "new savings year"))
@@ -267,7 +267,7 @@ def _savings_lines(item: dict, _thresholds: Thresholds) -> list[Change]:
     if override:
         old, new = override[0] or "by rule", override[1] or "by rule"
         why = f" ({after['override_reason']})" if after.get("override_reason") else ""
-        kind = NEW_RED if new == "Red" else RATING
+        kind = NEW_RED if new == RED else RATING
         return [_change(kind, item, label, f"BRAG set by an officer: {old} → {new}{why}")]
     if before is None:
         return [_change(UPDATED, item, label, "new savings line")]

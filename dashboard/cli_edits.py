@@ -13,6 +13,7 @@ import typer
 from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
 from data_access import commands
 from data_access.access import NotPermitted
+from data_access.rating_scales import BRAG, RAG
 from data_access.store import StaleVersionError
 from data_access.vocab import Measure
 
@@ -57,7 +58,9 @@ def edit_area(
     code: str,
     version: VersionOption,
     status: Annotated[str, typer.Option()],
-    rag: Annotated[str | None, typer.Option(help="Red, Amber or Green; - for none")] = None,
+    rag: Annotated[
+        str | None, typer.Option(help=f"{', '.join(RAG.names)} (any case); - for none")
+    ] = None,
     commentary: Annotated[str | None, typer.Option()] = None,
     as_: AsOption = None,
     db: DbOption = None,
@@ -148,7 +151,9 @@ def edit_override(
     code: str,
     version: VersionOption,
     reason: Annotated[str, typer.Option(help="Why (required)")],
-    brag: Annotated[str | None, typer.Option(help="Blue, Green, Amber or Red; - to clear")] = None,
+    brag: Annotated[
+        str | None, typer.Option(help=f"{', '.join(BRAG.names)} (any case); - to clear")
+    ] = None,
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:

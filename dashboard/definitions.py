@@ -13,7 +13,7 @@ import polars as pl
 
 from dashboard import formatting
 from dashboard.measures import MEASURES
-from dashboard.ratings import Thresholds, rule_text
+from dashboard.ratings import RAG, Thresholds, rule_text
 from dashboard.reconciliation import AGREES
 from dashboard.tables import first_names, matching
 from data_access.text_columns import text_per_value
@@ -84,9 +84,8 @@ def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
         ),
         Definition(
             "Improvement plan status and RAG",
-            "Each accountability area's status from "
-            "the configured list, and its lead's RAG rating (Red off track, Amber some "
-            "concerns, Green on track).",
+            "Each accountability area's status from the configured list, and its lead's RAG "
+            f"rating ({', '.join(f'{s.name} {s.meaning.lower()}' for s in RAG.rated)}).",
             "rating",
             "areas",
             None,

@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.measures import HIGHER_IS_BETTER, MEASURE_LABELS
+from dashboard.ratings import RED
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def attention_items(
 
     rows = [
         ("Red area", f"{r['code']}: {r['title']}", r["commentary"] or "")
-        for r in areas.filter(pl.col("rag") == "Red").iter_rows(named=True)
+        for r in areas.filter(pl.col("rag") == RED).iter_rows(named=True)
     ]
     overdue = milestones_with_flags(milestones, today).filter(pl.col("overdue"))
     rows += [

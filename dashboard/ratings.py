@@ -1,47 +1,35 @@
-"""RAG and BRAG: the one rule that rates savings, and how every rating is shown.
+"""The rule that rates savings (BRAG from forecast, delivery and thresholds), and the rating
+scales as pages and views read them.
 
-A rating never depends on colour alone: each has a text label, a meaning and a shape, and its
-colour comes from the Okabe-Ito palette, which people with colour-vision deficiency can tell apart.
+The scales themselves (names, severity, colours, shapes, meanings, the check of a typed rating)
+are ``data_access/rating_scales.py``, which the importer and the edit commands read too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dashboard import formatting
+from data_access.rating_scales import (
+    AMBER,
+    BLUE,
+    BRAG,
+    GREEN,
+    NOT_RATED,
+    RAG,
+    RED,
+    RatingStyle,
+)
 
-NOT_RATED = "Not rated"
+if TYPE_CHECKING:
+    from data_access.settings import Settings
 
-
-@dataclass(frozen=True)
-class RatingStyle:
-    name: str
-    meaning: str
-    colour: str  # Okabe-Ito
-    shape: str
-    badge: str  # the nearest Streamlit badge colour
-
-    @property
-    def label(self) -> str:
-        """``◆ Blue: delivered``: shape, name and meaning, readable without colour."""
-        return f"{self.shape} {self.name}: {self.meaning.lower()}"
-
-
-BRAG_STYLES = {
-    "Blue": RatingStyle("Blue", "Delivered", "#0072B2", "◆", "blue"),
-    "Green": RatingStyle("Green", "On track", "#009E73", "●", "green"),
-    "Amber": RatingStyle("Amber", "Needs action", "#E69F00", "▲", "orange"),
-    "Red": RatingStyle("Red", "At risk", "#D55E00", "■", "red"),
-    NOT_RATED: RatingStyle(NOT_RATED, "No forecast reported", "#6F6F6F", "○", "gray"),
-}
-RAG_STYLES = {
-    "Green": RatingStyle("Green", "On track", "#009E73", "●", "green"),
-    "Amber": RatingStyle("Amber", "Some concerns", "#E69F00", "▲", "orange"),
-    "Red": RatingStyle("Red", "Off track", "#D55E00", "■", "red"),
-    NOT_RATED: RatingStyle(NOT_RATED, "Not rated yet", "#6F6F6F", "○", "gray"),
-}
-BRAG_ORDER = ("Red", "Amber", "Green", "Blue", NOT_RATED)
-RAG_ORDER = ("Red", "Amber", "Green", NOT_RATED)
+# the scales under the names pages and views use: the key best first, counts worst first
+BRAG_STYLES = BRAG.styles
+RAG_STYLES = RAG.styles
+BRAG_ORDER = BRAG.order
+RAG_ORDER = RAG.order
 
 
 @dataclass(frozen=True)
@@ -54,6 +42,12 @@ class Thresholds:
     def __post_init__(self) -> None:
         if not 0 <= self.amber_at <= self.green_at <= 100:
             raise ValueError("thresholds must satisfy 0 <= amber_at <= green_at <= 100")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Thresholds:
+        """The thresholds in force (``ASCGOV_BRAG_*_AT_PERCENT``; the settings check their
+        order at start-up)."""
+        return cls(settings.brag_green_at_percent, settings.brag_amber_at_percent)
 
 
 def rule_text(thresholds: Thresholds) -> str:
@@ -74,7 +68,7 @@ class Rated:
 
     @property
     def style(self) -> RatingStyle:
-        return BRAG_STYLES[self.rating]
+        return BRAG.style(self.rating)
 
 
 def brag(
@@ -95,25 +89,25 @@ def brag(
         return Rated(override, "officer override", override_reason or "no reason recorded")
     if delivered is not None and delivered >= target:
         return Rated(
-            "Blue",
+            BLUE,
             "rule",
             f"delivered {formatting.money(delivered)} of {formatting.money(target)} target",
         )
     if forecast is None:
         return Rated(NOT_RATED, "rule", "no forecast reported")
     if target == 0:
-        return Rated("Green", "rule", "no saving targeted")
+        return Rated(GREEN, "rule", "no saving targeted")
     # integer arithmetic: forecast/target >= green_at% without floating point
     percent = (
         f"forecast {formatting.money(forecast)} is {forecast * 100 // target}% of "
         f"{formatting.money(target)} target"
     )
     if forecast * 100 >= thresholds.green_at * target:
-        return Rated("Green", "rule", percent)
+        return Rated(GREEN, "rule", percent)
     if forecast * 100 >= thresholds.amber_at * target:
-        return Rated("Amber", "rule", percent)
-    return Rated("Red", "rule", percent)
+        return Rated(AMBER, "rule", percent)
+    return Rated(RED, "rule", percent)
 
 
 def rag_style(value: str | None) -> RatingStyle:
-    return RAG_STYLES.get(value or NOT_RATED, RAG_STYLES[NOT_RATED])
+    return RAG.style(value)

@@ -15,7 +15,7 @@ import polars as pl
 
 from dashboard import charts, formatting
 from dashboard.downloads import pounds
-from dashboard.ratings import BRAG_ORDER, BRAG_STYLES, NOT_RATED, Thresholds, brag
+from dashboard.ratings import BRAG, BRAG_ORDER, BRAG_STYLES, Thresholds, brag
 from dashboard.reconciliation import AGREES, Finding, scope_of
 from data_access.text_columns import text_per_value
 
@@ -81,7 +81,7 @@ def _money(frame: pl.DataFrame, column: str, alias: str) -> pl.Expr:
 
 
 def _label(rating: str) -> str:
-    return BRAG_STYLES.get(rating, BRAG_STYLES[NOT_RATED]).label
+    return BRAG.style(rating).label
 
 
 def _lines(rated: pl.DataFrame, money, as_at: pl.Expr) -> pl.DataFrame:

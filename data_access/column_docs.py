@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from data_access.rating_scales import BRAG, RAG
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    """The names as the document writes a choice: `Red`, `Amber` or `Green`."""
+    quoted = [f"`{name}`" for name in names]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 COMMON = {
     "code": (
         "Unique reference for the row, e.g. `IP09` or `NCC-YA` (letters, digits, `.`, `_`, `/`, "
@@ -38,7 +47,7 @@ COMMON = {
 PER_DATASET = {
     "areas": {
         "lead": "Lead officer (post or name).",
-        "rag": "`Red`, `Amber` or `Green`; blank if not rated.",
+        "rag": f"{_one_of(RAG.names)} (case does not matter); blank if not rated.",
         "commentary": "Latest commentary. Shown as plain text, never as HTML.",
         "last_updated": "Date of the last update to the area.",
     },
@@ -56,8 +65,8 @@ PER_DATASET = {
         "forecast": "Saving now forecast for the year, in pounds; blank if not forecast.",
         "delivered": "Saving delivered so far in the year, in pounds; blank if none reported.",
         "brag_override": (
-            "An officer's BRAG rating (`Blue`, `Red`, `Amber`, `Green`) replacing the rule's; "
-            "blank to use the rule."
+            f"An officer's BRAG rating, {_one_of(BRAG.names)} (case does not matter), replacing "
+            "the rule's; blank to use the rule."
         ),
         "override_reason": "Why the rating was overridden; required with `brag_override`.",
     },

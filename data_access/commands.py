@@ -23,14 +23,12 @@ from data_access.access import Permission, Principal, authorise
 from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
 from data_access.limits import LONG_TEXT_CHARS
+from data_access.rating_scales import BRAG, RAG
 from data_access.store import StaleVersionError, Store, WriteTx
-from data_access.vocab import Brag, Measure, Rag, SourceKind
+from data_access.vocab import Measure, SourceKind
 from data_access.writes import entity_key, upsert
 
 _SYSTEM = ("id", "loaded_by", "loaded_at", "version")
-# worse is higher: a move up this order needs commentary saying why
-_RAG_ORDER = {Rag.GREEN.value: 0, Rag.AMBER.value: 1, Rag.RED.value: 2}
-_BRAG_ORDER = {Brag.BLUE.value: 0, Brag.GREEN.value: 1, Brag.AMBER.value: 2, Brag.RED.value: 3}
 
 
 class EditRejected(Exception):
@@ -50,13 +48,6 @@ class Saved:
     dataset: str
     key: str
     version: int  # the row's version after the save: the base for the next edit
-
-
-def worsened(order: dict[str, int], before: str | None, after: str | None) -> bool:
-    """Whether a rating moved to a worse one (no rating before counts as no worsening)."""
-    if before is None or after is None:
-        return False
-    return order.get(after, 0) > order.get(before, 0)
 
 
 def _stored(tx: WriteTx, table: Table, key: tuple[str, ...], values: tuple) -> dict[str, Any]:
@@ -168,7 +159,7 @@ def edit_area(
             "last_updated": tx.now.date(),
         }
         row = _validate(models.Area, data, lists)
-        if worsened(_RAG_ORDER, stored["rag"], row["rag"]) and not _new_text(
+        if RAG.worsened(stored["rag"], row["rag"]) and not _new_text(
             stored["commentary"], row["commentary"]
         ):
             raise EditRejected({"commentary": "the RAG rating is worse: say why in the commentary"})
@@ -305,8 +296,10 @@ def set_brag_override(
     with store.write(who.email) as tx:
         stored = _current(tx, schema.savings_lines, ("code",), (code,), version)
         problems = {}
-        if brag_override is not None and brag_override not in _BRAG_ORDER:
-            problems["brag_override"] = f"must be one of {', '.join(_BRAG_ORDER)}"
+        try:
+            brag_override = BRAG.parse(brag_override)
+        except ValueError as exc:
+            problems["brag_override"] = str(exc)
         reason = (override_reason or "").strip() or None
         if reason is None:
             problems["override_reason"] = "say why the rating is set (or cleared) by hand"

@@ -41,14 +41,13 @@ from data_access.limits import (
     TEAM_CHARS,
     WORKSTREAM_CHARS,
 )
+from data_access.rating_scales import BRAG, RAG
 from data_access.vocab import (
     CONFIGURABLE_LISTS,
     ActionKind,
     Basis,
-    Brag,
     Cohort,
     Measure,
-    Rag,
     Role,
     SourceKind,
 )
@@ -202,8 +201,9 @@ LongText = Annotated[
 ]
 OptionalLongText = Annotated[LongText | None, BeforeValidator(_stripped)]
 FteHundredths = Annotated[int, Field(gt=0, le=100_000), BeforeValidator(_fte_hundredths)]
-RagValue = Annotated[Rag, BeforeValidator(_case_insensitive(Rag))]
-BragValue = Annotated[Brag, BeforeValidator(_case_insensitive(Brag))]
+# the scales' own check, the one the edit commands use: same spellings, same stored value
+RagValue = Annotated[str, BeforeValidator(RAG.parse)]
+BragValue = Annotated[str, BeforeValidator(BRAG.parse)]
 
 
 def _in_list(list_name: str):

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from data_access.throttle import Network, trusted_networks
@@ -120,8 +120,22 @@ class Settings(BaseSettings):
         default=80,
         ge=0,
         le=100,
-        description="At least this % (but under the Green threshold) is Amber; below it, Red.",
+        description="At least this % (but under the Green threshold) is Amber; below it, Red. "
+        "Must not be above the Green threshold.",
     )
+
+    @model_validator(mode="after")
+    def _amber_not_above_green(self) -> Settings:
+        # caught here, once at start-up: past this point every page that rates savings would fail
+        amber, green = self.brag_amber_at_percent, self.brag_green_at_percent
+        if amber > green:
+            raise ValueError(
+                f"{_variable('brag_amber_at_percent')}={str(amber)!r} cannot be used with "
+                f"{_variable('brag_green_at_percent')}={str(green)!r}: the Amber threshold "
+                "must not be above the Green one"
+            )
+        return self
+
     small_number_threshold: int = Field(
         default=0,
         ge=0,
@@ -185,11 +199,18 @@ def get_settings() -> Settings:
         raise SettingsError(_describe(exc)) from None
 
 
+def _variable(field: str) -> str:
+    return Settings.model_config["env_prefix"] + field.upper()
+
+
 def _describe(exc: ValidationError) -> str:
     """One line for people, naming the variable and its value (not a traceback)."""
     problems = []
     for error in exc.errors(include_url=False):
-        variable = "ASCGOV_" + "_".join(str(part) for part in error["loc"]).upper()
+        if not error["loc"]:  # a rule between settings: its message names each of them
+            problems.append(error["msg"].removeprefix("Value error, "))
+            continue
+        variable = _variable("_".join(str(part) for part in error["loc"]))
         problems.append(f"{variable}={error['input']!r} cannot be used: {error['msg']}")
     return "; ".join(problems)
 

@@ -1,21 +1,9 @@
-"""Fixed vocabularies and the defaults of the configurable ones."""
+"""Fixed vocabularies and the defaults of the configurable ones (RAG and BRAG ratings are in
+``data_access/rating_scales.py``)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-
-
-class Rag(StrEnum):
-    RED = "Red"
-    AMBER = "Amber"
-    GREEN = "Green"
-
-
-class Brag(StrEnum):
-    BLUE = "Blue"
-    GREEN = "Green"
-    AMBER = "Amber"
-    RED = "Red"
 
 
 class Cohort(StrEnum):

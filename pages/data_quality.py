@@ -15,7 +15,7 @@ from data_access.settings import get_settings
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Definitions and data quality")
 settings = get_settings()
-thresholds = Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent)
+thresholds = Thresholds.from_settings(settings)
 frames = {
     name: data.table(name)
     for name in ("backlog", "mtfs_requirements", "areas", "posts", "committee_actions")

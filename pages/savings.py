@@ -20,9 +20,7 @@ from data_access.settings import get_settings
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Savings programme")
 settings = get_settings()
-thresholds = Thresholds(
-    green_at=settings.brag_green_at_percent, amber_at=settings.brag_amber_at_percent
-)
+thresholds = Thresholds.from_settings(settings)
 lines, mtfs = data.savings(), data.table("mtfs_requirements")
 if lines.is_empty() and mtfs.is_empty():
     st.info("No savings figures have been loaded yet. Officers load them with `ascgov import`.")

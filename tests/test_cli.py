@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -247,3 +250,72 @@ def test_each_command_reads_ascgov_as_from_the_environment_it_is_run_in(demo_url
     assert "say who you are: --as EMAIL (or ASCGOV_AS)" in anonymous.stderr
     assert (named.exit_code, named.stderr) == (0, "")
     assert named.stdout.startswith("saved meetings Adults Committee|2030-01-15")
+
+
+# the one message for a BRAG rating that is not one, from the CLI and from an import alike
+BRAG_RULE = "unknown BRAG rating; allowed: Red, Amber, Green, Blue (in any case)"
+LINE = "NCITY-REV"
+REASON = "Finance confirm the forecast"
+
+
+def _override(url: str) -> tuple[int, str | None]:
+    """The demo line's version and BRAG override, read straight from the file."""
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+        return conn.execute(
+            "SELECT version, brag_override FROM savings_lines WHERE code = ?", (LINE,)
+        ).fetchone()
+
+
+def _savings_file(url: str, tmp_path: Path, brag: str) -> Path:
+    """One exported row of the demo line, its override set to ``brag`` as a person typed it."""
+    exported = tmp_path / "exported.csv"
+    run(url, "export", "savings", "--format", "csv", "-o", str(exported))
+    with exported.open(encoding="utf-8-sig", newline="") as file:
+        row = next(r for r in csv.DictReader(file) if r["code"] == LINE)
+    for written_by_exports in ("version", "loaded_by", "loaded_at"):
+        row.pop(written_by_exports, None)
+    row.update(brag_override=brag, override_reason=REASON)
+    path = tmp_path / "savings.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    return path
+
+
+def _edit_override(url: str, brag: str, ok: bool = True) -> subprocess.CompletedProcess:
+    version = str(_override(url)[0])
+    return run(
+        url,
+        "edit",
+        "override",
+        LINE,
+        "--version",
+        version,
+        "--reason",
+        REASON,
+        "--brag",
+        brag,
+        ok=ok,
+    )
+
+
+@pytest.mark.parametrize("typed", ["green", " GREEN "])
+def test_an_override_in_any_case_is_taken_by_the_cli_as_by_an_import(demo_url, tmp_path, typed):
+    run(demo_url, "import", "savings", str(_savings_file(demo_url, tmp_path, typed)))
+    assert _override(demo_url)[1] == "Green"
+    _edit_override(demo_url, "-")
+    assert _override(demo_url)[1] is None
+    _edit_override(demo_url, typed)
+    assert _override(demo_url)[1] == "Green"
+
+
+def test_an_unknown_override_is_refused_by_the_cli_in_the_words_of_an_import(demo_url, tmp_path):
+    before = _override(demo_url)
+    imported = run(
+        demo_url, "import", "savings", str(_savings_file(demo_url, tmp_path, "purple")), ok=False
+    )
+    edited = _edit_override(demo_url, "purple", ok=False)
+    assert f"value 'purple': {BRAG_RULE}" in imported.stderr
+    assert (edited.returncode, edited.stderr) == (1, f"refused: brag_override: {BRAG_RULE}\n")
+    assert _override(demo_url) == before

@@ -1,10 +1,13 @@
-"""The one BRAG rule: just below, at and just above each threshold, overrides, and no gaps."""
+"""The one BRAG rule: just below, at and just above each threshold, overrides, and no gaps; the
+rating scales every part of the app reads, and the thresholds in force."""
 
 from __future__ import annotations
 
 import pytest
 
-from dashboard.ratings import BRAG_STYLES, NOT_RATED, Thresholds, brag
+from dashboard.ratings import BRAG_STYLES, NOT_RATED, RAG_STYLES, Thresholds, brag
+from data_access.rating_scales import BRAG, RAG
+from data_access.settings import Settings
 
 TARGET = 100_000  # £1,000 in pence, so 1 pence is 0.001% of target
 
@@ -83,3 +86,73 @@ def test_each_rating_reads_without_colour():
         "■ Red: at risk",
         "○ Not rated: no forecast reported",
     ]
+
+
+def test_each_rag_rating_reads_without_colour():
+    assert [s.label for s in RAG_STYLES.values()] == [
+        "● Green: on track",
+        "▲ Amber: some concerns",
+        "■ Red: off track",
+        "○ Not rated: not rated yet",
+    ]
+
+
+def test_ratings_are_counted_worst_first():
+    assert BRAG.order == ("Red", "Amber", "Green", "Blue", NOT_RATED)
+    assert RAG.order == ("Red", "Amber", "Green", NOT_RATED)
+
+
+@pytest.mark.parametrize(
+    ("scale", "typed", "stored"),
+    [
+        (BRAG, "green", "Green"),
+        (BRAG, "GREEN", "Green"),
+        (BRAG, " Blue ", "Blue"),
+        (BRAG, None, None),
+        (RAG, "red", "Red"),
+        (RAG, "Amber", "Amber"),
+    ],
+)
+def test_a_typed_rating_is_stored_in_one_spelling(scale, typed, stored):
+    assert scale.parse(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("scale", "typed", "message"),
+    [
+        (BRAG, "Purple", "unknown BRAG rating; allowed: Red, Amber, Green, Blue (in any case)"),
+        (BRAG, "", "unknown BRAG rating; allowed: Red, Amber, Green, Blue (in any case)"),
+        (BRAG, NOT_RATED, "unknown BRAG rating; allowed: Red, Amber, Green, Blue (in any case)"),
+        (RAG, "Blue", "unknown RAG rating; allowed: Red, Amber, Green (in any case)"),
+        (RAG, 3, "unknown RAG rating; allowed: Red, Amber, Green (in any case)"),
+    ],
+)
+def test_an_unknown_rating_is_refused_in_one_message(scale, typed, message):
+    with pytest.raises(ValueError) as caught:
+        scale.parse(typed)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "worse"),
+    [
+        ("Green", "Amber", True),
+        ("Amber", "Red", True),
+        ("Green", "Red", True),
+        ("Red", "Green", False),
+        ("Amber", "Amber", False),
+        (None, "Red", False),  # a first rating is not a worsening
+        ("Red", None, False),
+    ],
+)
+def test_a_rag_that_gets_worse_is_known(before, after, worse):
+    assert RAG.worsened(before, after) is worse
+
+
+def test_an_unknown_rating_shows_as_not_rated():
+    assert BRAG.style("Purple") == BRAG.style(None) == BRAG_STYLES[NOT_RATED]
+
+
+def test_the_thresholds_in_force_come_from_the_settings():
+    settings = Settings(brag_green_at_percent=90, brag_amber_at_percent=70)
+    assert Thresholds.from_settings(settings) == Thresholds(green_at=90, amber_at=70)

@@ -36,7 +36,7 @@ from dashboard.briefing.model import (
 )
 from dashboard.briefing.sections import SECTIONS
 from dashboard.definitions import definitions_table, registry
-from dashboard.ratings import RAG_STYLES, Thresholds, rule_text
+from dashboard.ratings import RAG_STYLES, RED, Thresholds, rule_text
 from dashboard.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
 from dashboard.tables import first_rows
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
@@ -240,7 +240,7 @@ def attention(worked: _Worked) -> pl.DataFrame:
         figures["areas"],
         figures["milestones"],
         today=worked.as_at,
-        red_lines=worked.rated.filter(pl.col("rating") == "Red"),
+        red_lines=worked.rated.filter(pl.col("rating") == RED),
         differing=overview.differing_labels(worked.findings),
     )
 

@@ -40,7 +40,7 @@ def options_for(
     settings = get_settings()
     return content.Options(
         council=settings.council_name,
-        thresholds=Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent),
+        thresholds=Thresholds.from_settings(settings),
         small_number_threshold=settings.small_number_threshold,
         area_statuses=configured_lists(store)["area_statuses"],
         sections=sections or tuple(content.SECTIONS),

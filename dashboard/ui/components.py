@@ -65,8 +65,7 @@ def _title(key: str) -> str:
 
 
 def _definitions() -> list[tuple[str, str]]:
-    settings = get_settings()
-    thresholds = Thresholds(settings.brag_green_at_percent, settings.brag_amber_at_percent)
+    thresholds = Thresholds.from_settings(get_settings())
     return [(item.label, item.meaning) for item in registry(thresholds)]
 
 

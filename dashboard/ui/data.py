@@ -9,6 +9,7 @@ cached functions, never the session's state or the URL.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
@@ -18,9 +19,13 @@ from dashboard.ui.snapshot import Snapshot, current, store_for
 from dashboard.ui.snapshot import get_store as get_store  # re-exported: the forms write with it
 from data_access import frames as shaped
 from data_access.loaders import load_table
+from data_access.rating_scales import RED
 
 _SAVINGS = ("savings_lines", "savings_years")
 _USERS = ("users", "user_scopes")
+
+if TYPE_CHECKING:
+    from dashboard.ratings import Thresholds
 
 
 def as_at() -> date | None:
@@ -78,22 +83,19 @@ def status_lists() -> dict[str, tuple[str, ...]]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _rated(reads: Snapshot, green_at: int, amber_at: int) -> pl.DataFrame:
-    from dashboard.ratings import Thresholds
+def _rated(reads: Snapshot, thresholds: Thresholds) -> pl.DataFrame:
     from dashboard.savings import rate_lines
 
-    return rate_lines(_savings(reads), Thresholds(green_at, amber_at))
+    return rate_lines(_savings(reads), thresholds)
 
 
 def rated_savings() -> pl.DataFrame:
     """Savings lines with their BRAG ratings, rated once per dataset version and thresholds
     (the rule runs line by line, which at national scale takes seconds)."""
+    from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    settings = get_settings()
-    return _rated(
-        current().only(*_SAVINGS), settings.brag_green_at_percent, settings.brag_amber_at_percent
-    )
+    return _rated(current().only(*_SAVINGS), Thresholds.from_settings(get_settings()))
 
 
 _RECONCILED_TABLES = (
@@ -132,13 +134,12 @@ def latest_backlog(meeting_date) -> list:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _changes(url: str, version: int, meeting: date, day: date | None, green: int, amber: int):
+def _changes(url: str, version: int, meeting: date, day: date | None, thresholds: Thresholds):
     from datetime import UTC, datetime, time, timedelta
 
     import polars as pl
 
     from dashboard.changes import COUNTED_NEW, WATCHED, changes_since
-    from dashboard.ratings import Thresholds
     from data_access.loaders import audit_since, new_rows_since
 
     store = store_for(url)
@@ -156,23 +157,23 @@ def _changes(url: str, version: int, meeting: date, day: date | None, green: int
     )
     return changes_since(
         events,
-        thresholds=Thresholds(green, amber),
+        thresholds=thresholds,
         new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
     )
 
 
 def changes_since_meeting(meeting: date) -> list:
     """What changed after the meeting (up to the as-at day), once per audit version."""
+    from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    settings, reads = get_settings(), current()
+    reads = current()
     return _changes(
         reads.url,
         reads.version("audit_events"),
         meeting,
         reads.day,
-        settings.brag_green_at_percent,
-        settings.brag_amber_at_percent,
+        Thresholds.from_settings(get_settings()),
     )
 
 
@@ -214,15 +215,15 @@ _ATTENTION_TABLES = ("areas", "milestones", *_RECONCILED_TABLES)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _attention(reads: Snapshot, today: date, green_at: int, amber_at: int):
+def _attention(reads: Snapshot, today: date, thresholds: Thresholds):
     from dashboard import headlines, overview
 
-    rated = _rated(reads.only(*_SAVINGS), green_at, amber_at)
+    rated = _rated(reads.only(*_SAVINGS), thresholds)
     return headlines.attention_items(
         _read(reads, "areas"),
         _read(reads, "milestones"),
         today=today,
-        red_lines=rated.filter(rated["rating"] == "Red"),
+        red_lines=rated.filter(rated["rating"] == RED),
         differing=overview.differing_labels(_findings(reads.only(*_RECONCILED_TABLES))),
     )
 
@@ -230,37 +231,33 @@ def _attention(reads: Snapshot, today: date, green_at: int, amber_at: int):
 def attention(today: date) -> pl.DataFrame:
     """The items needing attention on ``today``, worked out once per version of what they
     read (a national store has tens of thousands of overdue milestones)."""
+    from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    settings = get_settings()
     return _attention(
-        current().only(*_ATTENTION_TABLES),
-        today,
-        settings.brag_green_at_percent,
-        settings.brag_amber_at_percent,
+        current().only(*_ATTENTION_TABLES), today, Thresholds.from_settings(get_settings())
     )
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _savings_lines(
-    reads: Snapshot, green_at: int, amber_at: int, filters: tuple[tuple[str, str | None], ...]
+    reads: Snapshot, thresholds: Thresholds, filters: tuple[tuple[str, str | None], ...]
 ):
     from dashboard import savings as logic
 
-    shown = logic.filter_lines(_rated(reads, green_at, amber_at), **dict(filters))
+    shown = logic.filter_lines(_rated(reads, thresholds), **dict(filters))
     return shown, logic.lines_table(shown), logic.lines_data(shown)
 
 
 def savings_lines(**filters: str | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The rated lines matching the filters, as members read them and as downloads hold them;
     formatted once per dataset version and filter choice (150,000 rows nationally)."""
+    from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    settings = get_settings()
     return _savings_lines(
         current().only(*_SAVINGS),
-        settings.brag_green_at_percent,
-        settings.brag_amber_at_percent,
+        Thresholds.from_settings(get_settings()),
         tuple(sorted(filters.items())),
     )
 

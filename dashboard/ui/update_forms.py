@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.history import changes_after, history_table
 from dashboard.measures import MEASURES
+from dashboard.ratings import BRAG, NOT_RATED, RAG
 from dashboard.ui import data
 from dashboard.ui.session import session_lapsed
 from data_access import commands
@@ -26,7 +27,6 @@ from data_access.parsing import parse_money_pence
 from data_access.store import StaleVersionError
 from data_access.vocab import ALL_BANDS, Measure
 
-NOT_RATED = "Not rated"
 BY_RULE = "By rule (no override)"
 
 
@@ -160,10 +160,6 @@ def _status_field(form: str, list_name: str, current: str, errors: dict[str, str
     field_error(errors, "status")
 
 
-def _rag_options() -> list[str]:
-    return ["Red", "Amber", "Green", NOT_RATED]
-
-
 # areas ---------------------------------------------------------------------------------------
 def area_form(who: Principal) -> None:
     row = _choose_row(
@@ -181,7 +177,7 @@ def area_form(who: Principal) -> None:
     with st.form(form):
         errors = outcome_messages(form)
         _status_field(form, "area_statuses", row["status"], errors)
-        rags = _rag_options()
+        rags = list(RAG.order)
         st.selectbox("RAG", rags, key=f"{form}:rag", index=rags.index(row["rag"] or NOT_RATED))
         field_error(errors, "rag")
         st.text_area(
@@ -355,7 +351,7 @@ def _override_form(who: Principal, row: dict) -> None:
     code = row["code"]
     base_version("savings_lines", code, row["version"])
     form = f"override:{code}"
-    choices = [BY_RULE, "Blue", "Green", "Amber", "Red"]
+    choices = [BY_RULE, *BRAG.names]
     with st.form(form):
         st.markdown(
             "**BRAG rating set by hand** (replaces the rule's rating; a reason is required)"

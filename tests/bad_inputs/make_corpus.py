@@ -297,7 +297,11 @@ TABLE_CASES: tuple[TableCase, ...] = (
         "areas",
         AREAS,
         (AREA_OK[:4] + ("Purple",) + AREA_OK[5:],),
-        (Expect("Input should be 'Red', 'Amber' or 'Green'", 2, "rag", "Purple"),),
+        (
+            Expect(
+                "unknown RAG rating; allowed: Red, Amber, Green (in any case)", 2, "rag", "Purple"
+            ),
+        ),
     ),
     TableCase(
         "unknown_brag",
@@ -306,7 +310,10 @@ TABLE_CASES: tuple[TableCase, ...] = (
         (_savings(brag="Purple", reason="Finance say so"),),
         (
             Expect(
-                "Input should be 'Blue', 'Green', 'Amber' or 'Red'", 2, "brag_override", "Purple"
+                "unknown BRAG rating; allowed: Red, Amber, Green, Blue (in any case)",
+                2,
+                "brag_override",
+                "Purple",
             ),
         ),
     ),
