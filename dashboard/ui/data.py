@@ -157,18 +157,14 @@ def audit_version() -> int:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _changes(url: str, version: int, meeting: date, day: date | None, green: int, amber: int):
-    from datetime import UTC, datetime, time, timedelta
-
     import polars as pl
 
-    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since
+    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since, since_meeting
     from dashboard.ratings import Thresholds
     from data_access.loaders import audit_since, new_rows_since
 
     store = _store_for(url)
-    # changes made on the meeting day were known to it: count from the end of that day
-    start = datetime.combine(meeting + timedelta(days=1), time.min, tzinfo=UTC)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) if day else None
+    start, end = since_meeting(meeting, day)
     listed = tuple(d for d in WATCHED if d not in COUNTED_NEW)
     events = pl.concat(
         [
