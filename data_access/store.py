@@ -186,7 +186,9 @@ class Store:
         if not actor:
             raise ValueError("every write needs an actor (who is making it)")
         with self.engine.begin() as conn:
-            tx = WriteTx(conn=conn, actor=actor, now=at or datetime.now(UTC))
+            # SQLite keeps an instant's wall time as text: an aware time in another zone
+            # would be read back as UTC and so hours out
+            tx = WriteTx(conn=conn, actor=actor, now=(at or datetime.now(UTC)).astimezone(UTC))
             yield tx
             tx.finish()
 

@@ -37,8 +37,8 @@ CASES = pytest.mark.parametrize("day", [d for d, _ in DAYS.values()], ids=list(D
 
 
 def local(day: date, hour: int, minute: int) -> datetime:
-    """A wall-clock time in London on ``day``."""
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+    """A wall-clock time in London on ``day``, in UTC as the app's clock gives it."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON).astimezone(UTC)
 
 
 def _area(commentary: str) -> dict:
