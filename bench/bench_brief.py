@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -34,6 +33,7 @@ import record  # noqa: E402
 from bench_store import import_council  # noqa: E402
 
 from dashboard.briefing import images, make  # noqa: E402
+from data_access import days  # noqa: E402
 from data_access.sample_data import load_sample_data  # noqa: E402
 from data_access.store import Store  # noqa: E402
 
@@ -93,7 +93,7 @@ def pdf_pages(data: bytes) -> int:
 
 def time_pack(store: Store, fmt: str, browser: str | None, repeats: int, wait: bool) -> dict:
     """Make one pack ``repeats`` times: the median and each run, split as ``make`` times it."""
-    today = datetime.now(UTC).date()
+    today = days.today()
     options = make.options_for(store)
     times, parts, loads = [], [], []
     for _ in range(repeats):

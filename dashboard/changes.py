@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -18,6 +18,7 @@ import polars as pl
 from dashboard import formatting
 from dashboard.measures import MEASURES
 from dashboard.ratings import RED, Thresholds, brag
+from data_access import days
 
 NEW_RED = "New red item"
 RATING = "Rating moved"
@@ -76,18 +77,13 @@ def _collapse(events: pl.DataFrame) -> list[dict[str, Any]]:
 def since_meeting(meeting: date, as_at: date | None) -> tuple[datetime, datetime | None]:
     """The instants between which audit events count as changes since ``meeting``: from the
     end of the meeting day (changes made that day were known to it) to the end of the as-at
-    day (None: up to now). The overview and the briefing pack both count from here.
+    day (None: up to now), UK days both. The overview and the briefing pack both count from
+    here.
 
-    >>> since_meeting(date(2024, 3, 12), date(2024, 3, 31))[0].isoformat()
-    '2024-03-13T00:00:00+00:00'
+    >>> [m.isoformat() for m in since_meeting(date(2024, 3, 12), date(2024, 3, 31))]
+    ['2024-03-13T00:00:00+00:00', '2024-03-31T23:00:00+00:00']
     """
-    start = datetime.combine(meeting + timedelta(days=1), time.min, tzinfo=UTC)
-    end = None if as_at is None else datetime.combine(as_at + timedelta(days=1), time.min, UTC)
-    return start, end
-
-
-def before(events: pl.DataFrame, end: datetime | None) -> pl.DataFrame:
-    return events if end is None else events.filter(pl.col("occurred_at") < end)
+    return days.end_of(meeting), None if as_at is None else days.end_of(as_at)
 
 
 def changes_since(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -357,18 +356,21 @@ def settings_set_list(
 
 @app.command("history")
 def history(
-    since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only changes on or after this date (UK time).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Most recent N events (0 for all).")] = 200,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     db: DbOption = None,
 ) -> None:
     """Print the audit history: who changed what, when (UTC)."""
+    from data_access import days
     from data_access.loaders import load_audit
 
     start = _parse_day(since, "--since")
     frame = load_audit(
         _store(db),
-        since=datetime.combine(start, datetime.min.time()).astimezone() if start else None,
+        since=days.start_of(start) if start else None,
     )
     if limit:
         frame = frame.tail(limit)

@@ -16,6 +16,7 @@ from dashboard.measures import MEASURES
 from dashboard.ratings import RAG, Thresholds, rule_text
 from dashboard.reconciliation import AGREES
 from dashboard.tables import first_names, matching
+from data_access import days
 from data_access.text_columns import text_per_value
 
 # a handful of warnings reads as a list to act on; a national store has thousands of checks
@@ -135,7 +136,7 @@ def definitions_table(
                 "Figures as at": formatting.day(frame["as_at"].max())
                 if not frame.is_empty()
                 else "",
-                "Last refreshed": formatting.day(frame["loaded_at"].max().date())
+                "Last refreshed": formatting.day(days.day_of(frame["loaded_at"].max()))
                 if not frame.is_empty()
                 else "",
                 "Owner": item.owner,

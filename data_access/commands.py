@@ -152,11 +152,11 @@ def edit_area(
         stored = _current(tx, schema.areas, ("code",), (code,), version)
         data = {
             **_fields(stored, models.Area),
-            **_officer_provenance(who, tx.now.date()),
+            **_officer_provenance(who, tx.today),
             "status": status,
             "rag": rag,
             "commentary": commentary,
-            "last_updated": tx.now.date(),
+            "last_updated": tx.today,
         }
         row = _validate(models.Area, data, lists)
         if RAG.worsened(stored["rag"], row["rag"]) and not _new_text(
@@ -203,7 +203,7 @@ def edit_milestone(
         stored = _current(tx, schema.milestones, ("code",), (code,), version)
         data = {
             **_fields(stored, models.Milestone),
-            **_officer_provenance(who, tx.now.date()),
+            **_officer_provenance(who, tx.today),
             "status": status,
             "due_date": due_date,
             "completed_date": completed_date,
@@ -260,7 +260,7 @@ def edit_savings_year(
             "target_pence": _in_pounds(stored["target_pence"]),
             "forecast_pence": _in_pounds(forecast_pence),
             "delivered_pence": _in_pounds(delivered_pence),
-            **_officer_provenance(who, tx.now.date()),
+            **_officer_provenance(who, tx.today),
             "basis": stored["basis"],
         }
         row = _validate(models.SavingsYear, data, None)
@@ -389,7 +389,7 @@ def _write_backlog(
                 "priority_band": priority_band,
                 "value": figure.value,
                 "target": figure.target,
-                **_officer_provenance(who, tx.now.date()),
+                **_officer_provenance(who, tx.today),
                 "basis": stored["basis"] if stored else "published",
             }
             try:
@@ -422,7 +422,7 @@ def edit_action(store: Store, who: Principal, code: str, *, version: int, status
     with store.write(who.email) as tx:
         stored = _current(tx, schema.committee_actions, ("code",), (code,), version)
         checked = _validate(models.CommitteeAction, _action_data(tx, stored, status), lists)
-        changed = {**stored, "status": checked["status"], "as_at": tx.now.date()}
+        changed = {**stored, "status": checked["status"], "as_at": tx.today}
         return _save(
             tx,
             schema.committee_actions,

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
-from data_access import schema
+from data_access import days, schema
 from data_access.access import (
     IMPORT_AS_EDIT,
     Permission,
@@ -94,7 +94,7 @@ def import_file(
     defaults = {
         "source": source or path.name,
         "source_kind": SourceKind.SYSTEM.value,
-        "as_at": (as_at or date.today()).isoformat(),
+        "as_at": (as_at or days.today()).isoformat(),
     }
     records, versions = validate_table(store, spec, table, defaults, actor)
     try:

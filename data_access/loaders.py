@@ -4,20 +4,21 @@ PostgreSQL is read through ADBC (Arrow, fast at national scale); SQLite through 
 ``sqlite3``, the one SQLite library the process writes with (see ``_fetch_sqlite``). Each table
 comes back with the same dtypes on both (SQLite hands dates back as text; the frames here always
 hold ``pl.Date`` and UTC datetimes). ``as_at`` rebuilds a table as it stood at the end of a past
-day from the audit history, which holds every row's full state.
+UK day (midnight in London: ``data_access.days``) from the audit history, which holds every
+row's full state.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from functools import cache
 
 import polars as pl
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, Table, Text, cast, select
 from sqlalchemy.engine import make_url
 
-from data_access import schema
+from data_access import days, schema
 from data_access.store import Store
 
 # rows cross from sqlite3 into polars this many at a time: a national table's rows as Python
@@ -174,7 +175,7 @@ def conform(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 
 
 def load_table(store: Store, name: str, *, as_at: date | None = None) -> pl.DataFrame:
-    """One table as a polars frame; with ``as_at``, as it stood at the end of that day."""
+    """One table as a polars frame; with ``as_at``, as it stood at the end of that UK day."""
     if as_at is not None:
         return _table_as_at(store, name, as_at)
     frame = conform(_fetch(store, _select_sql(name, store.dialect), raw=_stored_schema(name)), name)
@@ -309,17 +310,15 @@ def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
     millions of rows, most of them about other datasets.
     """
     if store.dialect == "sqlite":
-        # SQLite holds instants as UTC text in one fixed format, which sorts as time does
         sql = (
             'SELECT id, entity_key, "after" FROM audit_events WHERE dataset = ? AND occurred_at < ?'
         )
-        bound = cutoff.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     else:
         sql = (
             'SELECT id, entity_key, CAST("after" AS TEXT) AS "after" FROM audit_events '
             "WHERE dataset = $1 AND occurred_at < CAST($2 AS TIMESTAMPTZ)"
         )
-        bound = cutoff.isoformat()
+    bound = _instant(cutoff, store.dialect)
     frame = _fetch(store, sql, (dataset, bound), raw=_stored_schema("audit_events"))
     return frame.select(
         pl.col("id").cast(pl.Int64), pl.col("entity_key").cast(pl.String), pl.col("after")
@@ -327,9 +326,8 @@ def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
 
 
 def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
-    cutoff = datetime.combine(as_at + timedelta(days=1), time.min, tzinfo=UTC)
     events = (
-        _audit_before(store, name, cutoff)
+        _audit_before(store, name, days.end_of(as_at))
         .sort("id")
         .group_by("entity_key", maintain_order=True)
         .last()

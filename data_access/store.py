@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 
-from data_access import schema
+from data_access import days, schema
 from data_access.bulk import insert_rows
 from data_access.settings import default_database_url
 
@@ -105,6 +105,12 @@ class WriteTx:
     events: list[dict[str, Any]] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
 
+    @property
+    def today(self) -> date:
+        """The UK day this write happens on, which edits are dated by (00:30 BST on 1 April
+        is 1 April, though it is still 31 March in UTC)."""
+        return days.day_of(self.now)
+
     def audit(
         self,
         action: str,
@@ -180,7 +186,9 @@ class Store:
         if not actor:
             raise ValueError("every write needs an actor (who is making it)")
         with self.engine.begin() as conn:
-            tx = WriteTx(conn=conn, actor=actor, now=at or datetime.now(UTC))
+            # SQLite keeps an instant's wall time as text: an aware time in another zone
+            # would be read back as UTC and so hours out
+            tx = WriteTx(conn=conn, actor=actor, now=(at or datetime.now(UTC)).astimezone(UTC))
             yield tx
             tx.finish()
 

@@ -1,7 +1,5 @@
 """Briefing and downloads: the pack of the figures for an as-at date, as PDF or Word."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard.briefing.content import SECTIONS, meeting_choices
@@ -14,6 +12,7 @@ from dashboard.ui.briefing import (
     pack_download,
 )
 from dashboard.ui.session import require_permission
+from data_access import days
 from data_access.access import Permission
 
 who = require_permission(Permission.BRIEF)
@@ -25,7 +24,7 @@ st.markdown(
     "and definitions and sources. Every table on every page also has CSV and Excel downloads "
     "beneath it."
 )
-today = date.today()
+today = days.today()
 with st.form("brief"):
     day = st.date_input(
         "Figures as at", value=data.as_at() or today, max_value=today, format="DD/MM/YYYY"

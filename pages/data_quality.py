@@ -1,7 +1,5 @@
 """Definitions and data quality: what each measure means, checks of reported totals, stale items."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import definitions, formatting, tables
@@ -10,6 +8,7 @@ from dashboard.reconciliation import AGREES, findings_table
 from dashboard.ui import data
 from dashboard.ui.components import choose, table_with_downloads
 from dashboard.ui.session import signed_in
+from data_access import days
 from data_access.settings import get_settings
 
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
@@ -60,7 +59,7 @@ table_with_downloads(shown, key="findings", data=checks, title="Reconciliation c
 
 st.header("Items with no recent update")
 stale = definitions.stale_items(
-    frames["areas"], frames["savings"], today=date.today(), after_days=settings.stale_after_days
+    frames["areas"], frames["savings"], today=days.today(), after_days=settings.stale_after_days
 )
 if stale.height > tables.SHOWN_ROWS:
     kind_col, find_col = st.columns(2)

@@ -1,7 +1,5 @@
 """Improvement plan tracker: every accountability area, then one area's milestones."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import charts, formatting, plan
@@ -17,10 +15,11 @@ from dashboard.ui.components import (
     table_with_downloads,
 )
 from dashboard.ui.session import signed_in
+from data_access import days
 
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Improvement plan tracker")
-today = data.as_at() or date.today()
+today = data.as_at() or days.today()
 areas, milestones = data.table("areas"), data.table("milestones")
 if areas.is_empty():
     st.info("No accountability areas have been loaded yet.")

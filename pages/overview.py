@@ -1,17 +1,16 @@
 """Overview: the headline figures a councillor reads first, and what needs attention."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import changes, formatting, headlines, overview, savings, tables
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, kpi, provenance, table_with_downloads
 from dashboard.ui.session import signed_in
+from data_access import days
 
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Adult social care: overview")
-today = data.as_at() or date.today()
+today = data.as_at() or days.today()
 frames = {
     "Improvement plan": data.table("areas"),
     "Savings lines": data.savings(),

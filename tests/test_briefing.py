@@ -5,7 +5,6 @@ pages under their heading row, and a pack without charts when there is no browse
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import polars as pl
 import pytest
@@ -13,6 +12,7 @@ from docx.oxml.ns import qn
 
 from dashboard.briefing import content, docx, images, make, pdf
 from dashboard.briefing.model import Pack, Paragraph, Section, Table
+from data_access import days
 from tests.briefing_support import (
     docx_document,
     docx_text,
@@ -25,7 +25,7 @@ from tests.briefing_support import (
 )
 
 PUBLISHED = ("2,808", "578,026", "460", "692", "£54.43m")
-TODAY = datetime.now(UTC).date()
+TODAY = days.today()
 AS_AT_TEXT = f"Figures as at {TODAY.day} {TODAY:%B %Y}"
 
 

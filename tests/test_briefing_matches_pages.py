@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.briefing import content, make
 from dashboard.briefing.model import Chart, Headlines, Paragraph, Table
+from data_access import days
 from tests.pages_support import page_text, run_page, tables
 
-TODAY = datetime.now(UTC).date()
+TODAY = days.today()
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import UTC, datetime
 
 import plotly.io as pio
 import pytest
 
 from dashboard import charts
 from dashboard.briefing import content, images, make
+from data_access import days
 from tests.conftest import REPO
 from tests.hostile_store import SHORT_PAYLOAD, hostile, write_hostile_council
 from tests.pages_support import run_page
@@ -108,7 +108,7 @@ def test_every_chart_of_the_briefing_pack_shows_hostile_text_as_text(hostile_env
             return b"png"
 
     monkeypatch.setattr(kaleido, "Kaleido", Recorder)
-    today = datetime.now(UTC).date()
+    today = days.today()
     pack = content.build(content.gather(hostile_env, today), make.options_for(hostile_env))
     result = images.draw(pack.charts(), browser=sys.executable)
     assert result.reason is None

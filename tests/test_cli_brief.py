@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
+from data_access import days
 from tests.briefing_support import docx_document, pdf_pages
 from tests.conftest import with_demo_council
 from tests.test_cli import ADMIN, run
 
-TODAY = datetime.now(UTC).date().isoformat()
+TODAY = days.today().isoformat()
 
 
 @pytest.fixture(scope="module")

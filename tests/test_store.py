@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 
-from data_access import schema
+from data_access import days, schema
 from data_access.loaders import load_table
 from data_access.store import DATASETS, StaleVersionError
 from data_access.writes import upsert
@@ -162,7 +162,7 @@ def test_as_at_rebuilds_a_table_from_history(store):
 
     with store.write("a") as tx:
         upsert(tx, schema.areas, [_area(status="Not started")], ["code"])
-    today = dt.datetime.now(dt.UTC).date()
+    today = days.today()
     assert load_table(store, "areas", as_at=today - dt.timedelta(days=1)).is_empty()
     rebuilt = load_table(store, "areas", as_at=today)
     current = load_table(store, "areas")

@@ -39,6 +39,7 @@ from dashboard.definitions import definitions_table, registry
 from dashboard.ratings import RAG_STYLES, RED, Thresholds, rule_text
 from dashboard.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
 from dashboard.tables import first_rows
+from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
 from data_access.loaders import audit_since, load_table, table_schema
 from data_access.store import Store
@@ -98,9 +99,9 @@ class Figures:
 def gather(
     store: Store, as_at: date, *, meeting_id: int | None = None, today: date | None = None
 ) -> Figures:
-    """The figures as they stood at the end of ``as_at``. Today or later reads the live
+    """The figures as they stood at the end of the UK day ``as_at``. Today or later reads the live
     tables, as the pages do: rebuilding today from the history gives the same rows, slowly."""
-    live = as_at >= (today or datetime.now(UTC).date())
+    live = as_at >= (today or days.today())
     day = None if live else as_at
     meetings = load_table(store, "meetings", as_at=day)
     # an unknown meeting is refused before the rest is read
@@ -110,7 +111,7 @@ def gather(
     events = pl.DataFrame(schema=table_schema("audit_events"))
     if meeting.previous is not None:
         start, end = changes.since_meeting(meeting.previous, day)
-        events = changes.before(audit_since(store, start, changes.WATCHED), end)
+        events = audit_since(store, start, changes.WATCHED, until=end)
     savings_lines, actions = savings_frame(store, day), actions_frame(store, day)
     return Figures(as_at, frames, savings_lines, actions, meeting, events)
 

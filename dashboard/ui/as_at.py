@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import formatting
 from dashboard.ui.data import AS_AT_PARAM, as_at
+from data_access import days
 
 
 def as_at_control() -> None:
@@ -16,7 +15,7 @@ def as_at_control() -> None:
     st.sidebar.date_input(
         "Figures as at",
         value=None,
-        max_value=date.today(),
+        max_value=days.today(),
         key=AS_AT_PARAM,
         bind="query-params",
         format="DD/MM/YYYY",

@@ -135,17 +135,13 @@ def latest_backlog(meeting_date) -> list:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _changes(url: str, version: int, meeting: date, day: date | None, thresholds: Thresholds):
-    from datetime import UTC, datetime, time, timedelta
-
     import polars as pl
 
-    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since
+    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since, since_meeting
     from data_access.loaders import audit_since, new_rows_since
 
     store = store_for(url)
-    # changes made on the meeting day were known to it: count from the end of that day
-    start = datetime.combine(meeting + timedelta(days=1), time.min, tzinfo=UTC)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) if day else None
+    start, end = since_meeting(meeting, day)
     listed = tuple(d for d in WATCHED if d not in COUNTED_NEW)
     events = pl.concat(
         [

@@ -20,6 +20,7 @@ from datetime import date
 
 import streamlit as st
 
+from data_access import days
 from data_access.settings import default_database_url
 from data_access.store import Store, normalise_url
 
@@ -82,7 +83,7 @@ def chosen_day() -> date | None:
             day = date.fromisoformat(str(st.query_params.get(AS_AT_PARAM) or ""))
         except ValueError:
             return None
-    return None if day >= date.today() else day
+    return None if day >= days.today() else day
 
 
 def begin_run() -> Snapshot:
