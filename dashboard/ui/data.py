@@ -10,6 +10,7 @@ import streamlit as st
 from data_access import frames as shaped
 from data_access.loaders import load_table
 from data_access.settings import default_database_url
+from data_access.statuses import StatusList
 from data_access.store import Store
 
 
@@ -79,14 +80,15 @@ def reconciliation_inputs() -> dict[str, pl.DataFrame]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _lists(url: str, version: int) -> dict[str, tuple[str, ...]]:
+def _lists(url: str, version: int) -> dict[str, StatusList]:
     from data_access.app_settings import configured_lists
 
     return configured_lists(_store_for(url))
 
 
-def status_lists() -> dict[str, tuple[str, ...]]:
-    """The status lists in force (an administrator may change them)."""
+def status_lists() -> dict[str, StatusList]:
+    """The status lists in force, each status with its meaning (an administrator may change
+    them): logic asks a status's meaning, never its word."""
     return _lists(get_store().url, _versions()["app_settings"])
 
 
@@ -156,7 +158,15 @@ def audit_version() -> int:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _changes(url: str, version: int, meeting: date, day: date | None, green: int, amber: int):
+def _changes(
+    url: str,
+    version: int,
+    meeting: date,
+    day: date | None,
+    green: int,
+    amber: int,
+    lists_version: int,
+):
     from datetime import UTC, datetime, time, timedelta
 
     import polars as pl
@@ -182,6 +192,7 @@ def _changes(url: str, version: int, meeting: date, day: date | None, green: int
         events,
         thresholds=Thresholds(green, amber),
         new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
+        milestone_statuses=_lists(url, lists_version)["milestone_statuses"],
     )
 
 
@@ -189,14 +200,15 @@ def changes_since_meeting(meeting: date) -> list:
     """What changed after the meeting (up to the as-at day), once per audit version."""
     from data_access.settings import get_settings
 
-    settings = get_settings()
+    settings, versions = get_settings(), _versions()
     return _changes(
         get_store().url,
-        audit_version(),
+        versions["audit_events"],
         meeting,
         as_at(),
         settings.brag_green_at_percent,
         settings.brag_amber_at_percent,
+        versions["app_settings"],
     )
 
 
@@ -236,7 +248,8 @@ def backlog_view(team: str | None, band: str | None, threshold: int):
     return _backlog_view(get_store().url, _versions()["backlog"], as_at(), team, band, threshold)
 
 
-_ATTENTION_TABLES = ("areas", "milestones", *_RECONCILED_TABLES)
+# app_settings: the milestone statuses, which say what is finished and so not overdue
+_ATTENTION_TABLES = ("areas", "milestones", "app_settings", *_RECONCILED_TABLES)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -250,6 +263,7 @@ def _attention(url: str, versions: tuple[int, ...], today: date, day: date | Non
         today=today,
         red_lines=rated.filter(rated["rating"] == "Red"),
         differing=overview.differing_labels(findings()),
+        statuses=status_lists()["milestone_statuses"],
     )
 
 
