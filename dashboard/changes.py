@@ -19,6 +19,7 @@ from dashboard import formatting
 from dashboard.measures import MEASURES
 from dashboard.ratings import RED, Thresholds, brag
 from data_access import days
+from data_access.statuses import Meaning, StatusList, default_statuses
 
 NEW_RED = "New red item"
 RATING = "Rating moved"
@@ -27,6 +28,8 @@ RESTATED = "Figure restated"
 NEW_FIGURES = "New figures"
 UPDATED = "Other update"
 KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
+
+DEFAULT_MILESTONE_STATUSES = default_statuses()["milestone_statuses"]
 
 # new rows of these are counted, not listed: an import adds thousands at a time
 COUNTED_NEW = ("milestones", "savings_years", "backlog")
@@ -91,9 +94,11 @@ def changes_since(
     *,
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen
     new_rows: pl.DataFrame | None = None,
+    milestone_statuses: StatusList = DEFAULT_MILESTONE_STATUSES,
 ) -> list[Change]:
     """The changes in ``events`` (audit rows) and the counts of new rows in ``new_rows``
-    (dataset, n, last_at, actor, actors), most telling first, then newest first."""
+    (dataset, n, last_at, actor, actors), most telling first, then newest first. A milestone
+    moved to a status that means slipped (``milestone_statuses``) has slipped."""
     found: list[Change] = _counted(new_rows) if new_rows is not None else []
     new_figures: dict[str, list[dict[str, Any]]] = {}
     new_items: dict[str, list[dict[str, Any]]] = {}
@@ -104,7 +109,7 @@ def changes_since(
         if item["dataset"] == "backlog" and item["before"] is None:
             new_figures.setdefault(item["after"]["month"][:7], []).append(item)
         elif describe is not None:
-            parts = _one_line(describe(item, thresholds))
+            parts = _one_line(describe(item, thresholds, milestone_statuses))
             if item["before"] is None and all(p.kind != NEW_RED for p in parts):
                 # a new item is news only when it arrives red; the rest are counted
                 new_items.setdefault(item["dataset"], []).append(item)
@@ -182,7 +187,7 @@ def _moved(before: dict | None, after: dict, column: str) -> tuple[Any, Any] | N
     return (old, new) if old != new else None
 
 
-def _areas(item: dict, _thresholds: Thresholds) -> list[Change]:
+def _areas(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Area {after['code']}: {after['title']}"
     found = []
@@ -201,13 +206,13 @@ def _areas(item: dict, _thresholds: Thresholds) -> list[Change]:
     return found
 
 
-def _milestones(item: dict, _thresholds: Thresholds) -> list[Change]:
+def _milestones(item: dict, _thresholds: Thresholds, statuses: StatusList) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Milestone {after['code']}: {after['title']}"
     status = _moved(before, after, "status")
     due = _moved(before, after, "due_date")
-    if status and status[1] == "Slipped":
-        return [_change(SLIPPED, item, label, f"status {status[0] or 'new'} → Slipped")]
+    if status and statuses.meaning(status[1]) == Meaning.SLIPPED:
+        return [_change(SLIPPED, item, label, f"status {status[0] or 'new'} → {status[1]}")]
     if due and before is not None and due[0] and due[1] and due[1] > due[0]:
         moved = f"due {formatting.day(date.fromisoformat(due[0]))} → "
         return [_change(SLIPPED, item, label, moved + formatting.day(date.fromisoformat(due[1])))]
@@ -240,7 +245,7 @@ def _money_moves(before: dict | None, after: dict, columns: tuple[str, ...]) -> 
     return moves
 
 
-def _savings_years(item: dict, thresholds: Thresholds) -> list[Change]:
+def _savings_years(item: dict, thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Savings line {after['line_code']} {after['financial_year']}"
     found = []
@@ -256,7 +261,7 @@ def _savings_years(item: dict, thresholds: Thresholds) -> list[Change]:
     return found
 
 
-def _savings_lines(item: dict, _thresholds: Thresholds) -> list[Change]:
+def _savings_lines(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Savings line {after['code']}: {after['title']}"
     override = _moved(before, after, "brag_override")
@@ -270,7 +275,7 @@ def _savings_lines(item: dict, _thresholds: Thresholds) -> list[Change]:
     return [_change(UPDATED, item, label, "details updated")]
 
 
-def _mtfs(item: dict, _thresholds: Thresholds) -> list[Change]:
+def _mtfs(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
     after = item["after"]
     moves = _money_moves(
         item["before"], after, ("required_pence", "forecast_pence", "reported_shortfall_pence")
@@ -281,7 +286,7 @@ def _mtfs(item: dict, _thresholds: Thresholds) -> list[Change]:
     return [_change(RESTATED, item, label, "; ".join(moves))]
 
 
-def _backlog(item: dict, _thresholds: Thresholds) -> list[Change]:
+def _backlog(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
     before, after = item["before"], item["after"]
     measure = MEASURES.get(after["measure"])
     name = measure.label if measure else after["measure"]
@@ -300,7 +305,7 @@ def _backlog(item: dict, _thresholds: Thresholds) -> list[Change]:
     ]
 
 
-def _actions(item: dict, _thresholds: Thresholds) -> list[Change]:
+def _actions(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Committee action {after['code']}"
     status = _moved(before, after, "status")

@@ -12,6 +12,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from data_access.statuses import Meaning, StatusList
+
 # Okabe-Ito, safe for colour-vision deficiency; series also differ by marker and dash
 SERIES_COLOURS = (
     "#0072B2",
@@ -208,6 +210,7 @@ def rating_bar_chart(
     return fig
 
 
+# the default words' markers; any other status is drawn by its meaning
 STATUS_SYMBOLS = {
     "Complete": "circle",
     "In progress": "diamond",
@@ -215,10 +218,25 @@ STATUS_SYMBOLS = {
     "Slipped": "x",
     "Cancelled": "line-ew",
 }
+MEANING_SYMBOLS = {
+    Meaning.COMPLETE: "circle",
+    Meaning.OPEN: "diamond",
+    Meaning.SLIPPED: "x",
+    Meaning.CLOSED: "line-ew",
+}
 
 
-def timeline_chart(milestones: pl.DataFrame, *, today, title: str) -> go.Figure:
-    """Milestones on a date axis, one row each; the marker's shape and text give the status."""
+def _symbol(status: str, statuses: StatusList | None) -> str:
+    if statuses is None or status in STATUS_SYMBOLS:
+        return STATUS_SYMBOLS.get(status, "square")
+    return MEANING_SYMBOLS[statuses.meaning(status)]
+
+
+def timeline_chart(
+    milestones: pl.DataFrame, *, today, title: str, statuses: StatusList | None = None
+) -> go.Figure:
+    """Milestones on a date axis, one row each; the marker's shape and text give the status
+    (a status the default list does not have is drawn by its meaning in ``statuses``)."""
     fig = go.Figure()
     for i, group in enumerate(milestones.partition_by("status", maintain_order=True)):
         status = group["status"][0]
@@ -231,7 +249,7 @@ def timeline_chart(milestones: pl.DataFrame, *, today, title: str) -> go.Figure:
                 text=[status] * group.height,
                 textposition="middle right",
                 marker={
-                    "symbol": STATUS_SYMBOLS.get(status, "square"),
+                    "symbol": _symbol(status, statuses),
                     "size": 14,
                     "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
                     "line": {"width": 2, "color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},

@@ -327,11 +327,23 @@ def users_list(db: DbOption = None) -> None:
 
 @settings_app.command("show")
 def settings_show(db: DbOption = None) -> None:
-    """Show the status lists in force."""
+    """Show the status lists in force, and what each status means."""
     from data_access.app_settings import configured_lists
 
-    for name, values in configured_lists(_store(db)).items():
-        typer.echo(f"{name}: {'; '.join(values)}")
+    for name, statuses in configured_lists(_store(db)).items():
+        typer.echo(f"{name}: {'; '.join(statuses)}")
+        typer.echo(f"  meanings: {_meanings(statuses, statuses.assumed)}")
+        if statuses.assumed:
+            typer.echo(
+                "  (saved without meanings: each takes its word's, any other word open; "
+                "set the list again to keep them)"
+            )
+
+
+def _meanings(statuses, unsaid: tuple[str, ...]) -> str:
+    return "; ".join(
+        f"{n}: {m.value}{' (from the word)' if n in unsaid else ''}" for n, m in statuses.pairs()
+    )
 
 
 @settings_app.command("set-list")
@@ -339,19 +351,27 @@ def settings_set_list(
     name: Annotated[
         str, typer.Argument(help="area_statuses, milestone_statuses or action_statuses")
     ],
-    values: Annotated[list[str], typer.Argument(help="The statuses, in display order")],
+    values: Annotated[
+        list[str],
+        typer.Argument(
+            help="The statuses in display order, each as 'Status: meaning' (open, complete, "
+            "closed or slipped); a status without one takes its word's, e.g. Done: complete, "
+            "any other word open"
+        ),
+    ],
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Replace a status list (administrators; a status some row still uses cannot go)."""
+    """Replace a status list and what each status means (administrators; a status some row
+    still uses cannot go)."""
     from data_access.app_settings import SettingRefusedError, set_list
 
     store = _store(db)
     try:
-        set_list(store, name, values, actor=_principal(as_, store))
+        saved = set_list(store, name, values, actor=_principal(as_, store))
     except (SettingRefusedError, NotPermitted) as exc:
         _fail(str(exc))
-    typer.echo(f"{name}: {'; '.join(values)}")
+    typer.echo(f"{name}: {_meanings(saved.statuses, saved.unsaid)}")
 
 
 @app.command("history")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ import polars as pl
 
 from dashboard.measures import HIGHER_IS_BETTER, MEASURE_LABELS
 from dashboard.ratings import RED
+from data_access.statuses import StatusList
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _movement(change: int) -> str:
     return f"{'up' if change > 0 else 'down'} {abs(change):,}"
 
 
-def areas_by_status(areas: pl.DataFrame, statuses: tuple[str, ...]) -> list[tuple[str, int]]:
+def areas_by_status(areas: pl.DataFrame, statuses: Sequence[str]) -> list[tuple[str, int]]:
     """Counts of areas in each status, in the configured order, omitting empty statuses."""
     counts = dict(areas.group_by("status").len().iter_rows())
     return [(status, counts[status]) for status in statuses if counts.get(status)]
@@ -105,16 +107,21 @@ def attention_items(
     today: date,
     red_lines: pl.DataFrame | None = None,
     differing: list[str] = (),
+    statuses: StatusList | None = None,
 ) -> pl.DataFrame:
-    """The red items a member should ask about: red areas, overdue milestones, savings lines
-    at risk, reported totals that do not equal their parts."""
-    from dashboard.plan import milestones_with_flags
+    """The red items a member should ask about: red areas, overdue milestones (by the
+    milestone ``statuses`` in force; default, the default list), savings lines at risk,
+    reported totals that do not equal their parts."""
+    from dashboard.plan import DEFAULT_STATUSES, milestones_with_flags
 
     rows = [
         ("Red area", f"{r['code']}: {r['title']}", r["commentary"] or "")
         for r in areas.filter(pl.col("rag") == RED).iter_rows(named=True)
     ]
-    overdue = milestones_with_flags(milestones, today).filter(pl.col("overdue"))
+    if statuses is None:
+        statuses = DEFAULT_STATUSES
+    flagged = milestones_with_flags(milestones, today, statuses=statuses)
+    overdue = flagged.filter(pl.col("overdue"))
     rows += [
         (
             "Overdue milestone",

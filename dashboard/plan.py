@@ -8,23 +8,34 @@ import polars as pl
 
 from dashboard import formatting
 from dashboard.ratings import NOT_RATED, RAG_ORDER, rag_style
+from data_access.statuses import FINISHED, Meaning, StatusList, default_statuses
 from data_access.text_columns import text_per_value
 
-CLOSED_STATUSES = ("Complete", "Cancelled")
+# the milestone statuses before an administrator changes them
+DEFAULT_STATUSES = default_statuses()["milestone_statuses"]
 
 
-def milestones_with_flags(milestones: pl.DataFrame, today: date) -> pl.DataFrame:
-    """Milestones with ``overdue``: due before ``today`` and neither complete nor cancelled."""
+def milestones_with_flags(
+    milestones: pl.DataFrame, today: date, *, statuses: StatusList = DEFAULT_STATUSES
+) -> pl.DataFrame:
+    """Milestones with ``overdue``: due before ``today`` and not finished (a status that
+    means complete or closed)."""
     return milestones.with_columns(
         overdue=(pl.col("due_date") < today)
-        & ~pl.col("status").is_in(CLOSED_STATUSES)
+        & ~pl.col("status").is_in(statuses.having(*FINISHED))
         & pl.col("due_date").is_not_null()
     )
 
 
-def area_rows(areas: pl.DataFrame, milestones: pl.DataFrame, today: date) -> pl.DataFrame:
+def area_rows(
+    areas: pl.DataFrame,
+    milestones: pl.DataFrame,
+    today: date,
+    *,
+    statuses: StatusList = DEFAULT_STATUSES,
+) -> pl.DataFrame:
     """One row per area with its milestone counts, for the tracker table."""
-    flagged = milestones_with_flags(milestones, today)
+    flagged = milestones_with_flags(milestones, today, statuses=statuses)
     counts = flagged.group_by("area_code").agg(
         pl.len().alias("milestones"), pl.col("overdue").sum().alias("overdue")
     )
@@ -70,8 +81,12 @@ def rag_counts(areas: pl.DataFrame) -> list[tuple[str, int]]:
     return [(rating, counts[rating]) for rating in RAG_ORDER if counts.get(rating)]
 
 
-def milestone_table(milestones: pl.DataFrame, today: date) -> pl.DataFrame:
-    flagged = milestones_with_flags(milestones, today).sort("due_date", nulls_last=True)
+def milestone_table(
+    milestones: pl.DataFrame, today: date, *, statuses: StatusList = DEFAULT_STATUSES
+) -> pl.DataFrame:
+    flagged = milestones_with_flags(milestones, today, statuses=statuses).sort(
+        "due_date", nulls_last=True
+    )
     return flagged.select(
         pl.col("title").alias("Milestone"),
         pl.col("owner").alias("Owner"),
@@ -83,12 +98,14 @@ def milestone_table(milestones: pl.DataFrame, today: date) -> pl.DataFrame:
     )
 
 
-def timeline_summary(milestones: pl.DataFrame, today: date) -> str:
-    """One sentence: how many milestones, how many done, how many overdue."""
+def timeline_summary(
+    milestones: pl.DataFrame, today: date, *, statuses: StatusList = DEFAULT_STATUSES
+) -> str:
+    """One sentence: how many milestones, how many complete, how many overdue."""
     if milestones.is_empty():
         return "This area has no milestones recorded."
-    flagged = milestones_with_flags(milestones, today)
-    done = flagged.filter(pl.col("status") == "Complete").height
+    flagged = milestones_with_flags(milestones, today, statuses=statuses)
+    done = flagged.filter(pl.col("status").is_in(statuses.having(Meaning.COMPLETE))).height
     overdue = int(flagged["overdue"].sum())
     text = f"{flagged.height} milestone{'s' * (flagged.height != 1)}: {done} complete"
     if overdue:

@@ -1,6 +1,9 @@
-"""Settings an administrator changes at run time (status lists), stored and audited."""
+"""Settings an administrator changes at run time (status lists with the meaning of each
+status), stored and audited."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
@@ -8,6 +11,13 @@ from sqlalchemy import select
 from data_access import schema
 from data_access.access import Permission, Principal, authorise
 from data_access.models import Status
+from data_access.statuses import (
+    Meaning,
+    StatusEntryError,
+    StatusList,
+    default_statuses,
+    read_entries,
+)
 from data_access.store import Store, settings_value
 from data_access.vocab import CONFIGURABLE_LISTS
 
@@ -32,46 +42,77 @@ def _status(value: str) -> str:
         raise SettingRefusedError(f"status {value!r}: {message}") from None
 
 
-def configured_lists(store: Store) -> dict[str, tuple[str, ...]]:
+def configured_lists(store: Store) -> dict[str, StatusList]:
+    """Every status list in force, each status with its meaning."""
+    lists = default_statuses()
     with store.engine.connect() as conn:
-        return {
-            name: tuple(settings_value(conn, name, default))
-            for name, default in CONFIGURABLE_LISTS.items()
-        }
+        for name in lists:
+            stored = settings_value(conn, name, None)
+            if stored is not None:
+                lists[name] = StatusList.from_stored(stored)
+    return lists
 
 
-def set_list(store: Store, name: str, values: list[str], *, actor: Principal) -> None:
-    """Replace a status list (administrators); a status still used by a row cannot go."""
-    authorise(store, actor, Permission.MANAGE_SETTINGS, target=name)
+@dataclass(frozen=True)
+class SavedList:
+    statuses: StatusList
+    # statuses written without a meaning, which took their word's (any other word: open)
+    unsaid: tuple[str, ...]
+
+
+def _checked(name: str, values: list[str]) -> SavedList:
     if name not in CONFIGURABLE_LISTS:
         raise SettingRefusedError(
             f"unknown list '{name}'; choose from {', '.join(CONFIGURABLE_LISTS)}"
         )
-    cleaned = [_status(v) for v in values if v.strip()]
+    try:
+        statuses, unsaid = read_entries(values)
+    except StatusEntryError as exc:
+        raise SettingRefusedError(str(exc)) from None
+    cleaned = [_status(v) for v in statuses.names]
     if not cleaned:
         raise SettingRefusedError("a status list needs at least one status")
     if len({v.lower() for v in cleaned}) != len(cleaned):
         raise SettingRefusedError("a status appears twice in the list")
+    # a milestone's completed date is only taken with a status that means complete
+    if name == "milestone_statuses" and Meaning.COMPLETE not in statuses.meanings:
+        raise SettingRefusedError(
+            "no milestone could be completed: give one status the meaning complete"
+        )
+    return SavedList(StatusList(tuple(cleaned), statuses.meanings), unsaid)
+
+
+def set_list(store: Store, name: str, values: list[str], *, actor: Principal) -> SavedList:
+    """Replace a status list (administrators); a status still used by a row cannot go.
+
+    Each value is a status, or ``Status: meaning`` (open, complete, closed or slipped); a
+    status given no meaning takes its word's (``Done``: complete), any other word open.
+    """
+    authorise(store, actor, Permission.MANAGE_SETTINGS, target=name)
+    saved = _checked(name, values)
+    cleaned = list(saved.statuses.names)
     with store.write(actor.email) as tx:
         used = {row[0] for row in tx.conn.execute(select(_IN_USE[name]).distinct())}
         missing = sorted(used - set(cleaned))
         if missing:
             raise SettingRefusedError(f"still in use, cannot be removed: {', '.join(missing)}")
         before = settings_value(tx.conn, name, list(CONFIGURABLE_LISTS[name]))
+        value = saved.statuses.stored()
         table = schema.app_settings
         exists = tx.conn.execute(select(table.c.key).where(table.c.key == name)).first()
         if exists:
             tx.conn.execute(
                 table.update()
                 .where(table.c.key == name)
-                .values(value=cleaned, version=table.c.version + 1)
+                .values(value=value, version=table.c.version + 1)
             )
         else:
-            tx.conn.execute(table.insert().values(key=name, value=cleaned, version=1))
+            tx.conn.execute(table.insert().values(key=name, value=value, version=1))
         tx.audit(
             "settings:set",
             "app_settings",
             name,
             {"value": list(before)},
-            {"key": name, "value": cleaned},
+            {"key": name, "value": value},
         )
+    return saved

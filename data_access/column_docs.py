@@ -54,7 +54,10 @@ PER_DATASET = {
     "milestones": {
         "area_code": "Code of the accountability area (must already be in the store).",
         "due_date": "Date the milestone is due.",
-        "completed_date": "Date completed; only allowed when the status is `Complete`.",
+        "completed_date": (
+            "Date completed; required when the status means complete (`Complete` by default), "
+            "and only then."
+        ),
         "evidence": "Evidence that the milestone is met.",
     },
     "savings": {

@@ -2,7 +2,8 @@
 
 Models accept what council files contain (``£1,500``, ``31/03/2024``, ``2023-24``) and hold
 exact types (integer pence, ``date``, ``2023/24``). Status lists an administrator can change are
-checked against the lists passed in the validation context under ``"lists"``.
+checked against the lists passed in the validation context under ``"lists"``; their meanings say
+which milestone statuses are complete (and so need a completed date).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ from data_access.limits import (
     WORKSTREAM_CHARS,
 )
 from data_access.rating_scales import BRAG, RAG
+from data_access.statuses import Meaning, StatusList, default_statuses
 from data_access.vocab import (
-    CONFIGURABLE_LISTS,
     ActionKind,
     Basis,
     Cohort,
@@ -206,12 +207,19 @@ RagValue = Annotated[str, BeforeValidator(RAG.parse)]
 BragValue = Annotated[str, BeforeValidator(BRAG.parse)]
 
 
+def _statuses(info: ValidationInfo, list_name: str) -> StatusList:
+    """The list in force, from the validation context (defaults when none is given)."""
+    allowed = (info.context or {}).get("lists", {}).get(list_name)
+    if allowed is None:
+        return default_statuses()[list_name]
+    return allowed if isinstance(allowed, StatusList) else StatusList.by_word(allowed)
+
+
 def _in_list(list_name: str):
     def check(value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return value
-        lists = (info.context or {}).get("lists", CONFIGURABLE_LISTS)
-        allowed = lists.get(list_name, CONFIGURABLE_LISTS[list_name])
+        allowed = _statuses(info, list_name)
         for option in allowed:
             if option.lower() == value.lower():
                 return option
@@ -277,15 +285,23 @@ class Milestone(Provenance):
     @field_validator("completed_date")
     @classmethod
     def _completed_needs_complete(cls, value: date | None, info: ValidationInfo) -> date | None:
-        if value is not None and info.data.get("status", "Complete") != "Complete":
-            raise ValueError("a completed date is only allowed when the status is Complete")
+        statuses = _statuses(info, "milestone_statuses")
+        status = info.data.get("status")
+        # a status already refused has no meaning to check against
+        if value is not None and status and statuses.meaning(status) != Meaning.COMPLETE:
+            complete = " or ".join(n for n, m in statuses.pairs() if m == Meaning.COMPLETE)
+            complete = complete or "one that means complete (the list has none)"
+            raise ValueError(f"a completed date is only allowed when the status is {complete}")
         return value
 
     @model_validator(mode="after")
-    def _complete_needs_date(self) -> Milestone:
-        if self.status == "Complete" and self.completed_date is None:
+    def _complete_needs_date(self, info: ValidationInfo) -> Milestone:
+        statuses = _statuses(info, "milestone_statuses")
+        if statuses.meaning(self.status) == Meaning.COMPLETE and self.completed_date is None:
             raise PydanticCustomError(
-                "completed_date", "a Complete milestone needs its completed date"
+                "completed_date",
+                "a {status} milestone needs its completed date",
+                {"status": self.status},
             )
         return self
 

@@ -26,7 +26,7 @@ from data_access.limits import (  # noqa: E402
     field_bounds,
 )
 from data_access.settings import Settings  # noqa: E402
-from data_access.vocab import CONFIGURABLE_LISTS  # noqa: E402
+from data_access.statuses import MEANING_HELP, default_statuses  # noqa: E402
 from data_access.workbook_checks import MAX_CELL_FORMATS, column_letters  # noqa: E402
 
 TEMPLATE_ROWS = 3
@@ -125,8 +125,17 @@ def _limit(bounds: dict[str, int], field: str, money: bool) -> str:
 
 
 def _lists() -> str:
-    return "".join(
-        f"- `{name}`: {', '.join(values)}\n" for name, values in CONFIGURABLE_LISTS.items()
+    meanings = "; ".join(f"{m.value} ({help_})" for m, help_ in MEANING_HELP.items())
+    intro = (
+        "An administrator may rename, add and remove statuses (the Administration page, or "
+        "`ascgov settings set-list LIST 'Status: meaning' ...`) and gives each status a meaning: "
+        f"{meanings}. The dashboard counts by meaning, so a milestone list that says `Done: "
+        "complete` counts Done milestones as complete. A status given no meaning takes its "
+        "word's below; any other word is open.\n\n"
+    )
+    return intro + "".join(
+        f"- `{name}`: {', '.join(f'{n} ({m.value})' for n, m in statuses.pairs())}\n"
+        for name, statuses in default_statuses().items()
     )
 
 

@@ -21,11 +21,12 @@ signed_in()  # also when a page runs on its own (tests): no figures before sign-
 st.title("Improvement plan tracker")
 today = data.as_at() or days.today()
 areas, milestones = data.table("areas"), data.table("milestones")
+statuses = data.status_lists()["milestone_statuses"]
 if areas.is_empty():
     st.info("No accountability areas have been loaded yet.")
     st.stop()
 
-rows = plan.area_rows(areas, milestones, today)
+rows = plan.area_rows(areas, milestones, today, statuses=statuses)
 for column, (rating, number) in zip(st.columns(4), plan.rag_counts(areas), strict=False):
     kpi(column, RAG_STYLES[rating].label, formatting.count(number))
 rating_key(RAG_STYLES.values(), title="RAG key")
@@ -58,12 +59,15 @@ st.markdown(
 )
 st.markdown("**Commentary:** " + formatting.plain(area["commentary"] or "none recorded"))
 own = milestones.filter(milestones["area_code"] == code)
-summary = plan.timeline_summary(own, today)
+summary = plan.timeline_summary(own, today, statuses=statuses)
 if own.is_empty():
     st.info(summary)
 else:
-    fig = charts.timeline_chart(own, today=today, title=f"Milestones of {code} by due date")
-    chart_with_table(fig, plan.milestone_table(own, today), summary=summary, key="timeline")
+    fig = charts.timeline_chart(
+        own, today=today, title=f"Milestones of {code} by due date", statuses=statuses
+    )
+    table = plan.milestone_table(own, today, statuses=statuses)
+    chart_with_table(fig, table, summary=summary, key="timeline")
 
 with st.expander(f"History of {code} and its milestones"):
     for dataset, key, label in [("areas", code, f"Area {code}")] + [

@@ -45,6 +45,7 @@ from data_access.importer import import_file
 from data_access.models import User
 from data_access.problems import ImportRejected
 from data_access.sample_data import load_sample_data
+from data_access.statuses import read_entries
 from data_access.store import Store
 from data_access.users import add_user, set_password
 from data_access.vocab import Measure
@@ -470,7 +471,8 @@ def plan_set_status_list(store: Store, scope: str, tag: str, _tmp: Path) -> Plan
         "app_settings",
         {"key": "action_statuses"},
         "value",
-        statuses,
+        # stored with each status's meaning (here its word's)
+        read_entries(statuses)[0].stored(),
         ("app_settings", "action_statuses"),
     )
 

@@ -250,3 +250,34 @@ def _opens(page: str, title: str) -> bool:
     """Whether a section starts on this page: its title is the first line after the header."""
     lines = [line.strip() for line in page.splitlines() if line.strip()]
     return len(lines) > 1 and lines[1] == title
+
+
+def test_open_actions_in_the_pack_are_those_whose_status_means_open(sqlite_demo_store):
+    from data_access.access import Principal
+    from data_access.app_settings import set_list
+    from data_access.commands import edit_action
+    from data_access.loaders import load_table
+    from data_access.vocab import Role
+
+    store = sqlite_demo_store
+    admin = Principal(email="admin@demo.example", name="Demo Admin", role=Role.ADMIN)
+    director = Principal(email="director@demo.example", name="Demo Director", role=Role.DIRECTOR)
+
+    def actions_line() -> str:
+        options = make.options_for(store, sections=("actions",))
+        [section] = content.build(content.gather(store, TODAY), options).sections
+        return section.blocks[0].text
+
+    before = actions_line()
+    rows = load_table(store, "committee_actions").filter(pl.col("status") == "Open").sort("code")
+    first, second, third = rows.head(3).iter_rows(named=True)
+    # an action in progress is still open
+    edit_action(store, director, first["code"], version=first["version"], status="In progress")
+    assert actions_line() == before
+    lists = ["Open", "In progress", "Done", "Noted", "Awaiting reply: open", "Closed: complete"]
+    set_list(store, "action_statuses", lists, actor=admin)
+    edit_action(store, director, second["code"], version=second["version"], status="Awaiting reply")
+    assert actions_line() == before
+    edit_action(store, director, third["code"], version=third["version"], status="Closed")
+    total, still_open = re.search(r"(\d+) resolutions and actions; (\d+) open", before).groups()
+    assert actions_line() == f"{total} resolutions and actions; {int(still_open) - 1} open."

@@ -6,10 +6,14 @@ import json
 from datetime import UTC, datetime
 
 import polars as pl
+import pytest
 
 from dashboard.changes import changes_since, changes_summary, changes_table
 from dashboard.history import changed_fields, changes_after, history_table
+from data_access.statuses import read_entries
+from data_access.vocab import DEFAULT_MILESTONE_STATUSES
 
+DEFAULTS = list(DEFAULT_MILESTONE_STATUSES)
 WHEN = datetime(2024, 4, 2, 10, 30, tzinfo=UTC)
 
 
@@ -85,6 +89,41 @@ def test_a_later_due_date_is_a_slipped_milestone():
     after = {**before, "due_date": "2024-06-30", "version": 2}
     [change] = changes_since(_events(("milestones", "M1", before, after, "a")))
     assert (change.kind, change.what) == ("Milestone slipped", "due 31 Mar 2024 → 30 Jun 2024")
+
+
+MILESTONE = {
+    "code": "M1",
+    "title": "Go live",
+    "status": "In progress",
+    "due_date": "2024-03-31",
+    "version": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "kind", "what"),
+    [
+        (DEFAULTS, "Slipped", "Milestone slipped", "status In progress → Slipped"),
+        (
+            ["In progress", "Running late: slipped", "Done: complete"],
+            "Running late",
+            "Milestone slipped",
+            "status In progress → Running late",
+        ),
+        (
+            ["In progress", "Slipped: open", "Done: complete"],
+            "Slipped",
+            "Other update",
+            "status In progress → Slipped",
+        ),
+    ],
+)
+def test_a_milestone_slips_when_its_new_status_means_slipped(lines, status, kind, what):
+    statuses, _ = read_entries(lines)
+    after = {**MILESTONE, "status": status, "version": 2}
+    events = _events(("milestones", "M1", MILESTONE, after, "a"))
+    [change] = changes_since(events, milestone_statuses=statuses)
+    assert (change.kind, change.what) == (kind, what)
 
 
 def test_new_monthly_figures_are_counted_per_month_not_listed():

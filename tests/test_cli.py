@@ -319,3 +319,84 @@ def test_an_unknown_override_is_refused_by_the_cli_in_the_words_of_an_import(dem
     assert f"value 'purple': {BRAG_RULE}" in imported.stderr
     assert (edited.returncode, edited.stderr) == (1, f"refused: brag_override: {BRAG_RULE}\n")
     assert _override(demo_url) == before
+
+
+def test_each_status_is_given_a_meaning_shown_back_and_checked(demo_url):
+    saved = run(
+        demo_url,
+        "settings",
+        "set-list",
+        "action_statuses",
+        "Open",
+        "In progress",
+        "Done",
+        "Noted",
+        "Awaiting reply: open",
+        "Parked: CLOSED",
+        as_=ADMIN,
+    ).stdout
+    assert saved == (
+        "action_statuses: Open: open (from the word); In progress: open (from the word); "
+        "Done: complete (from the word); Noted: closed (from the word); Awaiting reply: open; "
+        "Parked: closed\n"
+    )
+    assert (
+        "action_statuses: Open; In progress; Done; Noted; Awaiting reply; Parked\n"
+        "  meanings: Open: open; In progress: open; Done: complete; Noted: closed; "
+        "Awaiting reply: open; Parked: closed\n" in run(demo_url, "settings", "show").stdout
+    )
+    refused = run(
+        demo_url,
+        "settings",
+        "set-list",
+        "action_statuses",
+        *("Open", "Done: finished"),
+        ok=False,
+        as_=ADMIN,
+    )
+    assert "line 2 ('Done: finished'): 'finished' is not a meaning" in refused.stderr
+    refused = run(
+        demo_url,
+        "settings",
+        "set-list",
+        "milestone_statuses",
+        *("Not started", "In progress", "Complete: closed", "Slipped", "Cancelled"),
+        ok=False,
+        as_=ADMIN,
+    )
+    assert "no milestone could be completed: give one status the meaning complete" in (
+        refused.stderr
+    )
+
+
+def _pack_plan(url: str) -> tuple[list, list]:
+    """The pack's tracker (overdue per area) and its items needing attention, as built now."""
+    from datetime import date
+
+    from dashboard.briefing import content, make
+    from data_access.store import Store
+
+    store = Store(url)
+    try:
+        pack = content.build(content.gather(store, date.today()), make.options_for(store))
+    finally:
+        store.dispose()
+    tables = {t.title: t.frame for s in pack.sections for t in s.blocks if hasattr(t, "frame")}
+    tracker = tables["Accountability areas"].select("Area", "Overdue").rows()
+    return tracker, sorted(tables["Needs attention"].rows())
+
+
+def test_renaming_complete_to_done_leaves_every_milestone_complete(demo_url, tmp_path):
+    # the administrator renames Complete to Done: add Done, move the milestones, drop Complete
+    before = _pack_plan(demo_url)
+    statuses = ["Not started", "In progress", "Complete", "Done", "Slipped", "Cancelled"]
+    run(demo_url, "settings", "set-list", "milestone_statuses", *statuses, as_=ADMIN)
+    exported = tmp_path / "milestones.csv"
+    run(demo_url, "export", "milestones", "--format", "csv", "-o", str(exported))
+    text = exported.read_text(encoding="utf-8-sig")
+    assert ",Complete," in text
+    exported.write_text(text.replace(",Complete,", ",Done,"), encoding="utf-8")
+    assert "0 new, 4 changed" in run(demo_url, "import", "milestones", str(exported)).stdout
+    statuses.remove("Complete")
+    run(demo_url, "settings", "set-list", "milestone_statuses", *statuses, as_=ADMIN)
+    assert _pack_plan(demo_url) == before

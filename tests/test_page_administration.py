@@ -41,3 +41,55 @@ def test_a_status_still_in_use_cannot_be_removed_from_the_page(app_env):
     at.button(key="FormSubmitter:list-area_statuses-Save list").click().run()
     assert "Not saved: still in use, cannot be removed: Focus of additional input" in page_text(at)
     assert "Paused" not in configured_lists(app_env)["area_statuses"]
+
+
+def test_an_administrator_gives_each_status_its_meaning_on_the_page(app_env):
+    at = run_page(PAGE, role="admin")
+    assert at.text_area(key="list:milestone_statuses").value == (
+        "Not started: open\nIn progress: open\nComplete: complete\nSlipped: slipped\n"
+        "Cancelled: closed"
+    )
+    at.text_area(key="list:milestone_statuses").input(
+        "Not started: open\nIn progress\nComplete: complete\nSlipped: slipped\n"
+        "Cancelled: closed\nOn hold: CLOSED\nAwaiting sign-off"
+    )
+    at.button(key="FormSubmitter:list-milestone_statuses-Save list").click().run()
+    assert (
+        "Milestone statuses saved. Given no meaning, so taken from the word: "
+        "In progress (open), Awaiting sign-off (open)." in page_text(at)
+    )
+    saved = configured_lists(app_env)["milestone_statuses"]
+    assert (saved.meaning("On hold"), saved.meaning("Awaiting sign-off")) == ("closed", "open")
+    assert at.text_area(key="list:milestone_statuses").value.endswith(
+        "On hold: closed\nAwaiting sign-off: open"
+    )
+
+
+def test_a_status_without_a_meaning_it_can_have_is_refused_on_the_page(app_env):
+    at = run_page(PAGE, role="admin")
+    at.text_area(key="list:action_statuses").input("Open\nIn progress\nDone: finished\nNoted")
+    at.button(key="FormSubmitter:list-action_statuses-Save list").click().run()
+    assert (
+        "Not saved: line 3 ('Done: finished'): 'finished' is not a meaning; end the line with "
+        "one of open, complete, closed, slipped after a colon" in page_text(at)
+    )
+
+
+def test_a_list_saved_before_statuses_had_meanings_takes_its_words_and_says_so(app_env):
+    from data_access import schema
+
+    with app_env.engine.begin() as conn:
+        conn.execute(
+            schema.app_settings.insert().values(
+                key="action_statuses", value=["Open", "Done", "Noted", "Awaiting reply"]
+            )
+        )
+    at = run_page(PAGE, role="admin")
+    assert (
+        "Committee action statuses were saved before statuses had meanings, so these take the "
+        "meaning of their word (any other word is open): Open (open), Done (complete), "
+        "Noted (closed), Awaiting reply (open)." in page_text(at)
+    )
+    assert at.text_area(key="list:action_statuses").value == (
+        "Open: open\nDone: complete\nNoted: closed\nAwaiting reply: open"
+    )

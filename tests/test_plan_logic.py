@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from dashboard import plan
+from data_access.statuses import read_entries
 
 TODAY = date(2024, 3, 31)
 
@@ -119,3 +120,32 @@ def test_timeline_summary():
         plan.timeline_summary(ms, TODAY) == "2 milestones: 1 complete, 1 overdue as at 31 Mar 2024."
     )
     assert plan.timeline_summary(_milestones(), TODAY) == "This area has no milestones recorded."
+
+
+# an administrator renamed Complete to Done and Cancelled to Dropped, and added a late status
+RENAMED, _ = read_entries(
+    ["Not started", "In progress", "Done: complete", "Running late: slipped", "Dropped: closed"]
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "overdue"),
+    [("Done", False), ("Dropped", False), ("Running late", True), ("In progress", True)],
+)
+def test_overdue_asks_what_the_status_means_not_what_it_says(status, overdue):
+    flagged = plan.milestones_with_flags(
+        _milestones(("A", date(2024, 1, 1), status)), TODAY, statuses=RENAMED
+    )
+    assert flagged["overdue"].to_list() == [overdue]
+
+
+def test_a_milestone_marked_done_counts_as_complete_in_progress_and_the_tracker():
+    ms = _milestones(("A", date(2024, 1, 1), "Done"), ("A", date(2024, 2, 1), "Running late"))
+    assert (
+        plan.timeline_summary(ms, TODAY, statuses=RENAMED)
+        == "2 milestones: 1 complete, 1 overdue as at 31 Mar 2024."
+    )
+    rows = plan.area_rows(_areas(), ms, TODAY, statuses=RENAMED)
+    assert rows.filter(pl.col("code") == "A").select("milestones", "overdue").row(0) == (2, 1)
+    table = plan.milestone_table(ms, TODAY, statuses=RENAMED)
+    assert table["Overdue"].to_list() == ["", "⚠ Overdue"]

@@ -7,6 +7,7 @@ sections. Each section says what its page says: the same tables (``plan.tracker_
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -42,6 +43,7 @@ from dashboard.tables import first_rows
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
 from data_access.loaders import audit_since, load_table, table_schema
+from data_access.statuses import STILL_OPEN, StatusList, default_statuses
 from data_access.store import Store
 from data_access.text_columns import text_per_value
 
@@ -75,7 +77,8 @@ class Options:
     council: str
     thresholds: Thresholds = field(default_factory=Thresholds)
     small_number_threshold: int = 0
-    area_statuses: tuple[str, ...] = ()
+    # the status lists in force, each status with its meaning
+    statuses: dict[str, StatusList] = field(default_factory=default_statuses)
     sections: tuple[str, ...] = tuple(SECTIONS)
     meeting_id: int | None = None
 
@@ -182,7 +185,11 @@ def build(figures: Figures, options: Options, *, now: datetime | None = None) ->
     """The pack: a section for each of ``options.sections``, in the pack's order."""
     rated = savings.rate_lines(figures.savings, options.thresholds)
     findings = reconcile(reconciliation_frames_from(figures.frames.__getitem__, figures.savings))
-    changed = changes.changes_since(figures.events, thresholds=options.thresholds)
+    changed = changes.changes_since(
+        figures.events,
+        thresholds=options.thresholds,
+        milestone_statuses=options.statuses["milestone_statuses"],
+    )
     worked = _Worked(figures, options, rated, findings, changed)
     meeting = figures.meeting
     sections = tuple(_BUILDERS[key](worked) for key in SECTIONS if key in options.sections)
@@ -203,7 +210,7 @@ def overview_frames(figures: Figures, rated_source: pl.DataFrame) -> dict[str, p
     }
 
 
-def plan_headlines(areas: pl.DataFrame, statuses: tuple[str, ...]) -> Headlines:
+def plan_headlines(areas: pl.DataFrame, statuses: Sequence[str]) -> Headlines:
     counts = headlines.areas_by_status(areas, statuses)
     return Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts))
 
@@ -243,6 +250,7 @@ def attention(worked: _Worked) -> pl.DataFrame:
         today=worked.as_at,
         red_lines=worked.rated.filter(pl.col("rating") == RED),
         differing=overview.differing_labels(worked.findings),
+        statuses=worked.options.statuses["milestone_statuses"],
     )
 
 
@@ -284,7 +292,7 @@ def summary(worked: _Worked) -> Section:
         ),
         Heading("Improvement plan"),
         Paragraph(f"{figures['areas'].height} accountability areas."),
-        plan_headlines(figures["areas"], worked.options.area_statuses),
+        plan_headlines(figures["areas"], worked.options.statuses["area_statuses"]),
         Heading("Savings"),
         *mtfs_blocks(figures["mtfs_requirements"]),
     ]
@@ -328,7 +336,9 @@ def plan_section(worked: _Worked) -> Section:
     areas, milestones = worked.figures["areas"], worked.figures["milestones"]
     if areas.is_empty():
         return _empty("plan", "No accountability areas have been loaded.")
-    rows = plan.area_rows(areas, milestones, worked.as_at)
+    rows = plan.area_rows(
+        areas, milestones, worked.as_at, statuses=worked.options.statuses["milestone_statuses"]
+    )
     counts = plan.rag_counts(areas)
     blocks: list[Block] = [
         Headlines(tuple(Headline(RAG_STYLES[r].label, formatting.count(n)) for r, n in counts)),
@@ -577,7 +587,8 @@ def actions_section(worked: _Worked) -> Section:
     actions = worked.figures.actions
     if actions.is_empty():
         return _empty("actions", "No committee actions have been recorded.")
-    open_count = actions.filter(pl.col("status") == "Open").height
+    still_open = worked.options.statuses["action_statuses"].having(*STILL_OPEN)
+    open_count = actions.filter(pl.col("status").is_in(still_open)).height
     return Section(
         "actions",
         SECTIONS["actions"],

@@ -42,7 +42,7 @@ def options_for(
         council=settings.council_name,
         thresholds=Thresholds.from_settings(settings),
         small_number_threshold=settings.small_number_threshold,
-        area_statuses=configured_lists(store)["area_statuses"],
+        statuses=configured_lists(store),
         sections=sections or tuple(content.SECTIONS),
         meeting_id=meeting_id,
     )

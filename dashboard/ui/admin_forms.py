@@ -14,6 +14,7 @@ from dashboard.ui import data
 from data_access.access import NotPermitted, Principal
 from data_access.app_settings import SettingRefusedError, set_list
 from data_access.models import User, describe_errors
+from data_access.statuses import MEANING_HELP, WORD_MEANINGS, StatusList
 from data_access.users import (
     NothingToUnlockError,
     UnknownAreaError,
@@ -159,23 +160,48 @@ def _unlock(who: Principal) -> None:
 
 def lists_section(who: Principal) -> None:
     st.header("Status lists")
+    st.markdown(
+        "One status a line, in display order, then a colon and what it means: "
+        + "; ".join(f"**{m.value}** ({words})" for m, words in MEANING_HELP.items())
+        + ". The dashboard counts by meaning, so a milestone list that says `Done: complete` "
+        "counts Done milestones as complete. A status given no meaning takes its word's ("
+        + ", ".join(f"{word.capitalize()}: {m.value}" for word, m in WORD_MEANINGS.items())
+        + "); any other word is open."
+    )
     current = data.status_lists()
     for name in CONFIGURABLE_LISTS:
+        statuses = current[name]
         with st.form(f"list-{name}"):
+            if statuses.assumed:
+                st.warning(formatting.plain(_assumed_note(LIST_LABELS[name], statuses)))
             st.text_area(
-                f"{LIST_LABELS[name]} (one per line, in display order)",
-                value="\n".join(current[name]),
+                f"{LIST_LABELS[name]} (one per line, in display order: Status: meaning)",
+                value=statuses.described(),
                 key=f"list:{name}",
             )
             st.form_submit_button("Save list", on_click=_save_list, args=(who, name))
+
+
+def _assumed_note(label: str, statuses: StatusList) -> str:
+    taken = ", ".join(f"{n} ({statuses.meaning(n).value})" for n in statuses.assumed)
+    return (
+        f"{label} were saved before statuses had meanings, so these take the meaning of their "
+        f"word (any other word is open): {taken}. Check them, then save the list to keep them."
+    )
 
 
 def _save_list(who: Principal, name: str) -> None:
     state = st.session_state
     values = state[f"list:{name}"].splitlines()
     try:
-        set_list(data.get_store(), name, values, actor=who)
+        saved = set_list(data.get_store(), name, values, actor=who)
     except (SettingRefusedError, NotPermitted) as exc:
         state[_OUTCOME] = ("error", str(exc))
     else:
-        state[_OUTCOME] = ("ok", f"{LIST_LABELS[name]} saved.")
+        message = f"{LIST_LABELS[name]} saved."
+        if saved.unsaid:
+            taken = ", ".join(f"{n} ({saved.statuses.meaning(n).value})" for n in saved.unsaid)
+            message += f" Given no meaning, so taken from the word: {taken}."
+        state[_OUTCOME] = ("ok", message)
+        # shown again as saved, each status with its meaning, rather than as typed
+        del state[f"list:{name}"]

@@ -20,6 +20,7 @@ from dashboard.ui.snapshot import get_store as get_store  # re-exported: the for
 from data_access import frames as shaped
 from data_access.loaders import load_table
 from data_access.rating_scales import RED
+from data_access.statuses import StatusList
 
 _SAVINGS = ("savings_lines", "savings_years")
 _USERS = ("users", "user_scopes")
@@ -70,14 +71,15 @@ def reconciliation_inputs() -> dict[str, pl.DataFrame]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _lists(url: str, version: int) -> dict[str, tuple[str, ...]]:
+def _lists(url: str, version: int) -> dict[str, StatusList]:
     from data_access.app_settings import configured_lists
 
     return configured_lists(store_for(url))
 
 
-def status_lists() -> dict[str, tuple[str, ...]]:
-    """The status lists in force (an administrator may change them)."""
+def status_lists() -> dict[str, StatusList]:
+    """The status lists in force, each status with its meaning (an administrator may change
+    them): logic asks a status's meaning, never its word."""
     reads = current()
     return _lists(reads.url, reads.version("app_settings"))
 
@@ -134,7 +136,14 @@ def latest_backlog(meeting_date) -> list:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _changes(url: str, version: int, meeting: date, day: date | None, thresholds: Thresholds):
+def _changes(
+    url: str,
+    version: int,
+    meeting: date,
+    day: date | None,
+    thresholds: Thresholds,
+    lists_version: int,
+):
     import polars as pl
 
     from dashboard.changes import COUNTED_NEW, WATCHED, changes_since, since_meeting
@@ -155,6 +164,7 @@ def _changes(url: str, version: int, meeting: date, day: date | None, thresholds
         events,
         thresholds=thresholds,
         new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
+        milestone_statuses=_lists(url, lists_version)["milestone_statuses"],
     )
 
 
@@ -170,6 +180,7 @@ def changes_since_meeting(meeting: date) -> list:
         meeting,
         reads.day,
         Thresholds.from_settings(get_settings()),
+        reads.version("app_settings"),
     )
 
 
@@ -207,7 +218,8 @@ def backlog_view(team: str | None, band: str | None, threshold: int):
     return _backlog_view(current().only("backlog"), team, band, threshold)
 
 
-_ATTENTION_TABLES = ("areas", "milestones", *_RECONCILED_TABLES)
+# app_settings: the milestone statuses, which say what is finished and so not overdue
+_ATTENTION_TABLES = ("areas", "milestones", "app_settings", *_RECONCILED_TABLES)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -221,6 +233,7 @@ def _attention(reads: Snapshot, today: date, thresholds: Thresholds):
         today=today,
         red_lines=rated.filter(rated["rating"] == RED),
         differing=overview.differing_labels(_findings(reads.only(*_RECONCILED_TABLES))),
+        statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
     )
 
 

@@ -234,7 +234,7 @@ def milestone_form(who: Principal) -> None:
             value=row["completed_date"],
             key=f"{form}:completed",
             format="DD/MM/YYYY",
-            help="Only for a Complete milestone.",
+            help="Only for a milestone whose status means complete.",
         )
         field_error(errors, "completed_date")
         st.text_area("Evidence", value=row["evidence"] or "", key=f"{form}:evidence")
