@@ -26,6 +26,7 @@ from data_access.access import Principal
 from data_access.app_settings import SettingRefusedError, set_list
 from data_access.datasets import DATASETS
 from data_access.limits import LONG_TEXT_CHARS, field_bounds
+from data_access.rating_scales import BRAG, RAG
 from data_access.store import Store
 from data_access.vocab import Measure, Role
 from tests.conftest import DIRECTOR
@@ -36,6 +37,15 @@ ASCGOV = shutil.which("ascgov", path=str(Path(sys.executable).parent)) or "ascgo
 ADMIN = Principal(email="admin@demo.example", name="Demo Admin", role=Role.ADMIN)
 
 
+# fields that take a rating: bounded by their scale's names, not by a length of their own
+_SCALES = {
+    models.RagValue | None: RAG,
+    models.BragValue | None: BRAG,
+    models.RagValue: RAG,
+    models.BragValue: BRAG,
+}
+
+
 # every model field and each column it reaches (tests/test_schema_agrees.py checks that the
 # mapping covers every field and column)
 @pytest.mark.parametrize(("model", "field", "column"), PAIRS, ids=PAIR_IDS)
@@ -44,7 +54,11 @@ def test_every_model_field_fits_every_column_it_is_stored_in(model, field, colum
     bounds = field_bounds(model)[alias]
     name = f"{model.__name__}.{alias}"
     kind = column.type
-    if isinstance(kind, String) and not isinstance(kind, Text) and kind.length:
+    scale = _SCALES.get(model.model_fields[field].annotation)
+    if scale is not None:
+        # a rating: parse() takes only the scale's names, so the longest of them is the bound
+        assert isinstance(kind, String) and max(map(len, scale.names)) <= kind.length, name
+    elif isinstance(kind, String) and not isinstance(kind, Text) and kind.length:
         assert bounds.get("maxLength") is not None, f"{name} has no length limit"
         assert bounds["maxLength"] <= kind.length
     elif isinstance(kind, Text) or isinstance(kind, String):
