@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import record  # noqa: E402
+from sql_count import CountedSQL  # noqa: E402
 
 from dashboard.navigation import PAGES  # noqa: E402
 from data_access.sample_data import load_sample_data  # noqa: E402
@@ -136,36 +137,6 @@ def national_store(data: Path, councils: int, keep: Path, passwords: bool = True
 
 def _median(values: list[float]) -> float:
     return statistics.median(values)
-
-
-class CountedSQL:
-    """The statements every SQLAlchemy engine in this process runs inside the ``with``."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.statements.append(statement)
-
-    @property
-    def version_queries(self) -> int:
-        return sum(
-            s.lstrip().upper().startswith("SELECT") and "dataset_versions" in s
-            for s in self.statements
-        )
-
-    def __enter__(self) -> CountedSQL:
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        event.listen(Engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        event.remove(Engine, "before_cursor_execute", self._seen)
 
 
 @dataclass(frozen=True)

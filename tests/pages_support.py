@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PageSpec
@@ -71,28 +69,3 @@ def page_text(at: AppTest) -> str:
 def tables(at: AppTest) -> list:
     """The frames shown with st.dataframe / st.table, as pandas-like objects."""
     return [d.value for d in at.dataframe] + [t.value for t in at.table]
-
-
-class CountedSQL:
-    """Every statement any SQLAlchemy engine in this process runs inside the ``with`` (AppTest
-    runs the app in-process, on the store's engine): ``.statements``, ``.version_queries``."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.statements.append(statement)
-
-    @property
-    def version_queries(self) -> int:
-        return sum(
-            s.lstrip().upper().startswith("SELECT") and "dataset_versions" in s
-            for s in self.statements
-        )
-
-    def __enter__(self) -> CountedSQL:
-        event.listen(Engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(Engine, "before_cursor_execute", self._seen)

@@ -9,21 +9,13 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bench.sql_count import CountedSQL
 from dashboard.navigation import PAGES
 from tests.conftest import REPO
-from tests.pages_support import CountedSQL, least_privileged_role, page_text, signed_in_as
+from tests.pages_support import least_privileged_role, page_text, run_page
 
 APP = "dashboard/streamlit_app.py"
 BANNER = "You are looking at the figures as they stood at the end of"
-
-
-def _first_run(path: str, role: str, query: dict[str, str] | None = None) -> AppTest:
-    at = signed_in_as(AppTest.from_file(str(REPO / path), default_timeout=60), role)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _counted_rerun(at: AppTest) -> CountedSQL:
@@ -35,26 +27,26 @@ def _counted_rerun(at: AppTest) -> CountedSQL:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.title)
 def test_a_cached_rerun_of_each_page_reads_the_versions_once(app_env, page):
-    at = _first_run(page.path, least_privileged_role(page))
+    at = run_page(page.path, role=least_privileged_role(page))
     sql = _counted_rerun(at)
     assert page.headline in [title.value for title in at.title]
     assert sql.version_queries == 1, sql.statements
 
 
 def test_a_cached_rerun_as_at_a_past_day_reads_the_versions_once(app_env):
-    at = _first_run("pages/overview.py", "member", {"as_at": "2024-03-31"})
+    at = run_page("pages/overview.py", role="member", query={"as_at": "2024-03-31"})
     assert _counted_rerun(at).version_queries == 1
 
 
 def test_the_app_and_its_page_share_one_read_of_the_versions(app_env):
-    at = _first_run(APP, "member")
+    at = run_page(APP, role="member")
     sql = _counted_rerun(at)
     assert at.title[0].value == "Adult social care: overview"
     assert sql.version_queries == 1, sql.statements
 
 
 def test_the_as_at_day_chosen_in_the_sidebar_holds_for_the_whole_run(app_env):
-    at = _first_run(APP, "member")
+    at = run_page(APP, role="member")
     at.sidebar.date_input(key="as_at").set_value(date(2024, 3, 31)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert BANNER in page_text(at)
@@ -70,7 +62,7 @@ def test_a_write_shows_on_the_next_run_of_the_app(app_env, tmp_path):
     from data_access.access import system_principal
     from data_access.importer import import_file
 
-    at = _first_run(APP, "member")
+    at = run_page(APP, role="member")
     assert "19 accountability areas." in page_text(at)
     new = tmp_path / "areas.csv"
     new.write_text(
