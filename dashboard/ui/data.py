@@ -136,21 +136,14 @@ def latest_backlog(meeting_date) -> list:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _changes(
-    url: str,
-    version: int,
-    meeting: date,
-    day: date | None,
-    thresholds: Thresholds,
-    lists_version: int,
-):
+def _changes(reads: Snapshot, meeting: date, thresholds: Thresholds):
     import polars as pl
 
     from dashboard.changes import COUNTED_NEW, WATCHED, changes_since, since_meeting
     from data_access.loaders import audit_since, new_rows_since
 
-    store = store_for(url)
-    start, end = since_meeting(meeting, day)
+    store = store_for(reads.url)
+    start, end = since_meeting(meeting, reads.day)
     listed = tuple(d for d in WATCHED if d not in COUNTED_NEW)
     events = pl.concat(
         [
@@ -164,7 +157,7 @@ def _changes(
         events,
         thresholds=thresholds,
         new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
-        milestone_statuses=_lists(url, lists_version)["milestone_statuses"],
+        milestone_statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
     )
 
 
@@ -173,14 +166,10 @@ def changes_since_meeting(meeting: date) -> list:
     from dashboard.ratings import Thresholds
     from data_access.settings import get_settings
 
-    reads = current()
     return _changes(
-        reads.url,
-        reads.version("audit_events"),
+        current().only("audit_events", "app_settings"),
         meeting,
-        reads.day,
         Thresholds.from_settings(get_settings()),
-        reads.version("app_settings"),
     )
 
 
