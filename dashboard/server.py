@@ -22,7 +22,12 @@ from data_access.settings import get_settings
 # every module of the app, once, in one thread, before it takes a connection.
 WARM_IMPORTS = ("pandas", "pyarrow", "plotly.graph_objects", "plotly.io", "fastexcel")
 # the command line, and the entry scripts (importing them runs them)
-NOT_FOR_THE_SERVER = ("dashboard.cli", "dashboard.supervise", "dashboard.streamlit_app", __name__)
+NOT_FOR_THE_SERVER = (
+    "dashboard.cli.main",
+    "dashboard.supervise",
+    "dashboard.streamlit_app",
+    __name__,
+)
 
 
 def warm_imports() -> None:

@@ -29,7 +29,7 @@ def actions_frame(store: Store, as_at: date | None = None) -> pl.DataFrame:
 
 
 def reconciliation_frames(store: Store, as_at: date | None = None) -> dict[str, pl.DataFrame]:
-    """The frames ``dashboard.reconciliation.reconcile`` checks."""
+    """The frames ``dashboard.domain.reconciliation.reconcile`` checks."""
     return reconciliation_frames_from(
         lambda name: load_table(store, name, as_at=as_at), savings_frame(store, as_at)
     )

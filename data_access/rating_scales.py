@@ -3,7 +3,7 @@ severity, "Not rated", and the one check of a rating someone typed.
 
 Imports, the Updates page, the CLI and the display all read the scales here, so a rating that
 one of them accepts the others accept too, stored in the same spelling. The rule that rates a
-savings line, and its thresholds, is ``dashboard/ratings.py``.
+savings line, and its thresholds, is ``dashboard/domain/ratings.py``.
 
 A rating never depends on colour alone: each has a text label, a meaning and a shape, and its
 colour comes from the Okabe-Ito palette, which people with colour-vision deficiency can tell apart.

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import backlog, charts
-from dashboard.formatting import plain
+from dashboard.charts import figures as charts
+from dashboard.domain import backlog
+from dashboard.domain.formatting import plain
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, choose, kpi, provenance
 from dashboard.ui.session import signed_in

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import definitions, formatting, tables
-from dashboard.ratings import Thresholds
-from dashboard.reconciliation import AGREES, findings_table
+from dashboard.domain import definitions, formatting, tables
+from dashboard.domain.ratings import Thresholds
+from dashboard.domain.reconciliation import AGREES, findings_table
 from dashboard.ui import data
 from dashboard.ui.components import choose, table_with_downloads
 from dashboard.ui.session import signed_in

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, formatting, plan
-from dashboard.history import history_table
-from dashboard.ratings import RAG_STYLES
+from dashboard.charts import figures as charts
+from dashboard.domain import formatting, plan
+from dashboard.domain.history import history_table
+from dashboard.domain.ratings import RAG_STYLES
 from dashboard.ui import data
 from dashboard.ui.components import (
     chart_with_table,

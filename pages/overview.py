@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import changes, formatting, headlines, overview, savings, tables
+from dashboard.domain import changes, formatting, headlines, overview, savings, tables
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, kpi, provenance, table_with_downloads
 from dashboard.ui.session import signed_in

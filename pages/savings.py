@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import formatting, savings
-from dashboard.ratings import BRAG_STYLES, Thresholds, rule_text
+from dashboard.domain import formatting, savings
+from dashboard.domain.ratings import BRAG_STYLES, Thresholds, rule_text
 from dashboard.ui import data
 from dashboard.ui.components import (
     chart_with_table,

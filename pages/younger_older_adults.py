@@ -3,7 +3,7 @@ posts funded to deliver them, and the savings net of implementation cost."""
 
 import streamlit as st
 
-from dashboard import adults, formatting, savings
+from dashboard.domain import adults, formatting, savings
 from dashboard.ui import data
 from dashboard.ui.components import chart_with_table, choose, kpi, provenance, table_with_downloads
 from dashboard.ui.findings import show_findings

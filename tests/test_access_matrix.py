@@ -623,7 +623,7 @@ class Ran:
 @pytest.mark.parametrize(("action", "role"), CELLS, ids=[f"{a}-{r}" for a, r in CELLS])
 def test_cli(cli_store, tmp_path, action, role):
     """Every cell through the Typer app that the ``ascgov`` console script runs."""
-    from dashboard.cli import app
+    from dashboard.cli.main import app
 
     plan = PLANS[action](cli_store, scope_of(role), f"{role} {action} cli", tmp_path)
     before = state(cli_store)

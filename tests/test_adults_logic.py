@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import adults
+from dashboard.domain import adults
 
 WS = "Care and support planning"
 POUND = 100  # pence

@@ -262,7 +262,7 @@ def test_no_product_code_updates_deletes_or_truncates_audit_events():
 
 
 def test_the_cli_has_no_command_that_writes_the_log(sqlite_store, tmp_path):
-    from dashboard.cli import app
+    from dashboard.cli.main import app
     from data_access.datasets import DATASETS
 
     # no dataset an import or export handles is the audit log

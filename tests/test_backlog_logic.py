@@ -9,8 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import backlog, charts
-from dashboard.suppression import is_suppressed, shown_count
+from dashboard.charts import figures as charts
+from dashboard.domain import backlog
+from dashboard.domain.suppression import is_suppressed, shown_count
 
 WAITING, OT = "waiting_review", "waiting_ot_assessment"
 DONE, OVERDUE = "reviews_completed", "overdue_annual_reviews"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from dashboard.changes import changes_since, changes_summary, changes_table
-from dashboard.history import changed_fields, changes_after, history_table
+from dashboard.domain.changes import changes_since, changes_summary, changes_table
+from dashboard.domain.history import changed_fields, changes_after, history_table
 from data_access.statuses import read_entries
 from data_access.vocab import DEFAULT_MILESTONE_STATUSES
 

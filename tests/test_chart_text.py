@@ -13,8 +13,8 @@ import sys
 import plotly.io as pio
 import pytest
 
-from dashboard import charts
 from dashboard.briefing import content, images, make
+from dashboard.charts import figures as charts
 from data_access import days
 from tests.conftest import REPO
 from tests.hostile_store import SHORT_PAYLOAD, hostile, write_hostile_council

@@ -234,7 +234,7 @@ def test_each_command_reads_ascgov_as_from_the_environment_it_is_run_in(demo_url
     after the settings were read without it, a command still runs as the person it names."""
     from typer.testing import CliRunner
 
-    from dashboard.cli import app
+    from dashboard.cli.main import app
     from data_access.settings import get_settings
 
     monkeypatch.delenv("ASCGOV_AS", raising=False)

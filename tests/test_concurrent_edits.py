@@ -20,7 +20,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from dashboard.history import changes_after
+from dashboard.domain.history import changes_after
 from data_access import commands, schema
 from data_access.access import Principal, principal_for
 from data_access.exporter import export_frame, write_csv
@@ -400,7 +400,7 @@ def test_two_people_on_the_updates_page_conflict_then_reapply(app_env):
 
 
 def test_stale_version_through_the_cli_is_refused(app_env):
-    from dashboard.cli import app
+    from dashboard.cli.main import app
 
     row = _row(app_env, "areas", {"code": "IP09"})
     argv = ["edit", "area", "IP09", "--version", str(row["version"]), "--status", row["status"]]

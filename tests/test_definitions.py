@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 
-from dashboard import definitions
-from dashboard.ratings import Thresholds
-from dashboard.reconciliation import AGREES, DIFFERS, Finding, findings_table
+from dashboard.domain import definitions
+from dashboard.domain.ratings import Thresholds
+from dashboard.domain.reconciliation import AGREES, DIFFERS, Finding, findings_table
 from tests.pages_support import page_text, run_page, tables
 
 

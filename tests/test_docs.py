@@ -114,7 +114,7 @@ def test_only_the_settings_read_ascgov_variables_from_the_environment():
 
 def _command_tree():
     """Every ``ascgov`` command, by its words, as the real command line has it."""
-    from dashboard.cli import app
+    from dashboard.cli.main import app
 
     commands = {}
 

@@ -14,7 +14,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import downloads, formatting
+from dashboard.domain import formatting
+from dashboard.views import downloads
 from data_access.exporter import MONEY_FORMAT
 from data_access.formulas import FORMULA_TRIGGERS
 

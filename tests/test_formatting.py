@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dashboard import formatting
+from dashboard.domain import formatting
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import headlines
+from dashboard.domain import headlines
 
 
 def _backlog(values: dict[date, int], measure="waiting_review"):

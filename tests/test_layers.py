@@ -9,7 +9,12 @@ import pytest
 from tests.conftest import REPO
 
 # the Streamlit app, the CLI, and the server with its edge guard (Streamlit's message types)
-UI_MODULES = {"dashboard/app.py", "dashboard/cli.py", "dashboard/server.py", "dashboard/edge.py"}
+UI_MODULES = {
+    "dashboard/app.py",
+    "dashboard/cli/main.py",
+    "dashboard/server.py",
+    "dashboard/edge.py",
+}
 
 
 def _imports(path) -> set[str]:

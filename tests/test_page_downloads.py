@@ -7,9 +7,9 @@ import io
 import openpyxl
 import pytest
 
-from dashboard import downloads
 from dashboard.navigation import PAGES
 from dashboard.ui import components
+from dashboard.views import downloads
 from tests.pages_support import run_page
 
 

@@ -178,7 +178,7 @@ def test_generated_demo_passwords_pass_the_rule(sqlite_store, monkeypatch):
 def test_ascgov_users_refuses_a_weak_password_and_says_what_to_do(sqlite_store, never_hash):
     from typer.testing import CliRunner
 
-    from dashboard.cli import app
+    from dashboard.cli.main import app
 
     def ascgov(*args: str, password: str):
         return CliRunner().invoke(app, [*args, "--db", sqlite_store.url], input=password + "\n")

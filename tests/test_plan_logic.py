@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import plan
+from dashboard.domain import plan
 from data_access.statuses import read_entries
 
 TODAY = date(2024, 3, 31)

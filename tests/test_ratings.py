@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.ratings import BRAG_STYLES, NOT_RATED, RAG_STYLES, Thresholds, brag
+from dashboard.domain.ratings import BRAG_STYLES, NOT_RATED, RAG_STYLES, Thresholds, brag
 from data_access.rating_scales import BRAG, RAG
 from data_access.settings import Settings
 

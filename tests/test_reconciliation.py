@@ -7,7 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from dashboard.reconciliation import (
+from dashboard.domain.reconciliation import (
     AGREES,
     DIFFERS,
     UNCHECKABLE,

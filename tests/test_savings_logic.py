@@ -7,9 +7,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import charts, savings
-from dashboard.ratings import Thresholds, rule_text
-from dashboard.reconciliation import AGREES, DIFFERS, UNCHECKABLE, Finding
+from dashboard.charts import figures as charts
+from dashboard.domain import savings
+from dashboard.domain.ratings import Thresholds, rule_text
+from dashboard.domain.reconciliation import AGREES, DIFFERS, UNCHECKABLE, Finding
 
 SCHEMA = {
     "code": pl.String,

@@ -1,5 +1,5 @@
 """`ascgov serve`: the public address it serves for, the Streamlit options that follow from it,
-and the supervisor that bounds how long SIGTERM takes (dashboard/cli_serve.py, supervise.py)."""
+and the supervisor that bounds how long SIGTERM takes (dashboard/cli/serve.py, supervise.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import tomllib
 
 import pytest
 
-from dashboard.cli_serve import streamlit_options
+from dashboard.cli.serve import streamlit_options
 from dashboard.supervise import exit_status
 from data_access.settings import Settings, web_origin
 from tests.conftest import REPO

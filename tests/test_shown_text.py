@@ -13,8 +13,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import adults, backlog, definitions, plan, savings
 from dashboard.briefing.content import actions_table
+from dashboard.domain import adults, backlog, definitions, plan, savings
 from data_access.datasets import REPORTED
 from data_access.sample_data import load_sample_data
 from data_access.text_columns import text_per_value

@@ -760,7 +760,7 @@ def test_an_administrator_unlocks_an_account_on_the_administration_page(app_stor
 def test_ascgov_users_lockouts_and_unlock(jo):
     from typer.testing import CliRunner
 
-    from dashboard.cli import app
+    from dashboard.cli.main import app
 
     for n in range(5):
         _refused(jo, EMAIL, f"guess {n}", T0 + timedelta(seconds=n), ATTACKER)

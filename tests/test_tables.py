@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.tables import first_names, first_rows, matching
+from dashboard.domain.tables import first_names, first_rows, matching
 
 
 def test_short_lists_are_shown_whole():

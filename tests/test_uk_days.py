@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboard import changes
 from dashboard.briefing.content import gather
+from dashboard.domain import changes
 from data_access import schema
 from data_access.loaders import audit_since, load_table
 from data_access.store import Store

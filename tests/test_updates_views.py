@@ -149,7 +149,7 @@ def test_new_rows_are_counted_and_only_changed_rows_listed(demo_store, tmp_path)
     figure is listed with its old and new value."""
     from datetime import UTC, datetime
 
-    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since
+    from dashboard.domain.changes import COUNTED_NEW, WATCHED, changes_since
     from data_access.importer import import_file
     from data_access.loaders import audit_since, new_rows_since
     from tests.conftest import DIRECTOR

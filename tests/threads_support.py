@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard import adults, backlog, definitions, plan, savings
 from dashboard.briefing.content import actions_table
+from dashboard.domain import adults, backlog, definitions, plan, savings
 
 # small frames in many chunks: each table is quick, so threads meet in polars often (on the code
 # before issue 9 this deadlocked within 2 seconds in 9 runs of 9 on a 2-core machine)

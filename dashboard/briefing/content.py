@@ -13,17 +13,6 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 
-from dashboard import (
-    adults,
-    backlog,
-    changes,
-    charts,
-    formatting,
-    headlines,
-    overview,
-    plan,
-    savings,
-)
 from dashboard.briefing.model import (
     Block,
     Chart,
@@ -36,10 +25,21 @@ from dashboard.briefing.model import (
     Table,
 )
 from dashboard.briefing.sections import SECTIONS
-from dashboard.definitions import definitions_table, registry
-from dashboard.ratings import RAG_STYLES, RED, Thresholds, rule_text
-from dashboard.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
-from dashboard.tables import first_rows
+from dashboard.charts import figures as charts
+from dashboard.domain import (
+    adults,
+    backlog,
+    changes,
+    formatting,
+    headlines,
+    overview,
+    plan,
+    savings,
+)
+from dashboard.domain.definitions import definitions_table, registry
+from dashboard.domain.ratings import RAG_STYLES, RED, Thresholds, rule_text
+from dashboard.domain.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
+from dashboard.domain.tables import first_rows
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
 from data_access.loaders import audit_since, load_table, table_schema

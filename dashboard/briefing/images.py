@@ -115,7 +115,7 @@ class Painter:
     async def _session(self, browser: str) -> None:
         from kaleido import Kaleido
 
-        from dashboard.charts import inert_figure
+        from dashboard.charts.figures import inert_figure
 
         # mathjax=False: kaleido would otherwise fetch MathJax from the internet, which these
         # machines cannot reach (and no chart here uses LaTeX)

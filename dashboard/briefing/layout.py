@@ -9,7 +9,7 @@ import polars as pl
 
 from dashboard.briefing.images import Drawn
 from dashboard.briefing.model import Chart
-from dashboard.downloads import typed
+from dashboard.views.downloads import typed
 
 
 def alignments(frame: pl.DataFrame) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from datetime import date
 
 from dashboard.briefing import content, docx, images, pdf
 from dashboard.briefing.model import Pack
-from dashboard.ratings import Thresholds
+from dashboard.domain.ratings import Thresholds
 from data_access.app_settings import configured_lists
 from data_access.settings import get_settings
 from data_access.store import Store

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import formatting
+from dashboard.domain import formatting
 from dashboard.ui import data
 from data_access.access import NotPermitted, Principal
 from data_access.app_settings import SettingRefusedError, set_list

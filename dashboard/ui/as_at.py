@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting
+from dashboard.domain import formatting
 from dashboard.ui.data import AS_AT_PARAM, as_at
 from data_access import days
 

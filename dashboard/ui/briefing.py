@@ -8,12 +8,12 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import downloads
 from dashboard.briefing import images, make
 from dashboard.briefing.pdf import MissingFont
-from dashboard.formatting import plain
+from dashboard.domain.formatting import plain
 from dashboard.ui.components import XLSX_MIME
 from dashboard.ui.data import get_store
+from dashboard.views import downloads
 from data_access.access import NotPermitted, Permission, Principal, authorise
 from data_access.datasets import DATASETS
 

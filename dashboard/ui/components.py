@@ -9,11 +9,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, downloads
-from dashboard.definitions import registry
-from dashboard.formatting import plain
-from dashboard.ratings import RatingStyle, Thresholds
+from dashboard.charts import figures as charts
+from dashboard.domain.definitions import registry
+from dashboard.domain.formatting import plain
+from dashboard.domain.ratings import RatingStyle, Thresholds
 from dashboard.ui import data
+from dashboard.views import downloads
 from data_access.settings import get_settings
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +55,7 @@ def table_with_downloads(
     source: str | None = None,
 ) -> None:
     """A table, then buttons to download it as CSV and Excel. ``data`` is what the files hold
-    when the table on screen rounds money for reading (see ``dashboard.downloads``)."""
+    when the table on screen rounds money for reading (see ``dashboard.views.downloads``)."""
     st.dataframe(frame, hide_index=True, key=key)
     download_buttons(frame if data is None else data, key=key, title=title or _title(key))
 

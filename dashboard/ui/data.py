@@ -26,7 +26,7 @@ _SAVINGS = ("savings_lines", "savings_years")
 _USERS = ("users", "user_scopes")
 
 if TYPE_CHECKING:
-    from dashboard.ratings import Thresholds
+    from dashboard.domain.ratings import Thresholds
 
 
 def as_at() -> date | None:
@@ -86,7 +86,7 @@ def status_lists() -> dict[str, StatusList]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _rated(reads: Snapshot, thresholds: Thresholds) -> pl.DataFrame:
-    from dashboard.savings import rate_lines
+    from dashboard.domain.savings import rate_lines
 
     return rate_lines(_savings(reads), thresholds)
 
@@ -94,7 +94,7 @@ def _rated(reads: Snapshot, thresholds: Thresholds) -> pl.DataFrame:
 def rated_savings() -> pl.DataFrame:
     """Savings lines with their BRAG ratings, rated once per dataset version and thresholds
     (the rule runs line by line, which at national scale takes seconds)."""
-    from dashboard.ratings import Thresholds
+    from dashboard.domain.ratings import Thresholds
     from data_access.settings import get_settings
 
     return _rated(current().only(*_SAVINGS), Thresholds.from_settings(get_settings()))
@@ -113,7 +113,7 @@ _RECONCILED_TABLES = (
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _findings(reads: Snapshot) -> list:
-    from dashboard.reconciliation import reconcile
+    from dashboard.domain.reconciliation import reconcile
 
     return reconcile(_reconciliation_inputs(reads))
 
@@ -125,7 +125,7 @@ def findings() -> list:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _latest_backlog(reads: Snapshot, meeting_date) -> list:
-    from dashboard.headlines import latest_backlog
+    from dashboard.domain.headlines import latest_backlog
 
     return latest_backlog(_read(reads, "backlog"), meeting_date=meeting_date)
 
@@ -139,7 +139,7 @@ def latest_backlog(meeting_date) -> list:
 def _changes(reads: Snapshot, meeting: date, thresholds: Thresholds):
     import polars as pl
 
-    from dashboard.changes import COUNTED_NEW, WATCHED, changes_since, since_meeting
+    from dashboard.domain.changes import COUNTED_NEW, WATCHED, changes_since, since_meeting
     from data_access.loaders import audit_since, new_rows_since
 
     store = store_for(reads.url)
@@ -163,7 +163,7 @@ def _changes(reads: Snapshot, meeting: date, thresholds: Thresholds):
 
 def changes_since_meeting(meeting: date) -> list:
     """What changed after the meeting (up to the as-at day), once per audit version."""
-    from dashboard.ratings import Thresholds
+    from dashboard.domain.ratings import Thresholds
     from data_access.settings import get_settings
 
     return _changes(
@@ -182,7 +182,7 @@ def history(dataset: str, key: str):
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _backlog_options(reads: Snapshot) -> tuple[list[str], list[str]]:
-    from dashboard.backlog import filter_options
+    from dashboard.domain.backlog import filter_options
 
     return filter_options(_read(reads, "backlog"))
 
@@ -195,7 +195,7 @@ def backlog_options() -> tuple[list[str], list[str]]:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _backlog_view(reads: Snapshot, team: str | None, band: str | None, threshold: int):
-    from dashboard.backlog import view
+    from dashboard.domain.backlog import view
 
     return view(_read(reads, "backlog"), team=team, band=band, threshold=threshold)
 
@@ -213,7 +213,7 @@ _ATTENTION_TABLES = ("areas", "milestones", "app_settings", *_RECONCILED_TABLES)
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _attention(reads: Snapshot, today: date, thresholds: Thresholds):
-    from dashboard import headlines, overview
+    from dashboard.domain import headlines, overview
 
     rated = _rated(reads.only(*_SAVINGS), thresholds)
     return headlines.attention_items(
@@ -229,7 +229,7 @@ def _attention(reads: Snapshot, today: date, thresholds: Thresholds):
 def attention(today: date) -> pl.DataFrame:
     """The items needing attention on ``today``, worked out once per version of what they
     read (a national store has tens of thousands of overdue milestones)."""
-    from dashboard.ratings import Thresholds
+    from dashboard.domain.ratings import Thresholds
     from data_access.settings import get_settings
 
     return _attention(
@@ -241,7 +241,7 @@ def attention(today: date) -> pl.DataFrame:
 def _savings_lines(
     reads: Snapshot, thresholds: Thresholds, filters: tuple[tuple[str, str | None], ...]
 ):
-    from dashboard import savings as logic
+    from dashboard.domain import savings as logic
 
     shown = logic.filter_lines(_rated(reads, thresholds), **dict(filters))
     return shown, logic.lines_table(shown), logic.lines_data(shown)
@@ -250,7 +250,7 @@ def _savings_lines(
 def savings_lines(**filters: str | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The rated lines matching the filters, as members read them and as downloads hold them;
     formatted once per dataset version and filter choice (150,000 rows nationally)."""
-    from dashboard.ratings import Thresholds
+    from dashboard.domain.ratings import Thresholds
     from data_access.settings import get_settings
 
     return _savings_lines(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.formatting import plain
-from dashboard.reconciliation import DIFFERS, UNCHECKABLE, Finding
-from dashboard.savings import check_summary
+from dashboard.domain.formatting import plain
+from dashboard.domain.reconciliation import DIFFERS, UNCHECKABLE, Finding
+from dashboard.domain.savings import check_summary
 
 
 def show_findings(findings: list[Finding]) -> None:

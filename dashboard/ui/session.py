@@ -190,6 +190,6 @@ def signed_in_panel(principal: Principal) -> None:
 
 
 def _plain(text: str) -> str:
-    from dashboard.formatting import plain
+    from dashboard.domain.formatting import plain
 
     return plain(text)

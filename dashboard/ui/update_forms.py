@@ -15,10 +15,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import formatting
-from dashboard.history import changes_after, history_table
-from dashboard.measures import MEASURES
-from dashboard.ratings import BRAG, NOT_RATED, RAG
+from dashboard.domain import formatting
+from dashboard.domain.history import changes_after, history_table
+from dashboard.domain.measures import MEASURES
+from dashboard.domain.ratings import BRAG, NOT_RATED, RAG
 from dashboard.ui import data
 from dashboard.ui.session import session_lapsed
 from data_access import commands

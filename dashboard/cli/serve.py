@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from dashboard.cli_support import DbOption, _fail, _store
+from dashboard.cli.support import DbOption, _fail, _store
 from data_access.settings import get_settings, web_origin
 
 ENTRY = Path(__file__).resolve().parent / "server.py"

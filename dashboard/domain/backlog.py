@@ -15,10 +15,10 @@ from fractions import Fraction
 
 import polars as pl
 
-from dashboard.formatting import day, money, month
-from dashboard.measures import HIGHER_IS_BETTER, MEASURE_LABELS, MEASURES
-from dashboard.suppression import hide_small, is_suppressed, shown_count, shown_counts
-from dashboard.tables import first_names
+from dashboard.domain.formatting import day, money, month
+from dashboard.domain.measures import HIGHER_IS_BETTER, MEASURE_LABELS, MEASURES
+from dashboard.domain.suppression import hide_small, is_suppressed, shown_count, shown_counts
+from dashboard.domain.tables import first_names
 from data_access.text_columns import text_per_value
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 

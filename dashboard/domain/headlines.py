@@ -8,8 +8,8 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.measures import HIGHER_IS_BETTER, MEASURE_LABELS
-from dashboard.ratings import RED
+from dashboard.domain.measures import HIGHER_IS_BETTER, MEASURE_LABELS
+from dashboard.domain.ratings import RED
 from data_access.statuses import StatusList
 
 
@@ -66,7 +66,7 @@ def areas_by_status(areas: pl.DataFrame, statuses: Sequence[str]) -> list[tuple[
 def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -> list[Latest]:
     """Each measure's latest month (all teams and bands added up), the month before it, and the
     figure members saw at the last meeting (the latest month on or before its date)."""
-    from dashboard.backlog import monthly  # backlog builds on these labels
+    from dashboard.domain.backlog import monthly  # backlog builds on these labels
 
     if backlog.is_empty():
         return []
@@ -112,7 +112,7 @@ def attention_items(
     """The red items a member should ask about: red areas, overdue milestones (by the
     milestone ``statuses`` in force; default, the default list), savings lines at risk,
     reported totals that do not equal their parts."""
-    from dashboard.plan import DEFAULT_STATUSES, milestones_with_flags
+    from dashboard.domain.plan import DEFAULT_STATUSES, milestones_with_flags
 
     rows = [
         ("Red area", f"{r['code']}: {r['title']}", r["commentary"] or "")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
+from dashboard.cli.support import AsOption, DbOption, _fail, _parse_day, _principal, _store
 from data_access import commands
 from data_access.access import NotPermitted
 from data_access.rating_scales import BRAG, RAG

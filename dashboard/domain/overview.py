@@ -7,9 +7,9 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import formatting
-from dashboard.reconciliation import DIFFERS, Finding
-from dashboard.tables import first_names
+from dashboard.domain import formatting
+from dashboard.domain.reconciliation import DIFFERS, Finding
+from dashboard.domain.tables import first_names
 
 
 @dataclass(frozen=True)

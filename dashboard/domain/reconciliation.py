@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 import polars as pl
 
-from dashboard import formatting
+from dashboard.domain import formatting
 
 AGREES, DIFFERS, UNCHECKABLE = "agrees", "differs", "cannot be checked"
 

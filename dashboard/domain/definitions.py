@@ -11,11 +11,11 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import formatting
-from dashboard.measures import MEASURES
-from dashboard.ratings import RAG, Thresholds, rule_text
-from dashboard.reconciliation import AGREES
-from dashboard.tables import first_names, matching
+from dashboard.domain import formatting
+from dashboard.domain.measures import MEASURES
+from dashboard.domain.ratings import RAG, Thresholds, rule_text
+from dashboard.domain.reconciliation import AGREES
+from dashboard.domain.tables import first_names, matching
 from data_access import days
 from data_access.text_columns import text_per_value
 

@@ -13,9 +13,10 @@ from decimal import Decimal
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, formatting
-from dashboard.downloads import pounds
-from dashboard.savings import Bridge, cohort_label
+from dashboard.charts import figures as charts
+from dashboard.domain import formatting
+from dashboard.domain.savings import Bridge, cohort_label
+from dashboard.views.downloads import pounds
 from data_access.text_columns import text_per_value
 
 COHORTS = ("younger", "older")

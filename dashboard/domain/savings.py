@@ -13,10 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, formatting
-from dashboard.downloads import pounds
-from dashboard.ratings import BRAG, BRAG_ORDER, BRAG_STYLES, Thresholds, brag
-from dashboard.reconciliation import AGREES, Finding, scope_of
+from dashboard.charts import figures as charts
+from dashboard.domain import formatting
+from dashboard.domain.ratings import BRAG, BRAG_ORDER, BRAG_STYLES, Thresholds, brag
+from dashboard.domain.reconciliation import AGREES, Finding, scope_of
+from dashboard.views.downloads import pounds
 from data_access.text_columns import text_per_value
 
 COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from dashboard.briefing.sections import SECTIONS
-from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
+from dashboard.cli.support import AsOption, DbOption, _fail, _parse_day, _principal, _store
 
 
 class PackFormat(StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dashboard import formatting
+from dashboard.domain import formatting
 from data_access.rating_scales import (
     AMBER,
     BLUE,

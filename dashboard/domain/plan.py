@@ -6,8 +6,8 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import formatting
-from dashboard.ratings import NOT_RATED, RAG_ORDER, rag_style
+from dashboard.domain import formatting
+from dashboard.domain.ratings import NOT_RATED, RAG_ORDER, rag_style
 from data_access.statuses import FINISHED, Meaning, StatusList, default_statuses
 from data_access.text_columns import text_per_value
 

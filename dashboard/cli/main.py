@@ -14,10 +14,10 @@ from typing import Annotated
 
 import typer
 
-from dashboard.cli_brief import brief
-from dashboard.cli_edits import edit_app, meetings_app
-from dashboard.cli_serve import serve
-from dashboard.cli_support import AsOption, DbOption, _fail, _parse_day, _principal, _store
+from dashboard.cli.brief import brief
+from dashboard.cli.edits import edit_app, meetings_app
+from dashboard.cli.serve import serve
+from dashboard.cli.support import AsOption, DbOption, _fail, _parse_day, _principal, _store
 from data_access.access import NotPermitted
 from data_access.datasets import DATASETS
 from data_access.problems import ImportRejected
@@ -171,7 +171,7 @@ def check(
     db: DbOption = None,
 ) -> None:
     """List every reported total that does not equal its parts."""
-    from dashboard.reconciliation import AGREES, DIFFERS, reconcile
+    from dashboard.domain.reconciliation import AGREES, DIFFERS, reconcile
     from data_access.frames import reconciliation_frames
 
     findings = reconcile(reconciliation_frames(_store(db)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.formatting import count
+from dashboard.domain.formatting import count
 from data_access.text_columns import text_per_value
 
 

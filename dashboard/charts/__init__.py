@@ -1,0 +1,1 @@
+"""Plotly figures, made inert and accessible: every chart has its table and its sentence."""

@@ -1,0 +1,1 @@
+"""The `ascgov` command: nothing else imports it."""

@@ -1,0 +1,2 @@
+"""What each page and the briefing pack show, built once as plain objects: blocks, typed tables,
+downloads."""
