@@ -91,3 +91,20 @@ def test_the_adults_chart_separates_thousands_without_changing_the_shared_bar_ch
     table = pl.DataFrame({"row": ["Older adults"], "2024/25": [150_000_000]})
     fig = adults.savings_figure(table)
     assert fig.layout.yaxis.tickformat == ","
+
+
+def test_the_inert_copy_sends_arrays_of_numbers_as_plotly_does():
+    import numpy as np
+
+    fig = go.Figure(
+        go.Scatter(x=np.arange(5), y=np.linspace(0, 1, 5), name="<a>"),
+        layout={"xaxis": {"range": [0, 4]}, "yaxis": {"range": np.array([0.0, 1.0])}},
+    )
+    shown = charts.inert_figure(fig)
+    expected = go.Figure(charts._inert(fig.to_plotly_json())).to_dict()
+    sent = shown.to_dict()
+    assert sent["data"][0]["x"] == expected["data"][0]["x"]  # a typed array, as plotly's
+    assert "bdata" in sent["data"][0]["y"]
+    assert json.loads(pio.to_json(sent, validate=False)) == json.loads(
+        pio.to_json(expected, validate=False)
+    )

@@ -85,27 +85,54 @@ def inert_figure(fig: go.Figure) -> go.Figure:
 
 class _InertFigure(go.Figure):
     """An inert figure (plain values only): its ``to_dict`` copies the dicts and lists and
-    shares the values, where plotly's deep copy of every value took longer than the page's
-    other work on a rerun (Streamlit calls it for every chart it draws)."""
+    shares the values, where plotly's deep copy of every value, then its walk over every value
+    for arrays to send as typed arrays, took longer than the page's other work on a rerun
+    (Streamlit calls it for every chart it draws). It returns what plotly's own would."""
 
     def to_dict(self) -> dict:
-        from _plotly_utils.utils import convert_to_base64
-
-        res = {"data": _copied(self._data), "layout": _copied(self._layout)}
-        frames = _copied([frame._props for frame in self._frame_objs])
+        res = {"data": _sendable(self._data), "layout": _sendable(self._layout)}
+        frames = _sendable([frame._props for frame in self._frame_objs])
         if frames:
             res["frames"] = frames
-        convert_to_base64(res)  # as plotly's own: arrays of numbers to typed arrays
         return res
 
 
-def _copied(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copied(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_copied(v) for v in value)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _sendable(value: Any) -> Any:
+    """A copy of the dicts, lists and tuples in ``value``, sharing everything else, with a
+    dict's arrays of numbers made typed arrays: plotly's ``convert_to_base64`` on a deep copy,
+    in one pass that skips plain values."""
+    from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
+
+    kind = type(value)
+    if kind is dict:
+        copied = {}
+        for key, item in value.items():
+            if type(item) in _PLAIN:
+                copied[key] = item
+            elif is_skipped_key(key):
+                copied[key] = _sendable_unconverted(item)
+            elif is_homogeneous_array(item):
+                copied[key] = to_typed_array_spec(item)
+            else:
+                copied[key] = _sendable(item)
+        return copied
+    if kind is list or kind is tuple:
+        items = [item if type(item) in _PLAIN else _sendable(item) for item in value]
+        return items if kind is list else tuple(items)
+    return value
+
+
+def _sendable_unconverted(value: Any) -> Any:
+    # under a key plotly leaves as it is ("range", "geojson", ...): copied, never converted
+    kind = type(value)
+    if kind is dict:
+        return {key: _sendable_unconverted(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        items = [_sendable_unconverted(item) for item in value]
+        return items if kind is list else tuple(items)
     return value
 
 
