@@ -97,7 +97,7 @@ def briefing_table(rows: int) -> pl.DataFrame:
 
 
 def _pdf_document():
-    from dashboard.briefing.model import Pack
+    from dashboard.views.blocks import Pack
     from dashboard.briefing.pdf import _Document
 
     pdf = _Document(Pack("Bench council", date(2025, 3, 31), None, None, ()))

@@ -59,7 +59,6 @@ if not rated.is_empty():
         savings.brag_split_table(split),
         summary=savings.brag_split_summary(split),
         key="overview-brag",
-        data=savings.brag_split_data(split),
     )
 
 st.header("Backlog")

@@ -70,7 +70,5 @@ st.header("Savings net of implementation cost")
 net = adults.net_of_cost(adults.grand_total(by_year), adults.implementation_cost(posts))
 for column, (label, text) in zip(st.columns(3), adults.net_headlines(net), strict=True):
     kpi(column, label, text)
-chart_with_table(
-    savings.bridge_figure(net), net.table(), summary=net.summary, key="net", data=net.data()
-)
+chart_with_table(savings.bridge_figure(net), net.table(), summary=net.summary, key="net")
 provenance(adults.sources(lines, posts, workstream))

@@ -7,7 +7,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.briefing import content, make
-from dashboard.briefing.model import Chart, Headlines, Paragraph, Table
+from dashboard.views.blocks import Chart, Headlines, Paragraph, Table
 from data_access import days
 from tests.pages_support import page_text, run_page, tables
 

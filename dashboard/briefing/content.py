@@ -13,17 +13,6 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 
-from dashboard.briefing.model import (
-    Block,
-    Chart,
-    Heading,
-    Headline,
-    Headlines,
-    Pack,
-    Paragraph,
-    Section,
-    Table,
-)
 from dashboard.briefing.sections import SECTIONS
 from dashboard.charts import figures as charts
 from dashboard.domain import (
@@ -37,9 +26,21 @@ from dashboard.domain import (
     savings,
 )
 from dashboard.domain.definitions import definitions_table, registry
-from dashboard.domain.ratings import RAG_STYLES, RED, Thresholds, rule_text
-from dashboard.domain.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
+from dashboard.domain.ratings import RAG_STYLES, RED, Thresholds
+from dashboard.domain.reconciliation import AGREES, Finding, findings_table, reconcile
 from dashboard.domain.tables import first_rows
+from dashboard.views import savings as savings_view
+from dashboard.views.blocks import (
+    Block,
+    Chart,
+    Heading,
+    Headline,
+    Headlines,
+    Pack,
+    Paragraph,
+    Section,
+    Table,
+)
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
 from data_access.loaders import audit_since, load_table, table_schema
@@ -47,18 +48,6 @@ from data_access.statuses import STILL_OPEN, StatusList, default_statuses
 from data_access.store import Store
 from data_access.text_columns import text_per_value
 
-# the savings lines in print: the columns a committee reads; the rest are in the downloads
-PRINTED_LINE_COLUMNS = (
-    "Year",
-    "Line",
-    "Saving",
-    "BRAG",
-    "Target",
-    "Forecast",
-    "Delivered",
-    "Why",
-    "Rated by",
-)
 _TABLES = (
     "areas",
     "milestones",
@@ -320,12 +309,12 @@ def attention_section(worked: _Worked) -> Section:
         )
         blocks += [
             Paragraph(sentence, "note"),
-            Table("Changes since the last meeting", shown, (1.2, 2, 3, 1.5, 1.2)),
+            Table.of("Changes since the last meeting", shown, widths=(1.2, 2, 3, 1.5, 1.2)),
         ]
     shown, sentence = first_rows(attention(worked), what="items need attention", by="Kind")
     blocks += [Heading("Needs attention"), Paragraph(sentence)]
     if not shown.is_empty():
-        blocks.append(Table("Needs attention", shown, (1, 2.2, 2.4)))
+        blocks.append(Table.of("Needs attention", shown, widths=(1, 2.2, 2.4)))
     return Section("attention", SECTIONS["attention"], tuple(blocks))
 
 
@@ -345,10 +334,10 @@ def plan_section(worked: _Worked) -> Section:
         Paragraph(
             "RAG key: " + "; ".join(style.label for style in RAG_STYLES.values()) + ".", "note"
         ),
-        Table(
+        Table.of(
             "Accountability areas",
             plan.tracker_table(rows),
-            (0.8, 2.6, 1.6, 1.4, 1.6, 1.1, 1, 0.9, 3),
+            widths=(0.8, 2.6, 1.6, 1.4, 1.6, 1.1, 1, 0.9, 3),
         ),
         Paragraph("Source: " + "; ".join(sorted(set(areas["source"]))), "note"),
     ]
@@ -362,82 +351,14 @@ def _empty(key: str, message: str) -> Section:
 # savings ---------------------------------------------------------------------------------------
 
 
-def bridge_chart(key: str, bridge: savings.Bridge, height: int = 420) -> Chart:
-    return Chart(
-        key, bridge.title, savings.bridge_figure(bridge), bridge.summary, bridge.table(), height
-    )
-
-
-def finding_lines(findings: list[Finding]) -> list[Block]:
-    """Findings as the pages word them: what differs, what cannot be checked, then a count."""
-    blocks: list[Block] = []
-    for finding in findings:
-        text = f"{finding.describe()}. Source: {finding.source}"
-        if finding.status == DIFFERS:
-            blocks.append(Paragraph(f"Reported total differs from its parts. {text}", "warning"))
-        elif finding.status != AGREES:
-            blocks.append(Paragraph(f"Cannot be checked. {text}", "note"))
-    summary_line = savings.check_summary(findings)
-    return blocks + ([Paragraph(summary_line, "note")] if summary_line else [])
-
-
 def _mtfs_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
     mtfs = worked.figures["mtfs_requirements"]
     if mtfs.is_empty():
         return [Heading("The MTFS gap"), Paragraph("No MTFS savings requirement has been loaded.")]
     blocks: list[Block] = [Heading("The MTFS gap")]
-    for row in mtfs.iter_rows(named=True):
-        items = savings.mtfs_headlines(row)
-        blocks.append(Headlines(tuple(Headline(k, formatting.money(v)) for k, v in items)))
-        blocks.append(bridge_chart(f"mtfs-{row['code']}", savings.mtfs_bridge(row)))
-        blocks += finding_lines(savings.findings_about(placed, "mtfs", code=row["code"]))
-        blocks.append(Paragraph(savings.source_note(row), "note"))
+    for part in savings_view.mtfs_parts(mtfs, placed):
+        blocks += part.blocks()
     return blocks
-
-
-def savings_lines_table(rated: pl.DataFrame) -> pl.DataFrame:
-    return savings.lines_table(rated).select(PRINTED_LINE_COLUMNS)
-
-
-def _lines_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
-    rated = worked.rated
-    split = savings.brag_split(rated)
-    blocks: list[Block] = [
-        Heading("Savings lines"),
-        Paragraph(rule_text(worked.options.thresholds), "note"),
-        Paragraph(savings.showing(rated, rated)),
-        Table(
-            "Savings lines with their BRAG ratings",
-            savings_lines_table(rated),
-            (0.9, 1.1, 2.4, 1.5, 1, 1, 1, 2.6, 1),
-        ),
-        Paragraph(
-            "Workstream, cohort, owner, source and as-at date of each line are in the "
-            "dashboard's download of this table.",
-            "note",
-        ),
-        Heading("BRAG split by value"),
-        Chart(
-            "brag-split",
-            "Value of savings targeted, by BRAG rating",
-            savings.brag_split_figure(split),
-            savings.brag_split_summary(split),
-            savings.brag_split_table(split),
-            120 + 50 * max(split.height, 1),
-        ),
-    ]
-    progress = savings.programme_bridge(rated)
-    if progress is not None:
-        blocks += [
-            Heading("From target to forecast to delivered"),
-            bridge_chart("progress", progress),
-        ]
-    blocks.append(Heading("Totals by workstream, cohort and year"))
-    blocks += [
-        Table(f"Totals by {heading.lower()}", table)
-        for heading, table in savings.totals_tables(rated).items()
-    ]
-    return blocks + finding_lines(savings.findings_about(placed, "savings_target"))
 
 
 def savings_section(worked: _Worked) -> Section:
@@ -447,7 +368,10 @@ def savings_section(worked: _Worked) -> Section:
     placed = savings.place_findings(worked.findings, frames)
     blocks = _mtfs_part(worked, placed)
     if not worked.rated.is_empty():
-        blocks += _lines_part(worked, placed)
+        view = savings_view.lines_part(
+            worked.rated, worked.rated, placed, worked.options.thresholds
+        )
+        blocks += view.blocks()
     return Section("savings", SECTIONS["savings"], tuple(blocks))
 
 
@@ -463,7 +387,13 @@ def trend_blocks(item: backlog.Trend) -> list[Block]:
     )
     return [
         *blocks,
-        Chart(f"trend-{item.measure}", item.title, figure, item.summary, item.table),
+        Chart(
+            f"trend-{item.measure}",
+            item.title,
+            figure,
+            item.summary,
+            Table.of(item.title, item.table),
+        ),
         Paragraph(item.sources, "note"),
     ]
 
@@ -480,7 +410,15 @@ def breakdown_blocks(figures: pl.DataFrame, measure: str, threshold: int) -> lis
         title=parts.title,
         y_title="People",
     )
-    return [Chart(f"parts-{measure}", parts.title, figure, parts.summary, parts.table)]
+    return [
+        Chart(
+            f"parts-{measure}",
+            parts.title,
+            figure,
+            parts.summary,
+            Table.of(parts.title, parts.table),
+        )
+    ]
 
 
 def projection_blocks(figures: Figures, threshold: int) -> list[Block]:
@@ -505,7 +443,7 @@ def projection_blocks(figures: Figures, threshold: int) -> list[Block]:
         Paragraph("What if we added reviewers? With the dashboard's starting inputs:"),
         Paragraph(backlog.what_if_sentence(scenario)),
         Headlines(tuple(Headline(k, v) for k, v in backlog.what_if_figures(scenario))),
-        Chart("projection", view.title, figure, view.summary, view.table),
+        Chart("projection", view.title, figure, view.summary, Table.of(view.title, view.table)),
     ]
 
 
@@ -533,12 +471,14 @@ def workstream_blocks(figures: Figures, workstream: str) -> list[Block]:
     components = adults.components_table(figures["savings_components"], lines, workstream)
     blocks: list[Block] = [
         Heading(workstream),
-        Table("Savings by financial year (£000s)", table),
+        Table.of("Savings by financial year (£000s)", table),
         # the page charts these six figures too; in print the table says it all
         Paragraph(adults.savings_summary(by_year)),
     ]
     if not components.is_empty():
-        blocks.append(Table("What each line is made of", components, (1, 2.6, 0.8, 2.4, 2)))
+        blocks.append(
+            Table.of("What each line is made of", components, widths=(1, 2.6, 0.8, 2.4, 2))
+        )
     notes = adults.component_notes(figures["savings_components"], lines, workstream)
     blocks += [Paragraph(note) for note in notes]
     if posts.is_empty():
@@ -546,7 +486,7 @@ def workstream_blocks(figures: Figures, workstream: str) -> list[Block]:
     net = adults.net_of_cost(adults.grand_total(by_year), adults.implementation_cost(posts))
     return [
         *blocks,
-        Table("Posts funded to deliver the savings", adults.posts_table(posts)),
+        Table.of("Posts funded to deliver the savings", adults.posts_table(posts)),
         Heading("Savings net of implementation cost"),
         Headlines(tuple(Headline(k, v) for k, v in adults.net_headlines(net))),
         Paragraph(net.summary),
@@ -594,10 +534,10 @@ def actions_section(worked: _Worked) -> Section:
         SECTIONS["actions"],
         (
             Paragraph(f"{actions.height} resolutions and actions; {open_count} open."),
-            Table(
+            Table.of(
                 "Resolutions and agreed actions",
                 actions_table(actions),
-                (1, 2, 1.1, 1, 4, 2, 1, 0.9),
+                widths=(1, 2, 1.1, 1, 4, 2, 1, 0.9),
             ),
         ),
     )
@@ -618,8 +558,10 @@ def reconciliation_section(worked: _Worked) -> Section:
     ]
     if findings:
         blocks.append(
-            Table(
-                "Reported totals checked", findings_table(findings), (1, 2.4, 1.2, 1.2, 1, 2.4, 1.6)
+            Table.of(
+                "Reported totals checked",
+                findings_table(findings),
+                widths=(1, 2.4, 1.2, 1.2, 1, 2.4, 1.6),
             )
         )
     return Section("reconciliation", SECTIONS["reconciliation"], tuple(blocks))
@@ -639,8 +581,8 @@ def definitions_section(worked: _Worked) -> Section:
     sources = overview.figures_as_at_rows(overview_frames(figures, figures.savings))
     small = worked.threshold
     blocks: list[Block] = [
-        Table("What each measure means", table, (1.6, 3.2, 0.7, 2, 1, 1, 1.2)),
-        Table("Where the figures come from", sources, (1, 1, 3)),
+        Table.of("What each measure means", table, widths=(1.6, 3.2, 0.7, 2, 1, 1, 1.2)),
+        Table.of("Where the figures come from", sources, widths=(1, 1, 3)),
     ]
     if small:
         blocks.append(Paragraph(f"Counts below {small} are shown as 'fewer than {small}'.", "note"))

@@ -16,7 +16,7 @@ import polars as pl
 from dashboard.charts import figures as charts
 from dashboard.domain import formatting
 from dashboard.domain.savings import Bridge, cohort_label
-from dashboard.views.downloads import pounds
+from dashboard.domain.table import pounds
 from data_access.text_columns import text_per_value
 
 COHORTS = ("younger", "older")

@@ -242,22 +242,46 @@ def _savings_lines(
     reads: Snapshot, thresholds: Thresholds, filters: tuple[tuple[str, str | None], ...]
 ):
     from dashboard.domain import savings as logic
+    from dashboard.views.savings import lines_part
 
-    shown = logic.filter_lines(_rated(reads, thresholds), **dict(filters))
-    return shown, logic.lines_table(shown), logic.lines_data(shown)
+    rated = _rated(reads.only(*_SAVINGS), thresholds)
+    shown = logic.filter_lines(rated, **dict(filters))
+    placed = logic.place_findings(
+        _findings(reads.only(*_RECONCILED_TABLES)), _reconciliation_inputs(reads)
+    )
+    return shown, lines_part(
+        shown, rated, placed, thresholds, workstream=dict(filters).get("workstream")
+    )
 
 
-def savings_lines(**filters: str | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The rated lines matching the filters, as members read them and as downloads hold them;
-    formatted once per dataset version and filter choice (150,000 rows nationally)."""
+def savings_lines(**filters: str | None):
+    """The rated lines matching the filters, and the page's view of them (table, split,
+    bridge, totals, findings); built once per dataset version, thresholds and filter choice
+    (150,000 rows nationally)."""
     from dashboard.domain.ratings import Thresholds
     from data_access.settings import get_settings
 
     return _savings_lines(
-        current().only(*_SAVINGS),
+        current().only(*_SAVINGS, *_RECONCILED_TABLES),
         Thresholds.from_settings(get_settings()),
         tuple(sorted(filters.items())),
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _mtfs_parts(reads: Snapshot):
+    from dashboard.domain import savings as logic
+    from dashboard.views.savings import mtfs_parts
+
+    placed = logic.place_findings(
+        _findings(reads.only(*_RECONCILED_TABLES)), _reconciliation_inputs(reads)
+    )
+    return mtfs_parts(_read(reads, "mtfs_requirements"), placed)
+
+
+def mtfs_parts():
+    """The MTFS gap as the page shows it, once per version of the tables it reads."""
+    return _mtfs_parts(current().only(*_RECONCILED_TABLES))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
