@@ -16,7 +16,6 @@ import polars as pl
 from dashboard.briefing.sections import SECTIONS
 from dashboard.charts import figures as charts
 from dashboard.domain import (
-    adults,
     backlog,
     changes,
     formatting,
@@ -25,10 +24,11 @@ from dashboard.domain import (
     plan,
     savings,
 )
-from dashboard.domain.definitions import definitions_table, registry
 from dashboard.domain.ratings import RAG_STYLES, RED, Thresholds
-from dashboard.domain.reconciliation import AGREES, Finding, findings_table, reconcile
+from dashboard.domain.reconciliation import Finding, reconcile
 from dashboard.domain.tables import first_rows
+from dashboard.views import adults as adults_view
+from dashboard.views import data_quality
 from dashboard.views import savings as savings_view
 from dashboard.views.blocks import (
     Block,
@@ -463,46 +463,27 @@ def backlog_section(worked: _Worked) -> Section:
 # younger and older adults ----------------------------------------------------------------------
 
 
-def workstream_blocks(figures: Figures, workstream: str) -> list[Block]:
-    lines = figures.savings
-    by_year = adults.cohort_years(lines, workstream)
-    table = adults.savings_table(by_year)
-    posts = adults.posts_for(figures["posts"], workstream)
-    components = adults.components_table(figures["savings_components"], lines, workstream)
-    blocks: list[Block] = [
-        Heading(workstream),
-        Table.of("Savings by financial year (£000s)", table),
-        # the page charts these six figures too; in print the table says it all
-        Paragraph(adults.savings_summary(by_year)),
-    ]
-    if not components.is_empty():
-        blocks.append(
-            Table.of("What each line is made of", components, widths=(1, 2.6, 0.8, 2.4, 2))
-        )
-    notes = adults.component_notes(figures["savings_components"], lines, workstream)
-    blocks += [Paragraph(note) for note in notes]
-    if posts.is_empty():
-        return [*blocks, Paragraph("No funded posts are recorded for this workstream.")]
-    net = adults.net_of_cost(adults.grand_total(by_year), adults.implementation_cost(posts))
-    return [
-        *blocks,
-        Table.of("Posts funded to deliver the savings", adults.posts_table(posts)),
-        Heading("Savings net of implementation cost"),
-        Headlines(tuple(Headline(k, v) for k, v in adults.net_headlines(net))),
-        Paragraph(net.summary),
-        Paragraph(adults.sources(lines, posts, workstream), "note"),
-    ]
+def workstream_blocks(worked: _Worked, workstream: str) -> list[Block]:
+    """One workstream as the younger and older adults page shows it (``views.adults``)."""
+    figures = worked.figures
+    placed = savings.place_findings(
+        worked.findings, reconciliation_frames_from(figures.frames.__getitem__, figures.savings)
+    )
+    view = adults_view.workstream_view(
+        figures.savings, figures["savings_components"], figures["posts"], placed, workstream
+    )
+    return list(view.blocks())
 
 
 def adults_section(worked: _Worked) -> Section:
-    workstreams = adults.workstreams_with_both(worked.figures.savings)
+    workstreams = adults_view.workstreams_with_both(worked.figures.savings)
     if not workstreams:
         return _empty(
             "adults", "No workstream has savings lines for both younger and older adults."
         )
     blocks: list[Block] = []
     for workstream in workstreams:
-        blocks += workstream_blocks(worked.figures, workstream)
+        blocks += workstream_blocks(worked, workstream)
     return Section("adults", SECTIONS["adults"], tuple(blocks))
 
 
@@ -543,25 +524,22 @@ def actions_section(worked: _Worked) -> Section:
     )
 
 
+CHECKED = " of reported totals against their parts"
+
+
 def reconciliation_section(worked: _Worked) -> Section:
+    """The data quality page's checks (``views.data_quality``), every one that needs attention
+    said in full."""
     findings = worked.findings
-    problems = [f for f in findings if f.status != AGREES]
+    view = data_quality.checks_view(findings)
     blocks: list[Block] = [
-        Paragraph(
-            f"{len(findings)} checks of reported totals against their parts: "
-            f"{len(problems)} need attention, {len(findings) - len(problems)} agree."
-        ),
-        *(
-            Paragraph(f"{f.status.capitalize()}: {f.describe()}. Source: {f.source}", "warning")
-            for f in problems
-        ),
+        Paragraph(data_quality.counts_sentence(findings, CHECKED)),
+        *view.warnings,
     ]
     if findings:
         blocks.append(
-            Table.of(
-                "Reported totals checked",
-                findings_table(findings),
-                widths=(1, 2.4, 1.2, 1.2, 1, 2.4, 1.6),
+            view.table.titled("Reported totals checked").select(
+                view.table.frame.columns, widths=data_quality.PRINTED_CHECK_WIDTHS
             )
         )
     return Section("reconciliation", SECTIONS["reconciliation"], tuple(blocks))
@@ -569,20 +547,16 @@ def reconciliation_section(worked: _Worked) -> Section:
 
 def definitions_section(worked: _Worked) -> Section:
     figures = worked.figures
-    frames = {
-        "backlog": figures["backlog"],
-        "mtfs_requirements": figures["mtfs_requirements"],
-        "areas": figures["areas"],
-        "posts": figures["posts"],
-        "committee_actions": figures.actions,
-        "savings": figures.savings,
-    }
-    table = definitions_table(registry(worked.options.thresholds), frames)
-    sources = overview.figures_as_at_rows(overview_frames(figures, figures.savings))
+    frames = {"committee_actions": figures.actions, "savings": figures.savings}
+    frames |= {name: figures[name] for name in ("backlog", "mtfs_requirements", "areas", "posts")}
+    table = data_quality.definitions_view(worked.options.thresholds, frames)
+    sources = data_quality.sources_view(overview_frames(figures, figures.savings))
     small = worked.threshold
     blocks: list[Block] = [
-        Table.of("What each measure means", table, widths=(1.6, 3.2, 0.7, 2, 1, 1, 1.2)),
-        Table.of("Where the figures come from", sources, widths=(1, 1, 3)),
+        table.titled("What each measure means").select(
+            table.frame.columns, widths=data_quality.PRINTED_DEFINITION_WIDTHS
+        ),
+        sources.select(sources.frame.columns, widths=data_quality.PRINTED_SOURCE_WIDTHS),
     ]
     if small:
         blocks.append(Paragraph(f"Counts below {small} are shown as 'fewer than {small}'.", "note"))

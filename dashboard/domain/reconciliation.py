@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import polars as pl
 
 from dashboard.domain import formatting
+from dashboard.domain.table import Table
 
 AGREES, DIFFERS, UNCHECKABLE = "agrees", "differs", "cannot be checked"
 
@@ -180,31 +181,25 @@ def reconcile(frames: dict[str, pl.DataFrame]) -> list[Finding]:
     ]
 
 
-def findings_table(findings: list[Finding]) -> pl.DataFrame:
-    """The findings as members read them: figures formatted, one row per check."""
-    return pl.DataFrame(
-        [
-            {
-                "status": f.status,
-                "figure": f.label,
-                "reported": f.shown(f.reported),
-                "parts add up to": f.shown(f.computed),
-                "difference": f.shown(f.difference),
-                "how": f.explanation,
-                "source": f.source,
-            }
-            for f in findings
-        ],
-        schema={
-            c: pl.String
-            for c in (
-                "status",
-                "figure",
-                "reported",
-                "parts add up to",
-                "difference",
-                "how",
-                "source",
-            )
-        },
-    )
+_FINDING_COLUMNS = ("status", "figure", "reported", "parts add up to", "difference", "how")
+_FINDING_COLUMNS += ("source",)
+
+
+def findings_table(findings: list[Finding]) -> Table:
+    """One row per check. A check's figures are money or counts by the check (``unit``), so
+    the three figure columns are written per row by ``Finding.shown`` (exact pounds, whole
+    counts): one column cannot hold both kinds."""
+    rows = [
+        (
+            f.status,
+            f.label,
+            f.shown(f.reported),
+            f.shown(f.computed),
+            f.shown(f.difference),
+            f.explanation,
+            f.source,
+        )
+        for f in findings
+    ]
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(_FINDING_COLUMNS, pl.String), orient="row")
+    return Table.of("Reconciliation checks", frame)

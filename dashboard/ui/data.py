@@ -295,3 +295,93 @@ def principal(email: str):
     """The user with this email and their role and assignments (None if unknown), read once per
     version of the users tables rather than on every rerun of every page."""
     return _principal(current().only(*_USERS, dated=False), email)
+
+
+_ADULTS_TABLES = (*_SAVINGS, *_RECONCILED_TABLES)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _adult_workstreams(reads: Snapshot) -> list[str]:
+    from dashboard.views.adults import workstreams_with_both
+
+    return workstreams_with_both(_savings(reads))
+
+
+def adult_workstreams() -> list[str]:
+    """The workstreams with lines for both younger and older adults, in name order."""
+    return _adult_workstreams(current().only(*_SAVINGS))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _adults_view(reads: Snapshot, workstream: str):
+    from dashboard.domain import savings as logic
+    from dashboard.views.adults import workstream_view
+
+    inputs = _reconciliation_inputs(reads)
+    placed = logic.place_findings(_findings(reads.only(*_RECONCILED_TABLES)), inputs)
+    return workstream_view(
+        _savings(reads.only(*_SAVINGS)),
+        _read(reads, "savings_components"),
+        _read(reads, "posts"),
+        placed,
+        workstream,
+    )
+
+
+def adults_view(workstream: str):
+    """One workstream on the younger and older adults page, built once per version of the
+    tables it reads."""
+    return _adults_view(current().only(*_ADULTS_TABLES), workstream)
+
+
+_DEFINED_TABLES = ("areas", "backlog", "mtfs_requirements", "posts", "committee_actions")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _definitions_view(reads: Snapshot, thresholds: Thresholds):
+    from dashboard.views.data_quality import DEFINITION_TABLES, definitions_view
+
+    frames = {name: _read(reads, name) for name in DEFINITION_TABLES}
+    frames["savings"] = _savings(reads.only(*_SAVINGS))
+    return definitions_view(thresholds, frames)
+
+
+def definitions_view():
+    """What each measure means, with the dates and sources of the figures loaded."""
+    from dashboard.domain.ratings import Thresholds
+    from data_access.settings import get_settings
+
+    return _definitions_view(
+        current().only(*_DEFINED_TABLES, *_SAVINGS), Thresholds.from_settings(get_settings())
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _checks_view(reads: Snapshot):
+    from dashboard.views.data_quality import checks_view
+
+    return checks_view(_findings(reads))
+
+
+def checks_view():
+    """Every reconciliation check as the data quality page shows it."""
+    return _checks_view(current().only(*_RECONCILED_TABLES))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _stale_view(reads: Snapshot, today: date, after_days: int):
+    from dashboard.views.data_quality import stale_view
+
+    return stale_view(
+        _read(reads, "areas"),
+        _savings(reads.only(*_SAVINGS)),
+        today=today,
+        after_days=after_days,
+    )
+
+
+def stale_view(after_days: int):
+    """The items with no update for more than ``after_days`` days before today."""
+    from data_access import days
+
+    return _stale_view(current().only("areas", *_SAVINGS), days.today(), after_days)
