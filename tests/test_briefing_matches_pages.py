@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -25,7 +27,7 @@ def _section(pack, key: str):
 
 
 def _tables(pack, key: str) -> dict[str, pl.DataFrame]:
-    return {b.title: b.frame for b in _section(pack, key).blocks if isinstance(b, Table)}
+    return {b.title: b.shown() for b in _section(pack, key).blocks if isinstance(b, Table)}
 
 
 def _page_table(at, first_column: str, *, index: int = 0) -> pl.DataFrame:
@@ -100,6 +102,57 @@ def test_younger_and_older_adults_tables_are_the_pages(pack):
     posts = printed["Posts funded to deliver the savings"]
     _same(_page_table(at, "Area of support"), posts)
     assert posts.row(-1)[posts.columns.index("Cost")] == "£578,026"
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The typed tables a page hands to ``render.table``, recorded as it runs."""
+    from dashboard.ui import render
+
+    seen: list[Table] = []
+    original = render.table
+
+    def record(block, *, key=None):
+        seen.append(block)
+        original(block, key=key)
+
+    monkeypatch.setattr(render, "table", record)
+    return seen
+
+
+def _typed_tables(pack, key: str) -> dict[str, Table]:
+    return {b.title: b for b in _section(pack, key).blocks if isinstance(b, Table)}
+
+
+def _same_table(page: Table, printed: Table) -> None:
+    """The pack prints the page's table: the same values of the same kinds, written alike."""
+    assert printed.columns == page.columns
+    assert_frame_equal(printed.values(), page.values())
+    assert_frame_equal(printed.shown(), page.shown())
+
+
+def test_adults_page_and_pack_render_the_same_view(pack, rendered):
+    run_page("pages/younger_older_adults.py")
+    page = {t.title: t for t in rendered}
+    printed = _typed_tables(pack, "adults")
+    for on_page, in_print in (
+        ("Savings by financial year", "Savings by financial year (£000s)"),
+        ("Savings components", "What each line is made of"),
+        ("Funded posts", "Posts funded to deliver the savings"),
+    ):
+        _same_table(page[on_page], printed[in_print])
+    by_year = printed["Savings by financial year (£000s)"]
+    assert by_year.values().row(-1)[-1] == Decimal("2808000")
+
+
+def test_data_quality_page_and_pack_render_the_same_view(pack, rendered):
+    run_page("pages/data_quality.py")
+    page = {t.title: t for t in rendered}
+    _same_table(
+        page["Reconciliation checks"],
+        _typed_tables(pack, "reconciliation")["Reported totals checked"],
+    )
+    _same_table(page["Definitions"], _typed_tables(pack, "definitions")["What each measure means"])
 
 
 def test_backlog_chart_tables_are_the_pages(pack):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -157,17 +158,21 @@ def test_stale_items_write_the_last_update_as_a_day(shape):
     stale = definitions.stale_items(
         shaped(areas, shape), shaped(savings_rows, shape), today=date(2024, 3, 31), after_days=30
     )
-    assert stale.select("Code", "Last update", "Days since").rows() == [
-        ("L1", "4 Jul 2023", 271),
-        ("B", "5 Nov 2023", 147),
-        ("A", "9 Jan 2024", 82),
+    table = definitions.stale_table(stale)
+    assert table.shown().select("Code", "Last update", "Days since").rows() == [
+        ("L1", "4 Jul 2023", "271"),
+        ("B", "5 Nov 2023", "147"),
+        ("A", "9 Jan 2024", "82"),
     ]
+    assert table.values().select("Last update", "Days since").row(0) == (date(2023, 7, 4), 271)
 
 
-def test_no_stale_items_is_an_empty_table_with_a_text_column():
+def test_no_stale_items_is_an_empty_table_of_days():
     areas, savings_rows = _stale_inputs()
     stale = definitions.stale_items(areas, savings_rows, today=date(2023, 1, 1), after_days=30)
-    assert (stale.height, stale.schema["Last update"]) == (0, pl.String)
+    table = definitions.stale_table(stale)
+    assert (table.height, table.column("Last update").kind) == (0, "date")
+    assert table.shown().schema["Last update"] == pl.String
 
 
 # committee actions (briefing pack) --------------------------------------------------------------
@@ -271,12 +276,17 @@ COHORT_YEARS = pl.DataFrame(
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_adults_savings_table_in_thousands_rounding_half_up_and_missing_as_a_dash(shape):
+def test_adults_savings_table_in_thousands_rounding_half_up_and_missing_not_published(shape):
     table = adults.savings_table(shaped(COHORT_YEARS, shape))
-    assert table.rows() == [
+    assert table.shown().rows() == [
         ("Younger adults", "1,500", "749", "2,249"),
-        ("Older adults", "–", "130", "-130"),
+        ("Older adults", "not published", "130", "-130"),
         ("Total of savings", "1,500", "880", "2,119"),
+    ]
+    assert table.values()["2019/20"].to_list() == [
+        Decimal("749499.99"),
+        Decimal("130000.50"),
+        Decimal("879500.49"),
     ]
 
 
@@ -314,19 +324,21 @@ def _components_inputs():
 def test_adults_components_table_writes_cohorts_and_thousands(shape):
     components, lines = _components_inputs()
     table = adults.components_table(shaped(components, shape), shaped(lines, shape), "W")
-    assert table.select("Cohort", "Component", "£000s").rows() == [
+    assert table.shown().select("Cohort", "Component", "£000s").rows() == [
         ("Younger adults", "c1", "1,901"),
         ("Younger adults", "c2", "not published"),
         ("Older adults", "c3", "0"),
     ]
-    data = adults.components_data(shaped(components, shape), shaped(lines, shape), "W")
+    data = table.values()
     assert data["Cohort"].to_list() == ["Younger adults", "Younger adults", "Older adults"]
+    assert data["Amount"].to_list() == [Decimal("1900500"), None, Decimal("499.99")]
 
 
 def test_adults_components_of_no_components_is_empty_with_text_columns():
     components, lines = _components_inputs()
     table = adults.components_table(components.clear(), lines, "W")
-    assert (table.height, table.schema["Cohort"], table.schema["£000s"]) == (
+    shown = table.shown()
+    assert (table.height, shown.schema["Cohort"], shown.schema["£000s"]) == (
         0,
         pl.String,
         pl.String,
