@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from dashboard.domain.table import Kind
 from dashboard.navigation import PAGES
 from dashboard.ui import components
 from dashboard.views import downloads
@@ -19,9 +20,9 @@ def offered(monkeypatch):
     recorded = []
     original = components.download_buttons
 
-    def record(frame, *, key, title, source=None):
-        recorded.append((key, title, frame))
-        original(frame, key=key, title=title, source=source)
+    def record(table, *, key, source=None):
+        recorded.append((key, table.title, table))
+        original(table, key=key, source=source)
 
     monkeypatch.setattr(components, "download_buttons", record)
     return recorded
@@ -51,24 +52,25 @@ def test_every_table_on_the_page_can_be_downloaded(app_env, offered, page):
     assert [b.proto.label for b in buttons] == ["Download CSV", "Download Excel"] * len(offered)
     keys = [key for key, _, _ in offered]
     assert len(set(keys)) == len(keys)
-    for key, title, frame in offered:
-        assert downloads.rounded_money_columns(frame) == [], (key, title)
-        assert downloads.csv_bytes(frame).startswith("\ufeff".encode())
+    for key, title, table in offered:
+        values = table.values()
+        for column in table.columns:  # money in a file is exact pounds, never words
+            if column.kind is Kind.MONEY:
+                dtype = values.schema[column.heading_in_file]
+                assert str(dtype).startswith("Decimal"), (key, title, column.name)
+        assert downloads.csv_bytes(table).startswith("\ufeff".encode())
         notes = downloads.notes(title=title, as_at=None, source=None)
-        book = openpyxl.load_workbook(
-            io.BytesIO(downloads.xlsx_bytes(frame, title=title, notes=notes))
-        )
+        book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, notes=notes)))
         assert book.sheetnames == [downloads.sheet_name(title), "Notes"]
-        assert book.worksheets[0].max_row == frame.height + 1
+        assert book.worksheets[0].max_row == table.height + 1
 
 
 def test_savings_lines_download_holds_exact_pounds(app_env, offered):
     run_page("pages/savings.py")
-    lines = next(frame for key, _, frame in offered if key == "lines")
-    typed = downloads.typed(lines)
-    assert str(typed.schema["Target"]).startswith("Decimal")
-    assert str(typed.schema["As at"]) == "Date"
-    shown = next(frame for key, _, frame in offered if key == "brag-split-table")
+    lines = next(table for key, _, table in offered if key == "lines").values()
+    assert str(lines.schema["Target"]).startswith("Decimal")
+    assert str(lines.schema["As at"]) == "Date"
+    shown = next(table for key, _, table in offered if key == "brag-split-table").values()
     # the page reads "£10.40m"; the file holds the pounds
     assert shown["Target value"].sum() == 10_401_000
 
