@@ -91,3 +91,31 @@ def test_notes_sheet_names_the_as_at_day_of_the_view(app_env, monkeypatch):
     dated.clear()
     run_page("pages/improvement_plan.py")
     assert dated and set(dated) == {None}
+
+
+def test_adults_downloads_hold_exact_pounds_where_the_page_reads_thousands(app_env, offered):
+    from decimal import Decimal
+
+    run_page("pages/younger_older_adults.py")
+    by_year = next(table for key, _, table in offered if key == "savings-table")
+    assert by_year.shown()["3 year total"].to_list() == ["2,349", "459", "2,808"]
+    values = by_year.values()
+    assert values.columns[0] == "Cohort"
+    assert values["3 year total"].to_list() == [
+        Decimal("2349000"),
+        Decimal("459000"),
+        Decimal("2808000"),
+    ]
+    parts = next(table for key, _, table in offered if key == "components").values()
+    assert str(parts.schema["Amount"]).startswith("Decimal")
+    assert parts["Amount"].null_count() == 3  # not published: empty, never £0
+    posts = next(table for key, _, table in offered if key == "posts").values()
+    assert posts["Cost"].to_list()[-1] == Decimal("578026")
+
+
+def test_data_quality_downloads_hold_dates_and_every_check(app_env, offered):
+    run_page("pages/data_quality.py")
+    definitions = next(table for key, _, table in offered if key == "definitions").values()
+    assert str(definitions.schema["Figures as at"]) == "Date"
+    checks = next(table for key, _, table in offered if key == "findings")
+    assert checks.height == 12
