@@ -160,3 +160,11 @@ def test_the_importer_refuses_an_unknown_measure_naming_every_code_of_the_regist
         "'overdue_annual_reviews'"
     )
     assert all(f"'{code}'" in problem.rule for code in MEASURES.codes(BACKLOG))
+
+
+def test_the_definitions_write_the_rules_in_force_into_the_registry_meanings():
+    rows = {d.label: d.meaning for d in definitions.registry(Thresholds(90, 70))}
+    assert "{" not in " ".join(rows.values())
+    assert rows["Improvement plan status and RAG"].endswith(
+        "and its lead's RAG rating (Red off track, Amber some concerns, Green on track)."
+    )
