@@ -25,6 +25,7 @@ from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetS
 from data_access.files import RawTable, ReadLimits, read_table
 from data_access.formulas import unescape_formula
 from data_access.limits import INTEGER_MAX
+from data_access.measures import MEASURES
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
@@ -177,14 +178,15 @@ def validate_table(
                 )
             ]
         )
-    lists = configured_lists(store)
+    # the lists and the measures in force: a backlog row's measure is one of the registry's
+    context = {"lists": configured_lists(store), "measures": MEASURES}
     records: list[tuple[int, BaseModel]] = []
     versions: dict[tuple, int] = {}
     for row_number, cells in table.rows:
         data = _row_data(table.columns, cells, defaults)
         version = data.pop("version", None)
         try:
-            record = spec.model.model_validate(data, context={"lists": lists})
+            record = spec.model.model_validate(data, context=context)
             expected = None if version in (None, "") else _version_number(version)
         except ValidationError as exc:
             problems.extend(_validation_problems(spec, table, row_number, data, exc))

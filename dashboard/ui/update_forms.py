@@ -17,12 +17,12 @@ import streamlit as st
 
 from dashboard.domain import formatting
 from dashboard.domain.history import changes_after, history_table
-from dashboard.domain.measures import MEASURES
 from dashboard.domain.ratings import BRAG, NOT_RATED, RAG
 from dashboard.ui import data
 from dashboard.ui.session import session_lapsed
 from data_access import commands
 from data_access.access import NotPermitted, Permission, Principal
+from data_access.measures import MEASURES
 from data_access.parsing import parse_money_pence
 from data_access.store import StaleVersionError
 from data_access.vocab import ALL_BANDS, Measure
@@ -422,7 +422,7 @@ def backlog_form(who: Principal) -> None:
             held_row = current.get(measure.value, {})
             left, right = st.columns(2)
             left.number_input(
-                MEASURES[measure.value].label,
+                MEASURES.label(measure.value),
                 min_value=0,
                 step=1,
                 value=held_row.get("value"),
