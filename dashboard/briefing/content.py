@@ -38,7 +38,15 @@ from dashboard.domain import (
 )
 from dashboard.domain.definitions import definitions_table, registry
 from dashboard.domain.ratings import RAG_STYLES, RED, Thresholds, rule_text
-from dashboard.domain.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
+from dashboard.domain.reconciliation import (
+    DIFFERS,
+    UNCHECKABLE,
+    Finding,
+    counts,
+    findings_table,
+    needing_attention,
+    reconcile,
+)
 from dashboard.domain.tables import first_rows
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
@@ -375,9 +383,9 @@ def finding_lines(findings: list[Finding]) -> list[Block]:
         text = f"{finding.describe()}. Source: {finding.source}"
         if finding.status == DIFFERS:
             blocks.append(Paragraph(f"Reported total differs from its parts. {text}", "warning"))
-        elif finding.status != AGREES:
+        elif finding.status == UNCHECKABLE:
             blocks.append(Paragraph(f"Cannot be checked. {text}", "note"))
-    summary_line = savings.check_summary(findings)
+    summary_line = counts(findings).summary()
     return blocks + ([Paragraph(summary_line, "note")] if summary_line else [])
 
 
@@ -605,12 +613,9 @@ def actions_section(worked: _Worked) -> Section:
 
 def reconciliation_section(worked: _Worked) -> Section:
     findings = worked.findings
-    problems = [f for f in findings if f.status != AGREES]
+    problems = needing_attention(findings)
     blocks: list[Block] = [
-        Paragraph(
-            f"{len(findings)} checks of reported totals against their parts: "
-            f"{len(problems)} need attention, {len(findings) - len(problems)} agree."
-        ),
+        Paragraph(counts(findings).sentence(" of reported totals against their parts")),
         *(
             Paragraph(f"{f.status.capitalize()}: {f.describe()}. Source: {f.source}", "warning")
             for f in problems

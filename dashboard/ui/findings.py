@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.domain.formatting import plain
-from dashboard.domain.reconciliation import DIFFERS, UNCHECKABLE, Finding
-from dashboard.domain.savings import check_summary
+from dashboard.domain.reconciliation import DIFFERS, UNCHECKABLE, Finding, counts
 
 
 def show_findings(findings: list[Finding]) -> None:
@@ -20,6 +19,6 @@ def show_findings(findings: list[Finding]) -> None:
             )
         elif finding.status == UNCHECKABLE:
             st.info(f"**Cannot be checked.** {text}", icon=":material/info:")
-    summary = check_summary(findings)
+    summary = counts(findings).summary()
     if summary:
         st.caption(plain(summary))
