@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from dashboard.charts import figures as charts
-from dashboard.domain import savings
+from dashboard.domain import reconciliation, savings
 from dashboard.domain.ratings import Thresholds, rule_text
 from dashboard.domain.reconciliation import AGREES, DIFFERS, UNCHECKABLE, Finding
 
@@ -344,4 +344,4 @@ def test_findings_about_one_kind_of_figure(dataset, workstream, code, codes):
 )
 def test_check_summary(statuses, text):
     findings = [_finding(str(i), "total", s) for i, s in enumerate(statuses)]
-    assert savings.check_summary(findings) == text
+    assert reconciliation.counts(findings).summary() == text

@@ -26,6 +26,7 @@ from data_access.measures import MEASURES
 from data_access.parsing import parse_money_pence
 from data_access.store import StaleVersionError
 from data_access.vocab import ALL_BANDS, Measure
+from data_access.writes import entity_key
 
 BY_RULE = "By rule (no override)"
 
@@ -286,11 +287,11 @@ def savings_form(who: Principal) -> None:
     _override_form(who, lines.filter(pl.col("code") == code).row(0, named=True))
     show_history("savings_lines", code, f"savings line {code} (rating override)")
     if year is not None:
-        show_history("savings_years", f"{code}|{year}", f"savings line {code} in {year}")
+        show_history("savings_years", entity_key((code, year)), f"savings line {code} in {year}")
 
 
 def _year_form(who: Principal, code: str, row: dict) -> None:
-    key = f"{code}|{row['financial_year']}"
+    key = entity_key((code, row["financial_year"]))
     base_version("savings_years", key, row["version"])
     form = f"savings:{key}"
     with st.form(form):
