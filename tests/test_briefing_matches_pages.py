@@ -7,7 +7,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.briefing import content, make
-from dashboard.views.blocks import Chart, Headlines, Paragraph, Table
+from dashboard.domain.table import Table
+from dashboard.views.blocks import Chart, Headlines, Paragraph
 from data_access import days
 from tests.pages_support import page_text, run_page, tables
 
@@ -25,7 +26,7 @@ def _section(pack, key: str):
 
 
 def _tables(pack, key: str) -> dict[str, pl.DataFrame]:
-    return {b.title: b.frame for b in _section(pack, key).blocks if isinstance(b, Table)}
+    return {b.title: b.shown() for b in _section(pack, key).blocks if isinstance(b, Table)}
 
 
 def _page_table(at, first_column: str, *, index: int = 0) -> pl.DataFrame:
