@@ -155,8 +155,8 @@ def test_the_readme_states_the_allow_list():
         line = next((x for x in readme.splitlines() if x.startswith(f"| `{layer}/`")), None)
         assert line is not None, f"README has no row for {layer}/"
         for prefix in prefixes:
-            shown = prefix if prefix not in PURE_DATA_ACCESS else "data_access (pure modules)"
-            assert shown in line, (layer, shown)
+            pure = prefix in PURE_DATA_ACCESS and "data_access (pure modules)" in line
+            assert pure or prefix in line, (layer, prefix)
 
 
 # each carries its own copy of SQLite: see data_access/loaders.py::_fetch_sqlite
