@@ -111,11 +111,52 @@ def test_backlog_chart_tables_are_the_pages(pack):
     page_tables = [pl.from_pandas(t) for t in tables(at) if t.columns[0] == "Month"]
     assert len(by_month) == 5
     for chart, page in zip(by_month, page_tables, strict=True):
-        _same(page, chart.table)
+        _same(page, chart.table.shown())
     by_team = [c for c in charts if c.key.startswith("parts-")]
     page_parts = [pl.from_pandas(t) for t in tables(at) if t.columns[0] == "Team"]
+    assert len(by_team) == len(page_parts) > 0
     for chart, page in zip(by_team, page_parts, strict=True):
-        _same(page, chart.table)
+        _same(page, chart.table.shown())
+
+
+def test_backlog_section_prints_the_pages_view_objects(app_env, pack):
+    """The pack's backlog section is the page's view for all teams and bands, block for block,
+    with the what-if at the page's starting inputs."""
+    from dashboard.views import backlog as backlog_view
+    from dashboard.views.blocks import Heading
+
+    figures = content.gather(app_env, TODAY)
+    threshold = make.options_for(app_env).small_number_threshold
+    view = backlog_view.view(figures["backlog"], team=None, band=None, threshold=threshold)
+    costs = backlog_view.programme(figures["review_programmes"])
+    scenario = backlog_view.what_if(
+        view.projection.projection, *costs.defaults, threshold=threshold
+    )
+    expected = [
+        *view.blocks(),
+        Paragraph(costs.sentence),
+        Paragraph(backlog_view.WHAT_IF_IN_PRINT),
+        *scenario.blocks(),
+    ]
+    printed = _section(pack, "backlog").blocks
+    assert [type(b) for b in printed] == [type(b) for b in expected]
+    for got, want in zip(printed, expected, strict=True):
+        if isinstance(want, Chart):
+            assert (got.key, got.title, got.alt) == (want.key, want.title, want.alt)
+            assert [(c.name, c.kind) for c in got.table.columns] == [
+                (c.name, c.kind) for c in want.table.columns
+            ]
+            assert_frame_equal(got.table.values(), want.table.values())
+            assert_frame_equal(got.table.shown(), want.table.shown())
+        elif isinstance(want, Heading | Paragraph | Headlines):
+            assert got == want
+    headings = [b.text for b in printed if isinstance(b, Heading)]
+    assert headings[-1] == "When will the review waiting list clear?"
+    # the waiting list's chart holds months as dates and counts as numbers in a download
+    waiting = next(b for b in printed if isinstance(b, Chart) and b.key == "trend-waiting_review")
+    held = waiting.table.values()
+    assert held.schema["Month"] == pl.Date and held.schema["Count"] == pl.Int64
+    assert held.filter(pl.col("Figure") == "People waiting for a review")["Count"][-1] == 460
 
 
 def test_reconciliation_notes_are_the_data_quality_checks(pack):

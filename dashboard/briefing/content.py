@@ -14,10 +14,8 @@ from datetime import UTC, date, datetime
 import polars as pl
 
 from dashboard.briefing.sections import SECTIONS
-from dashboard.charts import figures as charts
 from dashboard.domain import (
     adults,
-    backlog,
     changes,
     formatting,
     headlines,
@@ -35,10 +33,10 @@ from dashboard.domain.reconciliation import (
     reconcile,
 )
 from dashboard.domain.tables import first_rows
+from dashboard.views import backlog as backlog_view
 from dashboard.views import savings as savings_view
 from dashboard.views.blocks import (
     Block,
-    Chart,
     Heading,
     Headline,
     Headlines,
@@ -384,86 +382,17 @@ def savings_section(worked: _Worked) -> Section:
 # backlog ---------------------------------------------------------------------------------------
 
 
-def trend_blocks(item: backlog.Trend) -> list[Block]:
-    blocks: list[Block] = [Heading(item.label), Paragraph(item.definition, "note")]
-    if item.message:
-        return [*blocks, Paragraph(item.message)]
-    figure = charts.count_trend_chart(
-        item.chart, title=item.title, subtitle=item.subtitle, y_title=item.unit
-    )
-    return [
-        *blocks,
-        Chart(
-            f"trend-{item.measure}",
-            item.title,
-            figure,
-            item.summary,
-            Table.of(item.title, item.table),
-        ),
-        Paragraph(item.sources, "note"),
-    ]
-
-
-def breakdown_blocks(figures: pl.DataFrame, measure: str, threshold: int) -> list[Block]:
-    parts = backlog.breakdown(figures, measure, team=None, band=None, threshold=threshold)
-    if parts is None:
-        return []
-    figure = charts.bar_chart(
-        parts.chart,
-        x="team",
-        y="value",
-        series="priority_band",
-        title=parts.title,
-        y_title="People",
-    )
-    return [
-        Chart(
-            f"parts-{measure}",
-            parts.title,
-            figure,
-            parts.summary,
-            Table.of(parts.title, parts.table),
-        )
-    ]
-
-
-def projection_blocks(figures: Figures, threshold: int) -> list[Block]:
-    """The projection and the what-if with the page's starting inputs."""
-    projection = backlog.project(figures["backlog"])
-    programme = backlog.programme_cost(figures["review_programmes"])
-    blocks: list[Block] = [
-        Heading("When will the review waiting list clear?"),
-        Paragraph(backlog.projection_sentence(projection, threshold)),
-        Paragraph(backlog.programme_sentence(programme)),
-    ]
-    inputs = [spec.default for spec in backlog.what_if_inputs(programme)]
-    scenario = backlog.what_if(projection, *inputs)
-    if scenario is None:
-        return blocks
-    view = backlog.projection_chart(scenario, threshold)
-    figure = charts.count_trend_chart(
-        view.chart, title=view.title, subtitle=view.subtitle, y_title="People"
-    )
-    return [
-        *blocks,
-        Paragraph("What if we added reviewers? With the dashboard's starting inputs:"),
-        Paragraph(backlog.what_if_sentence(scenario)),
-        Headlines(tuple(Headline(k, v) for k, v in backlog.what_if_figures(scenario))),
-        Chart("projection", view.title, figure, view.summary, Table.of(view.title, view.table)),
-    ]
-
-
 def backlog_section(worked: _Worked) -> Section:
+    """The backlog page for all teams and bands, with the what-if at its starting inputs: the
+    page's own view objects (``dashboard.views.backlog``)."""
     figures = worked.figures["backlog"]
     if figures.is_empty():
-        return _empty("backlog", backlog.NO_FIGURES.replace("`", ""))
-    blocks: list[Block] = [Paragraph(backlog.MARKER_KEY, "note")]
-    for item in backlog.trends(figures, team=None, band=None, threshold=worked.threshold):
-        blocks += trend_blocks(item)
-        if not item.message:
-            blocks += breakdown_blocks(figures, item.measure, worked.threshold)
-    blocks += projection_blocks(worked.figures, worked.threshold)
-    return Section("backlog", SECTIONS["backlog"], tuple(blocks))
+        return _empty("backlog", backlog_view.NO_FIGURES.replace("`", ""))
+    threshold = worked.threshold
+    shown = backlog_view.view(figures, team=None, band=None, threshold=threshold)
+    costs = backlog_view.programme(worked.figures["review_programmes"])
+    blocks = backlog_view.pack_blocks(shown, costs, threshold)
+    return Section("backlog", SECTIONS["backlog"], blocks)
 
 
 # younger and older adults ----------------------------------------------------------------------

@@ -16,10 +16,10 @@ from fractions import Fraction
 import polars as pl
 
 from dashboard.domain.formatting import day, money, month
-from dashboard.domain.suppression import hide_small, is_suppressed, shown_count, shown_counts
+from dashboard.domain.suppression import hide_small, is_suppressed, shown_count
+from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names
 from data_access.measures import BACKLOG, MEASURES
-from data_access.text_columns import text_per_value
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
 WAITING = Measure.WAITING_REVIEW.value
@@ -187,14 +187,22 @@ def monthly(
     )
 
 
-def _long_table(long: pl.DataFrame, threshold: int, first: str = "Month") -> pl.DataFrame:
-    """Chart figures as members read them: dates written out, small counts suppressed."""
-    return long.select(
-        text_per_value(long, "month", month).alias(first),
-        pl.col("series").alias("Figure"),
-        shown_counts(long, "value", threshold).alias("Count"),
-        pl.col("basis").alias("Basis"),
+def _count(threshold: int) -> Column:
+    """The count column of a backlog table: small counts suppressed on screen, in print and in
+    files."""
+    return Column("Count", Kind.COUNT, small=threshold)
+
+
+def _long_table(long: pl.DataFrame, threshold: int, title: str = "") -> Table:
+    """A chart's figures by month: months, the figure, its count (small counts suppressed) and
+    its basis."""
+    frame = long.select(
+        pl.col("month").alias("Month"),
+        pl.col("series").cast(pl.String).alias("Figure"),
+        pl.col("value").cast(pl.Int64).alias("Count"),
+        pl.col("basis").cast(pl.String).alias("Basis"),
     )
+    return Table.of(title, frame, {"Month": Kind.MONTH, "Count": _count(threshold)})
 
 
 def _chart(long: pl.DataFrame, threshold: int) -> pl.DataFrame:
@@ -221,7 +229,7 @@ class Trend:
     subtitle: str = ""  # the team and band shown
     summary: str = ""
     chart: pl.DataFrame | None = None
-    table: pl.DataFrame | None = None
+    table: Table | None = None
     sources: str = ""
 
     @property
@@ -291,14 +299,15 @@ def trend(
     )
     summary += _target_clause(measure, last)
     long = _long(months, label)
+    title = f"{label}, {period(first['month'], last['month'])}"
     return replace(
         base,
         change=_previous_change(months, threshold),
-        title=f"{label}, {period(first['month'], last['month'])}",
+        title=title,
         subtitle=_capital(scope(team, band)),
         summary=summary,
         chart=_chart(long, threshold),
-        table=_long_table(long, threshold),
+        table=_long_table(long, threshold, title),
         sources=f"Source: {first_names(last['sources'])}. Figures as at {day(last['as_at'])}.",
     )
 
@@ -344,7 +353,7 @@ class Breakdown:
     title: str
     summary: str
     chart: pl.DataFrame  # team, priority_band, value (suppressed counts null)
-    table: pl.DataFrame
+    table: Table
     note: str | None = None  # which teams were left out, when there are too many to chart
 
 
@@ -375,11 +384,15 @@ def breakdown(
         title=title,
         summary=summary,
         chart=rows.select("team", "priority_band", hide_small("value", threshold)),
-        table=rows.select(
-            pl.col("team").alias("Team"),
-            pl.col("priority_band").alias("Priority band"),
-            shown_counts(rows, "value", threshold).alias("Count"),
-            pl.col("basis").alias("Basis"),
+        table=Table.of(
+            title,
+            rows.select(
+                pl.col("team").alias("Team"),
+                pl.col("priority_band").alias("Priority band"),
+                pl.col("value").cast(pl.Int64).alias("Count"),
+                pl.col("basis").alias("Basis"),
+            ),
+            {"Count": _count(threshold)},
         ),
         note=note,
     )
@@ -519,31 +532,6 @@ def projection_sentence(projection: Projection, threshold: int) -> str:
         f"{basis} is falling by {per_month(p.rate)} a month and would clear in "
         f"{_plural(months, 'month')}, by {month(add_months(p.end, months))}."
     )
-
-
-# everything the page shows for one choice -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class View:
-    """The trends, breakdowns (by measure) and projection for one team and band."""
-
-    trends: list[Trend]
-    breakdowns: dict[str, Breakdown | None]
-    projection: Projection
-
-
-def view(backlog: pl.DataFrame, *, team: str | None, band: str | None, threshold: int) -> View:
-    """What the page shows for ``team`` and ``band``, in one pass per measure: a national
-    store has 2.2M rows, and each measure's figures are read once rather than once per use."""
-    items, parts, projection = [], {}, None
-    for measure in MEASURES.codes(BACKLOG):
-        rows = backlog.filter(pl.col("measure") == measure)
-        items.append(trend(rows, measure, team=team, band=band, threshold=threshold))
-        parts[measure] = breakdown(rows, measure, team=team, band=band, threshold=threshold)
-        if measure == WAITING:
-            projection = project(rows, team=team, band=band)
-    return View(items, parts, projection)
 
 
 # the reviews programme's cost and the extra-capacity what-if -----------------------------------
@@ -734,7 +722,7 @@ class ProjectionChart:
     subtitle: str
     summary: str
     chart: pl.DataFrame
-    table: pl.DataFrame
+    table: Table
 
 
 def _path(projection: Projection, rate: Fraction, horizon: int, name: str) -> pl.DataFrame:
@@ -774,11 +762,11 @@ def projection_chart(scenario: WhatIf, threshold: int) -> ProjectionChart:
         outcome = _outcome(scenario.months_to_clear, p.end, extra, threshold)
         summary += f"; {_lower(name)} it {outcome}"
     long = pl.concat([frame.select("month", "series", "value", "basis") for frame in paths])
+    title = f"People waiting for a review: recorded, and projected to {month(long['month'].max())}"
     return ProjectionChart(
-        title=f"People waiting for a review: recorded, and projected to "
-        f"{month(long['month'].max())}",
+        title=title,
         subtitle=_capital(p.scope),
         summary=summary + ".",
         chart=_chart(long, threshold),
-        table=_long_table(long, threshold),
+        table=_long_table(long, threshold, title),
     )

@@ -195,7 +195,7 @@ def backlog_options() -> tuple[list[str], list[str]]:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _backlog_view(reads: Snapshot, team: str | None, band: str | None, threshold: int):
-    from dashboard.domain.backlog import view
+    from dashboard.views.backlog import view
 
     return view(_read(reads, "backlog"), team=team, band=band, threshold=threshold)
 
@@ -205,6 +205,34 @@ def backlog_view(team: str | None, band: str | None, threshold: int):
     once per backlog version, as-at day and choice: every rerun (each what-if change) reuses
     them."""
     return _backlog_view(current().only("backlog"), team, band, threshold)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _backlog_programme(reads: Snapshot):
+    from dashboard.views.backlog import programme
+
+    return programme(_read(reads, "review_programmes"))
+
+
+def backlog_programme():
+    """The reviews programme's cost and the what-if's inputs, once per programmes version."""
+    return _backlog_programme(current().only("review_programmes"))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _backlog_what_if(reads: Snapshot, team, band, threshold: int, inputs: tuple[int, ...]):
+    from dashboard.views.backlog import what_if
+
+    projection = _backlog_view(reads, team, band, threshold).projection.projection
+    return what_if(projection, *inputs, threshold=threshold)
+
+
+def backlog_what_if(team: str | None, band: str | None, threshold: int, inputs: tuple[int, ...]):
+    """The what-if for the chosen team, band and inputs (None without a projection), once per
+    backlog version and choice: a rerun with the same inputs rebuilds no chart or table."""
+    return _backlog_what_if(
+        current().only("backlog"), team, band, threshold, tuple(int(i) for i in inputs)
+    )
 
 
 # app_settings: the milestone statuses, which say what is finished and so not overdue
