@@ -108,7 +108,7 @@ def formatters() -> list:
     no_lines = pl.DataFrame(schema={"code": pl.String, "title": pl.String, "as_at": pl.Date})
     return [
         lambda: plan.tracker_table(areas),
-        lambda: backlog._long_table(long, 5),
+        lambda: backlog._long_table(long, 5).shown(),
         lambda: savings.totals_table(sums, "cohort", "Cohort"),
         lambda: actions_table(actions),
         lambda: adults.savings_table(years),
