@@ -199,7 +199,7 @@ class Table:
             elif column.kind is Kind.RATING:
                 value = text_per_value(self.frame, column.name, _writer(column))
             elif column.kind is Kind.MOMENT:
-                value = value.dt.convert_time_zone(formatting.UK).dt.replace_time_zone(None)
+                value = value.dt.convert_time_zone(formatting.UK.key).dt.replace_time_zone(None)
             exprs.append(value.alias(column.heading_in_file))
         return self.frame.select(exprs)
 
