@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.domain import definitions, formatting, tables
 from dashboard.domain.ratings import Thresholds
-from dashboard.domain.reconciliation import AGREES, findings_table
+from dashboard.domain.reconciliation import counts, findings_table, needing_attention
 from dashboard.ui import data
 from dashboard.ui.components import choose, table_with_downloads
 from dashboard.ui.session import signed_in
@@ -30,11 +30,8 @@ table_with_downloads(
 
 st.header("Reported totals checked against their parts")
 findings = data.findings()
-problems = [f for f in findings if f.status != AGREES]
-st.markdown(
-    f"{len(findings)} checks: {len(problems)} need attention, "
-    f"{len(findings) - len(problems)} agree."
-)
+problems = needing_attention(findings)
+st.markdown(counts(findings).sentence())
 for finding in problems[: definitions.SHOWN_WARNINGS]:
     st.warning(
         f"**{finding.status.capitalize()}**: "

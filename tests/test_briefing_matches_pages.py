@@ -7,7 +7,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.briefing import content, make
-from dashboard.views.blocks import Chart, Headlines, Paragraph, Table
+from dashboard.domain.table import Table
+from dashboard.views.blocks import Chart, Headlines, Paragraph
 from data_access import days
 from tests.pages_support import page_text, run_page, tables
 

@@ -16,6 +16,19 @@ from dashboard.ui import components
 from dashboard.views import downloads
 from tests.pages_support import run_page
 
+# what a figure looks like when written for reading: it belongs in a money, date or count column
+_WRITTEN_FIGURE = r"^(?:-?£\d[\d,]*(?:\.\d+)?m?|\d{1,2} [A-Z][a-z]{2} \d{4}|\d{1,3}(?:,\d{3})+)$"
+
+
+def figures_written_as_text(table: Table) -> list[str]:
+    """Text columns holding figures written as words: the table should carry their values."""
+    shown = table.shown()
+    return [
+        column.name
+        for column in table.columns
+        if column.kind is Kind.TEXT and shown[column.name].str.contains(_WRITTEN_FIGURE).any()
+    ]
+
 
 @pytest.fixture
 def offered(monkeypatch):
@@ -57,6 +70,7 @@ def test_every_table_on_the_page_can_be_downloaded(app_env, offered, page):
     assert len(set(keys)) == len(keys)
     for key, title, table in offered:
         assert isinstance(table, Table), (key, title)
+        assert figures_written_as_text(table) == [], (key, title)
         values = table.values()
         for column in table.columns:  # money in a file is exact pounds, never rounded text
             if column.kind is Kind.MONEY:
@@ -75,6 +89,7 @@ def test_savings_lines_download_holds_exact_pounds(app_env, offered):
     assert str(lines.schema["As at"]) == "Date"
     split = next(table for key, _, table in offered if key == "brag-split-table")
     # the page reads "£10.40m"; the file holds the pounds
+    assert split.shown()["Target value"].str.contains("m").all()
     assert split.values()["Target value"].sum() == 10_401_000
 
 

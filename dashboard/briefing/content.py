@@ -26,7 +26,13 @@ from dashboard.domain import (
 )
 from dashboard.domain.definitions import definitions_table, registry
 from dashboard.domain.ratings import Thresholds
-from dashboard.domain.reconciliation import AGREES, Finding, findings_table, reconcile
+from dashboard.domain.reconciliation import (
+    Finding,
+    counts,
+    findings_table,
+    needing_attention,
+    reconcile,
+)
 from dashboard.views import overview as overview_view
 from dashboard.views import plan as plan_view
 from dashboard.views import savings as savings_view
@@ -491,12 +497,9 @@ def actions_section(worked: _Worked) -> Section:
 
 def reconciliation_section(worked: _Worked) -> Section:
     findings = worked.findings
-    problems = [f for f in findings if f.status != AGREES]
+    problems = needing_attention(findings)
     blocks: list[Block] = [
-        Paragraph(
-            f"{len(findings)} checks of reported totals against their parts: "
-            f"{len(problems)} need attention, {len(findings) - len(problems)} agree."
-        ),
+        Paragraph(counts(findings).sentence(" of reported totals against their parts")),
         *(
             Paragraph(f"{f.status.capitalize()}: {f.describe()}. Source: {f.source}", "warning")
             for f in problems

@@ -135,7 +135,7 @@ def _block(document, block, drawn: Charts) -> None:
             schema=["Figure", "Value", "Note"],
             orient="row",
         )
-        _table(document, Table.of("Headline figures", frame))
+        _table(document, Table.of("", frame))
     elif isinstance(block, Table):
         _table(document, block)
     elif isinstance(block, Chart):

@@ -16,9 +16,9 @@ from fractions import Fraction
 import polars as pl
 
 from dashboard.domain.formatting import day, money, month
-from dashboard.domain.measures import HIGHER_IS_BETTER, MEASURE_LABELS, MEASURES
 from dashboard.domain.suppression import hide_small, is_suppressed, shown_count, shown_counts
 from dashboard.domain.tables import first_names
+from data_access.measures import BACKLOG, MEASURES
 from data_access.text_columns import text_per_value
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
@@ -35,7 +35,7 @@ HORIZON_MONTHS = 36
 CHART_TEAMS = 12
 PROJECTED = "projected"
 
-MEASURE_CHOICES = list(MEASURE_LABELS.values())
+MEASURE_CHOICES = [m.label for m in MEASURES.in_table(BACKLOG)]
 NO_FIGURES = (
     "No backlog figures have been loaded yet. An officer can load them with "
     "`ascgov import backlog FILE`."
@@ -132,7 +132,7 @@ def filter_options(backlog: pl.DataFrame) -> tuple[list[str], list[str]]:
 
 def measure_for(label: str | None) -> str | None:
     """The measure a filter label names (None for all measures)."""
-    return next((m for m, text in MEASURE_LABELS.items() if text == label), None)
+    return MEASURES.code_for(label)
 
 
 def _pick(rows: pl.DataFrame, column: str, value: str | None, total: str, within: list[str]):
@@ -226,12 +226,12 @@ class Trend:
 
     @property
     def rise_is_good(self) -> bool:
-        return self.measure in HIGHER_IS_BETTER
+        return bool(MEASURES[self.measure].rise_is_good)
 
     @property
     def unit(self) -> str:
-        """What the measure counts, for a chart's axis."""
-        return "Reviews" if self.measure == Measure.REVIEWS_COMPLETED.value else "People"
+        """What the measure counts, for a chart's axis: the registry's unit, capitalised."""
+        return MEASURES[self.measure].unit.capitalize()
 
 
 def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int], threshold: int):
@@ -248,7 +248,7 @@ def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int],
 
 
 def _no_figures(backlog: pl.DataFrame, measure: str, team, band) -> str:
-    what = _lower(MEASURE_LABELS[measure])
+    what = _lower(MEASURES.label(measure))
     if backlog.filter(pl.col("measure") == measure).is_empty():
         return f"No figures for {what} have been loaded."
     return (
@@ -272,8 +272,9 @@ def trend(
     backlog: pl.DataFrame, measure: str, *, team: str | None, band: str | None, threshold: int
 ) -> Trend:
     """The measure's months for the chosen team and band, with its headline and sentence."""
-    label = MEASURE_LABELS[measure]
-    base = Trend(measure, label, MEASURES[measure].meaning)
+    info = MEASURES[measure]
+    label = info.label
+    base = Trend(measure, label, info.meaning)
     months = monthly(backlog, measure, team=team, band=band)
     if months.is_empty():
         return replace(base, message=_no_figures(backlog, measure, team, band))
@@ -323,7 +324,10 @@ def trends(
     backlog: pl.DataFrame, *, team: str | None, band: str | None, threshold: int
 ) -> list[Trend]:
     """Every measure's trend, in the registry's order."""
-    return [trend(backlog, m, team=team, band=band, threshold=threshold) for m in MEASURE_LABELS]
+    return [
+        trend(backlog, m.code, team=team, band=band, threshold=threshold)
+        for m in MEASURES.in_table(BACKLOG)
+    ]
 
 
 def chosen(items: list[Trend], label: str | None) -> list[Trend]:
@@ -360,7 +364,7 @@ def breakdown(
         return None
     latest = rows["month"].max()
     rows = rows.filter(pl.col("month") == latest)
-    label = MEASURE_LABELS[measure]
+    label = MEASURES.label(measure)
     title = f"{label} by {'priority band' if team else 'team and priority band'}, {month(latest)}"
     # the sentence is about every team, not only those charted
     summary = _largest_part(rows, _lower(label), latest, threshold)
@@ -466,7 +470,7 @@ def project(
 ) -> Projection:
     """The waiting list's net change over its last ``recent`` monthly changes."""
     history = monthly(backlog, WAITING, team=team, band=band).select("month", "value", "basis")
-    what = _lower(MEASURE_LABELS[WAITING])
+    what = _lower(MEASURES.label(WAITING))
     if history.is_empty():
         return Projection(
             history,
@@ -533,7 +537,7 @@ def view(backlog: pl.DataFrame, *, team: str | None, band: str | None, threshold
     """What the page shows for ``team`` and ``band``, in one pass per measure: a national
     store has 2.2M rows, and each measure's figures are read once rather than once per use."""
     items, parts, projection = [], {}, None
-    for measure in MEASURE_LABELS:
+    for measure in MEASURES.codes(BACKLOG):
         rows = backlog.filter(pl.col("measure") == measure)
         items.append(trend(rows, measure, team=team, band=band, threshold=threshold))
         parts[measure] = breakdown(rows, measure, team=team, band=band, threshold=threshold)

@@ -16,10 +16,10 @@ from typing import Any
 import polars as pl
 
 from dashboard.domain import formatting
-from dashboard.domain.measures import MEASURES
 from dashboard.domain.ratings import RED, Thresholds, brag
 from dashboard.domain.table import Kind, Table
 from data_access import days
+from data_access.measures import MEASURES
 from data_access.statuses import Meaning, StatusList, default_statuses
 
 NEW_RED = "New red item"

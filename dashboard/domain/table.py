@@ -53,7 +53,7 @@ _DTYPES = {
 class Column:
     name: str
     kind: Kind = Kind.TEXT
-    money: str = "exact"  # for MONEY on screen: "exact" (£578,026), "auto" (£1.29m), "thousands"
+    money: str = "auto"  # for MONEY on screen: "auto" (£1.29m, £429,000), "exact", "thousands"
     scale: str = ""  # for RATING: "RAG" or "BRAG"
     file_name: str = ""  # the heading in a download, where the screen's would mislead
 
@@ -197,7 +197,8 @@ class Table:
             if column.kind is Kind.MONEY:
                 value = value.cast(MONEY_IN_FILES) / 100
             elif column.kind is Kind.RATING:
-                value = text_per_value(self.frame, column.name, _writer(column))
+                write = _writer(column)
+                value = text_per_value(self.frame, column.name, write, skip_nulls=False)
             elif column.kind is Kind.MOMENT:
                 value = value.dt.convert_time_zone(formatting.UK.key).dt.replace_time_zone(None)
             exprs.append(value.alias(column.heading_in_file))
