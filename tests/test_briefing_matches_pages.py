@@ -26,7 +26,19 @@ def _section(pack, key: str):
 
 
 def _tables(pack, key: str) -> dict[str, pl.DataFrame]:
+    """The section's tables as printed (the words, not the values)."""
     return {b.title: b.shown() for b in _section(pack, key).blocks if isinstance(b, Table)}
+
+
+def _typed_tables(pack, key: str) -> dict[str, Table]:
+    return {b.title: b for b in _section(pack, key).blocks if isinstance(b, Table)}
+
+
+def _same_table(page: Table, printed: Table) -> None:
+    """One table: the same columns of the same kinds, the same values and the same words."""
+    assert [(c.name, c.kind) for c in page.columns] == [(c.name, c.kind) for c in printed.columns]
+    assert_frame_equal(page.frame, printed.frame)
+    assert_frame_equal(page.shown(), printed.shown())
 
 
 def _page_table(at, first_column: str, *, index: int = 0) -> pl.DataFrame:
@@ -157,6 +169,26 @@ def test_backlog_section_prints_the_pages_view_objects(app_env, pack):
     held = waiting.table.values()
     assert held.schema["Month"] == pl.Date and held.schema["Count"] == pl.Int64
     assert held.filter(pl.col("Figure") == "People waiting for a review")["Count"][-1] == 460
+
+
+def test_the_plan_and_attention_sections_print_the_overview_and_tracker_views(app_env, pack):
+    """The page's view and the pack's sections are built by the same functions: the tables
+    they hold are the same, column kinds and all."""
+    from dashboard.views import plan as plan_view
+    from data_access.app_settings import configured_lists
+    from data_access.loaders import load_table
+
+    statuses = configured_lists(app_env)["milestone_statuses"]
+    areas, milestones = load_table(app_env, "areas"), load_table(app_env, "milestones")
+    tracker = plan_view.tracker(areas, milestones, TODAY, statuses=statuses)
+    printed = _typed_tables(pack, "plan")["Accountability areas"]
+    _same_table(tracker.table, printed)
+    assert printed.widths == plan_view.TRACKER_WIDTHS
+    assert _section(pack, "plan").blocks[0] == tracker.counts
+    # on screen: the same words in the tracker and the attention table
+    _same(_page_table(run_page("pages/improvement_plan.py"), "Area"), printed.shown())
+    page = [t for t in tables(run_page("pages/overview.py")) if list(t.columns)[-1] == "Why"]
+    _same(pl.from_pandas(page[0]), _tables(pack, "attention")["Needs attention"])
 
 
 def test_reconciliation_notes_are_the_data_quality_checks(pack):

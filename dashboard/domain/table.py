@@ -208,7 +208,7 @@ class Table:
             elif column.kind is Kind.COUNT and column.small > 0:
                 value = pl.when(value < column.small).then(None).otherwise(value)
             elif column.kind is Kind.MOMENT:
-                value = value.dt.convert_time_zone(formatting.UK).dt.replace_time_zone(None)
+                value = value.dt.convert_time_zone(formatting.UK.key).dt.replace_time_zone(None)
             exprs.append(value.alias(column.heading_in_file))
         return self.frame.select(exprs)
 

@@ -122,7 +122,7 @@ def show_history(dataset: str, key: str, label: str) -> None:
         if table.is_empty():
             st.markdown("No changes recorded.")
         else:
-            st.dataframe(table, hide_index=True, key=f"history:{dataset}:{key}")
+            st.dataframe(table.shown(), hide_index=True, key=f"history:{dataset}:{key}")
 
 
 def _pick(label: str, options: dict[str, str], key: str) -> str | None:
