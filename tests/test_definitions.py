@@ -186,3 +186,13 @@ def test_data_quality_filters_come_from_the_url(app_env, monkeypatch):
     assert "20 checks." in text
     assert set(tables(at)[1]["status"]) == {DIFFERS}
     assert tables(at)[2]["Code"].to_list() == [f"C04{i}" for i in range(10)]
+
+
+def test_data_quality_page_counts_one_check_in_the_singular(app_env, monkeypatch):
+    """Bug (issue 10): the page said "1 checks: 1 need attention, 0 agree." while the
+    savings pages' summary of the same count said "1 published figure checked"."""
+    from dashboard.ui import data
+
+    monkeypatch.setattr(data, "_findings", lambda reads: [_finding(1)])
+    text = page_text(run_page("pages/data_quality.py"))
+    assert "1 check: 1 needs attention, 0 agree." in text

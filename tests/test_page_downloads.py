@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 import openpyxl
+import polars as pl
 import pytest
 
-from dashboard.domain.table import Kind
+from dashboard.domain import formatting
+from dashboard.domain.table import MONEY_IN_FILES, Kind, Table
 from dashboard.navigation import PAGES
 from dashboard.ui import components
 from dashboard.views import downloads
 from tests.pages_support import run_page
+
+# what a figure looks like when written for reading: it belongs in a money, date or count column
+_WRITTEN_FIGURE = r"^(?:-?£\d[\d,]*(?:\.\d+)?m?|\d{1,2} [A-Z][a-z]{2} \d{4}|\d{1,3}(?:,\d{3})+)$"
+
+
+def figures_written_as_text(table: Table) -> list[str]:
+    """Text columns holding figures written as words: the table should carry their values."""
+    shown = table.shown()
+    return [
+        column.name
+        for column in table.columns
+        if column.kind is Kind.TEXT and shown[column.name].str.contains(_WRITTEN_FIGURE).any()
+    ]
 
 
 @pytest.fixture
@@ -53,11 +69,12 @@ def test_every_table_on_the_page_can_be_downloaded(app_env, offered, page):
     keys = [key for key, _, _ in offered]
     assert len(set(keys)) == len(keys)
     for key, title, table in offered:
+        assert isinstance(table, Table), (key, title)
+        assert figures_written_as_text(table) == [], (key, title)
         values = table.values()
-        for column in table.columns:  # money in a file is exact pounds, never words
+        for column in table.columns:  # money in a file is exact pounds, never rounded text
             if column.kind is Kind.MONEY:
-                dtype = values.schema[column.heading_in_file]
-                assert str(dtype).startswith("Decimal"), (key, title, column.name)
+                assert values.schema[column.heading_in_file] == MONEY_IN_FILES, (key, column)
         assert downloads.csv_bytes(table).startswith("\ufeff".encode())
         notes = downloads.notes(title=title, as_at=None, source=None)
         book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, notes=notes)))
@@ -70,9 +87,37 @@ def test_savings_lines_download_holds_exact_pounds(app_env, offered):
     lines = next(table for key, _, table in offered if key == "lines").values()
     assert str(lines.schema["Target"]).startswith("Decimal")
     assert str(lines.schema["As at"]) == "Date"
-    shown = next(table for key, _, table in offered if key == "brag-split-table").values()
+    split = next(table for key, _, table in offered if key == "brag-split-table")
     # the page reads "£10.40m"; the file holds the pounds
-    assert shown["Target value"].sum() == 10_401_000
+    assert split.shown()["Target value"].str.contains("m").all()
+    assert split.values()["Target value"].sum() == 10_401_000
+
+
+def test_plan_and_overview_downloads_hold_days_counts_and_uk_times(app_env, offered):
+    import datetime as dt
+
+    at = run_page("pages/improvement_plan.py", query={"area": "IP09"})
+    assert not at.exception
+    tracker = next(table for key, _, table in offered if key == "areas-table")
+    values = tracker.values()
+    assert values.schema["Last update"] == pl.Date
+    assert values.schema["Milestones"] == values.schema["Overdue"] == pl.Int64
+    assert tracker.shown()["Last update"][0] == formatting.day(values["Last update"][0])
+    timeline = next(table for key, _, table in offered if key == "timeline-table")
+    assert timeline.values().schema["Due"] == pl.Date
+    history = next(table for key, _, table in offered if key == "history-areas-IP09")
+    # the store keeps UTC; the page and the file say UK time
+    assert history.columns[0].name == "When (UK time)"
+    when = history.frame["When (UK time)"][0]
+    uk = when.astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None)
+    assert history.values()["When (UK time)"][0] == uk
+    assert history.shown()["When (UK time)"][0] == formatting.moment(when)
+    assert isinstance(uk, dt.datetime)
+
+    offered.clear()
+    run_page("pages/overview.py")
+    sources = next(table for key, _, table in offered if key == "sources")
+    assert sources.values().schema["As at"] == pl.Date
 
 
 def test_notes_sheet_names_the_as_at_day_of_the_view(app_env, monkeypatch):

@@ -11,12 +11,12 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.domain.measures import MEASURES
 from dashboard.domain.ratings import RAG, Thresholds, rule_text
 from dashboard.domain.reconciliation import AGREES
 from dashboard.domain.table import Table
 from dashboard.domain.tables import first_names, matching
 from data_access import days
+from data_access.measures import BACKLOG, BRAG_RULE, MEASURES, RAG_RATINGS
 
 # a handful of warnings reads as a list to act on; a national store has thousands of checks
 SHOWN_WARNINGS = 10
@@ -38,80 +38,30 @@ class Definition:
 
 
 def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
-    backlog = tuple(
+    """The measure registry's rows (``data_access.measures``), in its order, with the BRAG rule
+    and the RAG ratings in force written into their meanings."""
+    facts = {
+        BRAG_RULE: rule_text(thresholds),
+        RAG_RATINGS: ", ".join(f"{s.name} {s.meaning.lower()}" for s in RAG.rated),
+    }
+    return tuple(
         Definition(
             m.label,
-            m.meaning,
-            "reviews" if m.rise_is_good else "people",
-            "backlog",
-            m.code,
-            "Performance team",
+            _filled(m.meaning, facts),
+            m.unit,
+            m.table,
+            m.code if m.table == BACKLOG else None,
+            m.owner,
             m.rise_is_good,
         )
-        for m in MEASURES.values()
+        for m in MEASURES
     )
-    return (
-        *backlog,
-        Definition(
-            "Savings target, forecast and delivered",
-            "Per savings line and financial "
-            "year: the saving required, now forecast and delivered so far.",
-            "£",
-            "savings",
-            None,
-            "Finance (Adults)",
-            True,
-        ),
-        Definition(
-            "BRAG rating",
-            rule_text(thresholds),
-            "rating",
-            "savings",
-            None,
-            "Programme office",
-            None,
-        ),
-        Definition(
-            "MTFS savings requirement",
-            "Savings the Medium Term Financial Strategy "
-            "requires of adult social care over its period, the amount forecast, and the "
-            "shortfall as reported.",
-            "£",
-            "mtfs_requirements",
-            None,
-            "Finance (Adults)",
-            None,
-        ),
-        Definition(
-            "Improvement plan status and RAG",
-            "Each accountability area's status from the configured list, and its lead's RAG "
-            f"rating ({', '.join(f'{s.name} {s.meaning.lower()}' for s in RAG.rated)}).",
-            "rating",
-            "areas",
-            None,
-            "Programme office",
-            None,
-        ),
-        Definition(
-            "Funded posts",
-            "Temporary posts funded to deliver savings: band, FTE, period and total cost.",
-            "£",
-            "posts",
-            None,
-            "Finance (Adults)",
-            None,
-        ),
-        Definition(
-            "Committee actions",
-            "Resolutions and agreed actions from committee "
-            "meetings, with owner, due date and status.",
-            "actions",
-            "committee_actions",
-            None,
-            "Democratic services",
-            None,
-        ),
-    )
+
+
+def _filled(meaning: str, facts: dict[str, str]) -> str:
+    for placeholder, text in facts.items():
+        meaning = meaning.replace(placeholder, text)
+    return meaning
 
 
 def definitions_table(
@@ -144,25 +94,6 @@ def definitions_table(
         "Measure", "What it means", "Unit", "Source", "Figures as at", "Last refreshed", "Owner"
     )
     return Table.of("Definitions", frame)
-
-
-def sources_table(frames: dict[str, pl.DataFrame]) -> Table:
-    """For each set of figures (keyed by the name shown): the latest as-at day and the sources
-    it came from (the file names, without the part of the file)."""
-    rows = [
-        {
-            "Figures": name,
-            "As at": frame["as_at"].max(),
-            # polars finds the distinct sources: a national backlog has millions of rows
-            "Source": first_names(
-                frame["source"].unique().str.split(" (").list.first().unique().sort().to_list()
-            ),
-        }
-        for name, frame in frames.items()
-        if not frame.is_empty()
-    ]
-    schema = {"Figures": pl.String, "As at": pl.Date, "Source": pl.String}
-    return Table.of("Where the figures come from", pl.DataFrame(rows, schema=schema))
 
 
 def stale_items(

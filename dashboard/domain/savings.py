@@ -16,7 +16,7 @@ import polars as pl
 from dashboard.charts import figures as charts
 from dashboard.domain import formatting
 from dashboard.domain.ratings import BRAG_ORDER, BRAG_STYLES, Thresholds, brag
-from dashboard.domain.reconciliation import AGREES, Finding, scope_of
+from dashboard.domain.reconciliation import Finding, scope_of
 from dashboard.domain.table import Column, Kind, Table
 from data_access.text_columns import text_per_value
 
@@ -362,21 +362,3 @@ def findings_about(
 
 def source_note(row: dict) -> str:
     return f"Source: {row['source']}, as at {formatting.day(row['as_at'])} ({row['basis']})."
-
-
-def check_summary(findings: list[Finding]) -> str:
-    """One line on the checks made, so members see what was checked and agrees, not only
-    what fails; empty when nothing agrees (the failures speak for themselves)."""
-    if not findings:
-        return "No published totals cover these figures, so none could be checked."
-    agree = sum(f.status == AGREES for f in findings)
-    if agree == 0:
-        return ""  # every check is already shown as a warning or a note
-    checks = f"{len(findings)} published figure{'s' * (len(findings) != 1)} checked"
-    if agree == len(findings):
-        return f"{checks} against the figures that make them up: all agree."
-    differ = len(findings) - agree
-    return (
-        f"{checks}: {agree} agree{'s' * (agree == 1)}, "
-        f"{differ} need{'s' * (differ == 1)} attention."
-    )

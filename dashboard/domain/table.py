@@ -18,6 +18,7 @@ from functools import cached_property
 import polars as pl
 
 from dashboard.domain import formatting
+from dashboard.domain.suppression import shown_count
 from data_access.rating_scales import BRAG, RAG, Scale
 from data_access.text_columns import text_per_value
 
@@ -53,9 +54,12 @@ _DTYPES = {
 class Column:
     name: str
     kind: Kind = Kind.TEXT
-    money: str = "exact"  # for MONEY on screen: "exact" (£578,026), "auto" (£1.29m), "thousands"
+    money: str = "auto"  # for MONEY on screen: "auto" (£1.29m, £429,000), "exact", "thousands"
     scale: str = ""  # for RATING: "RAG" or "BRAG"
     file_name: str = ""  # the heading in a download, where the screen's would mislead
+    # for COUNT: counts below this are not shown (small-number suppression, 0 for off): written
+    # "fewer than N" on screen and in print, left empty in files
+    small: int = 0
 
     @property
     def heading_in_file(self) -> str:
@@ -69,6 +73,8 @@ def _writer(column: Column):
     if kind is Kind.MONEY:
         return lambda pence: formatting.money(pence, style=column.money)
     if kind is Kind.COUNT:
+        if column.small > 0:
+            return lambda value: shown_count(value, column.small)
         return formatting.count
     if kind is Kind.PERCENT:
         return formatting.percent
@@ -197,9 +203,12 @@ class Table:
             if column.kind is Kind.MONEY:
                 value = value.cast(MONEY_IN_FILES) / 100
             elif column.kind is Kind.RATING:
-                value = text_per_value(self.frame, column.name, _writer(column))
+                write = _writer(column)
+                value = text_per_value(self.frame, column.name, write, skip_nulls=False)
+            elif column.kind is Kind.COUNT and column.small > 0:
+                value = pl.when(value < column.small).then(None).otherwise(value)
             elif column.kind is Kind.MOMENT:
-                value = value.dt.convert_time_zone(formatting.UK).dt.replace_time_zone(None)
+                value = value.dt.convert_time_zone(formatting.UK.key).dt.replace_time_zone(None)
             exprs.append(value.alias(column.heading_in_file))
         return self.frame.select(exprs)
 

@@ -195,7 +195,7 @@ def backlog_options() -> tuple[list[str], list[str]]:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _backlog_view(reads: Snapshot, team: str | None, band: str | None, threshold: int):
-    from dashboard.domain.backlog import view
+    from dashboard.views.backlog import view
 
     return view(_read(reads, "backlog"), team=team, band=band, threshold=threshold)
 
@@ -205,6 +205,34 @@ def backlog_view(team: str | None, band: str | None, threshold: int):
     once per backlog version, as-at day and choice: every rerun (each what-if change) reuses
     them."""
     return _backlog_view(current().only("backlog"), team, band, threshold)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _backlog_programme(reads: Snapshot):
+    from dashboard.views.backlog import programme
+
+    return programme(_read(reads, "review_programmes"))
+
+
+def backlog_programme():
+    """The reviews programme's cost and the what-if's inputs, once per programmes version."""
+    return _backlog_programme(current().only("review_programmes"))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _backlog_what_if(reads: Snapshot, team, band, threshold: int, inputs: tuple[int, ...]):
+    from dashboard.views.backlog import what_if
+
+    projection = _backlog_view(reads, team, band, threshold).projection.projection
+    return what_if(projection, *inputs, threshold=threshold)
+
+
+def backlog_what_if(team: str | None, band: str | None, threshold: int, inputs: tuple[int, ...]):
+    """The what-if for the chosen team, band and inputs (None without a projection), once per
+    backlog version and choice: a rerun with the same inputs rebuilds no chart or table."""
+    return _backlog_what_if(
+        current().only("backlog"), team, band, threshold, tuple(int(i) for i in inputs)
+    )
 
 
 # app_settings: the milestone statuses, which say what is finished and so not overdue
@@ -385,3 +413,112 @@ def stale_view(after_days: int):
     from data_access import days
 
     return _stale_view(current().only("areas", *_SAVINGS), days.today(), after_days)
+
+
+# overview and improvement plan -----------------------------------------------------------------
+
+
+def as_at_or_today() -> date:
+    """The day the figures are shown as at: the chosen as-at day, else today (UK)."""
+    from data_access import days
+
+    return current().day or days.today()
+
+
+_OVERVIEW_TABLES = ("meetings", "audit_events", *_ATTENTION_TABLES)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _overview(reads: Snapshot, today: date, thresholds: Thresholds):
+    from dashboard.domain.headlines import last_meeting
+    from dashboard.views.overview import build
+
+    meeting = last_meeting(_read(reads, "meetings"), today)
+    changed = (
+        []
+        if meeting is None
+        else _changes(reads.only("audit_events", "app_settings"), meeting, thresholds)
+    )
+    return build(
+        areas=_read(reads, "areas"),
+        lines=_savings(reads.only(*_SAVINGS)),
+        rated=_rated(reads.only(*_SAVINGS), thresholds),
+        mtfs=_read(reads, "mtfs_requirements"),
+        backlog=_read(reads, "backlog"),
+        area_statuses=_lists(reads.url, reads.version("app_settings"))["area_statuses"],
+        latest_backlog=_latest_backlog(reads.only("backlog"), meeting),
+        meeting=meeting,
+        changed=changed,
+        attention=_attention(reads.only(*_ATTENTION_TABLES), today, thresholds),
+    )
+
+
+def overview():
+    """The overview page's view (headline figures, changes since the last meeting, what needs
+    attention), built once per version of what it reads and the day."""
+    from dashboard.domain.ratings import Thresholds
+    from data_access.settings import get_settings
+
+    return _overview(
+        current().only(*_OVERVIEW_TABLES),
+        as_at_or_today(),
+        Thresholds.from_settings(get_settings()),
+    )
+
+
+_PLAN_TABLES = ("areas", "milestones", "app_settings")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _plan_tracker(reads: Snapshot, today: date):
+    from dashboard.views.plan import tracker
+
+    return tracker(
+        _read(reads, "areas"),
+        _read(reads, "milestones"),
+        today,
+        statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
+    )
+
+
+def plan_tracker():
+    """Every accountability area with its milestone counts, once per version and day."""
+    return _plan_tracker(current().only(*_PLAN_TABLES), as_at_or_today())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _plan_areas(reads: Snapshot, today: date, status: str | None, rag: str | None, lead):
+    from dashboard.views.plan import areas_part
+
+    rows = _plan_tracker(reads, today).rows
+    return areas_part(rows, status=status, rag=rag, lead=lead)
+
+
+def plan_areas(*, status: str | None, rag: str | None, lead: str | None):
+    """The areas a member filtered to, as a table, once per version, day and choice."""
+    return _plan_areas(current().only(*_PLAN_TABLES), as_at_or_today(), status, rag, lead)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _area_detail(reads: Snapshot, today: date, code: str):
+    from dashboard.views.plan import area_detail
+
+    return area_detail(
+        _plan_tracker(reads, today).rows,
+        _read(reads, "milestones"),
+        code,
+        today,
+        statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
+    )
+
+
+def area_detail(code: str):
+    """One area with its milestones' timeline, once per version, day and area."""
+    return _area_detail(current().only(*_PLAN_TABLES), as_at_or_today(), code)
+
+
+def history_table(dataset: str, key: str, label: str):
+    """An item's changes as a table, newest first (read fresh, as ``history``)."""
+    from dashboard.views.plan import history as history_view
+
+    return history_view(label, history(dataset, key))

@@ -15,7 +15,7 @@ import polars as pl
 
 from dashboard.domain import definitions, tables
 from dashboard.domain.ratings import Thresholds
-from dashboard.domain.reconciliation import AGREES, Finding, findings_table
+from dashboard.domain.reconciliation import Finding, counts, findings_table, needing_attention
 from dashboard.domain.table import Table
 from dashboard.views.blocks import Paragraph
 
@@ -25,18 +25,12 @@ CHECK_CHOICES = definitions.CHECK_CHOICES
 STALE_KINDS = definitions.STALE_KINDS
 DEFINITION_TABLES = ("backlog", "mtfs_requirements", "areas", "posts", "committee_actions")
 PRINTED_DEFINITION_WIDTHS = (1.6, 3.2, 0.7, 2, 1, 1, 1.2)
-PRINTED_SOURCE_WIDTHS = (1, 1, 3)
 PRINTED_CHECK_WIDTHS = (1, 2.4, 1.2, 1.2, 1, 2.4, 1.6)
 
 
 def definitions_view(thresholds: Thresholds, frames: dict[str, pl.DataFrame]) -> Table:
     """What each measure means; ``frames``: the ``DEFINITION_TABLES`` and ``savings``."""
     return definitions.definitions_table(definitions.registry(thresholds), frames)
-
-
-def sources_view(frames: dict[str, pl.DataFrame]) -> Table:
-    """Where each set of figures comes from (keyed by the name shown)."""
-    return definitions.sources_table(frames)
 
 
 def _warning(finding: Finding) -> Paragraph:
@@ -46,10 +40,7 @@ def _warning(finding: Finding) -> Paragraph:
 
 def counts_sentence(findings: Sequence[Finding], of: str = "") -> str:
     """``12 checks: 3 need attention, 9 agree.`` (``of`` says what was checked)."""
-    problems = sum(f.status != AGREES for f in findings)
-    return (
-        f"{len(findings)} checks{of}: {problems} need attention, {len(findings) - problems} agree."
-    )
+    return counts(list(findings)).sentence(of)
 
 
 @dataclass(frozen=True)
@@ -80,7 +71,7 @@ def checks_view(findings: Sequence[Finding]) -> ChecksView:
     findings = list(findings)
     return ChecksView(
         counts_sentence(findings),
-        tuple(_warning(f) for f in findings if f.status != AGREES),
+        tuple(_warning(f) for f in needing_attention(findings)),
         findings_table(findings),
     )
 

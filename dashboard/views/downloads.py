@@ -20,9 +20,8 @@ import polars as pl
 
 from dashboard.domain import formatting
 from dashboard.domain.table import Table
-from data_access.exporter import export_file, write_csv, write_xlsx
 from data_access.formulas import escape_formula
-from data_access.store import Store
+from data_access.spreadsheet_files import write_csv, write_xlsx
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 
@@ -88,11 +87,4 @@ def xlsx_bytes(table: Table, *, notes: dict[str, str]) -> bytes:
     return _through_file(
         lambda path: write_xlsx(_for_file(table), path, sheet=sheet_name(table.title), notes=notes),
         ".xlsx",
-    )
-
-
-def dataset_bytes(store: Store, dataset: str, fmt: str, *, as_at: date | None) -> bytes:
-    """A whole dataset as ``ascgov export`` writes it (CSV, or Excel with its notes sheet)."""
-    return _through_file(
-        lambda path: export_file(store, dataset, path, fmt=fmt, as_at=as_at), f".{fmt}"
     )

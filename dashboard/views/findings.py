@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dashboard.domain.reconciliation import DIFFERS, UNCHECKABLE, Finding
-from dashboard.domain.savings import check_summary
+from dashboard.domain.reconciliation import DIFFERS, UNCHECKABLE, Finding, counts
 from dashboard.views.blocks import Paragraph
 
 DIFFERS_LEAD = "Reported total differs from its parts."
@@ -23,5 +22,5 @@ def finding_blocks(findings: Iterable[Finding]) -> tuple[Paragraph, ...]:
             blocks.append(Paragraph(text, "warning", lead=DIFFERS_LEAD))
         elif finding.status == UNCHECKABLE:
             blocks.append(Paragraph(text, "notice", lead=UNCHECKABLE_LEAD))
-    summary = check_summary(findings)
+    summary = counts(findings).summary()
     return (*blocks, *([Paragraph(summary, "note")] if summary else []))
