@@ -211,9 +211,3 @@ class Table:
                 value = value.dt.convert_time_zone(formatting.UK.key).dt.replace_time_zone(None)
             exprs.append(value.alias(column.heading_in_file))
         return self.frame.select(exprs)
-
-
-def pounds(pence: str, alias: str | None = None) -> pl.Expr:
-    """Integer pence as exact pounds (a decimal with two places). Transitional: for the
-    ``*_data`` twins not yet turned into typed tables."""
-    return (pl.col(pence).cast(MONEY_IN_FILES) / 100).alias(alias or pence)

@@ -27,13 +27,6 @@ def rating_key(styles: Iterable[RatingStyle], *, title: str = "Key") -> None:
     st.markdown(f"**{plain(title)}:** {badges}")
 
 
-def _typed(table, title: str, data) -> Table:
-    # TRANSITIONAL (issue 10): pages not yet built from views pass text frames
-    if isinstance(table, Table):
-        return table
-    return Table.of(title, data if data is not None else table)
-
-
 def chart_with_table(
     fig: go.Figure,
     table: Table,
@@ -41,11 +34,9 @@ def chart_with_table(
     summary: str,
     key: str,
     table_label: str | None = None,
-    data=None,
 ) -> None:
     """A chart, the sentence that says what it shows, and its figures as a table (with its
     downloads)."""
-    table = _typed(table, fig.layout.title.text or summary, data)
     # the one place a page draws a chart: its text from the store is made literal here
     st.plotly_chart(charts.inert_figure(fig), key=key, config=PLOTLY_CONFIG, alt=summary)
     st.markdown(plain(summary))
@@ -54,14 +45,8 @@ def chart_with_table(
         table_with_downloads(table.titled(title), key=f"{key}-table")
 
 
-def table_with_downloads(
-    table: Table, *, key: str, source: str | None = None, data=None, title=None
-) -> None:
+def table_with_downloads(table: Table, *, key: str, source: str | None = None) -> None:
     """A table as members read it, then buttons to download its values as CSV and Excel."""
-    if not isinstance(table, Table):
-        st.dataframe(table, hide_index=True, key=key)
-        download_buttons(_typed(table, title or key, data), key=key, source=source)
-        return
     st.dataframe(table.shown(), hide_index=True, key=key)
     download_buttons(table, key=key, source=source)
 
