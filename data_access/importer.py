@@ -54,6 +54,7 @@ class ImportReport:
     updated: int
     unchanged: int
     dry_run: bool
+    reading: tuple[str, ...] = ()  # the file's RawTable.reading: what was read and how
 
     def __str__(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
@@ -114,6 +115,7 @@ def import_file(
         result.updated,
         result.unchanged,
         dry_run,
+        table.reading,
     )
 
 
