@@ -97,8 +97,8 @@ def briefing_table(rows: int) -> pl.DataFrame:
 
 
 def _pdf_document():
-    from dashboard.briefing.model import Pack
     from dashboard.briefing.pdf import _Document
+    from dashboard.views.blocks import Pack
 
     pdf = _Document(Pack("Bench council", date(2025, 3, 31), None, None, ()))
     pdf.add_page()

@@ -82,6 +82,46 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
 }
 
+# the field of a user (models.User, the admin form, ``ascgov users add``) that holds each
+# kind of assignment; stored as one user_scopes row (user_id, kind, value) per value
+ASSIGNMENT_FIELDS: dict[ScopeKind, str] = {
+    ScopeKind.AREA: "areas",
+    ScopeKind.WORKSTREAM: "workstreams",
+    ScopeKind.TEAM: "teams",
+    ScopeKind.ACTION: "actions",
+}
+
+
+def scopes_of(user) -> tuple[tuple[ScopeKind, str], ...]:
+    """A user's assignment (``areas``, ``workstreams``, ``teams``, ``actions``) as scopes,
+    in the order given, each once: what user_scopes stores and a ``Principal`` holds."""
+    return tuple(
+        dict.fromkeys(
+            (kind, value)
+            for kind, name in ASSIGNMENT_FIELDS.items()
+            for value in getattr(user, name)
+        )
+    )
+
+
+def assignment_of(scopes) -> dict[str, tuple[str, ...]]:
+    """Back from scopes (pairs of kind and value, e.g. stored rows) to a user's assignment
+    fields, each sorted: ``User(**assignment_of(...))`` holds the same assignment."""
+    return {
+        name: tuple(sorted(value for k, value in scopes if ScopeKind(k) is kind))
+        for kind, name in ASSIGNMENT_FIELDS.items()
+    }
+
+
+def assignment_text(scopes) -> str:
+    """Scopes as ``ascgov users list`` and the Administration page show them.
+
+    >>> assignment_text([("team", "North locality"), (ScopeKind.AREA, "IP10"), ("area", "IP09")])
+    'area:IP09,area:IP10,team:North locality'
+    """
+    return ",".join(sorted(f"{ScopeKind(kind).value}:{value}" for kind, value in scopes))
+
+
 # which part of an officer's assignment each edit is checked against
 SCOPED: dict[Permission, ScopeKind] = {
     Permission.EDIT_AREA: ScopeKind.AREA,

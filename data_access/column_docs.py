@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from data_access.measures import BACKLOG, MEASURES
 from data_access.rating_scales import BRAG, RAG
 
 
@@ -114,10 +115,7 @@ PER_DATASET = {
         "funding_source": "How the post is funded, e.g. reserves, improved Better Care Fund.",
     },
     "backlog": {
-        "measure": (
-            "`waiting_review`, `waiting_ot_assessment`, `reviews_completed` or "
-            "`overdue_annual_reviews`."
-        ),
+        "measure": f"{_one_of(MEASURES.codes(BACKLOG))}.",
         "month": "Month of the figure: `2024-03`, `Mar 2024` or any date in the month.",
         "team": "Team the figure is for (`All teams` for a council-wide total).",
         "priority_band": "Priority band (`All priorities` for a total over bands).",

@@ -22,6 +22,7 @@ from data_access import models, schema
 from data_access.access import Permission, Principal, authorise
 from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
+from data_access.datasets import KEYS
 from data_access.limits import LONG_TEXT_CHARS
 from data_access.rating_scales import BRAG, RAG
 from data_access.store import StaleVersionError, Store, WriteTx
@@ -149,7 +150,7 @@ def edit_area(
     authorise(store, who, Permission.EDIT_AREA, code)
     lists = configured_lists(store)
     with store.write(who.email) as tx:
-        stored = _current(tx, schema.areas, ("code",), (code,), version)
+        stored = _current(tx, schema.areas, KEYS["areas"], (code,), version)
         data = {
             **_fields(stored, models.Area),
             **_officer_provenance(who, tx.today),
@@ -166,7 +167,7 @@ def edit_area(
         return _save(
             tx,
             schema.areas,
-            ("code",),
+            KEYS["areas"],
             {**stored, **row},
             version,
             None,
@@ -200,7 +201,7 @@ def edit_milestone(
     authorise(store, who, Permission.EDIT_MILESTONE, area, target=code)
     lists = configured_lists(store)
     with store.write(who.email) as tx:
-        stored = _current(tx, schema.milestones, ("code",), (code,), version)
+        stored = _current(tx, schema.milestones, KEYS["milestones"], (code,), version)
         data = {
             **_fields(stored, models.Milestone),
             **_officer_provenance(who, tx.today),
@@ -213,7 +214,7 @@ def edit_milestone(
         return _save(
             tx,
             schema.milestones,
-            ("code",),
+            KEYS["milestones"],
             {**stored, **row},
             version,
             None,
@@ -248,10 +249,10 @@ def edit_savings_year(
 ) -> Saved:
     """A savings line's forecast and delivered amount for one financial year."""
     authorise(store, who, Permission.EDIT_SAVINGS, _line_workstream(store, code), target=code)
-    key = ("line_code", "financial_year")
+    key = KEYS["savings_years"]
     with store.write(who.email) as tx:
         stored = _current(tx, schema.savings_years, key, (code, financial_year), version)
-        line = _stored(tx, schema.savings_lines, ("code",), (code,))
+        line = _stored(tx, schema.savings_lines, KEYS["savings_lines"], (code,))
         data = {
             **_fields(line, models.SavingsYear),
             "code": code,
@@ -294,7 +295,7 @@ def set_brag_override(
     """Set (or clear, with ``None``) a savings line's BRAG override; a reason is required."""
     authorise(store, who, Permission.EDIT_SAVINGS, _line_workstream(store, code), target=code)
     with store.write(who.email) as tx:
-        stored = _current(tx, schema.savings_lines, ("code",), (code,), version)
+        stored = _current(tx, schema.savings_lines, KEYS["savings_lines"], (code,), version)
         problems = {}
         try:
             brag_override = BRAG.parse(brag_override)
@@ -315,7 +316,7 @@ def set_brag_override(
         return _save(
             tx,
             schema.savings_lines,
-            ("code",),
+            KEYS["savings_lines"],
             changed,
             version,
             reason,
@@ -343,7 +344,7 @@ def edit_backlog_month(
 ) -> list[Saved]:
     """One month's backlog figures for a team and priority band (new or restated)."""
     authorise(store, who, Permission.EDIT_BACKLOG, team, target=f"{team} {month:%b %Y}")
-    key = ("measure", "month", "team", "priority_band")
+    key = KEYS["backlog"]
     try:
         return _write_backlog(store, who, key, month, team, priority_band, figures)
     except Exception as exc:
@@ -420,13 +421,13 @@ def edit_action(store: Store, who: Principal, code: str, *, version: int, status
     authorise(store, who, Permission.EDIT_ACTION, code)
     lists = configured_lists(store)
     with store.write(who.email) as tx:
-        stored = _current(tx, schema.committee_actions, ("code",), (code,), version)
+        stored = _current(tx, schema.committee_actions, KEYS["committee_actions"], (code,), version)
         checked = _validate(models.CommitteeAction, _action_data(tx, stored, status), lists)
         changed = {**stored, "status": checked["status"], "as_at": tx.today}
         return _save(
             tx,
             schema.committee_actions,
-            ("code",),
+            KEYS["committee_actions"],
             changed,
             version,
             None,
@@ -455,7 +456,7 @@ def record_meeting(store: Store, who: Principal, committee: str, meeting_date: d
         raise EditRejected({"committee": "name the committee"})
     committee = _checked(models.Committee, "committee", committee)
     with store.write(who.email) as tx:
-        key = ("committee", "meeting_date")
+        key = KEYS["meetings"]
         result = upsert(
             tx,
             schema.meetings,

@@ -24,6 +24,24 @@ from data_access.text_columns import text_per_value
 from data_access.writes import UpsertResult, upsert
 
 PROVENANCE_COLUMNS = ("source", "source_kind", "as_at", "basis")
+
+# Each table's entity key: the columns that name one item (its unique constraint in the
+# schema). The importer and the edit commands match rows on it, and the audit trail names each
+# item by it (``writes.entity_key``: the values joined with "|"), which the histories read.
+KEYS: dict[str, tuple[str, ...]] = {
+    "areas": ("code",),
+    "milestones": ("code",),
+    "savings_lines": ("code",),
+    "savings_years": ("line_code", "financial_year"),
+    "savings_components": ("code",),
+    "mtfs_requirements": ("code",),
+    "review_programmes": ("code",),
+    "posts": ("code",),
+    "backlog": ("measure", "month", "team", "priority_band"),
+    "meetings": ("committee", "meeting_date"),
+    "committee_actions": ("code",),
+    "reported_totals": ("code",),
+}
 # written by exports for traceability; accepted back on import but set by the store
 SYSTEM_COLUMNS = ("loaded_by", "loaded_at", "version")
 
@@ -114,7 +132,7 @@ def _write_areas(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
         tx,
         schema.areas,
         [_enum_values(_row(r)) for r in records],
-        ["code"],
+        KEYS["areas"],
         expected_versions=expected_versions,
     )
 
@@ -131,7 +149,7 @@ def _write_milestones(tx: WriteTx, records, expected_versions=None) -> UpsertRes
         tx,
         schema.milestones,
         [_enum_values(_row(r)) for r in records],
-        ["code"],
+        KEYS["milestones"],
         expected_versions=expected_versions,
     )
 
@@ -156,7 +174,7 @@ def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         row = _enum_values(_row(record))
         line = {f: row[f] for f in (*LINE_FIELDS, *PROVENANCE_COLUMNS)}
         lines.setdefault(record.code, line)
-    result = upsert(tx, schema.savings_lines, list(lines.values()), ["code"])
+    result = upsert(tx, schema.savings_lines, list(lines.values()), KEYS["savings_lines"])
     years = [
         {
             "line_code": r.code,
@@ -173,7 +191,7 @@ def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult
             tx,
             schema.savings_years,
             years,
-            ["line_code", "financial_year"],
+            KEYS["savings_years"],
             expected_versions=expected_versions,
         )
     )
@@ -199,7 +217,7 @@ def _write_components(tx: WriteTx, records, expected_versions=None) -> UpsertRes
         tx,
         schema.savings_components,
         [_enum_values(_row(r)) for r in records],
-        ["code"],
+        KEYS["savings_components"],
         expected_versions=expected_versions,
     )
 
@@ -207,13 +225,13 @@ def _write_components(tx: WriteTx, records, expected_versions=None) -> UpsertRes
 # posts, mtfs, programmes, backlog ------------------------------------------------------------
 
 
-def _plain_writer(table, key):
+def _plain_writer(table):
     def write(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
         return upsert(
             tx,
             table,
             [_enum_values(_row(r)) for r in records],
-            list(key),
+            KEYS[table.name],
             expected_versions=expected_versions,
         )
 
@@ -236,7 +254,7 @@ def _write_actions(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         tx,
         schema.meetings,
         [{"committee": c, "meeting_date": d} for c, d in sorted(meetings)],
-        ["committee", "meeting_date"],
+        KEYS["meetings"],
     )
     ids = {
         (row.committee, row.meeting_date): row.id
@@ -247,7 +265,13 @@ def _write_actions(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         row = _enum_values(_row(record, exclude=("committee", "meeting_date")))
         rows.append({**row, "meeting_id": ids[(record.committee, record.meeting_date)]})
     result.add(
-        upsert(tx, schema.committee_actions, rows, ["code"], expected_versions=expected_versions)
+        upsert(
+            tx,
+            schema.committee_actions,
+            rows,
+            KEYS["committee_actions"],
+            expected_versions=expected_versions,
+        )
     )
     return result
 
@@ -308,7 +332,7 @@ MTFS = DatasetSpec(
     models.MtfsRequirement,
     ("code",),
     ("mtfs_requirements",),
-    _plain_writer(schema.mtfs_requirements, ("code",)),
+    _plain_writer(schema.mtfs_requirements),
     _simple_export(
         "mtfs_requirements",
         lambda: MTFS.columns,
@@ -321,7 +345,7 @@ PROGRAMMES = DatasetSpec(
     models.ReviewProgramme,
     ("code",),
     ("review_programmes",),
-    _plain_writer(schema.review_programmes, ("code",)),
+    _plain_writer(schema.review_programmes),
     _simple_export(
         "review_programmes",
         lambda: PROGRAMMES.columns,
@@ -334,7 +358,7 @@ POSTS = DatasetSpec(
     models.Post,
     ("code",),
     ("posts",),
-    _plain_writer(schema.posts, ("code",)),
+    _plain_writer(schema.posts),
     _export_posts,
     "Posts funded to deliver savings: band, FTE, period and cost.",
 )
@@ -343,7 +367,7 @@ BACKLOG = DatasetSpec(
     models.BacklogObservation,
     ("measure", "month", "team", "priority_band"),
     ("backlog",),
-    _plain_writer(schema.backlog, ("measure", "month", "team", "priority_band")),
+    _plain_writer(schema.backlog),
     _simple_export("backlog", lambda: BACKLOG.columns),
     "Monthly backlog figures by measure, team and priority band.",
 )
@@ -361,7 +385,7 @@ REPORTED = DatasetSpec(
     models.ReportedTotal,
     ("code",),
     ("reported_totals",),
-    _plain_writer(schema.reported_totals, ("code",)),
+    _plain_writer(schema.reported_totals),
     _export_reported,
     "Totals as papers report them, checked against the sum of their parts by `ascgov check`.",
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from data_access.access import Principal, ScopeKind, system_principal
+from data_access.access import Principal, scopes_of, system_principal
 from data_access.models import User
 from data_access.passwords import password_problem
 from data_access.store import Store
@@ -46,14 +46,10 @@ def demo_users() -> list[User]:
 
 def demo_principals() -> list[Principal]:
     """The demo users as the access rule sees them, least privileged first."""
-    principals = []
-    for user in demo_users():
-        scopes = {(ScopeKind.AREA, a) for a in user.areas}
-        scopes |= {(ScopeKind.WORKSTREAM, w) for w in user.workstreams}
-        scopes |= {(ScopeKind.TEAM, t) for t in user.teams}
-        scopes |= {(ScopeKind.ACTION, a) for a in user.actions}
-        principals.append(Principal(user.email, user.name, user.role, frozenset(scopes)))
-    return principals
+    return [
+        Principal(user.email, user.name, user.role, frozenset(scopes_of(user)))
+        for user in demo_users()
+    ]
 
 
 def create_demo_accounts(
@@ -66,7 +62,7 @@ def create_demo_accounts(
     for user in demo_users():
         password = (passwords or {}).get(user.role.value) or _new_password()
         add_user(store, user, actor=actor, password=password if with_passwords else None)
-        scope = ", ".join((*user.areas, *user.workstreams, *user.teams, *user.actions))
+        scope = ", ".join(value for _, value in scopes_of(user))
         created.append(DemoAccount(user.email, user.role.value, password, scope))
     return created
 

@@ -45,6 +45,9 @@ class RawTable:
     columns: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str | None, ...]], ...]
     sha256: str = ""  # of the file's bytes as read
+    # what was read and how, in words for the preview and the success line: the sheet read and
+    # why, each reading rule applied (units, rows left out, a layout turned into rows)
+    reading: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ from data_access.access import (
 )
 from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
-from data_access.datasets import DATASETS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
+from data_access.datasets import DATASETS, KEYS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
 from data_access.files import RawTable, ReadLimits, read_table
 from data_access.formulas import unescape_formula
 from data_access.limits import INTEGER_MAX
+from data_access.measures import MEASURES
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
@@ -34,9 +35,9 @@ from data_access.writes import UpsertResult
 # provenance columns a file may leave out: the importer supplies them
 DEFAULTED_COLUMNS = ("source", "as_at")
 
-# the table whose rows a file's version column refers to, and its key, where not the
-# dataset's last table keyed by the dataset's own key
-VERSIONED_TABLES = {"savings": ("savings_years", ("line_code", "financial_year"))}
+# the table whose rows a file's version column refers to (its key: datasets.KEYS), where not
+# the dataset's last table
+VERSIONED_TABLES = {"savings": "savings_years"}
 
 REFERENCES = {
     "milestones": ("area_code", schema.areas.c.code, "areas"),
@@ -53,6 +54,7 @@ class ImportReport:
     updated: int
     unchanged: int
     dry_run: bool
+    reading: tuple[str, ...] = ()  # the file's RawTable.reading: what was read and how
 
     def __str__(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
@@ -113,6 +115,7 @@ def import_file(
         result.updated,
         result.unchanged,
         dry_run,
+        table.reading,
     )
 
 
@@ -151,8 +154,8 @@ def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[
     A version for a row the store has never held is no conflict: nothing deletes rows, so the
     file came from another store (an export loaded into a new database) and the row is new.
     """
-    table, key = VERSIONED_TABLES.get(spec.name, (spec.tables[-1], spec.key))
-    held = rows_by_key(conn, schema.metadata.tables[table], key, list(versions))
+    table = VERSIONED_TABLES.get(spec.name, spec.tables[-1])
+    held = rows_by_key(conn, schema.metadata.tables[table], KEYS[table], list(versions))
     return {k: v for k, v in versions.items() if k in held}
 
 
@@ -177,14 +180,15 @@ def validate_table(
                 )
             ]
         )
-    lists = configured_lists(store)
+    # the lists and the measures in force: a backlog row's measure is one of the registry's
+    context = {"lists": configured_lists(store), "measures": MEASURES}
     records: list[tuple[int, BaseModel]] = []
     versions: dict[tuple, int] = {}
     for row_number, cells in table.rows:
         data = _row_data(table.columns, cells, defaults)
         version = data.pop("version", None)
         try:
-            record = spec.model.model_validate(data, context={"lists": lists})
+            record = spec.model.model_validate(data, context=context)
             expected = None if version in (None, "") else _version_number(version)
         except ValidationError as exc:
             problems.extend(_validation_problems(spec, table, row_number, data, exc))

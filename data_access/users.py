@@ -15,7 +15,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from data_access import schema, throttle
-from data_access.access import Permission, Principal, ScopeKind, authorise, principal_for
+from data_access.access import (
+    Permission,
+    Principal,
+    assignment_text,
+    authorise,
+    principal_for,
+    scopes_of,
+)
 from data_access.loaders import load_table
 from data_access.models import User
 from data_access.passwords import MAX_LENGTH, password_problem
@@ -48,16 +55,8 @@ def _hasher():
 
 
 def _scope_rows(user_id: int, user: User) -> list[dict]:
-    kinds = (
-        (ScopeKind.AREA, user.areas),
-        (ScopeKind.WORKSTREAM, user.workstreams),
-        (ScopeKind.TEAM, user.teams),
-        (ScopeKind.ACTION, user.actions),
-    )
     return [
-        {"user_id": user_id, "kind": kind.value, "value": value}
-        for kind, values in kinds
-        for value in dict.fromkeys(values)
+        {"user_id": user_id, "kind": kind.value, "value": value} for kind, value in scopes_of(user)
     ]
 
 
@@ -466,11 +465,17 @@ def sign_in_lockouts(store: Store, *, now: datetime | None = None) -> pl.DataFra
 
 def list_users(store: Store) -> pl.DataFrame:
     users = load_table(store, "users")
-    scopes = (
-        load_table(store, "user_scopes")
-        .with_columns((pl.col("kind") + ":" + pl.col("value")).alias("scope"))
-        .group_by("user_id")
-        .agg(pl.col("scope").sort().str.join(",").alias("scopes"))
+    held: dict[int, list[tuple[str, str]]] = {}
+    for user_id, kind, value in (
+        load_table(store, "user_scopes").select("user_id", "kind", "value").iter_rows()
+    ):
+        held.setdefault(user_id, []).append((kind, value))
+    scopes = pl.DataFrame(
+        {
+            "user_id": list(held),
+            "scopes": [assignment_text(pairs) for pairs in held.values()],
+        },
+        schema={"user_id": users.schema["id"], "scopes": pl.String},
     )
     return (
         users.join(scopes, left_on="id", right_on="user_id", how="left")

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from dashboard.ui.admin_forms import lists_section, outcome, users_section
-from dashboard.ui.session import signed_in
-from data_access.access import Permission
+from dashboard.ui.session import Permission, signed_in
 
 who = signed_in()
 st.title("Administration")

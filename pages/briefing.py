@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from dashboard.briefing.content import SECTIONS, meeting_choices
 from dashboard.ui import data
 from dashboard.ui.briefing import (
     NO_MEETING,
     PACK_KEY,
+    SECTIONS,
     dataset_downloads,
     make_pack,
+    meeting_choices,
     pack_download,
+    uk_today,
 )
-from dashboard.ui.session import require_permission
-from data_access import days
-from data_access.access import Permission
+from dashboard.ui.session import Permission, require_permission
 
 who = require_permission(Permission.BRIEF)
 st.title("Briefing and downloads")
@@ -24,7 +24,7 @@ st.markdown(
     "and definitions and sources. Every table on every page also has CSV and Excel downloads "
     "beneath it."
 )
-today = days.today()
+today = uk_today()
 with st.form("brief"):
     day = st.date_input(
         "Figures as at", value=data.as_at() or today, max_value=today, format="DD/MM/YYYY"

@@ -2,74 +2,52 @@
 
 import streamlit as st
 
-from dashboard.domain import definitions, formatting, tables
-from dashboard.domain.ratings import Thresholds
-from dashboard.domain.reconciliation import AGREES, findings_table
-from dashboard.ui import data
-from dashboard.ui.components import choose, table_with_downloads
+from dashboard.ui import data, render
+from dashboard.ui.components import choose, download_buttons
 from dashboard.ui.session import signed_in
-from data_access import days
+from dashboard.views import data_quality
 from data_access.settings import get_settings
 
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Definitions and data quality")
 settings = get_settings()
-thresholds = Thresholds.from_settings(settings)
-frames = {
-    name: data.table(name)
-    for name in ("backlog", "mtfs_requirements", "areas", "posts", "committee_actions")
-}
-frames["savings"] = data.savings()
+
+
+def first_rows_with_all_in_downloads(first, everything, *, key: str) -> None:
+    """The first rows of a long list on screen; the downloads hold every row chosen."""
+    st.dataframe(first.shown(), hide_index=True, key=key)
+    download_buttons(everything, key=key)
+
 
 st.header("What each measure means")
-table_with_downloads(
-    definitions.definitions_table(definitions.registry(thresholds), frames),
-    key="definitions",
-    title="Definitions",
-)
+render.table(data.definitions_view(), key="definitions")
 
 st.header("Reported totals checked against their parts")
-findings = data.findings()
-problems = [f for f in findings if f.status != AGREES]
-st.markdown(
-    f"{len(findings)} checks: {len(problems)} need attention, "
-    f"{len(findings) - len(problems)} agree."
-)
-for finding in problems[: definitions.SHOWN_WARNINGS]:
-    st.warning(
-        f"**{finding.status.capitalize()}**: "
-        + formatting.plain(f"{finding.describe()}. Source: {finding.source}"),
-        icon=":material/warning:",
-    )
-more = definitions.more_warnings(len(problems))
-if more:
-    st.markdown(more)
-checks = findings_table(findings)
-if checks.height > tables.SHOWN_ROWS:
+checks = data.checks_view()
+st.markdown(checks.sentence)
+render.show(checks.shown_warnings)
+if checks.more:
+    st.markdown(checks.more)
+if checks.filtered:
     show_col, find_col = st.columns(2)
     with show_col:
-        show = choose("Checks", definitions.CHECK_CHOICES, key="checks", all_label="All checks")
+        show = choose("Checks", data_quality.CHECK_CHOICES, key="checks", all_label="All checks")
     find = find_col.text_input("Find a figure or source", key="find_check", bind="query-params")
-    checks = definitions.checks(checks, show=show, text=find)
-    shown, sentence = tables.first_rows(checks, what="checks")
-    st.markdown(sentence + " The downloads hold all of them.")
+    chosen, first, sentence = data_quality.checks_shown(checks, show=show, text=find)
+    st.markdown(sentence)
+    first_rows_with_all_in_downloads(first, chosen, key="findings")
 else:
-    shown = checks
-table_with_downloads(shown, key="findings", data=checks, title="Reconciliation checks")
+    render.table(checks.table, key="findings")
 
 st.header("Items with no recent update")
-stale = definitions.stale_items(
-    frames["areas"], frames["savings"], today=days.today(), after_days=settings.stale_after_days
-)
-if stale.height > tables.SHOWN_ROWS:
+stale = data.stale_view(settings.stale_after_days)
+kind = find = None
+if stale.filtered:
     kind_col, find_col = st.columns(2)
     with kind_col:
-        kind = choose("Kind", definitions.STALE_KINDS, key="kind", all_label="All kinds")
+        kind = choose("Kind", data_quality.STALE_KINDS, key="kind", all_label="All kinds")
     find = find_col.text_input("Find a code or title", key="find_item", bind="query-params")
-    stale = definitions.stale_shown(stale, kind=kind, text=find)
-shown, sentence = tables.first_rows(
-    stale, what=f"items with no update for more than {settings.stale_after_days} days", by="Kind"
-)
-st.markdown(sentence + " (ASCGOV_STALE_AFTER_DAYS sets the number of days.)")
-if not stale.is_empty():
-    table_with_downloads(shown, key="stale", data=stale, title="Items with no recent update")
+chosen, first, sentence = data_quality.stale_shown(stale, kind=kind, text=find)
+st.markdown(sentence)
+if not chosen.is_empty():
+    first_rows_with_all_in_downloads(first, chosen, key="stale")

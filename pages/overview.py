@@ -2,87 +2,52 @@
 
 import streamlit as st
 
-from dashboard.domain import changes, formatting, headlines, overview, savings, tables
-from dashboard.ui import data
-from dashboard.ui.components import chart_with_table, kpi, provenance, table_with_downloads
+from dashboard.ui import data, render
+from dashboard.ui.components import kpi, provenance
 from dashboard.ui.session import signed_in
-from data_access import days
+from dashboard.views import overview
 
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Adult social care: overview")
-today = data.as_at() or days.today()
-frames = {
-    "Improvement plan": data.table("areas"),
-    "Savings lines": data.savings(),
-    "MTFS requirement": data.table("mtfs_requirements"),
-    "Backlog": data.table("backlog"),
-}
-if all(frame.is_empty() for frame in frames.values()):
-    st.info("No figures have been loaded yet. An officer can load them with `ascgov import`.")
+view = data.overview()
+if view.empty:
+    st.info(overview.NO_FIGURES)
     st.stop()
-as_at = overview.latest_as_at(frames)
-st.markdown(f"Figures as at {formatting.day(as_at)}; each figure's source is shown with it.")
+st.markdown(view.as_at_sentence)
 
 st.header("Since the last meeting")
-meeting = headlines.last_meeting(data.table("meetings"), today)
-if meeting is None:
-    st.markdown("No committee meeting is recorded yet, so there is nothing to compare with.")
+if view.changes is None:
+    st.markdown(overview.NO_MEETING)
 else:
-    changed = data.changes_since_meeting(meeting)
-    st.markdown(changes.changes_summary(changed, meeting))
-    if changed:
-        shown, sentence = tables.first_rows(
-            changes.changes_table(changed), what="changes", by="Kind"
-        )
-        if shown.height < len(changed):
-            st.caption(sentence)
-        table_with_downloads(shown, key="since-meeting", title="Changes since the last meeting")
+    st.markdown(view.changes.summary)
+    if view.changes.table is not None:
+        if view.changes.cut:
+            st.caption(view.changes.cut)
+        render.table(view.changes.table, key="since-meeting")
 
 st.header("Improvement plan")
-areas = frames["Improvement plan"]
-counts = headlines.areas_by_status(areas, data.status_lists()["area_statuses"])
-st.markdown(f"{areas.height} accountability areas.")
-for column, (status, number) in zip(st.columns(max(len(counts), 1)), counts, strict=False):
-    kpi(column, status, formatting.count(number))
+st.markdown(view.plan_sentence)
+render.headlines(view.plan)
 
 st.header("Savings")
-for row in frames["MTFS requirement"].iter_rows(named=True):
-    for column, (label, pence) in zip(st.columns(3), savings.mtfs_headlines(row), strict=True):
-        kpi(column, label, formatting.money(pence))
-    provenance(f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.")
-rated = data.rated_savings()
-if not rated.is_empty():
-    st.markdown(overview.savings_totals(rated).sentence())
-    split = savings.brag_split(rated)
-    chart_with_table(
-        savings.brag_split_figure(split),
-        savings.brag_split_table(split),
-        summary=savings.brag_split_summary(split),
-        key="overview-brag",
-        data=savings.brag_split_data(split),
-    )
+for part in view.mtfs:
+    render.headlines(part.headlines)
+    provenance(part.source)
+if view.savings_sentence is not None:
+    st.markdown(view.savings_sentence)
+if view.split is not None:
+    render.chart(view.split)
 
 st.header("Backlog")
-latest = data.latest_backlog(meeting)
-for column, item in zip(st.columns(max(len(latest), 1)), latest, strict=False):
-    kpi(
-        column,
-        item.label,
-        formatting.count(item.value),
-        delta=item.direction() or None,
-        rise_is_good=item.higher_is_better,
-    )
-    column.caption(
-        formatting.plain(f"{formatting.month(item.month)} ({item.basis}). Source: {item.source}")
-    )
+items = view.backlog.items
+for column, item in zip(st.columns(max(len(items), 1)), items, strict=False):
+    kpi(column, item.label, item.value, delta=item.delta, rise_is_good=item.rise_is_good)
+    with column:
+        provenance(item.note)  # the month, its basis and the source, under the figure
 
 st.header("Needs attention")
-attention = data.attention(today)
-shown, sentence = tables.first_rows(attention, what="items need attention", by="Kind")
-st.markdown(sentence)
-table_with_downloads(shown, key="attention", title="Needs attention")
+st.markdown(view.attention.sentence)
+render.table(view.attention.table, key="attention")
 
 with st.expander("Where these figures come from"):
-    table_with_downloads(
-        overview.figures_as_at_rows(frames), key="sources", title="Where the figures come from"
-    )
+    render.table(view.sources, key="sources")

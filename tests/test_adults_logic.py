@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -102,12 +103,26 @@ def test_only_workstreams_with_both_cohorts_are_offered():
 
 def test_savings_table_reads_exactly_as_published_in_thousands():
     table = adults.savings_table(adults.cohort_years(NOTTS, WS))
-    assert table.columns == ["£000s", "2018/19", "2019/20", "2020/21", "3 year total"]
-    assert table.rows() == [
+    shown = table.shown()
+    assert shown.columns == ["£000s", "2018/19", "2019/20", "2020/21", "3 year total"]
+    assert shown.rows() == [
         ("Younger adults", "1,500", "749", "100", "2,349"),
         ("Older adults", "130", "130", "199", "459"),
         ("Total of savings", "1,630", "879", "299", "2,808"),
     ]
+
+
+def test_savings_table_download_holds_exact_pounds_headed_by_cohort():
+    values = adults.savings_table(adults.cohort_years(NOTTS, WS)).values()
+    assert values.columns == ["Cohort", "2018/19", "2019/20", "2020/21", "3 year total"]
+    assert all(str(values.schema[c]).startswith("Decimal") for c in values.columns[1:])
+    assert values.row(2) == (
+        "Total of savings",
+        Decimal("1630000"),
+        Decimal("879000"),
+        Decimal("299000"),
+        Decimal("2808000"),
+    )
 
 
 def test_totals_are_added_up_from_the_parts_in_pence():
@@ -116,16 +131,17 @@ def test_totals_are_added_up_from_the_parts_in_pence():
     assert adults.grand_total(by_year) == 280_800_000
 
 
-def test_a_year_with_no_line_for_a_cohort_shows_a_dash_and_still_adds_up():
+def test_a_year_with_no_line_for_a_cohort_is_not_published_and_still_adds_up():
     lines = NOTTS.filter(~((pl.col("cohort") == "older") & (pl.col("financial_year") == "2018/19")))
     table = adults.savings_table(adults.cohort_years(lines, WS))
-    assert table.row(1) == ("Older adults", "–", "130", "199", "329")
-    assert table.row(2) == ("Total of savings", "1,500", "879", "299", "2,678")
+    assert table.shown().row(1) == ("Older adults", "not published", "130", "199", "329")
+    assert table.shown().row(2) == ("Total of savings", "1,500", "879", "299", "2,678")
+    assert table.values().row(1)[1] is None  # never £0 in a download
 
 
 def test_two_lines_in_one_cohort_are_added_together():
     lines = pl.concat([NOTTS, _savings(("YB", WS, "younger", "2018/19", 250_500))])
-    assert adults.savings_table(adults.cohort_years(lines, WS)).row(0) == (
+    assert adults.savings_table(adults.cohort_years(lines, WS)).shown().row(0) == (
         "Younger adults",
         "1,751",
         "749",
@@ -159,7 +175,13 @@ def test_savings_figure_shows_each_cohort_by_year_in_thousands():
 
 def test_unpublished_components_say_not_published_never_zero():
     table = adults.components_table(COMPONENTS, NOTTS, WS)
-    assert table.select("Cohort", "£000s").rows() == [
+    assert table.values()["Amount"].to_list()[:3] == [
+        Decimal("1900000"),
+        Decimal("325000"),
+        Decimal("124000"),
+    ]
+    assert table.values()["Amount"].null_count() == 3
+    assert table.shown().select("Cohort", "£000s").rows() == [
         ("Younger adults", "1,900"),
         ("Younger adults", "325"),
         ("Younger adults", "124"),
@@ -287,16 +309,18 @@ def test_posts_table_lists_each_post_then_the_total_cost():
     posts = adults.posts_for(POSTS, WS)
     table = adults.posts_table(posts)
     assert table.height == 8 and adults.implementation_cost(posts) == 57_802_600
-    assert table.row(0) == (
+    assert table.values()["Cost"].to_list()[-1] == Decimal("578026")
+    shown = table.shown()
+    assert shown.row(0) == (
         "Older Adults",
         "Strategic Development Manager",
         "Band E",
         "1",
         "2 years (April 18-March 20)",
         "£124,372",
-        "",
+        "not published",
     )
-    assert table.row(4) == (
+    assert shown.row(4) == (
         "Younger Adults",
         "Community Care Officers",
         "Grade 5",
@@ -305,7 +329,7 @@ def test_posts_table_lists_each_post_then_the_total_cost():
         "£229,418",
         "£32,774",
     )
-    assert table.row(7) == ("Total", "", "", "", "", "£578,026", "")
+    assert shown.row(7) == ("Total", "", "", "", "", "£578,026", "not published")
 
 
 def test_savings_net_of_implementation_cost_is_computed():
@@ -314,7 +338,7 @@ def test_savings_net_of_implementation_cost_is_computed():
     assert net.summary == (
         "Savings of £2,808,000 less implementation costs of £578,026 leave £2,229,974 net."
     )
-    assert net.table()["Amount"].to_list() == ["£2,808,000", "-£578,026", "£2,229,974"]
+    assert net.table().shown()["Amount"].to_list() == ["£2,808,000", "-£578,026", "£2,229,974"]
     assert adults.net_headlines(net) == [
         ("Savings", "£2,808,000"),
         ("Implementation cost", "£578,026"),

@@ -12,6 +12,8 @@ from polars.testing import assert_frame_equal
 from dashboard.charts import figures as charts
 from dashboard.domain import backlog
 from dashboard.domain.suppression import is_suppressed, shown_count
+from dashboard.domain.table import Kind
+from dashboard.views import backlog as backlog_view
 
 WAITING, OT = "waiting_review", "waiting_ot_assessment"
 DONE, OVERDUE = "reviews_completed", "overdue_annual_reviews"
@@ -231,7 +233,9 @@ def test_trend_hides_small_counts_from_chart_table_and_headline():
     )
     item = backlog.trend(rows, OVERDUE, team=NORTH, band=HIGH, threshold=5)
     assert item.chart["value"].to_list() == [None, 12]
-    assert item.table["Count"].to_list() == ["fewer than 5", "12"]
+    assert item.table.shown()["Count"].to_list() == ["fewer than 5", "12"]
+    # the suppressed count is not in a download either
+    assert item.table.values()["Count"].to_list() == [None, 12]
     assert item.headline == "12" and item.change is None
     assert item.summary == (
         "Overdue annual reviews went from fewer than 5 in Oct 2023 to 12 in Nov 2023."
@@ -251,8 +255,25 @@ def test_trend_of_the_sample_waiting_list():
     assert item.summary == (
         "People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023."
     )
-    assert item.table.columns == ["Month", "Figure", "Count", "Basis"]
-    assert item.table.row(-1) == ("Nov 2023", "People waiting for a review", "460", "published")
+    assert item.table.title == item.title
+    assert [(c.name, c.kind) for c in item.table.columns] == [
+        ("Month", Kind.MONTH),
+        ("Figure", Kind.TEXT),
+        ("Count", Kind.COUNT),
+        ("Basis", Kind.TEXT),
+    ]
+    assert item.table.shown().row(-1) == (
+        "Nov 2023",
+        "People waiting for a review",
+        "460",
+        "published",
+    )
+    assert item.table.values().row(-1) == (
+        _m(2023, 11),
+        "People waiting for a review",
+        460,
+        "published",
+    )
     assert item.sources == "Source: Paper A. Figures as at 30 Nov 2023."
 
 
@@ -330,7 +351,8 @@ def test_breakdown_names_the_largest_team_then_band():
         "In Nov 2023, the team with the most overdue annual reviews was North locality "
         "(150 of 280)."
     )
-    assert whole.table.columns == ["Team", "Priority band", "Count", "Basis"]
+    assert [c.name for c in whole.table.columns] == ["Team", "Priority band", "Count", "Basis"]
+    assert whole.table.column("Count").kind is Kind.COUNT and whole.table.title == whole.title
     north = backlog.breakdown(rows, OVERDUE, team=NORTH, band=None, threshold=0)
     assert north.summary == (
         "In Nov 2023, the priority band with the most overdue annual reviews was Low: routine "
@@ -395,7 +417,8 @@ def test_breakdown_of_more_teams_than_a_chart_holds_charts_the_largest():
     ]
     assert whole.table.height == 24
     one = backlog.breakdown(_teams(values), OVERDUE, team="Team 01", band=None, threshold=0)
-    assert one.note is None and one.table["Count"].to_list() == ["0", "1"]
+    assert one.note is None and one.table.shown()["Count"].to_list() == ["0", "1"]
+    assert one.table.values()["Count"].to_list() == [0, 1]
 
 
 def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
@@ -412,14 +435,28 @@ def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
         ]
     )
     for team, band in ((None, None), (NORTH, None), (None, HIGH)):
-        view = backlog.view(rows, team=team, band=band, threshold=0)
+        view = backlog_view.view(rows, team=team, band=band, threshold=0)
         trends = backlog.trends(rows, team=team, band=band, threshold=0)
-        assert [_fields(t) for t in view.trends] == [_fields(t) for t in trends]
-        assert list(view.breakdowns) == [WAITING, OT, DONE, OVERDUE]
-        for measure, parts in view.breakdowns.items():
-            alone = backlog.breakdown(rows, measure, team=team, band=band, threshold=0)
-            assert _fields(parts) == _fields(alone)
-        assert _fields(view.projection) == _fields(backlog.project(rows, team=team, band=band))
+        assert [t.measure for t in view.trends] == [WAITING, OT, DONE, OVERDUE]
+        for part, alone in zip(view.trends, trends, strict=True):
+            assert (part.label, part.message, part.sources) == (
+                alone.label,
+                alone.message,
+                alone.sources,
+            )
+            assert (part.headline.value, part.headline.delta) == (alone.headline, alone.change)
+            if alone.message is None:
+                assert (part.chart.title, part.chart.alt) == (alone.title, alone.summary)
+                assert part.chart.table.values().rows() == alone.table.values().rows()
+            parts = backlog.breakdown(rows, part.measure, team=team, band=band, threshold=0)
+            if parts is None or alone.message:
+                assert part.breakdown is None
+            else:
+                assert part.breakdown.table.values().rows() == parts.table.values().rows()
+                assert (part.breakdown.title, part.breakdown_note) == (parts.title, parts.note)
+        projection = backlog.project(rows, team=team, band=band)
+        assert _fields(view.projection.projection) == _fields(projection)
+        assert view.projection.sentence == backlog.projection_sentence(projection, 0)
 
 
 def _fields(item) -> dict | None:
@@ -659,9 +696,12 @@ def test_projection_chart_runs_to_the_month_the_list_clears():
         (_m(2023, 8), 35, "projected", True),
         (_m(2023, 9), 0, "projected", True),
     ]
-    current = view.table.filter(pl.col("Figure") == "At the current rate")
+    assert view.table.title == view.title
+    current = view.table.shown().filter(pl.col("Figure") == "At the current rate")
     assert current["Count"].to_list() == ["70", "60", "50", "40", "30", "20", "10", "0"]
     assert current.row(-1) == ("Feb 2024", "At the current rate", "0", "projected")
+    held = view.table.values().filter(pl.col("Figure") == "At the current rate")
+    assert held.row(-1) == (_m(2024, 2), "At the current rate", 0, "projected")
 
 
 def test_projection_chart_of_a_rising_list_stops_at_twelve_months():

@@ -11,7 +11,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from dashboard.briefing import content, docx, images, make, pdf
-from dashboard.briefing.model import Pack, Paragraph, Section, Table
+from dashboard.domain.table import Kind, Table
+from dashboard.views.blocks import Pack, Paragraph, Section
 from data_access import days
 from tests.briefing_support import (
     docx_document,
@@ -172,11 +173,15 @@ def _long_pack(rows: int, tall_words: int = 0) -> Pack:
                 (" ".join(f"w{n:04d}" for n in range(tall_words)) if i == 5 else f"Item {i}")
                 for i in range(rows)
             ],
-            "Amount": [f"£{i * 1000:,}" for i in range(rows)],
+            "Amount": [i * 100_000 for i in range(rows)],
             "Note": ["Supercalifragilisticexpialidocious-reference-number-0123456789"] * rows,
         }
     )
-    section = Section("plan", "Long table", (Paragraph("Before."), Table("Many rows", frame)))
+    section = Section(
+        "plan",
+        "Long table",
+        (Paragraph("Before."), Table.of("Many rows", frame, {"Amount": Kind.MONEY})),
+    )
     return Pack("Test council", TODAY, None, None, (section,))
 
 
@@ -202,10 +207,11 @@ def test_a_row_taller_than_a_page_runs_on_and_long_words_wrap_inside_their_cell(
 
 
 def test_table_figures_line_up_on_the_right():
-    frame = pl.DataFrame({"Post": ["Social worker"], "Cost": ["£578,026"], "Band": ["Band 6"]})
-    from dashboard.briefing.layout import alignments
+    frame = pl.DataFrame({"Post": ["Social worker"], "Cost": [57_802_600], "Band": ["Band 6"]})
+    table = Table.of("Posts", frame, {"Cost": Kind.MONEY})
 
-    assert alignments(frame) == ("L", "R", "L")
+    assert table.aligns() == ("L", "R", "L")
+    assert table.shown().row(0) == ("Social worker", "£578,026", "Band 6")
 
 
 def test_a_browser_that_fails_while_drawing_leaves_tables_in_place_of_charts(drawn_pack):
@@ -225,7 +231,7 @@ def test_a_browser_that_fails_while_drawing_leaves_tables_in_place_of_charts(dra
 def test_a_painter_without_a_browser_says_why(tmp_path):
     import plotly.graph_objects as go
 
-    from dashboard.briefing.model import Chart
+    from dashboard.views.blocks import Chart
 
     chart = Chart("k", "A chart", go.Figure(), "What it shows.", pl.DataFrame({"a": [1]}))
     missing = str(tmp_path / "missing")

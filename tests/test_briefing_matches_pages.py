@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.briefing import content, make
-from dashboard.briefing.model import Chart, Headlines, Paragraph, Table
+from dashboard.domain.table import Table
+from dashboard.views.blocks import Chart, Headlines, Paragraph
 from data_access import days
 from tests.pages_support import page_text, run_page, tables
 
@@ -25,7 +28,19 @@ def _section(pack, key: str):
 
 
 def _tables(pack, key: str) -> dict[str, pl.DataFrame]:
-    return {b.title: b.frame for b in _section(pack, key).blocks if isinstance(b, Table)}
+    """The section's tables as printed (the words, not the values)."""
+    return {b.title: b.shown() for b in _section(pack, key).blocks if isinstance(b, Table)}
+
+
+def _typed_tables(pack, key: str) -> dict[str, Table]:
+    return {b.title: b for b in _section(pack, key).blocks if isinstance(b, Table)}
+
+
+def _same_table(page: Table, printed: Table) -> None:
+    """One table: the same columns of the same kinds, the same values and the same words."""
+    assert [(c.name, c.kind) for c in page.columns] == [(c.name, c.kind) for c in printed.columns]
+    assert_frame_equal(page.frame, printed.frame)
+    assert_frame_equal(page.shown(), printed.shown())
 
 
 def _page_table(at, first_column: str, *, index: int = 0) -> pl.DataFrame:
@@ -102,6 +117,46 @@ def test_younger_and_older_adults_tables_are_the_pages(pack):
     assert posts.row(-1)[posts.columns.index("Cost")] == "£578,026"
 
 
+@pytest.fixture
+def rendered(monkeypatch):
+    """The typed tables a page hands to ``render.table``, recorded as it runs."""
+    from dashboard.ui import render
+
+    seen: list[Table] = []
+    original = render.table
+
+    def record(block, *, key=None):
+        seen.append(block)
+        original(block, key=key)
+
+    monkeypatch.setattr(render, "table", record)
+    return seen
+
+
+def test_adults_page_and_pack_render_the_same_view(pack, rendered):
+    run_page("pages/younger_older_adults.py")
+    page = {t.title: t for t in rendered}
+    printed = _typed_tables(pack, "adults")
+    for on_page, in_print in (
+        ("Savings by financial year", "Savings by financial year (£000s)"),
+        ("Savings components", "What each line is made of"),
+        ("Funded posts", "Posts funded to deliver the savings"),
+    ):
+        _same_table(page[on_page], printed[in_print])
+    by_year = printed["Savings by financial year (£000s)"]
+    assert by_year.values().row(-1)[-1] == Decimal("2808000")
+
+
+def test_data_quality_page_and_pack_render_the_same_view(pack, rendered):
+    run_page("pages/data_quality.py")
+    page = {t.title: t for t in rendered}
+    _same_table(
+        page["Reconciliation checks"],
+        _typed_tables(pack, "reconciliation")["Reported totals checked"],
+    )
+    _same_table(page["Definitions"], _typed_tables(pack, "definitions")["What each measure means"])
+
+
 def test_backlog_chart_tables_are_the_pages(pack):
     at = run_page("pages/backlog.py")
     charts = [b for b in _section(pack, "backlog").blocks if isinstance(b, Chart)]
@@ -110,11 +165,72 @@ def test_backlog_chart_tables_are_the_pages(pack):
     page_tables = [pl.from_pandas(t) for t in tables(at) if t.columns[0] == "Month"]
     assert len(by_month) == 5
     for chart, page in zip(by_month, page_tables, strict=True):
-        _same(page, chart.table)
+        _same(page, chart.table.shown())
     by_team = [c for c in charts if c.key.startswith("parts-")]
     page_parts = [pl.from_pandas(t) for t in tables(at) if t.columns[0] == "Team"]
+    assert len(by_team) == len(page_parts) > 0
     for chart, page in zip(by_team, page_parts, strict=True):
-        _same(page, chart.table)
+        _same(page, chart.table.shown())
+
+
+def test_backlog_section_prints_the_pages_view_objects(app_env, pack):
+    """The pack's backlog section is the page's view for all teams and bands, block for block,
+    with the what-if at the page's starting inputs."""
+    from dashboard.views import backlog as backlog_view
+    from dashboard.views.blocks import Heading
+
+    figures = content.gather(app_env, TODAY)
+    threshold = make.options_for(app_env).small_number_threshold
+    view = backlog_view.view(figures["backlog"], team=None, band=None, threshold=threshold)
+    costs = backlog_view.programme(figures["review_programmes"])
+    scenario = backlog_view.what_if(
+        view.projection.projection, *costs.defaults, threshold=threshold
+    )
+    expected = [
+        *view.blocks(),
+        Paragraph(costs.sentence),
+        Paragraph(backlog_view.WHAT_IF_IN_PRINT),
+        *scenario.blocks(),
+    ]
+    printed = _section(pack, "backlog").blocks
+    assert [type(b) for b in printed] == [type(b) for b in expected]
+    for got, want in zip(printed, expected, strict=True):
+        if isinstance(want, Chart):
+            assert (got.key, got.title, got.alt) == (want.key, want.title, want.alt)
+            assert [(c.name, c.kind) for c in got.table.columns] == [
+                (c.name, c.kind) for c in want.table.columns
+            ]
+            assert_frame_equal(got.table.values(), want.table.values())
+            assert_frame_equal(got.table.shown(), want.table.shown())
+        elif isinstance(want, Heading | Paragraph | Headlines):
+            assert got == want
+    headings = [b.text for b in printed if isinstance(b, Heading)]
+    assert headings[-1] == "When will the review waiting list clear?"
+    # the waiting list's chart holds months as dates and counts as numbers in a download
+    waiting = next(b for b in printed if isinstance(b, Chart) and b.key == "trend-waiting_review")
+    held = waiting.table.values()
+    assert held.schema["Month"] == pl.Date and held.schema["Count"] == pl.Int64
+    assert held.filter(pl.col("Figure") == "People waiting for a review")["Count"][-1] == 460
+
+
+def test_the_plan_and_attention_sections_print_the_overview_and_tracker_views(app_env, pack):
+    """The page's view and the pack's sections are built by the same functions: the tables
+    they hold are the same, column kinds and all."""
+    from dashboard.views import plan as plan_view
+    from data_access.app_settings import configured_lists
+    from data_access.loaders import load_table
+
+    statuses = configured_lists(app_env)["milestone_statuses"]
+    areas, milestones = load_table(app_env, "areas"), load_table(app_env, "milestones")
+    tracker = plan_view.tracker(areas, milestones, TODAY, statuses=statuses)
+    printed = _typed_tables(pack, "plan")["Accountability areas"]
+    _same_table(tracker.table, printed)
+    assert printed.widths == plan_view.TRACKER_WIDTHS
+    assert _section(pack, "plan").blocks[0] == tracker.counts
+    # on screen: the same words in the tracker and the attention table
+    _same(_page_table(run_page("pages/improvement_plan.py"), "Area"), printed.shown())
+    page = [t for t in tables(run_page("pages/overview.py")) if list(t.columns)[-1] == "Why"]
+    _same(pl.from_pandas(page[0]), _tables(pack, "attention")["Needs attention"])
 
 
 def test_reconciliation_notes_are_the_data_quality_checks(pack):

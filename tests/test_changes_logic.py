@@ -159,13 +159,17 @@ def test_summary_and_table():
         "1 change since the meeting on 12 Mar 2024: 1 new red item."
     )
     assert changes_summary([], None) == "Nothing has changed so far."
-    assert changes_table(changes)["When (UTC)"].to_list() == ["02 Apr 2024 10:01"]
+    # 10:01 UTC is 11:01 in the UK (summer time); a download holds the UK time too
+    table = changes_table(changes)
+    assert table.shown()["When (UK time)"].to_list() == ["2 Apr 2024 11:01"]
+    assert table.values()["When (UK time)"].to_list() == [datetime(2024, 4, 2, 11, 1)]
 
 
 def test_history_in_words_leaves_bookkeeping_out():
     after = {**AREA, "rag": "Red", "version": 2, "loaded_at": "x", "source": "y"}
     assert changed_fields(AREA, after) == ["rag: Amber → Red"]
     events = _events(("areas", "IP09", None, AREA, "a"), ("areas", "IP09", AREA, after, "b"))
-    table = history_table(events)
+    table = history_table(events).shown()
     assert table["What changed"].to_list() == ["rag: Amber → Red", "created"]
-    assert changes_after(events, 1) == ["b at 02 Apr 2024 10:02 UTC: rag: Amber → Red"]
+    assert table["When (UK time)"].to_list() == ["2 Apr 2024 11:02", "2 Apr 2024 11:01"]
+    assert changes_after(events, 1) == ["b at 2 Apr 2024 11:02 UK time: rag: Amber → Red"]

@@ -27,14 +27,20 @@ def test_definitions_table_reads_sources_and_dates_from_the_figures():
         }
     )
     table = definitions.definitions_table(definitions.registry(Thresholds()), {"backlog": backlog})
-    row = table.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
+    shown = table.shown()
+    row = shown.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
     assert (row["Source"], row["Figures as at"], row["Last refreshed"]) == (
         "a.txt; b.txt",
         "30 Nov 2023",
         "2 Jan 2024",
     )
-    missing = table.filter(pl.col("Measure") == "Funded posts").row(0, named=True)
-    assert missing["Source"] == "no figures loaded"
+    dates = table.values().filter(pl.col("Measure") == "People waiting for a review")
+    assert dates.select("Figures as at", "Last refreshed").row(0) == (
+        date(2023, 11, 30),
+        date(2024, 1, 2),
+    )
+    missing = shown.filter(pl.col("Measure") == "Funded posts").row(0, named=True)
+    assert (missing["Source"], missing["Figures as at"]) == ("no figures loaded", "")
 
 
 def test_stale_items_are_those_past_the_threshold():
@@ -50,7 +56,7 @@ def test_stale_items_are_those_past_the_threshold():
         {"code": ["S", "S"], "title": ["s", "s"], "as_at": [date(2023, 12, 1), date(2024, 3, 30)]}
     )
     stale = definitions.stale_items(areas, savings, today=date(2024, 3, 31), after_days=30)
-    assert stale.select("Code", "Last update", "Days since").rows() == [("A", "1 Jan 2024", 90)]
+    assert stale.select("Code", "Last update", "Days since").rows() == [("A", date(2024, 1, 1), 90)]
 
 
 def test_data_quality_page_shows_definitions_checks_and_stale_items(app_env):
@@ -74,7 +80,8 @@ def test_definitions_table_names_the_first_sources_and_counts_the_rest():
         }
     )
     table = definitions.definitions_table(definitions.registry(Thresholds()), {"backlog": backlog})
-    row = table.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
+    frame = table.frame
+    row = frame.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
     assert row["Source"] == (
         "council 0.csv; council 1.csv; council 2.csv; council 3.csv; council 4.csv and 2 more"
     )
@@ -100,12 +107,13 @@ def test_checks_filter_by_what_needs_attention_and_by_text():
     table = findings_table([_finding(i) for i in range(1, 121)])
     assert definitions.checks(table, show=None, text=None).height == 120
     attention = definitions.checks(table, show=definitions.NEED_ATTENTION, text=None)
-    assert attention.height == 80 and set(attention["status"]) == {DIFFERS}
+    assert attention.height == 80 and set(attention.frame["status"]) == {DIFFERS}
     agree = definitions.checks(table, show=definitions.AGREE, text="COUNCIL 1")
-    assert agree["figure"].to_list() == [f"Post {i:03d} cost" for i in range(9, 121, 12)]
-    assert definitions.checks(table, show=None, text="post 007")["figure"].to_list() == [
+    assert agree.frame["figure"].to_list() == [f"Post {i:03d} cost" for i in range(9, 121, 12)]
+    assert definitions.checks(table, show=None, text="post 007").frame["figure"].to_list() == [
         "Post 007 cost"
     ]
+    assert agree.title == table.title and agree.columns == table.columns
 
 
 def test_only_the_first_warnings_are_shown():
@@ -122,7 +130,7 @@ def _stale(count: int) -> pl.DataFrame:
             "Kind": [definitions.AREA if i % 2 else definitions.LINE for i in range(count)],
             "Code": [f"C{i:03d}" for i in range(count)],
             "Title": [f"Item {i}" for i in range(count)],
-            "Last update": ["1 Jan 2024"] * count,
+            "Last update": [date(2024, 1, 1)] * count,
             "Days since": [400] * count,
         }
     )
@@ -146,7 +154,7 @@ def test_data_quality_page_lists_short_lists_whole_without_filters(app_env):
 def test_data_quality_page_shows_the_first_of_long_lists_with_filters(app_env, monkeypatch):
     from dashboard.ui import data
 
-    monkeypatch.setattr(data, "findings", lambda: [_finding(i) for i in range(1, 121)])
+    monkeypatch.setattr(data, "_findings", lambda reads: [_finding(i) for i in range(1, 121)])
     monkeypatch.setattr(definitions, "stale_items", lambda *args, **kwargs: _stale(60))
     at = run_page("pages/data_quality.py")
     text = page_text(at)
@@ -168,7 +176,7 @@ def test_data_quality_page_shows_the_first_of_long_lists_with_filters(app_env, m
 def test_data_quality_filters_come_from_the_url(app_env, monkeypatch):
     from dashboard.ui import data
 
-    monkeypatch.setattr(data, "findings", lambda: [_finding(i) for i in range(1, 121)])
+    monkeypatch.setattr(data, "_findings", lambda reads: [_finding(i) for i in range(1, 121)])
     monkeypatch.setattr(definitions, "stale_items", lambda *args, **kwargs: _stale(60))
     at = run_page(
         "pages/data_quality.py",
@@ -178,3 +186,13 @@ def test_data_quality_filters_come_from_the_url(app_env, monkeypatch):
     assert "20 checks." in text
     assert set(tables(at)[1]["status"]) == {DIFFERS}
     assert tables(at)[2]["Code"].to_list() == [f"C04{i}" for i in range(10)]
+
+
+def test_data_quality_page_counts_one_check_in_the_singular(app_env, monkeypatch):
+    """Bug (issue 10): the page said "1 checks: 1 need attention, 0 agree." while the
+    savings pages' summary of the same count said "1 published figure checked"."""
+    from dashboard.ui import data
+
+    monkeypatch.setattr(data, "_findings", lambda reads: [_finding(1)])
+    text = page_text(run_page("pages/data_quality.py"))
+    assert "1 check: 1 needs attention, 0 agree." in text

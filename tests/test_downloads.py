@@ -11,13 +11,15 @@ from decimal import Decimal
 
 import openpyxl
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.domain import formatting
+from dashboard.domain.table import Column, Kind, Table
 from dashboard.views import downloads
 from data_access.exporter import MONEY_FORMAT
 from data_access.formulas import FORMULA_TRIGGERS
+from data_access.rating_scales import BRAG
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 NOTES = downloads.notes(title="Test table", as_at=date(2024, 3, 31), source="a paper")
@@ -36,28 +38,49 @@ def _excel_text(value):
     return value.replace("_x000D_", "\r") if isinstance(value, str) else value
 
 
-def test_words_on_the_page_come_back_as_values():
-    shown = pl.DataFrame(
+def test_a_table_shows_words_and_downloads_values_from_one_specification():
+    frame = pl.DataFrame(
         {
             "Post": ["Social worker", "Total"],
-            "Cost": ["£578,026", "-£1,500.50"],
-            "Due": ["9 Oct 2017", ""],
-            "People": ["1,234", "–"],
-            "Suppressed": ["1,234", "fewer than 5"],
+            "Cost": [57_802_600, -150_050],
+            "Due": [date(2017, 10, 9), None],
+            "People": [1234, None],
+            "Share": [42, None],
+            "BRAG": ["Red", None],
             "Code": ["007", "12"],
         }
     )
-    assert downloads.typed(shown).rows() == [
-        ("Social worker", Decimal("578026.00"), date(2017, 10, 9), 1234, "1,234", "007"),
-        ("Total", Decimal("-1500.50"), None, None, "fewer than 5", "12"),
+    table = Table.of(
+        "Posts",
+        frame,
+        {
+            "Cost": Kind.MONEY,
+            "Share": Kind.PERCENT,
+            "BRAG": Column("BRAG", Kind.RATING, scale="BRAG"),
+        },
+    )
+    red, unrated = BRAG.style("Red").label, BRAG.style(None).label
+    assert table.shown().rows() == [
+        ("Social worker", "£578,026", "9 Oct 2017", "1,234", "42%", red, "007"),
+        ("Total", "-£1,500.50", "", "not published", "not published", unrated, "12"),
+    ]
+    assert table.values().columns == ["Post", "Cost", "Due", "People", "Share (%)", "BRAG", "Code"]
+    assert table.values().rows() == [
+        ("Social worker", Decimal("578026.00"), date(2017, 10, 9), 1234, 42, red, "007"),
+        ("Total", Decimal("-1500.50"), None, None, None, unrated, "12"),
     ]
 
 
+def test_a_column_of_the_wrong_type_for_its_kind_is_refused():
+    frame = pl.DataFrame({"Cost": ["£578,026"]})
+    with pytest.raises(TypeError, match="Cost is String, not money"):
+        Table.of("Posts", frame, {"Cost": Kind.MONEY})
+
+
 def test_workbook_has_money_format_dates_frozen_header_and_notes():
-    shown = pl.DataFrame({"Cost": ["£578,026", "-£5"], "Due": ["9 Oct 2017", "1 Apr 2024"]})
-    book = openpyxl.load_workbook(
-        io.BytesIO(downloads.xlsx_bytes(shown, title="Posts", notes=NOTES))
-    )
+    frame = pl.DataFrame({"Cost": [57_802_600, -500], "Due": [date(2017, 10, 9), date(2024, 4, 1)]})
+    table = Table.of("Posts", frame, {"Cost": Kind.MONEY})
+    book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, notes=NOTES)))
     sheet = book["Posts"]
     assert sheet.freeze_panes == "A2"
     cost, due = sheet["A2"], sheet["B2"]
@@ -84,9 +107,11 @@ def test_notes_name_the_live_view_and_carry_definitions():
     assert notes["BRAG rating"] == "Blue when delivered"
 
 
-def test_rounded_money_is_found_so_pages_pass_exact_figures():
-    shown = pl.DataFrame({"Target": ["£1.29m", "£429,000"], "Step": ["Forecast", "Gap"]})
-    assert downloads.rounded_money_columns(shown) == ["Target"]
+def test_money_rounded_on_screen_is_exact_in_the_download():
+    frame = pl.DataFrame({"Step": ["Forecast"], "Target": [129_345_678]})
+    table = Table.of("Bridge", frame, {"Target": Column("Target", Kind.MONEY, money="auto")})
+    assert table.shown()["Target"].to_list() == ["£1.29m"]
+    assert _csv(downloads.csv_bytes(table))[1] == ["Forecast", "1293456.78"]
 
 
 def test_sheet_names_and_file_names_are_safe():
@@ -99,11 +124,9 @@ def test_sheet_names_and_file_names_are_safe():
 
 
 def test_headings_from_the_store_are_escaped():
-    frame = pl.DataFrame({"=HYPERLINK(1)": ["x"]})
-    assert _csv(downloads.csv_bytes(frame))[0] == ["'=HYPERLINK(1)"]
-    assert _sheet(downloads.xlsx_bytes(frame, title="t", notes=NOTES))["A1"].value == (
-        "'=HYPERLINK(1)"
-    )
+    table = Table.of("t", pl.DataFrame({"=HYPERLINK(1)": ["x"]}))
+    assert _csv(downloads.csv_bytes(table))[0] == ["'=HYPERLINK(1)"]
+    assert _sheet(downloads.xlsx_bytes(table, notes=NOTES))["A1"].value == ("'=HYPERLINK(1)")
 
 
 texts = st.text(
@@ -114,16 +137,17 @@ pence = st.integers(min_value=-(10**12), max_value=10**12)
 rows = st.lists(st.tuples(texts, pence, st.integers(-(10**9), 10**9)), min_size=1, max_size=8)
 
 
-def _frame(generated) -> pl.DataFrame:
-    """A table as a page shows it (money as words) with a text and a count column."""
-    return pl.DataFrame(
+def _frame(generated) -> Table:
+    """A table with a text, a money (pence) and a count column."""
+    frame = pl.DataFrame(
         {
             "Text": [t for t, _, _ in generated],
-            "Money": [formatting.money(p, style="exact") for _, p, _ in generated],
+            "Money": [p for _, p, _ in generated],
             "Count": [n for _, _, n in generated],
         },
-        schema={"Text": pl.String, "Money": pl.String, "Count": pl.Int64},
+        schema={"Text": pl.String, "Money": pl.Int64, "Count": pl.Int64},
     )
+    return Table.of("Generated", frame, {"Money": Kind.MONEY})
 
 
 def _never_a_formula(cell: str) -> bool:
@@ -148,7 +172,7 @@ def test_csv_cells_never_start_a_formula_and_negative_numbers_stay_numeric(gener
 @settings(max_examples=60, deadline=None)
 @given(rows)
 def test_xlsx_cells_never_start_a_formula_and_negative_numbers_stay_numeric(generated):
-    sheet = _sheet(downloads.xlsx_bytes(_frame(generated), title="t", notes=NOTES))
+    sheet = _sheet(downloads.xlsx_bytes(_frame(generated), notes=NOTES))
     body = list(sheet.iter_rows(min_row=2))
     for (_, amount, number), (text_cell, money_cell, count_cell) in zip(
         generated, body, strict=True
@@ -158,7 +182,7 @@ def test_xlsx_cells_never_start_a_formula_and_negative_numbers_stay_numeric(gene
         if text_cell.data_type == "s":
             assert not value.startswith(FORMULA_TRIGGERS)
         else:
-            assert text_cell.data_type == "n"  # a column that read as numbers throughout
+            assert text_cell.value is None  # an empty text
         assert money_cell.data_type == "n" and money_cell.number_format == MONEY_FORMAT
         assert Decimal(str(money_cell.value)) == Decimal(amount) / 100
         assert count_cell.data_type == "n" and count_cell.value == number

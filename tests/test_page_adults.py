@@ -144,3 +144,31 @@ def test_savings_without_components_or_posts_say_so(empty_app_env):
     assert list(_table(at, "£000s")["3 year total"]) == ["2,349", "459", "2,808"]
     assert "No components are recorded for these savings lines." in text
     assert "No funded posts are recorded for this workstream" in text
+
+
+def test_a_cached_rerun_builds_no_table_again(app_env, monkeypatch):
+    """The view is cached per dataset versions and workstream: a rerun reuses its tables."""
+    from dashboard.domain import adults, definitions
+    from dashboard.views import data_quality
+
+    built = []
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def count(*args, **kwargs):
+            built.append(name)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, count)
+
+    for name in ("savings_table", "components_table", "posts_table"):
+        counting(adults, name)
+    counting(definitions, "definitions_table")
+    counting(data_quality, "findings_table")
+    for page in (PAGE, "pages/data_quality.py"):
+        at = run_page(page)
+        first = len(built)
+        assert first > 0, page
+        at.run()
+        assert not at.exception and len(built) == first, page

@@ -218,3 +218,63 @@ def test_the_worked_out_figures_follow_the_as_at_day(app_env, tmp_path):
     before = page_text(run_page(PAGE, query={"as_at": "2024-06-01"}))
     assert "People waiting for a review 460" in before
     assert "People waiting for a review 500" in page_text(run_page(PAGE))
+
+
+def test_every_backlog_table_downloads_its_values(app_env, monkeypatch):
+    """Each table on the page is a typed table: the files hold months as dates and counts as
+    numbers (a suppressed count left empty), never the words on screen."""
+    import io
+
+    import openpyxl
+    import polars as pl
+
+    from dashboard.domain.table import Kind, Table
+    from dashboard.ui import components
+    from dashboard.views import downloads
+
+    offered = []
+    original = components.download_buttons
+
+    def record(table, *, key, source=None):
+        offered.append((key, table))
+        original(table, key=key, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    at = run_page(PAGE)
+    keys = [key for key, _ in offered]
+    assert len(at.dataframe) == len(offered) > 0 and len(set(keys)) == len(keys)
+    assert "projection-table" in keys and "trend-waiting_review-table" in keys
+    for key, table in offered:
+        assert isinstance(table, Table), key
+        assert table.column("Count").kind is Kind.COUNT
+        held = table.values()
+        assert held.schema["Count"] == pl.Int64, key
+        if "Month" in held.columns:
+            assert held.schema["Month"] == pl.Date, key
+        assert downloads.csv_bytes(table).startswith("\ufeff".encode())
+        book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, notes={})))
+        assert book.worksheets[0].max_row == table.height + 1
+    waiting = dict(offered)["trend-waiting_review-table"].values()
+    assert waiting.filter(pl.col("Figure") == "People waiting for a review")["Count"][-1] == 460
+
+
+def test_a_cached_rerun_builds_no_view_table_or_chart_again(app_env, monkeypatch):
+    from dashboard.views import backlog as backlog_view
+
+    built = []
+    for name in ("view", "programme", "what_if"):
+        original = getattr(backlog_view, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            built.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(backlog_view, name, counted)
+    at = run_page(PAGE)
+    assert sorted(built) == ["programme", "view", "what_if"]
+    built.clear()
+    at.run()
+    assert not at.exception and built == []
+    # a new what-if input builds the what-if only
+    at.number_input(key="extra").set_value(3).run()
+    assert not at.exception and built == ["what_if"]

@@ -79,7 +79,7 @@ def test_dataset_files_are_the_exports(app_env):
 
     import openpyxl
 
-    from dashboard.views.downloads import dataset_bytes
+    from data_access.exporter import export_bytes as dataset_bytes
 
     rows = list(
         csv.DictReader(

@@ -71,3 +71,32 @@ def test_a_write_shows_on_the_next_rerun(app_env, tmp_path):
     at.run()
     table = tables(at)[0]
     assert len(table) == 20 and "Hospital discharge" in set(table["Accountability area"])
+
+
+def test_a_rerun_reuses_the_views_and_rebuilds_no_table(app_env, monkeypatch):
+    """The tracker, the filtered areas, the overview and their tables are built once per
+    version of what they read: a rerun (any widget change) reuses the same objects."""
+    from dashboard.domain import plan as plan_rules
+    from dashboard.views import overview, plan
+
+    built = []
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            built.append(name)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(plan, "tracker")
+    counting(plan, "areas_part")
+    counting(overview, "build")
+    counting(plan_rules, "tracker_table")
+    for page in (PAGE, "pages/overview.py"):
+        at = run_page(page)
+        first = list(built)
+        at.run()
+        assert not at.exception
+        assert built == first, page

@@ -102,12 +102,17 @@ def test_filters_combine(status, rag, lead, codes):
 
 def test_tracker_table_says_the_rating_in_words():
     table = plan.tracker_table(plan.area_rows(_areas(), _milestones(), TODAY))
-    assert table["RAG"].to_list() == [
+    assert table.shown()["RAG"].to_list() == [
         "● Green: on track",
         "■ Red: off track",
         "○ Not rated: not rated yet",
     ]
-    assert table["Last update"].to_list() == ["31 Mar 2024", "31 Mar 2024", None]
+    assert table.shown()["Last update"].to_list() == ["31 Mar 2024", "31 Mar 2024", ""]
+    # a download holds the day itself, the counts as numbers and the rating in words
+    values = table.values()
+    assert values["Last update"].to_list() == [TODAY, TODAY, None]
+    assert values.schema["Milestones"] == values.schema["Overdue"] == pl.Int64
+    assert values["RAG"].to_list() == table.shown()["RAG"].to_list()
 
 
 def test_rag_counts_in_severity_order():
@@ -148,4 +153,4 @@ def test_a_milestone_marked_done_counts_as_complete_in_progress_and_the_tracker(
     rows = plan.area_rows(_areas(), ms, TODAY, statuses=RENAMED)
     assert rows.filter(pl.col("code") == "A").select("milestones", "overdue").row(0) == (2, 1)
     table = plan.milestone_table(ms, TODAY, statuses=RENAMED)
-    assert table["Overdue"].to_list() == ["", "⚠ Overdue"]
+    assert table.shown()["Overdue"].to_list() == ["", "⚠ Overdue"]

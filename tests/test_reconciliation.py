@@ -11,9 +11,11 @@ from dashboard.domain.reconciliation import (
     AGREES,
     DIFFERS,
     UNCHECKABLE,
+    Finding,
     check_mtfs,
     check_post_costs,
     check_reported_totals,
+    counts,
     reconcile,
 )
 from data_access.frames import reconciliation_frames
@@ -132,3 +134,19 @@ def test_demo_council_differences_are_found_as_published(demo_store):
         "RT-NCC-CCO": (22_941_900, 22_941_800),
     }
     assert sum(f.status == AGREES for f in findings) == 9
+
+
+def test_counts_are_one_count_for_the_page_the_pack_and_the_cli():
+    def finding(status):
+        return Finding("C", "total", "x", 1, None, "count", status, "s", "")
+
+    counted = counts([finding(s) for s in (AGREES, DIFFERS, DIFFERS, UNCHECKABLE, AGREES)])
+    assert (counted.agree, counted.differ, counted.unchecked) == (2, 2, 1)
+    assert (counted.total, counted.attention) == (5, 3)
+    assert counted.sentence() == "5 checks: 3 need attention, 2 agree."
+    assert counted.breakdown() == "5 checks: 2 differ, 2 agree, 1 cannot be checked"
+    one = counts([finding(DIFFERS)])
+    assert one.breakdown() == "1 check: 1 differs, 0 agree, 0 cannot be checked"
+    assert one.sentence(" of reported totals") == (
+        "1 check of reported totals: 1 needs attention, 0 agree."
+    )

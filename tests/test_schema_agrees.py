@@ -106,3 +106,23 @@ def test_each_field_and_its_column_agree_on_type_and_on_none(model, field, colum
     # an optional field may leave its column empty; a required one (or one with a default)
     # always fills it; an assignment list's empty tuple is no row at all
     assert column.nullable == optional, "nullable" if column.nullable else "NOT NULL"
+
+
+def test_each_tables_entity_key_is_its_unique_constraint():
+    """datasets.KEYS, which the importer, the edit commands and the audit rows read, names the
+    columns the schema holds unique for each table (a unique column or a unique constraint)."""
+    from sqlalchemy import UniqueConstraint
+
+    from data_access.datasets import DATASETS, KEYS
+
+    for name, key in KEYS.items():
+        table = schema.metadata.tables[name]
+        unique = {
+            tuple(c.name for c in constraint.columns)
+            for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)
+        } | {(c.name,) for c in table.columns if c.unique}
+        unique |= {(i.columns[0].name,) for i in table.indexes if i.unique and len(i.columns) == 1}
+        unique |= {tuple(c.name for c in i.columns) for i in table.indexes if i.unique}
+        assert key in unique, name
+    assert {t for spec in DATASETS.values() for t in spec.tables} == set(KEYS)

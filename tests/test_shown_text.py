@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 import pytest
 
-from dashboard.briefing.content import actions_table
 from dashboard.domain import adults, backlog, definitions, plan, savings
+from dashboard.domain.plan import actions_table
 from data_access.datasets import REPORTED
 from data_access.sample_data import load_sample_data
 from data_access.text_columns import text_per_value
@@ -77,19 +78,19 @@ AREAS = pl.DataFrame(
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_tracker_table_writes_ratings_in_words_and_days_without_leading_zeros(shape):
-    table = plan.tracker_table(shaped(AREAS, shape))
+    table = plan.tracker_table(shaped(AREAS, shape)).shown()
     assert table.select("Area", "RAG", "Last update").rows() == [
         ("A", "● Green: on track", "5 Mar 2024"),
         ("B", "▲ Amber: some concerns", "31 Dec 2024"),
-        ("C", "■ Red: off track", None),
+        ("C", "■ Red: off track", ""),
         ("D", "○ Not rated: not rated yet", "1 Jan 2023"),
-        ("E", None, None),
+        ("E", "○ Not rated: not rated yet", ""),
     ]
     assert table.schema["RAG"] == table.schema["Last update"] == pl.String
 
 
 def test_tracker_table_of_no_areas_is_empty_with_text_columns():
-    table = plan.tracker_table(AREAS.clear())
+    table = plan.tracker_table(AREAS.clear()).shown()
     assert table.height == 0
     assert (table.schema["RAG"], table.schema["Last update"]) == (pl.String, pl.String)
 
@@ -112,16 +113,23 @@ MILESTONES = pl.DataFrame(
 @pytest.mark.parametrize("shape", SHAPES)
 def test_milestone_table_writes_due_and_completed_days(shape):
     table = plan.milestone_table(shaped(MILESTONES, shape), date(2024, 3, 31))
-    assert table.select("Milestone", "Due", "Overdue", "Completed").rows() == [
+    assert table.shown().select("Milestone", "Due", "Overdue", "Completed").rows() == [
         ("m3", "1 Jan 2024", "", "2 Jan 2024"),
-        ("m4", "29 Feb 2024", "⚠ Overdue", None),
-        ("m1", "9 Apr 2024", "", None),
-        ("m2", None, "", None),
+        ("m4", "29 Feb 2024", "⚠ Overdue", ""),
+        ("m1", "9 Apr 2024", "", ""),
+        ("m2", "", "", ""),
+    ]
+    # the file holds the days themselves
+    assert table.values()["Due"].to_list() == [
+        date(2024, 1, 1),
+        date(2024, 2, 29),
+        date(2024, 4, 9),
+        None,
     ]
 
 
 def test_milestone_table_of_no_milestones_is_empty_with_text_columns():
-    table = plan.milestone_table(MILESTONES.clear(), date(2024, 3, 31))
+    table = plan.milestone_table(MILESTONES.clear(), date(2024, 3, 31)).shown()
     assert (table.height, table.schema["Due"], table.schema["Completed"]) == (
         0,
         pl.String,
@@ -157,17 +165,21 @@ def test_stale_items_write_the_last_update_as_a_day(shape):
     stale = definitions.stale_items(
         shaped(areas, shape), shaped(savings_rows, shape), today=date(2024, 3, 31), after_days=30
     )
-    assert stale.select("Code", "Last update", "Days since").rows() == [
-        ("L1", "4 Jul 2023", 271),
-        ("B", "5 Nov 2023", 147),
-        ("A", "9 Jan 2024", 82),
+    table = definitions.stale_table(stale)
+    assert table.shown().select("Code", "Last update", "Days since").rows() == [
+        ("L1", "4 Jul 2023", "271"),
+        ("B", "5 Nov 2023", "147"),
+        ("A", "9 Jan 2024", "82"),
     ]
+    assert table.values().select("Last update", "Days since").row(0) == (date(2023, 7, 4), 271)
 
 
-def test_no_stale_items_is_an_empty_table_with_a_text_column():
+def test_no_stale_items_is_an_empty_table_of_days():
     areas, savings_rows = _stale_inputs()
     stale = definitions.stale_items(areas, savings_rows, today=date(2023, 1, 1), after_days=30)
-    assert (stale.height, stale.schema["Last update"]) == (0, pl.String)
+    table = definitions.stale_table(stale)
+    assert (table.height, table.column("Last update").kind) == (0, "date")
+    assert table.shown().schema["Last update"] == pl.String
 
 
 # committee actions (briefing pack) --------------------------------------------------------------
@@ -188,7 +200,7 @@ ACTIONS = pl.DataFrame(
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_actions_table_writes_meeting_and_due_days_and_no_due_date_as_blank(shape):
-    table = actions_table(shaped(ACTIONS, shape))
+    table = actions_table(shaped(ACTIONS, shape)).shown()
     assert table.select("Meeting", "Ref", "Kind", "Owner", "Due").rows() == [
         ("3 Oct 2023", "R0", "Action", "Officer", "7 Jan 2024"),
         ("12 Mar 2024", "R1", "Resolution", "Director", "30 Jun 2024"),
@@ -197,7 +209,7 @@ def test_actions_table_writes_meeting_and_due_days_and_no_due_date_as_blank(shap
 
 
 def test_actions_table_of_no_actions_is_empty_with_text_columns():
-    table = actions_table(ACTIONS.clear())
+    table = actions_table(ACTIONS.clear()).shown()
     assert (table.height, table.schema["Meeting"], table.schema["Due"]) == (0, pl.String, pl.String)
 
 
@@ -224,13 +236,20 @@ LONG = pl.DataFrame(
 )
 def test_backlog_chart_table_writes_months_and_suppresses_small_counts(shape, threshold, counts):
     table = backlog._long_table(shaped(LONG, shape), threshold)
-    assert table.columns == ["Month", "Figure", "Count", "Basis"]
-    assert table["Month"].to_list() == ["Jan 2024", "Feb 2024", "Mar 2024", "Mar 2024"]
-    assert table["Count"].to_list() == counts
+    shown = table.shown()
+    assert shown.columns == ["Month", "Figure", "Count", "Basis"]
+    assert shown["Month"].to_list() == ["Jan 2024", "Feb 2024", "Mar 2024", "Mar 2024"]
+    assert shown["Count"].to_list() == counts
+    # a file holds the months as dates and the counts as numbers, suppressed ones left empty
+    held = table.values()
+    assert held["Month"].to_list() == LONG["month"].to_list()
+    assert held["Count"].to_list() == [
+        None if c.startswith(("fewer", "not")) else int(c.replace(",", "")) for c in counts
+    ]
 
 
 def test_backlog_chart_table_of_no_months_is_empty_with_text_columns():
-    table = backlog._long_table(LONG.clear(), 5)
+    table = backlog._long_table(LONG.clear(), 5).shown()
     assert (table.height, table.schema["Month"], table.schema["Count"]) == (0, pl.String, pl.String)
 
 
@@ -251,7 +270,8 @@ def _team_rows(values: list[int]) -> pl.DataFrame:
 def test_breakdown_table_suppresses_small_counts(shape):
     rows = shaped(_team_rows([2, 12_000, 7]), shape)
     split = backlog.breakdown(rows, "overdue_annual_reviews", team=None, band=None, threshold=5)
-    assert split.table.select("Team", "Count").rows() == [
+    assert split.table.values()["Count"].to_list() == [None, 12_000, 7]
+    assert split.table.shown().select("Team", "Count").rows() == [
         ("Team 0", "fewer than 5"),
         ("Team 1", "12,000"),
         ("Team 2", "7"),
@@ -271,12 +291,17 @@ COHORT_YEARS = pl.DataFrame(
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_adults_savings_table_in_thousands_rounding_half_up_and_missing_as_a_dash(shape):
+def test_adults_savings_table_in_thousands_rounding_half_up_and_missing_not_published(shape):
     table = adults.savings_table(shaped(COHORT_YEARS, shape))
-    assert table.rows() == [
+    assert table.shown().rows() == [
         ("Younger adults", "1,500", "749", "2,249"),
-        ("Older adults", "–", "130", "-130"),
+        ("Older adults", "not published", "130", "-130"),
         ("Total of savings", "1,500", "880", "2,119"),
+    ]
+    assert table.values()["2019/20"].to_list() == [
+        Decimal("749499.99"),
+        Decimal("130000.50"),
+        Decimal("879500.49"),
     ]
 
 
@@ -314,19 +339,21 @@ def _components_inputs():
 def test_adults_components_table_writes_cohorts_and_thousands(shape):
     components, lines = _components_inputs()
     table = adults.components_table(shaped(components, shape), shaped(lines, shape), "W")
-    assert table.select("Cohort", "Component", "£000s").rows() == [
+    assert table.shown().select("Cohort", "Component", "£000s").rows() == [
         ("Younger adults", "c1", "1,901"),
         ("Younger adults", "c2", "not published"),
         ("Older adults", "c3", "0"),
     ]
-    data = adults.components_data(shaped(components, shape), shaped(lines, shape), "W")
+    data = table.values()
     assert data["Cohort"].to_list() == ["Younger adults", "Younger adults", "Older adults"]
+    assert data["Amount"].to_list() == [Decimal("1900500"), None, Decimal("499.99")]
 
 
 def test_adults_components_of_no_components_is_empty_with_text_columns():
     components, lines = _components_inputs()
     table = adults.components_table(components.clear(), lines, "W")
-    assert (table.height, table.schema["Cohort"], table.schema["£000s"]) == (
+    shown = table.shown()
+    assert (table.height, shown.schema["Cohort"], shown.schema["£000s"]) == (
         0,
         pl.String,
         pl.String,
@@ -350,7 +377,7 @@ SUMS = pl.DataFrame(
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_savings_totals_table_writes_cohorts_and_money_in_words(shape):
-    table = savings.totals_table(shaped(SUMS, shape), "cohort", "Cohort")
+    table = savings.totals_table(shaped(SUMS, shape), "cohort", "Cohort").shown()
     assert table.rows() == [
         ("All ages", "£1.29m", "not published", "not published", "0 of 1"),
         ("Older adults", "£1.00m", "£1.30m", "not published", "1 of 2"),
@@ -363,12 +390,12 @@ def test_savings_totals_table_writes_cohorts_and_money_in_words(shape):
 
 def test_savings_totals_table_by_year_keeps_the_year_as_written():
     sums = SUMS.with_columns(financial_year=pl.Series(["2023/24", "2024/25"] * 3)).drop("cohort")
-    table = savings.totals_table(sums, "financial_year", "Year")
+    table = savings.totals_table(sums, "financial_year", "Year").shown()
     assert table["Year"].to_list() == ["2023/24", "2024/25"] * 3
 
 
 def test_savings_totals_table_of_nothing_is_empty_with_text_columns():
-    table = savings.totals_table(SUMS.clear(), "cohort", "Cohort")
+    table = savings.totals_table(SUMS.clear(), "cohort", "Cohort").shown()
     assert table.height == 0
     assert set(table.schema.values()) == {pl.String}
 

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard.briefing.content import actions_table
 from dashboard.domain import adults, backlog, definitions, plan, savings
 
 # small frames in many chunks: each table is quick, so threads meet in polars often (on the code
@@ -107,10 +106,10 @@ def formatters() -> list:
     stale = areas.select("code", "title", "last_updated", as_at=pl.lit(date(2024, 1, 1)))
     no_lines = pl.DataFrame(schema={"code": pl.String, "title": pl.String, "as_at": pl.Date})
     return [
-        lambda: plan.tracker_table(areas),
-        lambda: backlog._long_table(long, 5),
-        lambda: savings.totals_table(sums, "cohort", "Cohort"),
-        lambda: actions_table(actions),
+        lambda: plan.tracker_table(areas).shown(),
+        lambda: backlog._long_table(long, 5).shown(),
+        lambda: savings.totals_table(sums, "cohort", "Cohort").shown(),
+        lambda: plan.actions_table(actions).shown(),
         lambda: adults.savings_table(years),
         lambda: definitions.stale_items(stale, no_lines, today=date(2030, 1, 1), after_days=1),
     ]

@@ -7,58 +7,41 @@ sections. Each section says what its page says: the same tables (``plan.tracker_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 
 import polars as pl
 
-from dashboard.briefing.model import (
-    Block,
-    Chart,
-    Heading,
-    Headline,
-    Headlines,
-    Pack,
-    Paragraph,
-    Section,
-    Table,
-)
 from dashboard.briefing.sections import SECTIONS
-from dashboard.charts import figures as charts
 from dashboard.domain import (
-    adults,
-    backlog,
     changes,
     formatting,
     headlines,
     overview,
-    plan,
     savings,
 )
-from dashboard.domain.definitions import definitions_table, registry
-from dashboard.domain.ratings import RAG_STYLES, RED, Thresholds, rule_text
-from dashboard.domain.reconciliation import AGREES, DIFFERS, Finding, findings_table, reconcile
-from dashboard.domain.tables import first_rows
+from dashboard.domain.ratings import Thresholds
+from dashboard.domain.reconciliation import Finding, reconcile
+from dashboard.views import adults as adults_view
+from dashboard.views import backlog as backlog_view
+from dashboard.views import data_quality
+from dashboard.views import overview as overview_view
+from dashboard.views import plan as plan_view
+from dashboard.views import savings as savings_view
+from dashboard.views.blocks import (
+    Block,
+    Heading,
+    Pack,
+    Paragraph,
+    Section,
+)
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
 from data_access.loaders import audit_since, load_table, table_schema
-from data_access.statuses import STILL_OPEN, StatusList, default_statuses
+from data_access.statuses import StatusList, default_statuses
 from data_access.store import Store
-from data_access.text_columns import text_per_value
 
-# the savings lines in print: the columns a committee reads; the rest are in the downloads
-PRINTED_LINE_COLUMNS = (
-    "Year",
-    "Line",
-    "Saving",
-    "BRAG",
-    "Target",
-    "Forecast",
-    "Delivered",
-    "Why",
-    "Rated by",
-)
 _TABLES = (
     "areas",
     "milestones",
@@ -180,6 +163,10 @@ class _Worked:
     def threshold(self) -> int:
         return self.options.small_number_threshold
 
+    @cached_property
+    def overview(self) -> overview_view.Overview:
+        return overview_for(self)
+
 
 def build(figures: Figures, options: Options, *, now: datetime | None = None) -> Pack:
     """The pack: a section for each of ``options.sections``, in the pack's order."""
@@ -210,47 +197,35 @@ def overview_frames(figures: Figures, rated_source: pl.DataFrame) -> dict[str, p
     }
 
 
-def plan_headlines(areas: pl.DataFrame, statuses: Sequence[str]) -> Headlines:
-    counts = headlines.areas_by_status(areas, statuses)
-    return Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts))
-
-
-def mtfs_blocks(mtfs: pl.DataFrame) -> list[Block]:
-    blocks: list[Block] = []
-    for row in mtfs.iter_rows(named=True):
-        items = savings.mtfs_headlines(row)
-        blocks.append(Headlines(tuple(Headline(k, formatting.money(v)) for k, v in items)))
-        blocks.append(
-            Paragraph(
-                f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.",
-                "note",
-            )
-        )
-    return blocks
-
-
-def backlog_headlines(latest: list[headlines.Latest]) -> Headlines:
-    return Headlines(
-        tuple(
-            Headline(
-                item.label,
-                formatting.count(item.value),
-                f"{formatting.month(item.month)} ({item.basis}); {item.direction()}".rstrip("; "),
-            )
-            for item in latest
-        )
-    )
-
-
 def attention(worked: _Worked) -> pl.DataFrame:
     figures = worked.figures
-    return headlines.attention_items(
+    return overview_view.attention_items(
         figures["areas"],
         figures["milestones"],
         today=worked.as_at,
-        red_lines=worked.rated.filter(pl.col("rating") == RED),
-        differing=overview.differing_labels(worked.findings),
+        rated=worked.rated,
+        findings=worked.findings,
         statuses=worked.options.statuses["milestone_statuses"],
+    )
+
+
+def overview_for(worked: _Worked) -> overview_view.Overview:
+    """The overview page's view for the pack's day: the summary and attention sections print
+    it."""
+    figures = worked.figures
+    return overview_view.build(
+        areas=figures["areas"],
+        lines=figures.savings,
+        rated=worked.rated,
+        mtfs=figures["mtfs_requirements"],
+        backlog=figures["backlog"],
+        area_statuses=worked.options.statuses["area_statuses"],
+        latest_backlog=headlines.latest_backlog(
+            figures["backlog"], meeting_date=worked.meeting.previous
+        ),
+        meeting=worked.meeting.previous,
+        changed=worked.changes,
+        attention=attention(worked),
     )
 
 
@@ -258,74 +233,68 @@ def attention(worked: _Worked) -> pl.DataFrame:
 SUMMARY_CHANGES = 5
 
 
-def changed_lines(worked: _Worked) -> list[Block]:
+def changed_lines(part: overview_view.ChangesPart | None) -> list[Block]:
     """What changed since the last meeting in a few lines: the overview's sentence, then the
     most telling changes (new red items first)."""
-    since = worked.meeting.previous
-    if since is None:
-        return [
-            Heading("What changed since the last meeting"),
-            Paragraph("No committee meeting is recorded yet, so there is nothing to compare with."),
-        ]
+    if part is None:
+        return [Heading("What changed since the last meeting"), Paragraph(overview_view.NO_MEETING)]
     blocks: list[Block] = [
-        Heading(f"What changed since the last meeting ({formatting.day(since)})"),
-        Paragraph(changes.changes_summary(worked.changes, since)),
+        Heading(f"What changed since the last meeting ({formatting.day(part.meeting)})"),
+        Paragraph(part.summary),
     ]
-    blocks += [
-        Paragraph(f"{c.kind}: {c.item}: {c.what}.") for c in worked.changes[:SUMMARY_CHANGES]
-    ]
-    if len(worked.changes) > SUMMARY_CHANGES:
-        blocks.append(
-            Paragraph(f"All {len(worked.changes)} are listed in the next section.", "note")
-        )
+    blocks += [Paragraph(f"{c.kind}: {c.item}: {c.what}.") for c in part.changes[:SUMMARY_CHANGES]]
+    if len(part.changes) > SUMMARY_CHANGES:
+        blocks.append(Paragraph(f"All {len(part.changes)} are listed in the next section.", "note"))
     return blocks
 
 
 def summary(worked: _Worked) -> Section:
     """One page: the overview's headline figures and what changed since the last meeting."""
-    figures, as_at = worked.figures, worked.as_at
-    latest_date = overview.latest_as_at(overview_frames(figures, figures.savings))
+    view = worked.overview
     blocks: list[Block] = [
         Paragraph(
             f"The figures in this pack are those in the dashboard at the end of "
-            f"{formatting.day(as_at)}; the latest of them are dated {formatting.day(latest_date)}."
+            f"{formatting.day(worked.as_at)}; the latest of them are dated "
+            f"{formatting.day(view.latest)}."
         ),
         Heading("Improvement plan"),
-        Paragraph(f"{figures['areas'].height} accountability areas."),
-        plan_headlines(figures["areas"], worked.options.statuses["area_statuses"]),
+        Paragraph(view.plan_sentence),
+        view.plan,
         Heading("Savings"),
-        *mtfs_blocks(figures["mtfs_requirements"]),
+        *view.mtfs_blocks(),
     ]
-    if not worked.rated.is_empty():
-        blocks.append(Paragraph(overview.savings_totals(worked.rated).sentence()))
-    latest = headlines.latest_backlog(figures["backlog"], meeting_date=worked.meeting.previous)
-    blocks += [Heading("Backlog"), backlog_headlines(latest), *changed_lines(worked)]
-    _, sentence = first_rows(attention(worked), what="items need attention", by="Kind")
-    blocks.append(Paragraph(f"{sentence} They are listed in the next section.", "note"))
+    if view.savings_sentence is not None:
+        blocks.append(Paragraph(view.savings_sentence))
+    blocks += [Heading("Backlog"), view.backlog_printed, *changed_lines(view.changes)]
+    blocks.append(
+        Paragraph(f"{view.attention.sentence} They are listed in the next section.", "note")
+    )
     return Section("summary", SECTIONS["summary"], tuple(blocks))
+
+
+CHANGES_WIDTHS = (1.2, 2, 3, 1.5, 1.2)
+ATTENTION_WIDTHS = (1, 2.2, 2.4)
 
 
 def attention_section(worked: _Worked) -> Section:
     """Every change since the last meeting and everything that needs attention, as tables."""
+    view = worked.overview
     blocks: list[Block] = []
-    since = worked.meeting.previous
-    if since is not None:
+    part = view.changes
+    if part is not None:
         blocks += [
-            Heading(f"Changes since the last meeting ({formatting.day(since)})"),
-            Paragraph(changes.changes_summary(worked.changes, since)),
+            Heading(f"Changes since the last meeting ({formatting.day(part.meeting)})"),
+            Paragraph(part.summary),
         ]
-    if worked.changes:
-        shown, sentence = first_rows(
-            changes.changes_table(worked.changes), what="changes", by="Kind"
-        )
-        blocks += [
-            Paragraph(sentence, "note"),
-            Table("Changes since the last meeting", shown, (1.2, 2, 3, 1.5, 1.2)),
-        ]
-    shown, sentence = first_rows(attention(worked), what="items need attention", by="Kind")
-    blocks += [Heading("Needs attention"), Paragraph(sentence)]
-    if not shown.is_empty():
-        blocks.append(Table("Needs attention", shown, (1, 2.2, 2.4)))
+        if part.table is not None:
+            blocks += [
+                Paragraph(part.sentence, "note"),
+                part.table.select(part.table.frame.columns, widths=CHANGES_WIDTHS),
+            ]
+    table = view.attention.table
+    blocks += [Heading("Needs attention"), Paragraph(view.attention.sentence)]
+    if not table.is_empty():
+        blocks.append(table.select(table.frame.columns, widths=ATTENTION_WIDTHS))
     return Section("attention", SECTIONS["attention"], tuple(blocks))
 
 
@@ -336,23 +305,10 @@ def plan_section(worked: _Worked) -> Section:
     areas, milestones = worked.figures["areas"], worked.figures["milestones"]
     if areas.is_empty():
         return _empty("plan", "No accountability areas have been loaded.")
-    rows = plan.area_rows(
+    view = plan_view.tracker(
         areas, milestones, worked.as_at, statuses=worked.options.statuses["milestone_statuses"]
     )
-    counts = plan.rag_counts(areas)
-    blocks: list[Block] = [
-        Headlines(tuple(Headline(RAG_STYLES[r].label, formatting.count(n)) for r, n in counts)),
-        Paragraph(
-            "RAG key: " + "; ".join(style.label for style in RAG_STYLES.values()) + ".", "note"
-        ),
-        Table(
-            "Accountability areas",
-            plan.tracker_table(rows),
-            (0.8, 2.6, 1.6, 1.4, 1.6, 1.1, 1, 0.9, 3),
-        ),
-        Paragraph("Source: " + "; ".join(sorted(set(areas["source"]))), "note"),
-    ]
-    return Section("plan", SECTIONS["plan"], tuple(blocks))
+    return Section("plan", SECTIONS["plan"], view.blocks())
 
 
 def _empty(key: str, message: str) -> Section:
@@ -362,82 +318,14 @@ def _empty(key: str, message: str) -> Section:
 # savings ---------------------------------------------------------------------------------------
 
 
-def bridge_chart(key: str, bridge: savings.Bridge, height: int = 420) -> Chart:
-    return Chart(
-        key, bridge.title, savings.bridge_figure(bridge), bridge.summary, bridge.table(), height
-    )
-
-
-def finding_lines(findings: list[Finding]) -> list[Block]:
-    """Findings as the pages word them: what differs, what cannot be checked, then a count."""
-    blocks: list[Block] = []
-    for finding in findings:
-        text = f"{finding.describe()}. Source: {finding.source}"
-        if finding.status == DIFFERS:
-            blocks.append(Paragraph(f"Reported total differs from its parts. {text}", "warning"))
-        elif finding.status != AGREES:
-            blocks.append(Paragraph(f"Cannot be checked. {text}", "note"))
-    summary_line = savings.check_summary(findings)
-    return blocks + ([Paragraph(summary_line, "note")] if summary_line else [])
-
-
 def _mtfs_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
     mtfs = worked.figures["mtfs_requirements"]
     if mtfs.is_empty():
         return [Heading("The MTFS gap"), Paragraph("No MTFS savings requirement has been loaded.")]
     blocks: list[Block] = [Heading("The MTFS gap")]
-    for row in mtfs.iter_rows(named=True):
-        items = savings.mtfs_headlines(row)
-        blocks.append(Headlines(tuple(Headline(k, formatting.money(v)) for k, v in items)))
-        blocks.append(bridge_chart(f"mtfs-{row['code']}", savings.mtfs_bridge(row)))
-        blocks += finding_lines(savings.findings_about(placed, "mtfs", code=row["code"]))
-        blocks.append(Paragraph(savings.source_note(row), "note"))
+    for part in savings_view.mtfs_parts(mtfs, placed):
+        blocks += part.blocks()
     return blocks
-
-
-def savings_lines_table(rated: pl.DataFrame) -> pl.DataFrame:
-    return savings.lines_table(rated).select(PRINTED_LINE_COLUMNS)
-
-
-def _lines_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
-    rated = worked.rated
-    split = savings.brag_split(rated)
-    blocks: list[Block] = [
-        Heading("Savings lines"),
-        Paragraph(rule_text(worked.options.thresholds), "note"),
-        Paragraph(savings.showing(rated, rated)),
-        Table(
-            "Savings lines with their BRAG ratings",
-            savings_lines_table(rated),
-            (0.9, 1.1, 2.4, 1.5, 1, 1, 1, 2.6, 1),
-        ),
-        Paragraph(
-            "Workstream, cohort, owner, source and as-at date of each line are in the "
-            "dashboard's download of this table.",
-            "note",
-        ),
-        Heading("BRAG split by value"),
-        Chart(
-            "brag-split",
-            "Value of savings targeted, by BRAG rating",
-            savings.brag_split_figure(split),
-            savings.brag_split_summary(split),
-            savings.brag_split_table(split),
-            120 + 50 * max(split.height, 1),
-        ),
-    ]
-    progress = savings.programme_bridge(rated)
-    if progress is not None:
-        blocks += [
-            Heading("From target to forecast to delivered"),
-            bridge_chart("progress", progress),
-        ]
-    blocks.append(Heading("Totals by workstream, cohort and year"))
-    blocks += [
-        Table(f"Totals by {heading.lower()}", table)
-        for heading, table in savings.totals_tables(rated).items()
-    ]
-    return blocks + finding_lines(savings.findings_about(placed, "savings_target"))
 
 
 def savings_section(worked: _Worked) -> Section:
@@ -447,179 +335,83 @@ def savings_section(worked: _Worked) -> Section:
     placed = savings.place_findings(worked.findings, frames)
     blocks = _mtfs_part(worked, placed)
     if not worked.rated.is_empty():
-        blocks += _lines_part(worked, placed)
+        view = savings_view.lines_part(
+            worked.rated, worked.rated, placed, worked.options.thresholds
+        )
+        blocks += view.blocks()
     return Section("savings", SECTIONS["savings"], tuple(blocks))
 
 
 # backlog ---------------------------------------------------------------------------------------
 
 
-def trend_blocks(item: backlog.Trend) -> list[Block]:
-    blocks: list[Block] = [Heading(item.label), Paragraph(item.definition, "note")]
-    if item.message:
-        return [*blocks, Paragraph(item.message)]
-    figure = charts.count_trend_chart(
-        item.chart, title=item.title, subtitle=item.subtitle, y_title=item.unit
-    )
-    return [
-        *blocks,
-        Chart(f"trend-{item.measure}", item.title, figure, item.summary, item.table),
-        Paragraph(item.sources, "note"),
-    ]
-
-
-def breakdown_blocks(figures: pl.DataFrame, measure: str, threshold: int) -> list[Block]:
-    parts = backlog.breakdown(figures, measure, team=None, band=None, threshold=threshold)
-    if parts is None:
-        return []
-    figure = charts.bar_chart(
-        parts.chart,
-        x="team",
-        y="value",
-        series="priority_band",
-        title=parts.title,
-        y_title="People",
-    )
-    return [Chart(f"parts-{measure}", parts.title, figure, parts.summary, parts.table)]
-
-
-def projection_blocks(figures: Figures, threshold: int) -> list[Block]:
-    """The projection and the what-if with the page's starting inputs."""
-    projection = backlog.project(figures["backlog"])
-    programme = backlog.programme_cost(figures["review_programmes"])
-    blocks: list[Block] = [
-        Heading("When will the review waiting list clear?"),
-        Paragraph(backlog.projection_sentence(projection, threshold)),
-        Paragraph(backlog.programme_sentence(programme)),
-    ]
-    inputs = [spec.default for spec in backlog.what_if_inputs(programme)]
-    scenario = backlog.what_if(projection, *inputs)
-    if scenario is None:
-        return blocks
-    view = backlog.projection_chart(scenario, threshold)
-    figure = charts.count_trend_chart(
-        view.chart, title=view.title, subtitle=view.subtitle, y_title="People"
-    )
-    return [
-        *blocks,
-        Paragraph("What if we added reviewers? With the dashboard's starting inputs:"),
-        Paragraph(backlog.what_if_sentence(scenario)),
-        Headlines(tuple(Headline(k, v) for k, v in backlog.what_if_figures(scenario))),
-        Chart("projection", view.title, figure, view.summary, view.table),
-    ]
-
-
 def backlog_section(worked: _Worked) -> Section:
+    """The backlog page for all teams and bands, with the what-if at its starting inputs: the
+    page's own view objects (``dashboard.views.backlog``)."""
     figures = worked.figures["backlog"]
     if figures.is_empty():
-        return _empty("backlog", backlog.NO_FIGURES.replace("`", ""))
-    blocks: list[Block] = [Paragraph(backlog.MARKER_KEY, "note")]
-    for item in backlog.trends(figures, team=None, band=None, threshold=worked.threshold):
-        blocks += trend_blocks(item)
-        if not item.message:
-            blocks += breakdown_blocks(figures, item.measure, worked.threshold)
-    blocks += projection_blocks(worked.figures, worked.threshold)
-    return Section("backlog", SECTIONS["backlog"], tuple(blocks))
+        return _empty("backlog", backlog_view.NO_FIGURES.replace("`", ""))
+    threshold = worked.threshold
+    shown = backlog_view.view(figures, team=None, band=None, threshold=threshold)
+    costs = backlog_view.programme(worked.figures["review_programmes"])
+    blocks = backlog_view.pack_blocks(shown, costs, threshold)
+    return Section("backlog", SECTIONS["backlog"], blocks)
 
 
 # younger and older adults ----------------------------------------------------------------------
 
 
-def workstream_blocks(figures: Figures, workstream: str) -> list[Block]:
-    lines = figures.savings
-    by_year = adults.cohort_years(lines, workstream)
-    table = adults.savings_table(by_year)
-    posts = adults.posts_for(figures["posts"], workstream)
-    components = adults.components_table(figures["savings_components"], lines, workstream)
-    blocks: list[Block] = [
-        Heading(workstream),
-        Table("Savings by financial year (£000s)", table),
-        # the page charts these six figures too; in print the table says it all
-        Paragraph(adults.savings_summary(by_year)),
-    ]
-    if not components.is_empty():
-        blocks.append(Table("What each line is made of", components, (1, 2.6, 0.8, 2.4, 2)))
-    notes = adults.component_notes(figures["savings_components"], lines, workstream)
-    blocks += [Paragraph(note) for note in notes]
-    if posts.is_empty():
-        return [*blocks, Paragraph("No funded posts are recorded for this workstream.")]
-    net = adults.net_of_cost(adults.grand_total(by_year), adults.implementation_cost(posts))
-    return [
-        *blocks,
-        Table("Posts funded to deliver the savings", adults.posts_table(posts)),
-        Heading("Savings net of implementation cost"),
-        Headlines(tuple(Headline(k, v) for k, v in adults.net_headlines(net))),
-        Paragraph(net.summary),
-        Paragraph(adults.sources(lines, posts, workstream), "note"),
-    ]
+def workstream_blocks(worked: _Worked, workstream: str) -> list[Block]:
+    """One workstream as the younger and older adults page shows it (``views.adults``)."""
+    figures = worked.figures
+    placed = savings.place_findings(
+        worked.findings, reconciliation_frames_from(figures.frames.__getitem__, figures.savings)
+    )
+    view = adults_view.workstream_view(
+        figures.savings, figures["savings_components"], figures["posts"], placed, workstream
+    )
+    return list(view.blocks())
 
 
 def adults_section(worked: _Worked) -> Section:
-    workstreams = adults.workstreams_with_both(worked.figures.savings)
+    workstreams = adults_view.workstreams_with_both(worked.figures.savings)
     if not workstreams:
         return _empty(
             "adults", "No workstream has savings lines for both younger and older adults."
         )
     blocks: list[Block] = []
     for workstream in workstreams:
-        blocks += workstream_blocks(worked.figures, workstream)
+        blocks += workstream_blocks(worked, workstream)
     return Section("adults", SECTIONS["adults"], tuple(blocks))
 
 
 # committee actions, reconciliation, definitions ------------------------------------------------
 
 
-def actions_table(actions: pl.DataFrame) -> pl.DataFrame:
-    """Resolutions and agreed actions by meeting, as a committee reads them."""
-    return actions.sort("meeting_date", "code").select(
-        text_per_value(actions, "meeting_date", formatting.day).alias("Meeting"),
-        pl.col("committee").alias("Committee"),
-        pl.col("code").alias("Ref"),
-        pl.col("kind").str.to_titlecase().alias("Kind"),
-        pl.col("text").alias("Resolution or action"),
-        pl.col("owner").fill_null("").alias("Owner"),
-        text_per_value(actions, "due_date", formatting.day, skip_nulls=False).alias("Due"),
-        pl.col("status").alias("Status"),
-    )
-
-
 def actions_section(worked: _Worked) -> Section:
     actions = worked.figures.actions
     if actions.is_empty():
         return _empty("actions", "No committee actions have been recorded.")
-    still_open = worked.options.statuses["action_statuses"].having(*STILL_OPEN)
-    open_count = actions.filter(pl.col("status").is_in(still_open)).height
-    return Section(
-        "actions",
-        SECTIONS["actions"],
-        (
-            Paragraph(f"{actions.height} resolutions and actions; {open_count} open."),
-            Table(
-                "Resolutions and agreed actions",
-                actions_table(actions),
-                (1, 2, 1.1, 1, 4, 2, 1, 0.9),
-            ),
-        ),
-    )
+    blocks = plan_view.actions_blocks(actions, worked.options.statuses["action_statuses"])
+    return Section("actions", SECTIONS["actions"], blocks)
+
+
+CHECKED = " of reported totals against their parts"
 
 
 def reconciliation_section(worked: _Worked) -> Section:
+    """The data quality page's checks (``views.data_quality``), every one that needs attention
+    said in full."""
     findings = worked.findings
-    problems = [f for f in findings if f.status != AGREES]
+    view = data_quality.checks_view(findings)
     blocks: list[Block] = [
-        Paragraph(
-            f"{len(findings)} checks of reported totals against their parts: "
-            f"{len(problems)} need attention, {len(findings) - len(problems)} agree."
-        ),
-        *(
-            Paragraph(f"{f.status.capitalize()}: {f.describe()}. Source: {f.source}", "warning")
-            for f in problems
-        ),
+        Paragraph(data_quality.counts_sentence(findings, CHECKED)),
+        *view.warnings,
     ]
     if findings:
         blocks.append(
-            Table(
-                "Reported totals checked", findings_table(findings), (1, 2.4, 1.2, 1.2, 1, 2.4, 1.6)
+            view.table.titled("Reported totals checked").select(
+                view.table.frame.columns, widths=data_quality.PRINTED_CHECK_WIDTHS
             )
         )
     return Section("reconciliation", SECTIONS["reconciliation"], tuple(blocks))
@@ -627,20 +419,16 @@ def reconciliation_section(worked: _Worked) -> Section:
 
 def definitions_section(worked: _Worked) -> Section:
     figures = worked.figures
-    frames = {
-        "backlog": figures["backlog"],
-        "mtfs_requirements": figures["mtfs_requirements"],
-        "areas": figures["areas"],
-        "posts": figures["posts"],
-        "committee_actions": figures.actions,
-        "savings": figures.savings,
-    }
-    table = definitions_table(registry(worked.options.thresholds), frames)
-    sources = overview.figures_as_at_rows(overview_frames(figures, figures.savings))
+    frames = {"committee_actions": figures.actions, "savings": figures.savings}
+    frames |= {name: figures[name] for name in ("backlog", "mtfs_requirements", "areas", "posts")}
+    table = data_quality.definitions_view(worked.options.thresholds, frames)
+    sources = overview.figures_as_at_table(overview_frames(figures, figures.savings))
     small = worked.threshold
     blocks: list[Block] = [
-        Table("What each measure means", table, (1.6, 3.2, 0.7, 2, 1, 1, 1.2)),
-        Table("Where the figures come from", sources, (1, 1, 3)),
+        table.titled("What each measure means").select(
+            table.frame.columns, widths=data_quality.PRINTED_DEFINITION_WIDTHS
+        ),
+        sources.select(sources.frame.columns, widths=(1, 1, 3)),
     ]
     if small:
         blocks.append(Paragraph(f"Counts below {small} are shown as 'fewer than {small}'.", "note"))

@@ -20,8 +20,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.briefing.images import Drawn
-from dashboard.briefing.layout import Charts, alignments, charts_note
-from dashboard.briefing.model import Chart, Heading, Headlines, Pack, Paragraph, Table
+from dashboard.briefing.layout import Charts, charts_note
+from dashboard.views.blocks import Chart, Heading, Headlines, Pack, Paragraph, Table
 
 GREY = RGBColor(0x50, 0x50, 0x50)
 WARNING = RGBColor(0x96, 0x3C, 0x00)
@@ -135,31 +135,32 @@ def _block(document, block, drawn: Charts) -> None:
             schema=["Figure", "Value", "Note"],
             orient="row",
         )
-        _table(document, None, frame)
+        _table(document, Table.of("", frame))
     elif isinstance(block, Table):
-        _table(document, block.title, block.frame)
+        _table(document, block)
     elif isinstance(block, Chart):
         _chart(document, block, drawn)
 
 
 def _paragraph(document, block: Paragraph) -> None:
-    if block.kind == "note":
-        _line(document, block.text, size=8.5, colour=GREY)
+    if block.kind in ("note", "notice"):
+        _line(document, block.words, size=8.5, colour=GREY)
     elif block.kind == "warning":
-        _line(document, "⚠ " + block.text, colour=WARNING, bold=True)
+        _line(document, "⚠ " + block.words, colour=WARNING, bold=True)
     else:
-        document.add_paragraph(block.text)
+        document.add_paragraph(block.words)
 
 
-def _table(document, title: str | None, frame: pl.DataFrame) -> None:
-    if title:
-        caption = _line(document, title, size=9.5, bold=True)
+def _table(document, typed: Table) -> None:
+    frame = typed.shown()
+    if typed.title:
+        caption = _line(document, typed.title, size=9.5, bold=True)
         caption.paragraph_format.keep_with_next = True
     table = document.add_table(rows=0, cols=frame.width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     half_points = 15 if frame.width > 6 else 17
-    right = [a == "R" for a in alignments(frame)]
+    right = [a == "R" for a in typed.aligns()]
     rows = [_row(frame.columns, [False] * frame.width, half_points, heading=True)]
     rows += [
         _row(["" if v is None else str(v) for v in values], right, half_points)
@@ -207,7 +208,7 @@ def _chart(document, chart: Chart, drawn: Charts) -> None:
         else:
             _picture(run, chart, drawn.picture(chart))
     document.add_paragraph(chart.alt)
-    _table(document, f"The figures in this chart: {chart.title}", chart.table)
+    _table(document, chart.table.titled(f"The figures in this chart: {chart.title}"))
 
 
 def _picture(run, chart: Chart, picture: bytes) -> None:

@@ -16,7 +16,7 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from dashboard.briefing.model import Chart
+from dashboard.views.blocks import Chart
 
 log = logging.getLogger("ascgov.briefing")
 

@@ -1,21 +1,12 @@
-"""What the PDF and Word layouts share: which columns are figures, what the pack says about
-its charts."""
+"""What the PDF and Word layouts share: what the pack says about its charts, and the charts
+being drawn meanwhile."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import polars as pl
-
 from dashboard.briefing.images import Drawn
-from dashboard.briefing.model import Chart
-from dashboard.views.downloads import typed
-
-
-def alignments(frame: pl.DataFrame) -> tuple[str, ...]:
-    """``R`` for columns of figures (money, counts), ``L`` for words: as a printed table."""
-    kinds = typed(frame).schema
-    return tuple("R" if kinds[name].is_numeric() else "L" for name in frame.columns)
+from dashboard.views.blocks import Chart
 
 
 def charts_note(drawn: Drawn) -> str:

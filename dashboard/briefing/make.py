@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from dashboard.briefing import content, docx, images, pdf
-from dashboard.briefing.model import Pack
 from dashboard.domain.ratings import Thresholds
+from dashboard.views.blocks import Pack
 from data_access.app_settings import configured_lists
 from data_access.settings import get_settings
 from data_access.store import Store

@@ -16,8 +16,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from dashboard.briefing.images import WIDTH, Drawn
-from dashboard.briefing.layout import Charts, alignments, charts_note
-from dashboard.briefing.model import (
+from dashboard.briefing.layout import Charts, charts_note
+from dashboard.views.blocks import (
     Chart,
     Heading,
     Headlines,
@@ -166,7 +166,7 @@ def _block(pdf: _Document, block, drawn: Charts) -> None:
     elif isinstance(block, Headlines):
         _headlines(pdf, block)
     elif isinstance(block, Table):
-        _table(pdf, block.title, block.frame, block.widths)
+        _table(pdf, block)
     elif isinstance(block, Chart):
         _chart(pdf, block, drawn)
 
@@ -181,12 +181,12 @@ def _heading(pdf: _Document, text: str, *, keep: float) -> None:
 
 
 def _paragraph(pdf: _Document, block: Paragraph) -> None:
-    if block.kind == "note":
-        _text(pdf, block.text, size=8.5, colour=GREY)
+    if block.kind in ("note", "notice"):
+        _text(pdf, block.words, size=8.5, colour=GREY)
     elif block.kind == "warning":
-        _text(pdf, "⚠ " + block.text, size=9.5, colour=WARNING)
+        _text(pdf, "⚠ " + block.words, size=9.5, colour=WARNING)
     else:
-        _text(pdf, block.text)
+        _text(pdf, block.words)
 
 
 def _headlines(pdf: _Document, block: Headlines) -> None:
@@ -271,11 +271,11 @@ def _fitted(pdf: FPDF, frame: pl.DataFrame, relative, size: float, pad: float) -
     ]
 
 
-def _table(pdf: _Document, title: str, frame: pl.DataFrame, widths=()) -> None:
+def _table(pdf: _Document, table: Table) -> None:
     if pdf.will_page_break(25):
         pdf.add_page()
-    _text(pdf, title, size=9.5, style="B", gap=1)
-    _Grid(pdf, frame, widths).draw()
+    _text(pdf, table.title, size=9.5, style="B", gap=1)
+    _Grid(pdf, table.shown(), table.widths, table.aligns()).draw()
     pdf.ln(3)
 
 
@@ -290,12 +290,18 @@ class _Grid:
 
     PAD = 1.0
 
-    def __init__(self, pdf: _Document, frame: pl.DataFrame, widths: tuple[float, ...]):
+    def __init__(
+        self,
+        pdf: _Document,
+        frame: pl.DataFrame,
+        widths: tuple[float, ...],
+        aligns: tuple[str, ...],
+    ):
         self.pdf, self.frame = pdf, frame
         self.size = 7.5 if frame.width > 6 else 8.5
         self.line = self.size * 0.42
         self.widths = _fitted(pdf, frame, _widths(frame, widths), self.size, self.PAD)
-        self.right = [a == "R" for a in alignments(frame)]
+        self.right = [a == "R" for a in aligns]
         self._widths: dict[tuple[str, str], float] = {}
 
     def draw(self) -> None:
@@ -408,7 +414,7 @@ def _chart(pdf: _Document, chart: Chart, drawn: Charts) -> None:
             _picture(pdf, chart, drawn.picture(chart), top, height)
         pdf.set_y(top + height + 2)
     _text(pdf, chart.alt)
-    _table(pdf, f"The figures in this chart: {chart.title}", chart.table)
+    _table(pdf, chart.table.titled(f"The figures in this chart: {chart.title}"))
 
 
 def _picture(pdf: _Document, chart: Chart, picture: bytes, top: float, height: float) -> None:

@@ -171,24 +171,19 @@ def check(
     db: DbOption = None,
 ) -> None:
     """List every reported total that does not equal its parts."""
-    from dashboard.domain.reconciliation import AGREES, DIFFERS, reconcile
+    from dashboard.domain.reconciliation import counts, needing_attention, reconcile
     from data_access.frames import reconciliation_frames
 
     findings = reconcile(reconciliation_frames(_store(db)))
-    shown = findings if all_checks else [f for f in findings if f.status != AGREES]
+    counted = counts(findings)
+    shown = findings if all_checks else needing_attention(findings)
     if as_json:
         typer.echo(json.dumps([f.as_dict() for f in shown], indent=2))
     else:
-        differing = sum(f.status == DIFFERS for f in findings)
-        typer.echo(
-            f"{len(findings)} checks: {differing} differ, "
-            f"{sum(f.status == AGREES for f in findings)} agree, "
-            f"{len(findings) - differing - sum(f.status == AGREES for f in findings)} "
-            "cannot be checked"
-        )
+        typer.echo(counted.breakdown())
         for finding in shown:
             typer.echo(f"- [{finding.status}] {finding.describe()} (source: {finding.source})")
-    if strict and any(f.status == DIFFERS for f in findings):
+    if strict and counted.differ:
         raise typer.Exit(1)
 
 

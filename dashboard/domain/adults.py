@@ -8,6 +8,7 @@ Amounts are integer pence; totals are added up from the stored parts, never copi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import plotly.graph_objects as go
@@ -16,7 +17,7 @@ import polars as pl
 from dashboard.charts import figures as charts
 from dashboard.domain import formatting
 from dashboard.domain.savings import Bridge, cohort_label
-from dashboard.views.downloads import pounds
+from dashboard.domain.table import Column, Kind, Table
 from data_access.text_columns import text_per_value
 
 COHORTS = ("younger", "older")
@@ -75,34 +76,19 @@ def total_heading(table: pl.DataFrame) -> str:
     return f"{len(years_of(table))} year total"
 
 
-def savings_table(table: pl.DataFrame) -> pl.DataFrame:
-    """The table as the paper prints it: £000s, commas, the unit in the corner."""
-
-    def thousands(column: str) -> pl.Expr:
-        return text_per_value(table, column, _thousands_or_dash, skip_nulls=False)
-
-    return table.select(
+def savings_table(table: pl.DataFrame) -> Table:
+    """The table as the paper prints it: £000s, commas, the unit in the corner; a year with no
+    line for a cohort "not published". A download holds the exact pounds, headed "Cohort"."""
+    thousands = Column("", Kind.MONEY, money="thousands")
+    total = total_heading(table)
+    frame = table.select(
         pl.col("row").alias(CORNER),
-        *[thousands(y).alias(y) for y in years_of(table)],
-        thousands("total").alias(total_heading(table)),
+        *[pl.col(y) for y in years_of(table)],
+        pl.col("total").alias(total),
     )
-
-
-def _thousands_or_dash(pence: int | None) -> str:
-    return "–" if pence is None else formatting.money(pence, style="thousands")
-
-
-def _thousands(pence: int | None) -> str:
-    return formatting.money(pence, style="thousands")
-
-
-def savings_data(table: pl.DataFrame) -> pl.DataFrame:
-    """``savings_table`` in exact pounds rather than £000s, for downloads."""
-    return table.select(
-        pl.col("row").alias("Cohort"),
-        *[pounds(y) for y in years_of(table)],
-        pounds("total", total_heading(table)),
-    )
+    kinds = {name: replace(thousands, name=name) for name in (*years_of(table), total)}
+    kinds[CORNER] = Column(CORNER, file_name="Cohort")
+    return Table.of("Savings by financial year", frame, kinds)
 
 
 def grand_total(table: pl.DataFrame) -> int:
@@ -145,40 +131,23 @@ def savings_figure(table: pl.DataFrame) -> go.Figure:
     )
 
 
-def components_table(
-    components: pl.DataFrame, savings: pl.DataFrame, workstream: str
-) -> pl.DataFrame:
-    """Each line's components in £000s; an amount the paper did not publish says so."""
+def components_table(components: pl.DataFrame, savings: pl.DataFrame, workstream: str) -> Table:
+    """Each line's components in £000s; an amount the paper did not publish says so. A
+    download holds each amount in exact pounds, headed "Amount"."""
     lines = _line_attributes(savings, workstream)
-    return (
+    frame = (
         components.join(lines, left_on="line_code", right_on="code", how="inner")
         .sort("order", "code")
         .select(
             text_per_value(lines, "cohort", cohort_label).alias("Cohort"),
             pl.col("title").alias("Component"),
-            text_per_value(components, "amount_pence", _thousands, skip_nulls=False).alias(CORNER),
+            pl.col("amount_pence").cast(pl.Int64).alias(CORNER),
             pl.col("line_title").alias("Savings line"),
             pl.col("source").alias("Source"),
         )
     )
-
-
-def components_data(
-    components: pl.DataFrame, savings: pl.DataFrame, workstream: str
-) -> pl.DataFrame:
-    """``components_table`` with each amount in exact pounds, for downloads."""
-    lines = _line_attributes(savings, workstream)
-    return (
-        components.join(lines, left_on="line_code", right_on="code", how="inner")
-        .sort("order", "code")
-        .select(
-            text_per_value(lines, "cohort", cohort_label).alias("Cohort"),
-            pl.col("title").alias("Component"),
-            pounds("amount_pence", "Amount"),
-            pl.col("line_title").alias("Savings line"),
-            pl.col("source").alias("Source"),
-        )
-    )
+    amount = Column(CORNER, Kind.MONEY, money="thousands", file_name="Amount")
+    return Table.of("Savings components", frame, {CORNER: amount})
 
 
 def _line_attributes(savings: pl.DataFrame, workstream: str) -> pl.DataFrame:
@@ -228,8 +197,8 @@ def posts_for(posts: pl.DataFrame, workstream: str) -> pl.DataFrame:
     return posts.filter(pl.col("workstream") == workstream).sort("code")
 
 
-def posts_table(posts: pl.DataFrame) -> pl.DataFrame:
-    """The funded posts as the paper lists them, then the total cost (added up, in pounds)."""
+def posts_table(posts: pl.DataFrame) -> Table:
+    """The funded posts as the paper lists them, then the total cost (added up, in pence)."""
     rows = [
         {
             "Area of support": row["area_of_support"],
@@ -237,17 +206,16 @@ def posts_table(posts: pl.DataFrame) -> pl.DataFrame:
             "Band": row["band"] or "",
             "FTE": fte(row["fte_hundredths"]),
             "Period": row["period_label"] or _period(row),
-            "Cost": formatting.money(row["cost_pence"], style="exact"),
-            "Unit cost": ""
-            if row["unit_cost_pence"] is None
-            else formatting.money(row["unit_cost_pence"], style="exact"),
+            "Cost": row["cost_pence"],
+            "Unit cost": row["unit_cost_pence"],
         }
         for row in posts.iter_rows(named=True)
     ]
-    total = formatting.money(implementation_cost(posts), style="exact")
-    rows.append({"Area of support": "Total", "Cost": total})
-    columns = ("Area of support", "Post", "Band", "FTE", "Period", "Cost", "Unit cost")
-    return pl.DataFrame(rows, schema={c: pl.String for c in columns}).fill_null("")
+    rows.append({"Area of support": "Total", "Cost": implementation_cost(posts)})
+    words = ("Area of support", "Post", "Band", "FTE", "Period")
+    schema = {**{c: pl.String for c in words}, "Cost": pl.Int64, "Unit cost": pl.Int64}
+    frame = pl.DataFrame(rows, schema=schema).with_columns(pl.col(words).fill_null(""))
+    return Table.of("Funded posts", frame, {"Cost": Kind.MONEY, "Unit cost": Kind.MONEY})
 
 
 def _period(row: dict) -> str:

@@ -16,10 +16,10 @@ from fractions import Fraction
 import polars as pl
 
 from dashboard.domain.formatting import day, money, month
-from dashboard.domain.measures import HIGHER_IS_BETTER, MEASURE_LABELS, MEASURES
-from dashboard.domain.suppression import hide_small, is_suppressed, shown_count, shown_counts
+from dashboard.domain.suppression import hide_small, is_suppressed, shown_count
+from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names
-from data_access.text_columns import text_per_value
+from data_access.measures import BACKLOG, MEASURES
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
 WAITING = Measure.WAITING_REVIEW.value
@@ -35,7 +35,7 @@ HORIZON_MONTHS = 36
 CHART_TEAMS = 12
 PROJECTED = "projected"
 
-MEASURE_CHOICES = list(MEASURE_LABELS.values())
+MEASURE_CHOICES = [m.label for m in MEASURES.in_table(BACKLOG)]
 NO_FIGURES = (
     "No backlog figures have been loaded yet. An officer can load them with "
     "`ascgov import backlog FILE`."
@@ -132,7 +132,7 @@ def filter_options(backlog: pl.DataFrame) -> tuple[list[str], list[str]]:
 
 def measure_for(label: str | None) -> str | None:
     """The measure a filter label names (None for all measures)."""
-    return next((m for m, text in MEASURE_LABELS.items() if text == label), None)
+    return MEASURES.code_for(label)
 
 
 def _pick(rows: pl.DataFrame, column: str, value: str | None, total: str, within: list[str]):
@@ -187,14 +187,22 @@ def monthly(
     )
 
 
-def _long_table(long: pl.DataFrame, threshold: int, first: str = "Month") -> pl.DataFrame:
-    """Chart figures as members read them: dates written out, small counts suppressed."""
-    return long.select(
-        text_per_value(long, "month", month).alias(first),
-        pl.col("series").alias("Figure"),
-        shown_counts(long, "value", threshold).alias("Count"),
-        pl.col("basis").alias("Basis"),
+def _count(threshold: int) -> Column:
+    """The count column of a backlog table: small counts suppressed on screen, in print and in
+    files."""
+    return Column("Count", Kind.COUNT, small=threshold)
+
+
+def _long_table(long: pl.DataFrame, threshold: int, title: str = "") -> Table:
+    """A chart's figures by month: months, the figure, its count (small counts suppressed) and
+    its basis."""
+    frame = long.select(
+        pl.col("month").alias("Month"),
+        pl.col("series").cast(pl.String).alias("Figure"),
+        pl.col("value").cast(pl.Int64).alias("Count"),
+        pl.col("basis").cast(pl.String).alias("Basis"),
     )
+    return Table.of(title, frame, {"Month": Kind.MONTH, "Count": _count(threshold)})
 
 
 def _chart(long: pl.DataFrame, threshold: int) -> pl.DataFrame:
@@ -221,17 +229,17 @@ class Trend:
     subtitle: str = ""  # the team and band shown
     summary: str = ""
     chart: pl.DataFrame | None = None
-    table: pl.DataFrame | None = None
+    table: Table | None = None
     sources: str = ""
 
     @property
     def rise_is_good(self) -> bool:
-        return self.measure in HIGHER_IS_BETTER
+        return bool(MEASURES[self.measure].rise_is_good)
 
     @property
     def unit(self) -> str:
-        """What the measure counts, for a chart's axis."""
-        return "Reviews" if self.measure == Measure.REVIEWS_COMPLETED.value else "People"
+        """What the measure counts, for a chart's axis: the registry's unit, capitalised."""
+        return MEASURES[self.measure].unit.capitalize()
 
 
 def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int], threshold: int):
@@ -248,7 +256,7 @@ def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int],
 
 
 def _no_figures(backlog: pl.DataFrame, measure: str, team, band) -> str:
-    what = _lower(MEASURE_LABELS[measure])
+    what = _lower(MEASURES.label(measure))
     if backlog.filter(pl.col("measure") == measure).is_empty():
         return f"No figures for {what} have been loaded."
     return (
@@ -272,8 +280,9 @@ def trend(
     backlog: pl.DataFrame, measure: str, *, team: str | None, band: str | None, threshold: int
 ) -> Trend:
     """The measure's months for the chosen team and band, with its headline and sentence."""
-    label = MEASURE_LABELS[measure]
-    base = Trend(measure, label, MEASURES[measure].meaning)
+    info = MEASURES[measure]
+    label = info.label
+    base = Trend(measure, label, info.meaning)
     months = monthly(backlog, measure, team=team, band=band)
     if months.is_empty():
         return replace(base, message=_no_figures(backlog, measure, team, band))
@@ -290,14 +299,15 @@ def trend(
     )
     summary += _target_clause(measure, last)
     long = _long(months, label)
+    title = f"{label}, {period(first['month'], last['month'])}"
     return replace(
         base,
         change=_previous_change(months, threshold),
-        title=f"{label}, {period(first['month'], last['month'])}",
+        title=title,
         subtitle=_capital(scope(team, band)),
         summary=summary,
         chart=_chart(long, threshold),
-        table=_long_table(long, threshold),
+        table=_long_table(long, threshold, title),
         sources=f"Source: {first_names(last['sources'])}. Figures as at {day(last['as_at'])}.",
     )
 
@@ -323,7 +333,10 @@ def trends(
     backlog: pl.DataFrame, *, team: str | None, band: str | None, threshold: int
 ) -> list[Trend]:
     """Every measure's trend, in the registry's order."""
-    return [trend(backlog, m, team=team, band=band, threshold=threshold) for m in MEASURE_LABELS]
+    return [
+        trend(backlog, m.code, team=team, band=band, threshold=threshold)
+        for m in MEASURES.in_table(BACKLOG)
+    ]
 
 
 def chosen(items: list[Trend], label: str | None) -> list[Trend]:
@@ -340,7 +353,7 @@ class Breakdown:
     title: str
     summary: str
     chart: pl.DataFrame  # team, priority_band, value (suppressed counts null)
-    table: pl.DataFrame
+    table: Table
     note: str | None = None  # which teams were left out, when there are too many to chart
 
 
@@ -360,7 +373,7 @@ def breakdown(
         return None
     latest = rows["month"].max()
     rows = rows.filter(pl.col("month") == latest)
-    label = MEASURE_LABELS[measure]
+    label = MEASURES.label(measure)
     title = f"{label} by {'priority band' if team else 'team and priority band'}, {month(latest)}"
     # the sentence is about every team, not only those charted
     summary = _largest_part(rows, _lower(label), latest, threshold)
@@ -371,11 +384,15 @@ def breakdown(
         title=title,
         summary=summary,
         chart=rows.select("team", "priority_band", hide_small("value", threshold)),
-        table=rows.select(
-            pl.col("team").alias("Team"),
-            pl.col("priority_band").alias("Priority band"),
-            shown_counts(rows, "value", threshold).alias("Count"),
-            pl.col("basis").alias("Basis"),
+        table=Table.of(
+            title,
+            rows.select(
+                pl.col("team").alias("Team"),
+                pl.col("priority_band").alias("Priority band"),
+                pl.col("value").cast(pl.Int64).alias("Count"),
+                pl.col("basis").alias("Basis"),
+            ),
+            {"Count": _count(threshold)},
         ),
         note=note,
     )
@@ -466,7 +483,7 @@ def project(
 ) -> Projection:
     """The waiting list's net change over its last ``recent`` monthly changes."""
     history = monthly(backlog, WAITING, team=team, band=band).select("month", "value", "basis")
-    what = _lower(MEASURE_LABELS[WAITING])
+    what = _lower(MEASURES.label(WAITING))
     if history.is_empty():
         return Projection(
             history,
@@ -515,31 +532,6 @@ def projection_sentence(projection: Projection, threshold: int) -> str:
         f"{basis} is falling by {per_month(p.rate)} a month and would clear in "
         f"{_plural(months, 'month')}, by {month(add_months(p.end, months))}."
     )
-
-
-# everything the page shows for one choice -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class View:
-    """The trends, breakdowns (by measure) and projection for one team and band."""
-
-    trends: list[Trend]
-    breakdowns: dict[str, Breakdown | None]
-    projection: Projection
-
-
-def view(backlog: pl.DataFrame, *, team: str | None, band: str | None, threshold: int) -> View:
-    """What the page shows for ``team`` and ``band``, in one pass per measure: a national
-    store has 2.2M rows, and each measure's figures are read once rather than once per use."""
-    items, parts, projection = [], {}, None
-    for measure in MEASURE_LABELS:
-        rows = backlog.filter(pl.col("measure") == measure)
-        items.append(trend(rows, measure, team=team, band=band, threshold=threshold))
-        parts[measure] = breakdown(rows, measure, team=team, band=band, threshold=threshold)
-        if measure == WAITING:
-            projection = project(rows, team=team, band=band)
-    return View(items, parts, projection)
 
 
 # the reviews programme's cost and the extra-capacity what-if -----------------------------------
@@ -730,7 +722,7 @@ class ProjectionChart:
     subtitle: str
     summary: str
     chart: pl.DataFrame
-    table: pl.DataFrame
+    table: Table
 
 
 def _path(projection: Projection, rate: Fraction, horizon: int, name: str) -> pl.DataFrame:
@@ -770,11 +762,11 @@ def projection_chart(scenario: WhatIf, threshold: int) -> ProjectionChart:
         outcome = _outcome(scenario.months_to_clear, p.end, extra, threshold)
         summary += f"; {_lower(name)} it {outcome}"
     long = pl.concat([frame.select("month", "series", "value", "basis") for frame in paths])
+    title = f"People waiting for a review: recorded, and projected to {month(long['month'].max())}"
     return ProjectionChart(
-        title=f"People waiting for a review: recorded, and projected to "
-        f"{month(long['month'].max())}",
+        title=title,
         subtitle=_capital(p.scope),
         summary=summary + ".",
         chart=_chart(long, threshold),
-        table=_long_table(long, threshold),
+        table=_long_table(long, threshold, title),
     )

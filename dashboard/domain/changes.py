@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
 
 from dashboard.domain import formatting
-from dashboard.domain.measures import MEASURES
 from dashboard.domain.ratings import RED, Thresholds, brag
+from dashboard.domain.table import Kind, Table
 from data_access import days
+from data_access.measures import MEASURES
 from data_access.statuses import Meaning, StatusList, default_statuses
 
 NEW_RED = "New red item"
@@ -27,6 +28,7 @@ SLIPPED = "Milestone slipped"
 RESTATED = "Figure restated"
 NEW_FIGURES = "New figures"
 UPDATED = "Other update"
+WHEN = "When (UK time)"
 KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
 
 DEFAULT_MILESTONE_STATUSES = default_statuses()["milestone_statuses"]
@@ -154,17 +156,26 @@ def _one_line(parts: list[Change]) -> list[Change]:
     return [Change(first.kind, first.item, what, first.by, first.when)]
 
 
-def changes_table(changes: list[Change]) -> pl.DataFrame:
-    return pl.DataFrame(
+def changes_table(changes: list[Change]) -> Table:
+    """The changes, newest saves written in UK time."""
+    frame = pl.DataFrame(
         {
             "Kind": [c.kind for c in changes],
             "Item": [c.item for c in changes],
             "What changed": [c.what for c in changes],
             "By": [c.by for c in changes],
-            "When (UTC)": [c.when.strftime("%d %b %Y %H:%M") for c in changes],
+            WHEN: [_utc(c.when) for c in changes],
         },
-        schema={k: pl.String for k in ("Kind", "Item", "What changed", "By", "When (UTC)")},
+        schema={
+            **{k: pl.String for k in ("Kind", "Item", "What changed", "By")},
+            WHEN: pl.Datetime("us", "UTC"),
+        },
     )
+    return Table.of("Changes since the last meeting", frame, {WHEN: Kind.MOMENT})
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def changes_summary(changes: list[Change], meeting: date | None) -> str:

@@ -6,18 +6,17 @@ answer from this one registry, with refresh dates read from the figures themselv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
 
-from dashboard.domain import formatting
-from dashboard.domain.measures import MEASURES
 from dashboard.domain.ratings import RAG, Thresholds, rule_text
 from dashboard.domain.reconciliation import AGREES
+from dashboard.domain.table import Table
 from dashboard.domain.tables import first_names, matching
 from data_access import days
-from data_access.text_columns import text_per_value
+from data_access.measures import BACKLOG, BRAG_RULE, MEASURES, RAG_RATINGS
 
 # a handful of warnings reads as a list to act on; a national store has thousands of checks
 SHOWN_WARNINGS = 10
@@ -39,116 +38,69 @@ class Definition:
 
 
 def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
-    backlog = tuple(
+    """The measure registry's rows (``data_access.measures``), in its order, with the BRAG rule
+    and the RAG ratings in force written into their meanings."""
+    facts = {
+        BRAG_RULE: rule_text(thresholds),
+        RAG_RATINGS: ", ".join(f"{s.name} {s.meaning.lower()}" for s in RAG.rated),
+    }
+    return tuple(
         Definition(
             m.label,
-            m.meaning,
-            "reviews" if m.rise_is_good else "people",
-            "backlog",
-            m.code,
-            "Performance team",
+            _filled(m.meaning, facts),
+            m.unit,
+            m.table,
+            m.code if m.table == BACKLOG else None,
+            m.owner,
             m.rise_is_good,
         )
-        for m in MEASURES.values()
+        for m in MEASURES
     )
-    return (
-        *backlog,
-        Definition(
-            "Savings target, forecast and delivered",
-            "Per savings line and financial "
-            "year: the saving required, now forecast and delivered so far.",
-            "£",
-            "savings",
-            None,
-            "Finance (Adults)",
-            True,
-        ),
-        Definition(
-            "BRAG rating",
-            rule_text(thresholds),
-            "rating",
-            "savings",
-            None,
-            "Programme office",
-            None,
-        ),
-        Definition(
-            "MTFS savings requirement",
-            "Savings the Medium Term Financial Strategy "
-            "requires of adult social care over its period, the amount forecast, and the "
-            "shortfall as reported.",
-            "£",
-            "mtfs_requirements",
-            None,
-            "Finance (Adults)",
-            None,
-        ),
-        Definition(
-            "Improvement plan status and RAG",
-            "Each accountability area's status from the configured list, and its lead's RAG "
-            f"rating ({', '.join(f'{s.name} {s.meaning.lower()}' for s in RAG.rated)}).",
-            "rating",
-            "areas",
-            None,
-            "Programme office",
-            None,
-        ),
-        Definition(
-            "Funded posts",
-            "Temporary posts funded to deliver savings: band, FTE, period and total cost.",
-            "£",
-            "posts",
-            None,
-            "Finance (Adults)",
-            None,
-        ),
-        Definition(
-            "Committee actions",
-            "Resolutions and agreed actions from committee "
-            "meetings, with owner, due date and status.",
-            "actions",
-            "committee_actions",
-            None,
-            "Democratic services",
-            None,
-        ),
-    )
+
+
+def _filled(meaning: str, facts: dict[str, str]) -> str:
+    for placeholder, text in facts.items():
+        meaning = meaning.replace(placeholder, text)
+    return meaning
 
 
 def definitions_table(
     definitions: tuple[Definition, ...], frames: dict[str, pl.DataFrame]
-) -> pl.DataFrame:
+) -> Table:
     """One row per measure: meaning, sources (the first few, and how many more), the latest
-    as-at and load dates, owner."""
+    as-at and load days, owner."""
     rows = []
     for item in definitions:
         frame = frames.get(item.table, pl.DataFrame())
         if item.measure is not None and not frame.is_empty():
             frame = frame.filter(pl.col("measure") == item.measure)
+        loaded = not frame.is_empty()
         rows.append(
             {
                 "Measure": item.label,
                 "What it means": item.meaning,
                 "Unit": item.unit,
                 "Source": first_names(frame["source"].unique().sort())
-                if not frame.is_empty()
+                if loaded
                 else "no figures loaded",
-                "Figures as at": formatting.day(frame["as_at"].max())
-                if not frame.is_empty()
-                else "",
-                "Last refreshed": formatting.day(days.day_of(frame["loaded_at"].max()))
-                if not frame.is_empty()
-                else "",
+                "Figures as at": frame["as_at"].max() if loaded else None,
+                "Last refreshed": days.day_of(frame["loaded_at"].max()) if loaded else None,
                 "Owner": item.owner,
             }
         )
-    return pl.DataFrame(rows)
+    schema = {c: pl.String for c in ("Measure", "What it means", "Unit", "Source", "Owner")}
+    schema |= {"Figures as at": pl.Date, "Last refreshed": pl.Date}
+    frame = pl.DataFrame(rows, schema=schema).select(
+        "Measure", "What it means", "Unit", "Source", "Figures as at", "Last refreshed", "Owner"
+    )
+    return Table.of("Definitions", frame)
 
 
 def stale_items(
     areas: pl.DataFrame, savings: pl.DataFrame, *, today: date, after_days: int
 ) -> pl.DataFrame:
-    """Areas and savings lines whose latest update is more than ``after_days`` before today."""
+    """Areas and savings lines whose latest update is more than ``after_days`` before today:
+    values (the last update a day, the days since a count), made a table by ``stale_table``."""
     area_updates = areas.select(
         pl.lit(AREA).alias("Kind"),
         pl.col("code").alias("Code"),
@@ -170,8 +122,7 @@ def stale_items(
         both.with_columns((pl.lit(today) - pl.col("updated")).dt.total_days().alias("Days since"))
         .filter(pl.col("Days since") > after_days)
         .sort("Days since", "Code", descending=[True, False])
-        .with_columns(text_per_value(both, "updated", formatting.day).alias("Last update"))
-        .select("Kind", "Code", "Title", "Last update", "Days since")
+        .select("Kind", "Code", "Title", pl.col("updated").alias("Last update"), "Days since")
     )
 
 
@@ -185,14 +136,20 @@ def more_warnings(problems: int, shown: int = SHOWN_WARNINGS) -> str | None:
     )
 
 
-def checks(table: pl.DataFrame, *, show: str | None, text: str | None) -> pl.DataFrame:
+def checks(table: Table, *, show: str | None, text: str | None) -> Table:
     """The rows of ``reconciliation.findings_table`` a member asked for: those that need
     attention or those that agree (all for None), with ``text`` in the figure, how it was
     checked or the source."""
+    frame = table.frame
     if show is not None:
         agrees = pl.col("status") == AGREES
-        table = table.filter(agrees if show == AGREE else ~agrees)
-    return matching(table, text, ("figure", "how", "source"))
+        frame = frame.filter(agrees if show == AGREE else ~agrees)
+    return replace(table, frame=matching(frame, text, ("figure", "how", "source")))
+
+
+def stale_table(stale: pl.DataFrame) -> Table:
+    """``stale_items`` (or the rows of it shown) as a table."""
+    return Table.of("Items with no recent update", stale)
 
 
 def stale_shown(stale: pl.DataFrame, *, kind: str | None, text: str | None) -> pl.DataFrame:

@@ -1,10 +1,19 @@
-"""How figures read to councillors: money, counts, dates and financial years."""
+"""How figures read to councillors: money, counts, percentages, dates, times, and the words for a
+figure that is missing. Every page, download note, CLI line and the briefing pack write them
+through here."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from data_access.days import UK
+
+# a figure the source does not give: never shown as 0 or £0, never left blank
+MISSING = "not published"
+# a name or category the source leaves empty (an owner, a cohort)
+NOT_STATED = "not stated"
 
 
 def money(pence: int | None, *, style: str = "auto") -> str:
@@ -19,7 +28,7 @@ def money(pence: int | None, *, style: str = "auto") -> str:
     '£429,000'
     """
     if pence is None:
-        return "not published"
+        return MISSING
     sign = "-" if pence < 0 else ""
     amount = Decimal(abs(pence)) / 100
     if style == "thousands":
@@ -33,7 +42,19 @@ def money(pence: int | None, *, style: str = "auto") -> str:
 
 
 def count(value: int | None) -> str:
-    return "not published" if value is None else f"{value:,}"
+    return MISSING if value is None else f"{value:,}"
+
+
+def percent(value: int | float | Decimal | None) -> str:
+    """``42%``; a fraction of a percent is kept to one place (``4.5%``).
+
+    >>> percent(42), percent(Decimal("4.50")), percent(None)
+    ('42%', '4.5%', 'not published')
+    """
+    if value is None:
+        return MISSING
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+    return f"{rounded:f}%"
 
 
 def day(value: date | None) -> str:
@@ -43,6 +64,24 @@ def day(value: date | None) -> str:
 
 def month(value: date | None) -> str:
     return "" if value is None else value.strftime("%b %Y")
+
+
+def moment(value: datetime | None) -> str:
+    """An instant as UK readers read it: ``1 Apr 2024 00:30`` is UK time (the store keeps
+    UTC; a naive value is taken as UTC).
+
+    >>> moment(datetime(2024, 3, 31, 23, 30, tzinfo=UTC))
+    '1 Apr 2024 00:30'
+    """
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UK)
+    return f"{day(local.date())} {local:%H:%M}"
+
+
+def stamp(value: datetime) -> str:
+    """When a file or pack was made, for its notes: ``7 Dec 2026 14:05 UK time``."""
+    return f"{moment(value)} UK time"
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")

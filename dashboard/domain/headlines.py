@@ -8,8 +8,8 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.domain.measures import HIGHER_IS_BETTER, MEASURE_LABELS
 from dashboard.domain.ratings import RED
+from data_access.measures import BACKLOG, MEASURES
 from data_access.statuses import StatusList
 
 
@@ -27,7 +27,7 @@ class Latest:
 
     @property
     def higher_is_better(self) -> bool:
-        return self.measure in HIGHER_IS_BETTER
+        return bool(MEASURES[self.measure].rise_is_good)
 
     @property
     def change(self) -> int | None:
@@ -71,7 +71,7 @@ def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -
     if backlog.is_empty():
         return []
     latest = []
-    for measure in MEASURE_LABELS:
+    for measure in MEASURES.codes(BACKLOG):
         rows = monthly(backlog, measure)
         if rows.is_empty():
             continue
@@ -81,7 +81,7 @@ def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -
         latest.append(
             Latest(
                 measure,
-                MEASURE_LABELS[measure],
+                MEASURES.label(measure),
                 last["month"],
                 last["value"],
                 last["basis"],

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
+
+from dashboard.domain import formatting
+from dashboard.domain.table import Kind, Table
 
 # bookkeeping every change touches: not news to a reader
 _QUIET = {
@@ -40,7 +44,10 @@ def changed_fields(before: dict | None, after: dict | None) -> list[str]:
     ]
 
 
-def history_table(events: pl.DataFrame) -> pl.DataFrame:
+WHEN = "When (UK time)"
+
+
+def history_table(events: pl.DataFrame, title: str = "History") -> Table:
     """Audit events of one item (oldest first) as rows a person reads, newest first."""
     rows = []
     for event in events.sort("id", descending=True).iter_rows(named=True):
@@ -48,25 +55,31 @@ def history_table(events: pl.DataFrame) -> pl.DataFrame:
         after = json.loads(event["after"]) if event["after"] else None
         rows.append(
             {
-                "When (UTC)": event["occurred_at"].strftime("%d %b %Y %H:%M"),
+                WHEN: _utc(event["occurred_at"]),
                 "Who": event["actor"],
                 "What changed": "; ".join(changed_fields(before, after)) or "no visible change",
                 "Version": str(after.get("version", "")) if after else "",
                 "Reason": event["reason"] or "",
             }
         )
-    columns = ("When (UTC)", "Who", "What changed", "Version", "Reason")
-    return pl.DataFrame(rows, schema={c: pl.String for c in columns})
+    schema = {WHEN: pl.Datetime("us", "UTC")}
+    schema |= {c: pl.String for c in ("Who", "What changed", "Version", "Reason")}
+    return Table.of(title, pl.DataFrame(rows, schema=schema), {WHEN: Kind.MOMENT})
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def changes_after(events: pl.DataFrame, version: int) -> list[str]:
-    """What others changed since ``version`` of an item: one line per later save."""
+    """What others changed since ``version`` of an item: one line per later save, its time in
+    UK time."""
     lines = []
     for event in events.sort("id").iter_rows(named=True):
         after = json.loads(event["after"]) if event["after"] else None
         if after is None or int(after.get("version", 0)) <= version:
             continue
         before = json.loads(event["before"]) if event["before"] else None
-        when = event["occurred_at"].strftime("%d %b %Y %H:%M UTC")
+        when = formatting.stamp(_utc(event["occurred_at"]))
         lines.append(f"{event['actor']} at {when}: " + "; ".join(changed_fields(before, after)))
     return lines

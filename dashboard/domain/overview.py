@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard.domain import formatting
 from dashboard.domain.reconciliation import DIFFERS, Finding
+from dashboard.domain.table import Table
 from dashboard.domain.tables import first_names
 
 
@@ -50,12 +51,12 @@ def differing_labels(findings: list[Finding]) -> list[str]:
     ]
 
 
-def figures_as_at_rows(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def figures_as_at_table(frames: dict[str, pl.DataFrame]) -> Table:
     """For each set of figures: the latest as-at date and the sources it came from."""
     rows = [
         {
             "Figures": name,
-            "As at": formatting.day(frame["as_at"].max()),
+            "As at": frame["as_at"].max(),
             # polars finds the distinct sources: a national backlog has millions of rows
             "Source": first_names(
                 frame["source"].unique().str.split(" (").list.first().unique().sort().to_list()
@@ -64,9 +65,8 @@ def figures_as_at_rows(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
         for name, frame in frames.items()
         if not frame.is_empty()
     ]
-    return pl.DataFrame(
-        rows, schema={"Figures": pl.String, "As at": pl.String, "Source": pl.String}
-    )
+    frame = pl.DataFrame(rows, schema={"Figures": pl.String, "As at": pl.Date, "Source": pl.String})
+    return Table.of("Where the figures come from", frame)
 
 
 def latest_as_at(frames: dict[str, pl.DataFrame]) -> date | None:

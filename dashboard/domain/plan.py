@@ -7,9 +7,9 @@ from datetime import date
 import polars as pl
 
 from dashboard.domain import formatting
-from dashboard.domain.ratings import NOT_RATED, RAG_ORDER, rag_style
+from dashboard.domain.ratings import NOT_RATED, RAG_ORDER
+from dashboard.domain.table import Column, Kind, Table
 from data_access.statuses import FINISHED, Meaning, StatusList, default_statuses
-from data_access.text_columns import text_per_value
 
 # the milestone statuses before an administrator changes them
 DEFAULT_STATUSES = default_statuses()["milestone_statuses"]
@@ -59,18 +59,24 @@ def filter_areas(
     return rows
 
 
-def tracker_table(rows: pl.DataFrame) -> pl.DataFrame:
-    """The tracker as members read it: the rating in words and shape, dates written out."""
-    return rows.select(
+def tracker_table(rows: pl.DataFrame) -> Table:
+    """The tracker: the rating by name (read with its shape), the last update as a day, the
+    milestone counts as counts."""
+    frame = rows.select(
         pl.col("code").alias("Area"),
         pl.col("title").alias("Accountability area"),
         pl.col("status").alias("Status"),
-        text_per_value(rows, "rag", lambda r: rag_style(r).label).alias("RAG"),
+        pl.col("rag").cast(pl.String).alias("RAG"),
         pl.col("lead").alias("Lead"),
-        text_per_value(rows, "last_updated", formatting.day).alias("Last update"),
-        pl.col("milestones").alias("Milestones"),
-        pl.col("overdue").alias("Overdue"),
+        pl.col("last_updated").cast(pl.Date).alias("Last update"),
+        pl.col("milestones").cast(pl.Int64).alias("Milestones"),
+        pl.col("overdue").cast(pl.Int64).alias("Overdue"),
         pl.col("commentary").alias("Commentary"),
+    )
+    return Table.of(
+        "Accountability areas",
+        frame,
+        {"RAG": Column("RAG", Kind.RATING, scale="RAG"), "Last update": Kind.DATE},
     )
 
 
@@ -83,19 +89,35 @@ def rag_counts(areas: pl.DataFrame) -> list[tuple[str, int]]:
 
 def milestone_table(
     milestones: pl.DataFrame, today: date, *, statuses: StatusList = DEFAULT_STATUSES
-) -> pl.DataFrame:
+) -> Table:
     flagged = milestones_with_flags(milestones, today, statuses=statuses).sort(
         "due_date", nulls_last=True
     )
-    return flagged.select(
+    frame = flagged.select(
         pl.col("title").alias("Milestone"),
         pl.col("owner").alias("Owner"),
-        text_per_value(flagged, "due_date", formatting.day).alias("Due"),
+        pl.col("due_date").cast(pl.Date).alias("Due"),
         pl.col("status").alias("Status"),
         pl.when(pl.col("overdue")).then(pl.lit("⚠ Overdue")).otherwise(pl.lit("")).alias("Overdue"),
-        text_per_value(flagged, "completed_date", formatting.day).alias("Completed"),
+        pl.col("completed_date").cast(pl.Date).alias("Completed"),
         pl.col("evidence").alias("Evidence"),
     )
+    return Table.of("Milestones", frame, {"Due": Kind.DATE, "Completed": Kind.DATE})
+
+
+def actions_table(actions: pl.DataFrame) -> Table:
+    """Resolutions and agreed actions by meeting, as a committee reads them."""
+    frame = actions.sort("meeting_date", "code").select(
+        pl.col("meeting_date").cast(pl.Date).alias("Meeting"),
+        pl.col("committee").alias("Committee"),
+        pl.col("code").alias("Ref"),
+        pl.col("kind").str.to_titlecase().alias("Kind"),
+        pl.col("text").alias("Resolution or action"),
+        pl.col("owner").fill_null("").alias("Owner"),
+        pl.col("due_date").cast(pl.Date).alias("Due"),
+        pl.col("status").alias("Status"),
+    )
+    return Table.of("Resolutions and agreed actions", frame, {"Due": Kind.DATE})
 
 
 def timeline_summary(

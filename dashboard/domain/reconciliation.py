@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import polars as pl
 
 from dashboard.domain import formatting
+from dashboard.domain.table import Column, Kind, Table
 
 AGREES, DIFFERS, UNCHECKABLE = "agrees", "differs", "cannot be checked"
 
@@ -180,31 +181,112 @@ def reconcile(frames: dict[str, pl.DataFrame]) -> list[Finding]:
     ]
 
 
-def findings_table(findings: list[Finding]) -> pl.DataFrame:
-    """The findings as members read them: figures formatted, one row per check."""
-    return pl.DataFrame(
-        [
-            {
-                "status": f.status,
-                "figure": f.label,
-                "reported": f.shown(f.reported),
-                "parts add up to": f.shown(f.computed),
-                "difference": f.shown(f.difference),
-                "how": f.explanation,
-                "source": f.source,
-            }
-            for f in findings
-        ],
-        schema={
-            c: pl.String
-            for c in (
-                "status",
-                "figure",
-                "reported",
-                "parts add up to",
-                "difference",
-                "how",
-                "source",
-            )
-        },
+def _n(count: int, one: str, many: str) -> str:
+    return f"{formatting.count(count)} {one if count == 1 else many}"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many checks agree, differ and cannot be checked: the one count the data quality
+    page, the savings and adults pages, the briefing pack and ``ascgov check`` all word."""
+
+    agree: int
+    differ: int
+    unchecked: int
+
+    @property
+    def total(self) -> int:
+        return self.agree + self.differ + self.unchecked
+
+    @property
+    def attention(self) -> int:
+        """The checks that need attention: those that differ and those that cannot be made."""
+        return self.differ + self.unchecked
+
+    def sentence(self, of: str = "") -> str:
+        """The data quality page and the pack (which says what was checked, ``of``).
+
+        >>> Counts(agree=9, differ=2, unchecked=1).sentence()
+        '12 checks: 3 need attention, 9 agree.'
+        >>> Counts(agree=0, differ=1, unchecked=0).sentence()
+        '1 check: 1 needs attention, 0 agree.'
+        """
+        return (
+            f"{_n(self.total, 'check', 'checks')}{of}: "
+            f"{_n(self.attention, 'needs', 'need')} attention, {_n(self.agree, 'agrees', 'agree')}."
+        )
+
+    def breakdown(self) -> str:
+        """``ascgov check``: each of the three counted apart.
+
+        >>> Counts(agree=9, differ=2, unchecked=1).breakdown()
+        '12 checks: 2 differ, 9 agree, 1 cannot be checked'
+        """
+        return (
+            f"{_n(self.total, 'check', 'checks')}: {_n(self.differ, 'differs', 'differ')}, "
+            f"{_n(self.agree, 'agrees', 'agree')}, {formatting.count(self.unchecked)} "
+            "cannot be checked"
+        )
+
+    def summary(self) -> str:
+        """One line under the figures a page checks, so members see what was checked and
+        agrees, not only what fails; empty when nothing agrees (the failures speak for
+        themselves).
+
+        >>> Counts(agree=2, differ=1, unchecked=0).summary()
+        '3 published figures checked: 2 agree, 1 needs attention.'
+        """
+        if not self.total:
+            return "No published totals cover these figures, so none could be checked."
+        if self.agree == 0:
+            return ""  # every check is already shown as a warning or a note
+        checks = f"{_n(self.total, 'published figure', 'published figures')} checked"
+        if self.agree == self.total:
+            return f"{checks} against the figures that make them up: all agree."
+        return (
+            f"{checks}: {_n(self.agree, 'agrees', 'agree')}, "
+            f"{_n(self.attention, 'needs', 'need')} attention."
+        )
+
+
+def counts(findings: list[Finding]) -> Counts:
+    """How many of ``findings`` agree, differ and cannot be checked."""
+    statuses = [f.status for f in findings]
+    return Counts(
+        agree=statuses.count(AGREES),
+        differ=statuses.count(DIFFERS),
+        unchecked=statuses.count(UNCHECKABLE),
     )
+
+
+def needing_attention(findings: list[Finding]) -> list[Finding]:
+    """The findings that differ or cannot be checked, in their order."""
+    return [f for f in findings if f.status != AGREES]
+
+
+_FIGURES = ("reported", "parts add up to", "difference")
+
+
+def findings_table(findings: list[Finding]) -> Table:
+    """One row per check, its figures as values. Money checks (the usual kind) fill the
+    money columns; a check of counts (a backlog total) fills count columns of its own, added
+    only when there is one, since one column holds one kind of figure."""
+    counted = any(f.unit != "money" for f in findings)
+
+    def figures(f: Finding) -> tuple:
+        values = (f.reported, f.computed, f.difference)
+        money = f.unit == "money"
+        return (
+            *(v if money else None for v in values),
+            *((None if money else v for v in values) if counted else ()),
+        )
+
+    count_columns = tuple(f"{name} (count)" for name in _FIGURES) if counted else ()
+    rows = [(f.status, f.label, *figures(f), f.explanation, f.source) for f in findings]
+    schema = {"status": pl.String, "figure": pl.String}
+    schema |= dict.fromkeys((*_FIGURES, *count_columns), pl.Int64)
+    schema |= {"how": pl.String, "source": pl.String}
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    kinds = {name: Column(name, Kind.MONEY) for name in _FIGURES}
+    kinds |= {name: Column(name, Kind.COUNT) for name in count_columns}
+    return Table.of("Reconciliation checks", frame, kinds)

@@ -15,9 +15,9 @@ import polars as pl
 
 from dashboard.charts import figures as charts
 from dashboard.domain import formatting
-from dashboard.domain.ratings import BRAG, BRAG_ORDER, BRAG_STYLES, Thresholds, brag
-from dashboard.domain.reconciliation import AGREES, Finding, scope_of
-from dashboard.views.downloads import pounds
+from dashboard.domain.ratings import BRAG_ORDER, BRAG_STYLES, Thresholds, brag
+from dashboard.domain.reconciliation import Finding, scope_of
+from dashboard.domain.table import Column, Kind, Table
 from data_access.text_columns import text_per_value
 
 COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}
@@ -76,48 +76,35 @@ def showing(shown: pl.DataFrame, rated: pl.DataFrame) -> str:
     )
 
 
-def _money(frame: pl.DataFrame, column: str, alias: str) -> pl.Expr:
-    # money(None) reads "not published": a missing forecast is never shown as £0
-    return text_per_value(frame, column, formatting.money, skip_nulls=False).alias(alias)
+LINE_KINDS = {
+    "BRAG": Column("BRAG", Kind.RATING, scale="BRAG"),
+    "Target": Kind.MONEY,
+    "Forecast": Kind.MONEY,
+    "Delivered": Kind.MONEY,
+    "As at": Kind.DATE,
+}
 
 
-def _label(rating: str) -> str:
-    return BRAG.style(rating).label
-
-
-def _lines(rated: pl.DataFrame, money, as_at: pl.Expr) -> pl.DataFrame:
-    """Every line and year in the columns members read; ``money(column, alias)`` and
-    ``as_at`` decide whether amounts and dates are words (screen) or values (downloads)."""
-    return rated.sort("financial_year", "workstream", "code").select(
+def lines_table(rated: pl.DataFrame) -> Table:
+    """Every line and year in the columns members read: the rating in shape and text, money
+    exact, a missing forecast "not published" (never £0)."""
+    frame = rated.sort("financial_year", "workstream", "code").select(
         pl.col("financial_year").alias("Year"),
         pl.col("code").alias("Line"),
         pl.col("title").alias("Saving"),
-        text_per_value(rated, "rating", _label, skip_nulls=False).alias("BRAG"),
-        money("target_pence", "Target"),
-        money("forecast_pence", "Forecast"),
-        money("delivered_pence", "Delivered"),
+        pl.col("rating").alias("BRAG"),
+        pl.col("target_pence").alias("Target"),
+        pl.col("forecast_pence").alias("Forecast"),
+        pl.col("delivered_pence").alias("Delivered"),
         pl.col("reason").alias("Why"),
         pl.col("rated_by").alias("Rated by"),
         pl.col("workstream").alias("Workstream"),
         text_per_value(rated, "cohort", cohort_label, skip_nulls=False).alias("Cohort"),
-        pl.col("owner").fill_null("not named").alias("Owner"),
+        pl.col("owner").fill_null(formatting.NOT_STATED).alias("Owner"),
         pl.col("source").alias("Source"),
-        as_at.alias("As at"),
+        pl.col("as_at").alias("As at"),
     )
-
-
-def lines_table(rated: pl.DataFrame) -> pl.DataFrame:
-    """Every line and year as members read it: money in words, the rating in shape and text."""
-    return _lines(
-        rated,
-        lambda column, alias: _money(rated, column, alias),
-        text_per_value(rated, "as_at", formatting.day, skip_nulls=False),
-    )
-
-
-def lines_data(rated: pl.DataFrame) -> pl.DataFrame:
-    """``lines_table`` with exact values, for downloads: money in pounds, dates as dates."""
-    return _lines(rated, pounds, pl.col("as_at"))
+    return Table.of("Savings lines", frame, LINE_KINDS)
 
 
 def _reported_sum(column: str) -> pl.Expr:
@@ -140,36 +127,24 @@ def totals(rated: pl.DataFrame, by: str) -> pl.DataFrame:
     return pl.concat([groups, overall.select(groups.columns)], how="vertical_relaxed")
 
 
-def totals_table(sums: pl.DataFrame, by: str, heading: str) -> pl.DataFrame:
+def totals_table(sums: pl.DataFrame, by: str, heading: str) -> Table:
     first = pl.col(by)
     if by == "cohort":
         first = text_per_value(sums, by, lambda c: c if c == "Total" else cohort_label(c))
-    return sums.select(
+    frame = sums.select(
         first.alias(heading),
-        _money(sums, "target_pence", "Target"),
-        _money(sums, "forecast_pence", "Forecast"),
-        _money(sums, "delivered_pence", "Delivered"),
+        pl.col("target_pence").alias("Target"),
+        pl.col("forecast_pence").alias("Forecast"),
+        pl.col("delivered_pence").alias("Delivered"),
         pl.format("{} of {}", "reported", "entries").alias("Forecasts reported"),
     )
+    kinds = {"Target": Kind.MONEY, "Forecast": Kind.MONEY, "Delivered": Kind.MONEY}
+    return Table.of(f"Savings totals by {heading.lower()}", frame, kinds)
 
 
-def totals_tables(rated: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def totals_tables(rated: pl.DataFrame) -> dict[str, Table]:
     """The totals tables by workstream, cohort and year, keyed by their heading."""
     return {heading: totals_table(totals(rated, by), by, heading) for by, heading in TOTALS_BY}
-
-
-def totals_data(rated: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """``totals_tables`` with money in exact pounds, for downloads."""
-    exact = {}
-    for by, heading in TOTALS_BY:
-        shown = totals_table(totals(rated, by), by, heading)
-        sums = totals(rated, by).select(
-            pounds("target_pence", "Target"),
-            pounds("forecast_pence", "Forecast"),
-            pounds("delivered_pence", "Delivered"),
-        )
-        exact[heading] = shown.with_columns(sums)
-    return exact
 
 
 def brag_split(rated: pl.DataFrame) -> pl.DataFrame:
@@ -201,21 +176,14 @@ def _percent(part: int, whole: int) -> int:
     return int((Decimal(part) * 100 / whole).quantize(Decimal("1"), ROUND_HALF_UP))
 
 
-def brag_split_table(split: pl.DataFrame) -> pl.DataFrame:
-    return split.select(
+def brag_split_table(split: pl.DataFrame) -> Table:
+    frame = split.select(
         pl.col("label").alias("BRAG"),
-        _money(split, "target_pence", "Target value"),
-        pl.format("{}%", "percent").alias("Share of target value"),
+        pl.col("target_pence").alias("Target value"),
+        pl.col("percent").alias("Share of target value"),
     )
-
-
-def brag_split_data(split: pl.DataFrame) -> pl.DataFrame:
-    """``brag_split_table`` with the value in exact pounds and the share as a number."""
-    return split.select(
-        pl.col("label").alias("BRAG"),
-        pounds("target_pence", "Target value"),
-        pl.col("percent").alias("Share of target value (%)"),
-    )
+    kinds = {"Target value": Kind.MONEY, "Share of target value": Kind.PERCENT}
+    return Table.of("Value of savings targeted, by BRAG rating", frame, kinds)
 
 
 def brag_split_summary(split: pl.DataFrame) -> str:
@@ -262,18 +230,13 @@ class Bridge:
     def texts(self) -> list[str]:
         return [formatting.money(p, style=self.money_style) for _, p, _ in self.steps]
 
-    def table(self) -> pl.DataFrame:
-        return pl.DataFrame(
-            {"Step": [s[0] for s in self.steps], "Amount": self.texts()},
-            schema={"Step": pl.String, "Amount": pl.String},
-        )
-
-    def data(self) -> pl.DataFrame:
-        """The steps with exact amounts in pounds, for downloads."""
-        return pl.DataFrame(
+    def table(self) -> Table:
+        frame = pl.DataFrame(
             {"Step": [s[0] for s in self.steps], "Amount": [s[1] for s in self.steps]},
             schema={"Step": pl.String, "Amount": pl.Int64},
-        ).with_columns(pounds("Amount"))
+        )
+        amount = Column("Amount", Kind.MONEY, money=self.money_style)
+        return Table.of(self.title, frame, {"Amount": amount})
 
 
 def bridge_figure(steps: Bridge) -> go.Figure:
@@ -399,21 +362,3 @@ def findings_about(
 
 def source_note(row: dict) -> str:
     return f"Source: {row['source']}, as at {formatting.day(row['as_at'])} ({row['basis']})."
-
-
-def check_summary(findings: list[Finding]) -> str:
-    """One line on the checks made, so members see what was checked and agrees, not only
-    what fails; empty when nothing agrees (the failures speak for themselves)."""
-    if not findings:
-        return "No published totals cover these figures, so none could be checked."
-    agree = sum(f.status == AGREES for f in findings)
-    if agree == 0:
-        return ""  # every check is already shown as a warning or a note
-    checks = f"{len(findings)} published figure{'s' * (len(findings) != 1)} checked"
-    if agree == len(findings):
-        return f"{checks} against the figures that make them up: all agree."
-    differ = len(findings) - agree
-    return (
-        f"{checks}: {agree} agree{'s' * (agree == 1)}, "
-        f"{differ} need{'s' * (differ == 1)} attention."
-    )

@@ -9,13 +9,16 @@ from functools import partial
 import streamlit as st
 
 from dashboard.briefing import images, make
+from dashboard.briefing.content import SECTIONS as SECTIONS  # re-exported for the page
+from dashboard.briefing.content import meeting_choices as meeting_choices
 from dashboard.briefing.pdf import MissingFont
 from dashboard.domain.formatting import plain
 from dashboard.ui.components import XLSX_MIME
 from dashboard.ui.data import get_store
-from dashboard.views import downloads
+from data_access import days
 from data_access.access import NotPermitted, Permission, Principal, authorise
 from data_access.datasets import DATASETS
+from data_access.exporter import export_bytes
 
 PACK_KEY = "briefing-pack"
 NO_MEETING = "None chosen"
@@ -73,7 +76,7 @@ def dataset_downloads(day: date | None) -> None:
             for fmt, label, mime in (("csv", "CSV", "text/csv"), ("xlsx", "Excel", XLSX_MIME)):
                 st.download_button(
                     f"Download {label}",
-                    data=partial(downloads.dataset_bytes, store, name, fmt, as_at=day),
+                    data=partial(export_bytes, store, name, fmt, as_at=day),
                     file_name=f"{stem}.{fmt}",
                     mime=mime,
                     key=f"dataset-{name}-{fmt}",
@@ -81,3 +84,8 @@ def dataset_downloads(day: date | None) -> None:
                     icon=":material/download:",
                     help=f"The {name} dataset {when}, as a {label} file",
                 )
+
+
+def uk_today():
+    """Today in the UK: the latest day a pack can be made for."""
+    return days.today()

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 
 from dashboard.charts import figures as charts
 from dashboard.domain.definitions import registry
 from dashboard.domain.formatting import plain
 from dashboard.domain.ratings import RatingStyle, Thresholds
+from dashboard.domain.table import Table
 from dashboard.ui import data
 from dashboard.views import downloads
 from data_access.settings import get_settings
@@ -29,40 +29,26 @@ def rating_key(styles: Iterable[RatingStyle], *, title: str = "Key") -> None:
 
 def chart_with_table(
     fig: go.Figure,
-    table: pl.DataFrame,
+    table: Table,
     *,
     summary: str,
     key: str,
     table_label: str | None = None,
-    data: pl.DataFrame | None = None,
 ) -> None:
     """A chart, the sentence that says what it shows, and its figures as a table (with its
-    downloads; ``data`` holds exact figures where the table rounds them for reading)."""
+    downloads)."""
     # the one place a page draws a chart: its text from the store is made literal here
     st.plotly_chart(charts.inert_figure(fig), key=key, config=PLOTLY_CONFIG, alt=summary)
     st.markdown(plain(summary))
-    title = fig.layout.title.text or summary
+    title = fig.layout.title.text or table.title or summary
     with st.expander(table_label or "The figures in this chart, as a table"):
-        table_with_downloads(table, key=f"{key}-table", data=data, title=title)
+        table_with_downloads(table.titled(title), key=f"{key}-table")
 
 
-def table_with_downloads(
-    frame: pl.DataFrame,
-    *,
-    key: str,
-    data: pl.DataFrame | None = None,
-    title: str | None = None,
-    source: str | None = None,
-) -> None:
-    """A table, then buttons to download it as CSV and Excel. ``data`` is what the files hold
-    when the table on screen rounds money for reading (see ``dashboard.views.downloads``)."""
-    st.dataframe(frame, hide_index=True, key=key)
-    download_buttons(frame if data is None else data, key=key, title=title or _title(key))
-
-
-def _title(key: str) -> str:
-    words = key.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+def table_with_downloads(table: Table, *, key: str, source: str | None = None) -> None:
+    """A table as members read it, then buttons to download its values as CSV and Excel."""
+    st.dataframe(table.shown(), hide_index=True, key=key)
+    download_buttons(table, key=key, source=source)
 
 
 def _definitions() -> list[tuple[str, str]]:
@@ -70,11 +56,10 @@ def _definitions() -> list[tuple[str, str]]:
     return [(item.label, item.meaning) for item in registry(thresholds)]
 
 
-def download_buttons(
-    frame: pl.DataFrame, *, key: str, title: str, source: str | None = None
-) -> None:
-    """CSV and Excel downloads of ``frame``. The files are made only when a button is pressed
+def download_buttons(table: Table, *, key: str, source: str | None = None) -> None:
+    """CSV and Excel downloads of ``table``. The files are made only when a button is pressed
     (a callable ``data``): making every table's workbook on every rerun would slow each page."""
+    title = table.title or key
     notes = downloads.notes(
         title=title, as_at=data.as_at(), source=source, definitions=_definitions()
     )
@@ -82,7 +67,7 @@ def download_buttons(
     with st.container(horizontal=True):
         st.download_button(
             "Download CSV",
-            data=lambda: downloads.csv_bytes(frame),
+            data=lambda: downloads.csv_bytes(table),
             file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}-csv",
@@ -92,7 +77,7 @@ def download_buttons(
         )
         st.download_button(
             "Download Excel",
-            data=lambda: downloads.xlsx_bytes(frame, title=title, notes=notes),
+            data=lambda: downloads.xlsx_bytes(table, notes=notes),
             file_name=f"{stem}.xlsx",
             mime=XLSX_MIME,
             key=f"{key}-xlsx",

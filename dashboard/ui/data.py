@@ -195,7 +195,7 @@ def backlog_options() -> tuple[list[str], list[str]]:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _backlog_view(reads: Snapshot, team: str | None, band: str | None, threshold: int):
-    from dashboard.domain.backlog import view
+    from dashboard.views.backlog import view
 
     return view(_read(reads, "backlog"), team=team, band=band, threshold=threshold)
 
@@ -205,6 +205,34 @@ def backlog_view(team: str | None, band: str | None, threshold: int):
     once per backlog version, as-at day and choice: every rerun (each what-if change) reuses
     them."""
     return _backlog_view(current().only("backlog"), team, band, threshold)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _backlog_programme(reads: Snapshot):
+    from dashboard.views.backlog import programme
+
+    return programme(_read(reads, "review_programmes"))
+
+
+def backlog_programme():
+    """The reviews programme's cost and the what-if's inputs, once per programmes version."""
+    return _backlog_programme(current().only("review_programmes"))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _backlog_what_if(reads: Snapshot, team, band, threshold: int, inputs: tuple[int, ...]):
+    from dashboard.views.backlog import what_if
+
+    projection = _backlog_view(reads, team, band, threshold).projection.projection
+    return what_if(projection, *inputs, threshold=threshold)
+
+
+def backlog_what_if(team: str | None, band: str | None, threshold: int, inputs: tuple[int, ...]):
+    """The what-if for the chosen team, band and inputs (None without a projection), once per
+    backlog version and choice: a rerun with the same inputs rebuilds no chart or table."""
+    return _backlog_what_if(
+        current().only("backlog"), team, band, threshold, tuple(int(i) for i in inputs)
+    )
 
 
 # app_settings: the milestone statuses, which say what is finished and so not overdue
@@ -242,22 +270,46 @@ def _savings_lines(
     reads: Snapshot, thresholds: Thresholds, filters: tuple[tuple[str, str | None], ...]
 ):
     from dashboard.domain import savings as logic
+    from dashboard.views.savings import lines_part
 
-    shown = logic.filter_lines(_rated(reads, thresholds), **dict(filters))
-    return shown, logic.lines_table(shown), logic.lines_data(shown)
+    rated = _rated(reads.only(*_SAVINGS), thresholds)
+    shown = logic.filter_lines(rated, **dict(filters))
+    placed = logic.place_findings(
+        _findings(reads.only(*_RECONCILED_TABLES)), _reconciliation_inputs(reads)
+    )
+    return shown, lines_part(
+        shown, rated, placed, thresholds, workstream=dict(filters).get("workstream")
+    )
 
 
-def savings_lines(**filters: str | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The rated lines matching the filters, as members read them and as downloads hold them;
-    formatted once per dataset version and filter choice (150,000 rows nationally)."""
+def savings_lines(**filters: str | None):
+    """The rated lines matching the filters, and the page's view of them (table, split,
+    bridge, totals, findings); built once per dataset version, thresholds and filter choice
+    (150,000 rows nationally)."""
     from dashboard.domain.ratings import Thresholds
     from data_access.settings import get_settings
 
     return _savings_lines(
-        current().only(*_SAVINGS),
+        current().only(*_SAVINGS, *_RECONCILED_TABLES),
         Thresholds.from_settings(get_settings()),
         tuple(sorted(filters.items())),
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _mtfs_parts(reads: Snapshot):
+    from dashboard.domain import savings as logic
+    from dashboard.views.savings import mtfs_parts
+
+    placed = logic.place_findings(
+        _findings(reads.only(*_RECONCILED_TABLES)), _reconciliation_inputs(reads)
+    )
+    return mtfs_parts(_read(reads, "mtfs_requirements"), placed)
+
+
+def mtfs_parts():
+    """The MTFS gap as the page shows it, once per version of the tables it reads."""
+    return _mtfs_parts(current().only(*_RECONCILED_TABLES))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -271,6 +323,205 @@ def principal(email: str):
     """The user with this email and their role and assignments (None if unknown), read once per
     version of the users tables rather than on every rerun of every page."""
     return _principal(current().only(*_USERS, dated=False), email)
+
+
+_ADULTS_TABLES = (*_SAVINGS, *_RECONCILED_TABLES)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _adult_workstreams(reads: Snapshot) -> list[str]:
+    from dashboard.views.adults import workstreams_with_both
+
+    return workstreams_with_both(_savings(reads))
+
+
+def adult_workstreams() -> list[str]:
+    """The workstreams with lines for both younger and older adults, in name order."""
+    return _adult_workstreams(current().only(*_SAVINGS))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _adults_view(reads: Snapshot, workstream: str):
+    from dashboard.domain import savings as logic
+    from dashboard.views.adults import workstream_view
+
+    inputs = _reconciliation_inputs(reads)
+    placed = logic.place_findings(_findings(reads.only(*_RECONCILED_TABLES)), inputs)
+    return workstream_view(
+        _savings(reads.only(*_SAVINGS)),
+        _read(reads, "savings_components"),
+        _read(reads, "posts"),
+        placed,
+        workstream,
+    )
+
+
+def adults_view(workstream: str):
+    """One workstream on the younger and older adults page, built once per version of the
+    tables it reads."""
+    return _adults_view(current().only(*_ADULTS_TABLES), workstream)
+
+
+_DEFINED_TABLES = ("areas", "backlog", "mtfs_requirements", "posts", "committee_actions")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _definitions_view(reads: Snapshot, thresholds: Thresholds):
+    from dashboard.views.data_quality import DEFINITION_TABLES, definitions_view
+
+    frames = {name: _read(reads, name) for name in DEFINITION_TABLES}
+    frames["savings"] = _savings(reads.only(*_SAVINGS))
+    return definitions_view(thresholds, frames)
+
+
+def definitions_view():
+    """What each measure means, with the dates and sources of the figures loaded."""
+    from dashboard.domain.ratings import Thresholds
+    from data_access.settings import get_settings
+
+    return _definitions_view(
+        current().only(*_DEFINED_TABLES, *_SAVINGS), Thresholds.from_settings(get_settings())
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _checks_view(reads: Snapshot):
+    from dashboard.views.data_quality import checks_view
+
+    return checks_view(_findings(reads))
+
+
+def checks_view():
+    """Every reconciliation check as the data quality page shows it."""
+    return _checks_view(current().only(*_RECONCILED_TABLES))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _stale_view(reads: Snapshot, today: date, after_days: int):
+    from dashboard.views.data_quality import stale_view
+
+    return stale_view(
+        _read(reads, "areas"),
+        _savings(reads.only(*_SAVINGS)),
+        today=today,
+        after_days=after_days,
+    )
+
+
+def stale_view(after_days: int):
+    """The items with no update for more than ``after_days`` days before today."""
+    from data_access import days
+
+    return _stale_view(current().only("areas", *_SAVINGS), days.today(), after_days)
+
+
+# overview and improvement plan -----------------------------------------------------------------
+
+
+def as_at_or_today() -> date:
+    """The day the figures are shown as at: the chosen as-at day, else today (UK)."""
+    from data_access import days
+
+    return current().day or days.today()
+
+
+_OVERVIEW_TABLES = ("meetings", "audit_events", *_ATTENTION_TABLES)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _overview(reads: Snapshot, today: date, thresholds: Thresholds):
+    from dashboard.domain.headlines import last_meeting
+    from dashboard.views.overview import build
+
+    meeting = last_meeting(_read(reads, "meetings"), today)
+    changed = (
+        []
+        if meeting is None
+        else _changes(reads.only("audit_events", "app_settings"), meeting, thresholds)
+    )
+    return build(
+        areas=_read(reads, "areas"),
+        lines=_savings(reads.only(*_SAVINGS)),
+        rated=_rated(reads.only(*_SAVINGS), thresholds),
+        mtfs=_read(reads, "mtfs_requirements"),
+        backlog=_read(reads, "backlog"),
+        area_statuses=_lists(reads.url, reads.version("app_settings"))["area_statuses"],
+        latest_backlog=_latest_backlog(reads.only("backlog"), meeting),
+        meeting=meeting,
+        changed=changed,
+        attention=_attention(reads.only(*_ATTENTION_TABLES), today, thresholds),
+    )
+
+
+def overview():
+    """The overview page's view (headline figures, changes since the last meeting, what needs
+    attention), built once per version of what it reads and the day."""
+    from dashboard.domain.ratings import Thresholds
+    from data_access.settings import get_settings
+
+    return _overview(
+        current().only(*_OVERVIEW_TABLES),
+        as_at_or_today(),
+        Thresholds.from_settings(get_settings()),
+    )
+
+
+_PLAN_TABLES = ("areas", "milestones", "app_settings")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _plan_tracker(reads: Snapshot, today: date):
+    from dashboard.views.plan import tracker
+
+    return tracker(
+        _read(reads, "areas"),
+        _read(reads, "milestones"),
+        today,
+        statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
+    )
+
+
+def plan_tracker():
+    """Every accountability area with its milestone counts, once per version and day."""
+    return _plan_tracker(current().only(*_PLAN_TABLES), as_at_or_today())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _plan_areas(reads: Snapshot, today: date, status: str | None, rag: str | None, lead):
+    from dashboard.views.plan import areas_part
+
+    rows = _plan_tracker(reads, today).rows
+    return areas_part(rows, status=status, rag=rag, lead=lead)
+
+
+def plan_areas(*, status: str | None, rag: str | None, lead: str | None):
+    """The areas a member filtered to, as a table, once per version, day and choice."""
+    return _plan_areas(current().only(*_PLAN_TABLES), as_at_or_today(), status, rag, lead)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _area_detail(reads: Snapshot, today: date, code: str):
+    from dashboard.views.plan import area_detail
+
+    return area_detail(
+        _plan_tracker(reads, today).rows,
+        _read(reads, "milestones"),
+        code,
+        today,
+        statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
+    )
+
+
+def area_detail(code: str):
+    """One area with its milestones' timeline, once per version, day and area."""
+    return _area_detail(current().only(*_PLAN_TABLES), as_at_or_today(), code)
+
+
+def history_table(dataset: str, key: str, label: str):
+    """An item's changes as a table, newest first (read fresh, as ``history``)."""
+    from dashboard.views.plan import history as history_view
+
+    return history_view(label, history(dataset, key))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -17,15 +17,16 @@ import streamlit as st
 
 from dashboard.domain import formatting
 from dashboard.domain.history import changes_after, history_table
-from dashboard.domain.measures import MEASURES
 from dashboard.domain.ratings import BRAG, NOT_RATED, RAG
 from dashboard.ui import data
 from dashboard.ui.session import session_lapsed
 from data_access import commands
 from data_access.access import NotPermitted, Permission, Principal
+from data_access.measures import MEASURES
 from data_access.parsing import parse_money_pence
 from data_access.store import StaleVersionError
 from data_access.vocab import ALL_BANDS, Measure
+from data_access.writes import entity_key
 
 BY_RULE = "By rule (no override)"
 
@@ -121,7 +122,7 @@ def show_history(dataset: str, key: str, label: str) -> None:
         if table.is_empty():
             st.markdown("No changes recorded.")
         else:
-            st.dataframe(table, hide_index=True, key=f"history:{dataset}:{key}")
+            st.dataframe(table.shown(), hide_index=True, key=f"history:{dataset}:{key}")
 
 
 def _pick(label: str, options: dict[str, str], key: str) -> str | None:
@@ -286,11 +287,11 @@ def savings_form(who: Principal) -> None:
     _override_form(who, lines.filter(pl.col("code") == code).row(0, named=True))
     show_history("savings_lines", code, f"savings line {code} (rating override)")
     if year is not None:
-        show_history("savings_years", f"{code}|{year}", f"savings line {code} in {year}")
+        show_history("savings_years", entity_key((code, year)), f"savings line {code} in {year}")
 
 
 def _year_form(who: Principal, code: str, row: dict) -> None:
-    key = f"{code}|{row['financial_year']}"
+    key = entity_key((code, row["financial_year"]))
     base_version("savings_years", key, row["version"])
     form = f"savings:{key}"
     with st.form(form):
@@ -422,7 +423,7 @@ def backlog_form(who: Principal) -> None:
             held_row = current.get(measure.value, {})
             left, right = st.columns(2)
             left.number_input(
-                MEASURES[measure.value].label,
+                MEASURES.label(measure.value),
                 min_value=0,
                 step=1,
                 value=held_row.get("value"),

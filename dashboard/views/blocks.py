@@ -1,6 +1,7 @@
-"""What a briefing pack is made of: sections of headings, paragraphs, headline figures, tables
-and charts. ``content`` fills them from the store; ``pdf`` and ``docx`` lay them out. No
-formatting decisions live here, only what is said."""
+"""What a page and a briefing pack are made of: headings, paragraphs, headline figures, typed
+tables and charts. The page views build them once; ``dashboard.ui.render`` shows them on screen
+and ``dashboard.briefing`` lays them out in print. No layout decisions live here, only what is
+said."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from dashboard.domain.table import Table
+
 if TYPE_CHECKING:  # only named in annotations: the CLI starts the chart browser before these load
     import plotly.graph_objects as go
-    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,15 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    kind: str = "body"  # "body", "note" (smaller, e.g. sources) or "warning"
+    # "body"; "note" (smaller, e.g. sources); "warning" (a figure that needs attention);
+    # "notice" (something that could not be done, e.g. a total that cannot be checked)
+    kind: str = "body"
+    lead: str = ""  # a few words that open the paragraph in bold on screen
+
+    @property
+    def words(self) -> str:
+        """The paragraph as one run of words, for print."""
+        return f"{self.lead} {self.text}" if self.lead else self.text
 
 
 @dataclass(frozen=True)
@@ -29,19 +39,14 @@ class Headline:
     label: str
     value: str
     note: str = ""
+    # on screen: the change since the last figure, and whether a rise is good (its colour)
+    delta: str | None = None
+    rise_is_good: bool | None = None
 
 
 @dataclass(frozen=True)
 class Headlines:
     items: tuple[Headline, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    frame: pl.DataFrame
-    # relative column widths; the renderers work them out from the text when empty
-    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ class Chart:
     title: str
     figure: go.Figure
     alt: str
-    table: pl.DataFrame
+    table: Table
     height: int = 420
 
 

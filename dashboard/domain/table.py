@@ -1,0 +1,213 @@
+"""A table as a page, a download and the briefing pack all show it: values, and the kind of each
+column.
+
+The frame holds values (money in integer pence, dates as dates, counts as integers, ratings by
+name); each column's ``Kind`` says how it is written for reading (``shown``: £1.29m, 9 Oct 2017,
+"not published") and how a file holds it (``values``: exact pounds, dates, numbers). Nothing is
+parsed back from display text: the screen, the CSV/XLSX download and the printed pack format
+from this one specification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import cached_property
+
+import polars as pl
+
+from dashboard.domain import formatting
+from dashboard.domain.suppression import shown_count
+from data_access.rating_scales import BRAG, RAG, Scale
+from data_access.text_columns import text_per_value
+
+MONEY_IN_FILES = pl.Decimal(38, 2)
+SCALES: Mapping[str, Scale] = {"RAG": RAG, "BRAG": BRAG}
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    COUNT = "count"  # whole numbers
+    MONEY = "money"  # integer pence; written per the column's money style
+    PERCENT = "percent"  # a number of percent (42 means 42%)
+    DATE = "date"
+    MONTH = "month"  # a date standing for its month
+    MOMENT = "moment"  # a UTC datetime, written in UK time
+    RATING = "rating"  # a rating by name, written with its shape (the column names the scale)
+
+
+NUMERIC = frozenset({Kind.COUNT, Kind.MONEY, Kind.PERCENT})
+_WHOLE = (pl.Int64, pl.Int32, pl.Int16, pl.Int8, pl.UInt64, pl.UInt32, pl.UInt16, pl.UInt8)
+_DTYPES = {
+    Kind.RATING: (pl.String,),
+    Kind.COUNT: _WHOLE,
+    Kind.MONEY: (pl.Int64, pl.Int32),
+    Kind.PERCENT: (pl.Int64, pl.Int32, pl.Float64, pl.Decimal),
+    Kind.DATE: (pl.Date,),
+    Kind.MONTH: (pl.Date,),
+    Kind.MOMENT: (pl.Datetime, pl.Datetime("us", "UTC"), pl.Datetime("us")),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind = Kind.TEXT
+    money: str = "auto"  # for MONEY on screen: "auto" (£1.29m, £429,000), "exact", "thousands"
+    scale: str = ""  # for RATING: "RAG" or "BRAG"
+    file_name: str = ""  # the heading in a download, where the screen's would mislead
+    # for COUNT: counts below this are not shown (small-number suppression, 0 for off): written
+    # "fewer than N" on screen and in print, left empty in files
+    small: int = 0
+
+    @property
+    def heading_in_file(self) -> str:
+        if self.file_name:
+            return self.file_name
+        return f"{self.name} (%)" if self.kind is Kind.PERCENT else self.name
+
+
+def _writer(column: Column):
+    kind = column.kind
+    if kind is Kind.MONEY:
+        return lambda pence: formatting.money(pence, style=column.money)
+    if kind is Kind.COUNT:
+        if column.small > 0:
+            return lambda value: shown_count(value, column.small)
+        return formatting.count
+    if kind is Kind.PERCENT:
+        return formatting.percent
+    if kind is Kind.DATE:
+        return formatting.day
+    if kind is Kind.MONTH:
+        return formatting.month
+    if kind is Kind.MOMENT:
+        return formatting.moment
+    if kind is Kind.RATING:
+        return lambda name: SCALES[column.scale].style(name).label
+    return None
+
+
+def _kind_of(dtype: pl.DataType) -> Kind:
+    """What a column holds, from its type alone: whole numbers are counts, dates are days;
+    money, months, percentages and ratings are always named (their values do not say)."""
+    if any(dtype == d for d in _WHOLE):
+        return Kind.COUNT
+    if dtype == pl.Date:
+        return Kind.DATE
+    if isinstance(dtype, pl.Datetime):
+        return Kind.MOMENT
+    return Kind.TEXT
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    title: str
+    frame: pl.DataFrame
+    columns: tuple[Column, ...]
+    # relative column widths in print; the layouts work them out from the text when empty
+    widths: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = tuple(c.name for c in self.columns)
+        if names != tuple(self.frame.columns):
+            raise ValueError(f"{self.title}: columns {names} for a frame of {self.frame.columns}")
+        for column in self.columns:
+            dtype = self.frame.schema[column.name]
+            allowed = _DTYPES.get(column.kind)
+            if allowed and dtype != pl.Null and not any(dtype == d for d in allowed):
+                raise TypeError(f"{self.title}: {column.name} is {dtype}, not {column.kind}")
+            if column.kind is Kind.RATING and column.scale not in SCALES:
+                raise ValueError(f"{self.title}: {column.name} names no rating scale")
+
+    @classmethod
+    def of(
+        cls,
+        title: str,
+        frame: pl.DataFrame,
+        kinds: Mapping[str, Kind | Column] | None = None,
+        *,
+        widths: Sequence[float] = (),
+    ) -> Table:
+        """A table whose columns are of the kind ``kinds`` names, else the kind their type
+        says (whole numbers: counts; dates: days; otherwise text).
+
+        >>> t = Table.of("T", pl.DataFrame({"Line": ["A"], "Cost": [12_345]}), {"Cost": Kind.MONEY})
+        >>> t.shown().rows(), t.values().rows()
+        ([('A', '£123.45')], [('A', Decimal('123.45'))])
+        """
+        kinds = kinds or {}
+        columns = []
+        for name in frame.columns:
+            given = kinds.get(name) or _kind_of(frame.schema[name])
+            columns.append(given if isinstance(given, Column) else Column(name, given))
+        return cls(title, frame, tuple(columns), tuple(widths))
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+    def is_empty(self) -> bool:
+        return self.frame.is_empty()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def select(self, names: Iterable[str], *, widths: Sequence[float] = ()) -> Table:
+        names = list(names)
+        return replace(
+            self,
+            frame=self.frame.select(names),
+            columns=tuple(self.column(n) for n in names),
+            widths=tuple(widths),
+        )
+
+    def head(self, rows: int) -> Table:
+        return replace(self, frame=self.frame.head(rows))
+
+    def titled(self, title: str) -> Table:
+        return replace(self, title=title)
+
+    def aligns(self) -> tuple[str, ...]:
+        """``R`` for figures, ``L`` for words, as a printed table sets them."""
+        return tuple("R" if c.kind in NUMERIC else "L" for c in self.columns)
+
+    def shown(self) -> pl.DataFrame:
+        """Every column as members read it: words, with missing figures said in words. Written
+        once per table: a cached table (150,000 savings lines nationally) is shown on every
+        rerun."""
+        return self._shown
+
+    @cached_property
+    def _shown(self) -> pl.DataFrame:
+        exprs = []
+        for column in self.columns:
+            write = _writer(column)
+            if write is None:
+                exprs.append(pl.col(column.name).cast(pl.String))
+            else:
+                exprs.append(
+                    text_per_value(self.frame, column.name, write, skip_nulls=False).alias(
+                        column.name
+                    )
+                )
+        return self.frame.select(exprs)
+
+    def values(self) -> pl.DataFrame:
+        """Every column as a file holds it: money in exact pounds, dates as dates, counts and
+        percentages as numbers, ratings by their label; headings as ``heading_in_file``."""
+        exprs = []
+        for column in self.columns:
+            value = pl.col(column.name)
+            if column.kind is Kind.MONEY:
+                value = value.cast(MONEY_IN_FILES) / 100
+            elif column.kind is Kind.RATING:
+                write = _writer(column)
+                value = text_per_value(self.frame, column.name, write, skip_nulls=False)
+            elif column.kind is Kind.COUNT and column.small > 0:
+                value = pl.when(value < column.small).then(None).otherwise(value)
+            elif column.kind is Kind.MOMENT:
+                value = value.dt.convert_time_zone(formatting.UK.key).dt.replace_time_zone(None)
+            exprs.append(value.alias(column.heading_in_file))
+        return self.frame.select(exprs)

@@ -1,0 +1,228 @@
+"""The overview as the page and the briefing pack's summary and attention sections show it,
+built once.
+
+``overview`` gathers the headline figures a councillor reads first (the plan's statuses, the
+MTFS figures, the savings totals and BRAG split, the backlog's latest months), what changed
+since the last meeting and what needs attention. The page lays the parts out under its
+headings; the pack prints the same parts, with a few words of its own for print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from dashboard.domain import changes as changes_logic
+from dashboard.domain import formatting, headlines, overview, savings
+from dashboard.domain.changes import Change
+from dashboard.domain.reconciliation import Finding
+from dashboard.domain.table import Table
+from dashboard.domain.tables import first_rows
+from dashboard.views.blocks import Block, Chart, Headline, Headlines, Paragraph
+
+NO_FIGURES = "No figures have been loaded yet. An officer can load them with `ascgov import`."
+NO_MEETING = "No committee meeting is recorded yet, so there is nothing to compare with."
+# the tables the overview reads, under the names it dates them by
+DATED = ("Improvement plan", "Savings lines", "MTFS requirement", "Backlog")
+
+
+def dated_frames(
+    areas: pl.DataFrame, lines: pl.DataFrame, mtfs: pl.DataFrame, backlog: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """The frames the overview dates its figures by, under the names it shows."""
+    return dict(zip(DATED, (areas, lines, mtfs, backlog), strict=True))
+
+
+@dataclass(frozen=True)
+class ChangesPart:
+    """What changed since the last meeting: a sentence, the changes (the first rows) and, when
+    some are left out, a sentence saying so."""
+
+    meeting: date
+    summary: str
+    changes: tuple[Change, ...]
+    table: Table | None
+    cut: str | None  # "120 changes (...); the first 50 are shown." when cut, else None
+    sentence: str  # the count sentence, cut or not
+
+
+def changes_part(changed: Sequence[Change], meeting: date) -> ChangesPart:
+    table, sentence = None, ""
+    cut = None
+    if changed:
+        whole = changes_logic.changes_table(list(changed))
+        shown, sentence = first_rows(whole.frame, what="changes", by="Kind")
+        table = whole.head(shown.height)
+        cut = sentence if shown.height < len(changed) else None
+    return ChangesPart(
+        meeting,
+        changes_logic.changes_summary(list(changed), meeting),
+        tuple(changed),
+        table,
+        cut,
+        sentence,
+    )
+
+
+@dataclass(frozen=True)
+class AttentionPart:
+    sentence: str  # "3 items need attention (1 red area, ...)."
+    table: Table  # the first rows
+
+
+def attention_items(
+    areas: pl.DataFrame,
+    milestones: pl.DataFrame,
+    *,
+    today: date,
+    rated: pl.DataFrame,
+    findings: list[Finding],
+    statuses,
+) -> pl.DataFrame:
+    """The red items a member should ask about (the rows the attention table is made of)."""
+    from dashboard.domain.ratings import RED
+
+    return headlines.attention_items(
+        areas,
+        milestones,
+        today=today,
+        red_lines=rated.filter(pl.col("rating") == RED),
+        differing=overview.differing_labels(findings),
+        statuses=statuses,
+    )
+
+
+def attention_part(items: pl.DataFrame) -> AttentionPart:
+    shown, sentence = first_rows(items, what="items need attention", by="Kind")
+    return AttentionPart(sentence, Table.of("Needs attention", shown))
+
+
+@dataclass(frozen=True)
+class MtfsFigures:
+    headlines: Headlines
+    source: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    latest: date | None  # the latest as-at date of any figure; None when nothing is loaded
+    areas: int
+    plan: Headlines  # areas in each status
+    mtfs: tuple[MtfsFigures, ...]
+    savings_sentence: str | None
+    split: Chart | None
+    backlog: Headlines  # on screen: each with its change as a delta, month and source as note
+    backlog_printed: Headlines  # in print: month, basis and the change written as the note
+    changes: ChangesPart | None  # None: no meeting recorded
+    attention: AttentionPart
+    sources: Table
+
+    @property
+    def empty(self) -> bool:
+        return self.latest is None
+
+    @property
+    def as_at_sentence(self) -> str:
+        latest = formatting.day(self.latest)
+        return f"Figures as at {latest}; each figure's source is shown with it."
+
+    @property
+    def plan_sentence(self) -> str:
+        return f"{self.areas} accountability areas."
+
+    def mtfs_blocks(self) -> list[Block]:
+        blocks: list[Block] = []
+        for part in self.mtfs:
+            blocks += [part.headlines, Paragraph(part.source, "note")]
+        return blocks
+
+
+def mtfs_figures(mtfs: pl.DataFrame) -> tuple[MtfsFigures, ...]:
+    return tuple(
+        MtfsFigures(
+            Headlines(
+                tuple(Headline(k, formatting.money(v)) for k, v in savings.mtfs_headlines(row))
+            ),
+            f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.",
+        )
+        for row in mtfs.iter_rows(named=True)
+    )
+
+
+def backlog_headlines(latest: Sequence[headlines.Latest]) -> tuple[Headlines, Headlines]:
+    """The latest backlog figures on screen (the change as a delta) and in print (the change
+    in words)."""
+    screen = Headlines(
+        tuple(
+            Headline(
+                item.label,
+                formatting.count(item.value),
+                f"{formatting.month(item.month)} ({item.basis}). Source: {item.source}",
+                delta=item.direction() or None,
+                rise_is_good=item.higher_is_better,
+            )
+            for item in latest
+        )
+    )
+    printed = Headlines(
+        tuple(
+            Headline(
+                item.label,
+                formatting.count(item.value),
+                f"{formatting.month(item.month)} ({item.basis}); {item.direction()}".rstrip("; "),
+            )
+            for item in latest
+        )
+    )
+    return screen, printed
+
+
+def brag_split_chart(rated: pl.DataFrame) -> Chart | None:
+    if rated.is_empty():
+        return None
+    split = savings.brag_split(rated)
+    figure = savings.brag_split_figure(split)
+    return Chart(
+        "overview-brag",
+        figure.layout.title.text or "",
+        figure,
+        savings.brag_split_summary(split),
+        savings.brag_split_table(split),
+    )
+
+
+def build(
+    *,
+    areas: pl.DataFrame,
+    lines: pl.DataFrame,
+    rated: pl.DataFrame,
+    mtfs: pl.DataFrame,
+    backlog: pl.DataFrame,
+    area_statuses: Sequence[str],
+    latest_backlog: Sequence[headlines.Latest],
+    meeting: date | None,
+    changed: Sequence[Change],
+    attention: pl.DataFrame,
+) -> Overview:
+    """``lines``: the savings lines as loaded (dated by their as-at); ``rated``: with their BRAG
+    ratings; ``changed``: the changes since ``meeting`` (None: no meeting recorded);
+    ``attention``: the items needing attention (``attention_items``)."""
+    frames = dated_frames(areas, lines, mtfs, backlog)
+    screen, printed = backlog_headlines(latest_backlog)
+    counts = headlines.areas_by_status(areas, area_statuses)
+    return Overview(
+        latest=overview.latest_as_at(frames),
+        areas=areas.height,
+        plan=Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts)),
+        mtfs=mtfs_figures(mtfs),
+        savings_sentence=None if rated.is_empty() else overview.savings_totals(rated).sentence(),
+        split=brag_split_chart(rated),
+        backlog=screen,
+        backlog_printed=printed,
+        changes=None if meeting is None else changes_part(changed, meeting),
+        attention=attention_part(attention),
+        sources=overview.figures_as_at_table(frames),
+    )

@@ -1,0 +1,135 @@
+"""The savings programme as the page and the briefing pack show it, built once.
+
+``mtfs_parts`` is the MTFS gap (one part per requirement), ``lines_part`` the savings lines a
+member has filtered to, with their BRAG split, bridge, totals and findings. The page lays the
+parts out with its filters, tabs and keys; the pack prints the same parts as blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.domain import formatting, savings
+from dashboard.domain.ratings import BRAG_STYLES, Thresholds, rule_text
+from dashboard.domain.reconciliation import Finding
+from dashboard.domain.table import Table
+from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
+from dashboard.views.findings import finding_blocks
+
+# the savings lines in print: the columns a committee reads; the rest are in the downloads
+PRINTED_LINE_COLUMNS = ("Year", "Line", "Saving", "BRAG", "Target", "Forecast", "Delivered")
+PRINTED_LINE_COLUMNS += ("Why", "Rated by")
+PRINTED_LINE_WIDTHS = (0.9, 1.1, 2.4, 1.5, 1, 1, 1, 2.6, 1)
+NO_FORECAST = "None of these lines reports a forecast yet, so nothing can be bridged."
+BRAG_KEY = tuple(BRAG_STYLES.values())
+# the filters kept in the URL: (query parameter, label, column filtered)
+FILTERS = savings.FILTERS
+filter_options = savings.options
+
+
+def bridge_chart(key: str, bridge: savings.Bridge, height: int = 420) -> Chart:
+    return Chart(
+        key, bridge.title, savings.bridge_figure(bridge), bridge.summary, bridge.table(), height
+    )
+
+
+@dataclass(frozen=True)
+class MtfsPart:
+    """One MTFS requirement: its three figures, the gap as a bridge, the checks, the source."""
+
+    code: str
+    headlines: Headlines
+    bridge: Chart
+    findings: tuple[Paragraph, ...]
+    source: str
+
+    def blocks(self) -> tuple[Block, ...]:
+        return (self.headlines, self.bridge, *self.findings, Paragraph(self.source, "note"))
+
+
+def mtfs_parts(mtfs: pl.DataFrame, placed: Sequence[savings.Placed]) -> tuple[MtfsPart, ...]:
+    parts = []
+    for row in mtfs.iter_rows(named=True):
+        figures = savings.mtfs_headlines(row)
+        parts.append(
+            MtfsPart(
+                row["code"],
+                Headlines(tuple(Headline(k, formatting.money(v)) for k, v in figures)),
+                bridge_chart(f"mtfs-{row['code']}", savings.mtfs_bridge(row)),
+                finding_blocks(savings.findings_about(list(placed), "mtfs", code=row["code"])),
+                savings.source_note(row),
+            )
+        )
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class LinesPart:
+    """The savings lines shown, and what the page and the pack say about them."""
+
+    rule: str  # how the BRAG rule reads with the thresholds in force
+    showing: str
+    lines: Table
+    split: Chart
+    progress: Chart | None
+    totals: dict[str, Table]
+    findings: tuple[Paragraph, ...]
+
+    def blocks(self) -> tuple[Block, ...]:
+        """The part in print: the lines with the columns a committee reads."""
+        printed = self.lines.select(PRINTED_LINE_COLUMNS, widths=PRINTED_LINE_WIDTHS)
+        blocks: list[Block] = [
+            Heading("Savings lines"),
+            Paragraph(self.rule, "note"),
+            Paragraph(self.showing),
+            printed.titled("Savings lines with their BRAG ratings"),
+            Paragraph(
+                "Workstream, cohort, owner, source and as-at date of each line are in the "
+                "dashboard's download of this table.",
+                "note",
+            ),
+            Heading("BRAG split by value"),
+            self.split,
+        ]
+        if self.progress is not None:
+            blocks += [Heading("From target to forecast to delivered"), self.progress]
+        blocks.append(Heading("Totals by workstream, cohort and year"))
+        blocks += [
+            table.titled(f"Totals by {heading.lower()}") for heading, table in self.totals.items()
+        ]
+        return (*blocks, *self.findings)
+
+
+def lines_part(
+    shown: pl.DataFrame,
+    rated: pl.DataFrame,
+    placed: Sequence[savings.Placed],
+    thresholds: Thresholds,
+    *,
+    workstream: str | None = None,
+) -> LinesPart:
+    """``shown``: the rated lines a member filtered to, out of all ``rated`` lines."""
+    split = savings.brag_split(shown)
+    progress = savings.programme_bridge(shown)
+    findings: list[Finding] = savings.findings_about(
+        list(placed), "savings_target", workstream=workstream
+    )
+    return LinesPart(
+        rule=rule_text(thresholds),
+        showing=savings.showing(shown, rated),
+        lines=savings.lines_table(shown),
+        split=Chart(
+            "brag-split",
+            "Value of savings targeted, by BRAG rating",
+            savings.brag_split_figure(split),
+            savings.brag_split_summary(split),
+            savings.brag_split_table(split),
+            120 + 50 * max(split.height, 1),
+        ),
+        progress=None if progress is None else bridge_chart("progress", progress),
+        totals=savings.totals_tables(shown),
+        findings=finding_blocks(findings),
+    )

@@ -1,0 +1,272 @@
+"""Every measure the dashboard reports, defined once: its code, label, plain-English meaning,
+unit, which way is good, source, owner and the published category it belongs to.
+
+Pages, the Definitions table, the briefing pack, the backlog trends and the importer all read
+this registry; nothing else holds a measure's label or meaning. The built-in measures are the
+tuple ``BUILT_IN``; a ``Registry`` is made from rows, so a later step can add an administrator's
+measures (rows from a table) to the built-in ones without changing any reader.
+
+>>> MEASURES.label("waiting_review")
+'People waiting for a review'
+>>> MEASURES.get("reviews_completed").unit, MEASURES.get("reviews_completed").rise_is_good
+('reviews', True)
+>>> [m.code for m in MEASURES.in_table(BACKLOG)]  # display order
+['waiting_review', 'waiting_ot_assessment', 'reviews_completed', 'overdue_annual_reviews']
+>>> MEASURES.get("waiting_list") is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from data_access.limits import CODE_CHARS
+from data_access.vocab import Measure
+
+# the table whose rows hold several measures, told apart by their ``measure`` column
+BACKLOG = "backlog"
+LOCAL = "local measure"
+# filled in by the Definitions table from the settings in force (the BRAG thresholds and the
+# RAG scale), so the words a member reads match the rules the pages apply
+BRAG_RULE = "{brag_rule}"
+RAG_RATINGS = "{rag_ratings}"
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """One measure. ``table`` is the dataset its figures live in; ``rise_is_good`` is None where
+    a rise is neither good nor bad (a rating, a count of posts)."""
+
+    code: str
+    label: str
+    meaning: str  # the plain-English definition members read
+    unit: str  # "people", "reviews", "£", "rating", "actions"
+    rise_is_good: bool | None
+    source: str  # who or what publishes the figures
+    owner: str
+    category: str  # the published category it belongs to, or LOCAL
+    table: str
+
+    def __post_init__(self) -> None:
+        if not self.code or len(self.code) > CODE_CHARS:
+            raise ValueError(f"a measure code has 1 to {CODE_CHARS} characters: {self.code!r}")
+        if not self.label.strip():
+            raise ValueError(f"measure {self.code} has no label")
+
+
+_CASE_SYSTEM = "The council's case management system, reported by the performance team"
+_FINANCE = "The council's budget monitoring and MTFS papers"
+
+BUILT_IN: tuple[MeasureInfo, ...] = (
+    MeasureInfo(
+        Measure.WAITING_REVIEW.value,
+        "People waiting for a review",
+        "People whose care and support plan is due a review and who are waiting for it.",
+        "people",
+        False,
+        _CASE_SYSTEM,
+        "Performance team",
+        "ADASS spring survey: people waiting for a review",
+        BACKLOG,
+    ),
+    MeasureInfo(
+        Measure.WAITING_OT_ASSESSMENT.value,
+        "People waiting for an OT assessment",
+        "People waiting for an occupational therapy (OT) assessment of equipment, "
+        "adaptations and daily living.",
+        "people",
+        False,
+        _CASE_SYSTEM,
+        "Performance team",
+        LOCAL,
+        BACKLOG,
+    ),
+    MeasureInfo(
+        Measure.REVIEWS_COMPLETED.value,
+        "Reviews completed",
+        "Reviews of care and support plans completed, as the source reports them "
+        "(the source line says whether they are counted cumulatively).",
+        "reviews",
+        True,
+        _CASE_SYSTEM,
+        "Performance team",
+        LOCAL,
+        BACKLOG,
+    ),
+    MeasureInfo(
+        Measure.OVERDUE_ANNUAL_REVIEWS.value,
+        "Overdue annual reviews",
+        "People with no review in the last 12 months: the Care Act 2014 statutory "
+        "guidance expects a review at least every 12 months.",
+        "people",
+        False,
+        _CASE_SYSTEM,
+        "Performance team",
+        LOCAL,
+        BACKLOG,
+    ),
+    MeasureInfo(
+        "savings",
+        "Savings target, forecast and delivered",
+        "Per savings line and financial "
+        "year: the saving required, now forecast and delivered so far.",
+        "£",
+        True,
+        _FINANCE,
+        "Finance (Adults)",
+        LOCAL,
+        "savings",
+    ),
+    MeasureInfo(
+        "brag_rating",
+        "BRAG rating",
+        BRAG_RULE,
+        "rating",
+        None,
+        "Savings lines' forecast against target, rated by the dashboard's BRAG rule",
+        "Programme office",
+        LOCAL,
+        "savings",
+    ),
+    MeasureInfo(
+        "mtfs_requirement",
+        "MTFS savings requirement",
+        "Savings the Medium Term Financial Strategy "
+        "requires of adult social care over its period, the amount forecast, and the "
+        "shortfall as reported.",
+        "£",
+        None,
+        _FINANCE,
+        "Finance (Adults)",
+        LOCAL,
+        "mtfs_requirements",
+    ),
+    MeasureInfo(
+        "improvement_plan",
+        "Improvement plan status and RAG",
+        "Each accountability area's status from the configured list, and its lead's RAG "
+        f"rating ({RAG_RATINGS}).",
+        "rating",
+        None,
+        "The improvement plan, updated by each area's lead",
+        "Programme office",
+        LOCAL,
+        "areas",
+    ),
+    MeasureInfo(
+        "funded_posts",
+        "Funded posts",
+        "Temporary posts funded to deliver savings: band, FTE, period and total cost.",
+        "£",
+        None,
+        _FINANCE,
+        "Finance (Adults)",
+        LOCAL,
+        "posts",
+    ),
+    MeasureInfo(
+        "committee_actions",
+        "Committee actions",
+        "Resolutions and agreed actions from committee meetings, with owner, due date and status.",
+        "actions",
+        None,
+        "Committee minutes",
+        "Democratic services",
+        LOCAL,
+        "committee_actions",
+    ),
+)
+
+
+class Registry:
+    """Measures by code, iterated in display order (the order the rows were given).
+
+    >>> extra = MeasureInfo("carers_assessed", "Carers assessed", "Carers assessed.", "people",
+    ...                     True, "Carers team", "Performance team", LOCAL, BACKLOG)
+    >>> local = Registry.with_rows(BUILT_IN, [extra])
+    >>> local.label("carers_assessed"), "carers_assessed" in MEASURES
+    ('Carers assessed', False)
+    >>> Registry.with_rows(BUILT_IN, [extra, extra])
+    Traceback (most recent call last):
+    ...
+    ValueError: measure code carers_assessed is defined twice
+    """
+
+    def __init__(self, rows: Iterable[MeasureInfo]) -> None:
+        self._by_code: dict[str, MeasureInfo] = {}
+        labels: set[str] = set()
+        for row in rows:
+            if row.code in self._by_code:
+                raise ValueError(f"measure code {row.code} is defined twice")
+            if row.label in labels:
+                raise ValueError(f"measure label {row.label!r} is used twice")
+            self._by_code[row.code] = row
+            labels.add(row.label)
+
+    @classmethod
+    def with_rows(cls, built_in: Iterable[MeasureInfo], rows: Iterable[MeasureInfo]) -> Registry:
+        """The built-in measures followed by ``rows`` (for example an administrator's, read
+        from a table); a row may not reuse a built-in code or label."""
+        return cls([*built_in, *rows])
+
+    def __iter__(self) -> Iterator[MeasureInfo]:
+        return iter(self._by_code.values())
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def get(self, code: str) -> MeasureInfo | None:
+        return self._by_code.get(code)
+
+    def __getitem__(self, code: str) -> MeasureInfo:
+        return self._by_code[code]
+
+    def label(self, code: str) -> str:
+        return self._by_code[code].label
+
+    def in_table(self, table: str) -> tuple[MeasureInfo, ...]:
+        """The measures whose figures live in ``table``, in display order."""
+        return tuple(m for m in self if m.table == table)
+
+    def codes(self, table: str) -> tuple[str, ...]:
+        return tuple(m.code for m in self.in_table(table))
+
+    def code_for(self, label: str | None, table: str = BACKLOG) -> str | None:
+        """The code of the measure in ``table`` labelled ``label`` (None when none is)."""
+        return next((m.code for m in self.in_table(table) if m.label == label), None)
+
+    def expected(self, table: str = BACKLOG) -> str:
+        """The codes a file may give, worded as pydantic words a choice of values.
+
+        >>> MEASURES.expected()
+        "'waiting_review', 'waiting_ot_assessment', 'reviews_completed' or 'overdue_annual_reviews'"
+        """
+        return _either(tuple(f"'{code}'" for code in self.codes(table)))
+
+    def check(self, code: str, table: str = BACKLOG) -> str:
+        """``code`` as a measure of ``table``, matched without regard to case, or ValueError
+        naming the codes allowed (the importer's and the edit commands' one check).
+
+        >>> MEASURES.check("Waiting_Review")
+        'waiting_review'
+        >>> MEASURES.check("waiting_list")
+        Traceback (most recent call last):
+        ...
+        ValueError: Input should be 'waiting_review', 'waiting_ot_assessment', \
+'reviews_completed' or 'overdue_annual_reviews'
+        """
+        for known in self.codes(table):
+            if known.lower() == code.lower():
+                return known
+        raise ValueError(f"Input should be {self.expected(table)}")
+
+
+def _either(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+MEASURES = Registry(BUILT_IN)
