@@ -54,7 +54,7 @@ def table_with_downloads(table: Table, *, key: str, source: str | None = None) -
     """A table as members read it (its first ``SCREEN_ROWS`` rows, saying so when there are
     more), then buttons to download all of its values as CSV and Excel."""
     shown = table.shown()
-    st.dataframe(shown.head(SCREEN_ROWS), hide_index=True, key=key)
+    st.dataframe(table.screen(SCREEN_ROWS), hide_index=True, key=key)
     if shown.height > SCREEN_ROWS:
         st.caption(
             f"{shown.height:,} rows; the first {SCREEN_ROWS:,} are shown here. "
