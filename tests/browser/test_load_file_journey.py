@@ -82,7 +82,9 @@ def test_officer_previews_fixes_and_applies_and_a_member_sees_it(own_server, bro
     officer.get_by_text("1 problem(s) found").wait_for(timeout=30_000)
     text = main.inner_text()
     assert "Changes, field by field" in text
-    changed_metric = officer.locator("[data-testid='stMetric']").filter(has_text="Changed")
+    changed_metric = officer.locator("[data-testid='stMetric']").filter(
+        has=officer.get_by_text("Changed", exact=True)
+    )
     assert changed_metric.locator("[data-testid='stMetricValue']").inner_text() == "1"
     assert officer.get_by_role("button", name="Apply: write these rows of savings").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -92,7 +94,7 @@ def test_officer_previews_fixes_and_applies_and_a_member_sees_it(own_server, bro
     _upload_and_check(officer, "reviews.csv", _csv(changed))
     officer.get_by_text("No problems found: the file can be applied.").wait_for(timeout=30_000)
     officer.get_by_role("button", name="Apply: write these rows of savings").click()
-    officer.get_by_text("Applied.").wait_for(timeout=60_000)
+    officer.get_by_text("wrote 0 new, 1 changed").wait_for(timeout=60_000)
     assert "wrote 0 new, 1 changed" in main.inner_text()
     officer.screenshot(path=str(ARTIFACTS / "load-file-applied.png"), full_page=True)
 
