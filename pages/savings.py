@@ -11,7 +11,10 @@ signed_in()  # also when a page runs on its own (tests): no figures before sign-
 st.title("Savings programme")
 lines, mtfs = data.savings(), data.table("mtfs_requirements")
 if lines.is_empty() and mtfs.is_empty():
-    st.info("No savings figures have been loaded yet. Officers load them with `ascgov import`.")
+    st.info(
+        "No savings figures have been loaded yet. Officers and directors load them on the "
+        "Load a file page."
+    )
     st.stop()
 
 st.header("The MTFS gap")
