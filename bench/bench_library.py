@@ -43,7 +43,7 @@ from library_baselines import (  # noqa: E402
 )
 from polars.testing import assert_frame_equal  # noqa: E402
 
-from data_access.exporter import DATE_FORMAT, MONEY_FORMAT, write_csv, write_xlsx  # noqa: E402
+from data_access.spreadsheet_files import DATE_FORMAT, MONEY_FORMAT, write_csv, write_xlsx  # noqa: E402
 from data_access.formulas import escape_formula_expr  # noqa: E402
 from data_access.loaders import rebuild_from_states  # noqa: E402
 
