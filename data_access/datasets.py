@@ -285,8 +285,14 @@ def _export_actions(store: Store, as_at: date | None) -> pl.DataFrame:
 
 def _export_reported(store: Store, as_at: date | None) -> pl.DataFrame:
     frame = load_table(store, "reported_totals", as_at=as_at)
+    # money totals in pounds, as every money column of every file; counts as they are
+    pounds = _pounds("reported_value", "reported_value").cast(pl.String)
     frame = frame.with_columns(
-        text_per_value(frame, "scope", lambda t: models.scope_text(json.loads(t)))
+        text_per_value(frame, "scope", lambda t: models.scope_text(json.loads(t))),
+        pl.when(pl.col("dataset").is_in(models.MONEY_REPORTED_DATASETS))
+        .then(pounds)
+        .otherwise(pl.col("reported_value").cast(pl.String))
+        .alias("reported_value"),
     )
     return frame.select(*REPORTED.columns, *SYSTEM_COLUMNS)
 

@@ -443,7 +443,15 @@ class ReportedTotal(Provenance):
     scope: Annotated[dict[str, ScopeValue], BeforeValidator(lambda v: parse_scope(v))] = Field(
         default_factory=dict
     )
+    # in pounds for money (stored in pence, as every money column), a whole number for counts
     reported_value: Annotated[int, Field(ge=-MONEY_MAX_PENCE, le=MONEY_MAX_PENCE)]
+
+    @field_validator("reported_value", mode="before")
+    @classmethod
+    def _pounds_for_money(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.data.get("dataset", "savings_target") in MONEY_REPORTED_DATASETS:
+            return _money(True)(value)
+        return value
 
     @field_validator("scope")
     @classmethod
@@ -474,6 +482,7 @@ def scope_text(scope: dict[str, str]) -> str:
 
 
 REPORTED_DATASETS = ("savings_target", "components", "posts_cost", "backlog")
+MONEY_REPORTED_DATASETS = ("savings_target", "components", "posts_cost")
 SCOPE_KEYS = {
     "workstream",
     "cohort",
