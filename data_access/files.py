@@ -166,6 +166,15 @@ def read_table(
     return replace(table, sha256=hashlib.sha256(data).hexdigest())
 
 
+def workbook_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, bool]]:
+    """A workbook's sheets in order, each with whether it is hidden: for a sheet picker."""
+    data = read_file_bytes(path, limits.max_bytes)
+    if not data.startswith(_ZIP_MAGIC):
+        raise FileRejected(path.name, "file is not a workbook (.xlsx)")
+    workbook = check_workbook(path.name, data, limits.workbook)
+    return [(name, name in workbook.hidden_sheets) for name in workbook.sheets]
+
+
 def read_file_bytes(path: Path, max_bytes: int) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``; anything else is refused.
 
@@ -324,13 +333,7 @@ def _read_xlsx(
         raise FileRejected(name, f"workbook cannot be read ({exc})") from None
     sheets = list(reader.sheet_names)
     if named is not None:
-        if named not in sheets:
-            listed = ", ".join(f'"{s}"' for s in sheets)
-            raise FileRejected(name, f'the workbook has no sheet "{named}"; its sheets: {listed}')
-        layout = workbook.check_sheet(named)
-        table, _ = _sheet_table(reader, name, named, look, layout)
-        why = "hidden, read because it was named" if layout.hidden else "as named"
-        return replace(table, reading=(f'read sheet "{named}" of {name} ({why})', *table.reading))
+        return _named_sheet(reader, workbook, name, named, look)
     hidden = [s for s in sheets if s in workbook.hidden_sheets]
     visible = [s for s in sheets if s not in workbook.hidden_sheets]
     skipped = (
@@ -363,6 +366,17 @@ def _read_xlsx(
     if not visible and hidden:
         raise FileRejected(name, "every sheet is hidden: unhide the one to load, or name it")
     raise first_problem or FileRejected(name, "workbook has no sheets")
+
+
+def _named_sheet(reader, workbook, name: str, named: str, look: _Look) -> RawTable:
+    sheets = list(reader.sheet_names)
+    if named not in sheets:
+        listed = ", ".join(f'"{s}"' for s in sheets)
+        raise FileRejected(name, f'the workbook has no sheet "{named}"; its sheets: {listed}')
+    layout = workbook.check_sheet(named)
+    table, _ = _sheet_table(reader, name, named, look, layout)
+    why = "hidden, read because it was named" if layout.hidden else "as named"
+    return replace(table, reading=(f'read sheet "{named}" of {name} ({why})', *table.reading))
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
@@ -452,18 +466,50 @@ def _locate(
     notes: list[str] = []
     if header_index:
         notes.append(f"header on row {header_index + 1}; the rows above it read as titles")
-    above = _upper_header(cells, header_index)
+    years = _two_rows(file, sheet, cells, header_index, raw_header, look)
+    header = tuple(normalise_header(c) for c in raw_header)
+    while header and not header[-1]:
+        header = header[:-1]
+    units, unit_notes = _units(file, sheet, cells, header_index, raw_header, header)
+    problems = _merged_down(file, sheet, merges, header_index, header)
+    if problems:
+        raise ImportRejected(problems)
+    rows, shape = _data_rows(file, sheet, cells, header_index, header)
+    return RawTable(
+        file,
+        sheet,
+        header_index + 1,
+        header,
+        tuple(rows),
+        reading=(*notes, *unit_notes),
+        units=units,
+        problems=tuple(shape),
+        years_above=years,
+    )
+
+
+def _two_rows(file, sheet, cells, header_index, raw_header, look: _Look) -> tuple:
+    """The financial years over blocks of columns, when the row above the header names them
+    (names above blank header cells fill them: 'code' merged down two rows); any other header
+    of two rows is refused, naming the columns that run over both."""
     years: tuple[str | None, ...] = ()
+    above = _upper_header(cells, header_index)
     if above is not None:
-        if all(is_financial_year(c) for c in above if c is not None and not _header_like(c)):
-            # a block of columns per year: the year over the block's first column, the rest of
-            # the block under it (merged across); names above blank header cells fill them
-            years = _filled_years(above, raw_header)
-            for i, c in enumerate(above):
-                if c is not None and not is_financial_year(c) and i < len(raw_header):
-                    raw_header[i] = raw_header[i] or c
-        else:
+        over_blank = {
+            i
+            for i, c in enumerate(above)
+            if c is not None and (i >= len(raw_header) or not raw_header[i])
+        }
+        block = any(is_financial_year(c) for c in above) and all(
+            is_financial_year(c) or i in over_blank for i, c in enumerate(above) if c is not None
+        )
+        if not block:
             raise ImportRejected([_two_row_header(file, sheet, header_index, above, raw_header)])
+        # the year over the block's first column, the rest of the block under it
+        years = _filled_years(above, raw_header)
+        for i in over_blank:
+            if not is_financial_year(above[i]) and i < len(raw_header):
+                raw_header[i] = above[i]
     below = cells[header_index + 1] if header_index + 1 < len(cells) else ()
     under_blank = [
         i
@@ -480,20 +526,15 @@ def _locate(
     ]
     texts = [below[i] for i in under_blank + joined]
     if texts and below[0] is None and not any(_numberish(t) for t in texts):
+        positions = under_blank + joined
         raise ImportRejected(
-            [
-                _two_row_header(
-                    file, sheet, header_index + 1, raw_header, below, under_blank + joined
-                )
-            ]
+            [_two_row_header(file, sheet, header_index + 1, raw_header, below, positions)]
         )
-    header = tuple(normalise_header(c) for c in raw_header)
-    while header and not header[-1]:
-        header = header[:-1]
-    units, unit_notes = _units(file, sheet, cells, header_index, raw_header, header)
-    problems = _merged_down(file, sheet, merges, header_index, header)
-    if problems:
-        raise ImportRejected(problems)
+    return years
+
+
+def _data_rows(file, sheet, cells, header_index: int, header) -> tuple[list, list[Problem]]:
+    """The rows below the header, numbered; a totals row is left out with its problem."""
     rows = []
     shape: list[Problem] = []
     for index in range(header_index + 1, len(cells)):
@@ -514,21 +555,7 @@ def _locate(
             rows.append((index + 1, tuple(row) + (None,) * (len(header) - len(row))))
         elif any(c is not None for c in cells[index]):
             rows.append((index + 1, (None,) * len(header)))
-    return RawTable(
-        file,
-        sheet,
-        header_index + 1,
-        header,
-        tuple(rows),
-        reading=(*notes, *unit_notes),
-        units=units,
-        problems=tuple(shape),
-        years_above=years,
-    )
-
-
-def _header_like(text: str) -> bool:
-    return bool(unit_in(text))
+    return rows, shape
 
 
 def _upper_header(cells, header_index: int) -> tuple[str | None, ...] | None:

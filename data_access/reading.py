@@ -141,37 +141,55 @@ def _field(name: str, wide_field: str | None) -> str:
 def _apply_units(spec: DatasetSpec, table: RawTable, wide) -> tuple[RawTable, list[Problem]]:
     if not table.units:
         return table, []
-    problems: list[Problem] = []
     money = set(spec.money_columns)
     if spec.name == "reported_totals":
         money.add("reported_value")
     whole = next((u for u in table.units if u.column is None), None)
+    per_column, notes, problems = _column_units(table, wide, money, whole)
+    notes = [*_whole_note(spec, table, whole, per_column, money, wide), *notes]
+    if problems or not per_column:
+        return replace(table, reading=(*table.reading, *notes)), problems
+    rows = []
+    for number, cells in table.rows:
+        new = list(cells)
+        for position, unit in per_column.items():
+            if _is_count(table, cells):
+                continue  # a reported total of a count: no unit applies
+            pounds, problem = _in_unit(table, number, position, cells[position], unit)
+            if problem is not None:
+                problems.append(problem)
+            new[position] = pounds
+        rows.append((number, tuple(new)))
+    return replace(table, rows=tuple(rows), reading=(*table.reading, *notes)), problems
+
+
+def _whole_note(spec, table, whole: Unit | None, per_column, money, wide) -> list[str]:
+    """What a unit stated above the header did: read every money column in it, or nothing."""
+    if whole is None:
+        return []
+    if any(u.column is None for u in per_column.values()):
+        return [f"read as {whole.label}: {_EXAMPLE[whole.multiplier]} ({whole.said})"]
+    if not money & set(table.columns) and not wide:
+        return [f"{whole.label} ({whole.said}) not applied: {spec.name} holds no money"]
+    return []
+
+
+def _column_units(table: RawTable, wide, money: set[str], whole: Unit | None):
+    """Position -> unit of each money column read in a unit; notes; problems."""
     per_column: dict[int, Unit] = {}
     notes: list[str] = []
+    problems: list[Problem] = []
     for position, name in enumerate(table.columns):
         field = _field(name, wide.get(position, (None, None))[1])
         stated = next((u for u in table.units if u.column == name), None)
+        rule = None
         if stated is not None and field not in money:
+            rule = f"the header states a unit ({stated.label}) but {name} is not money"
+        elif stated is not None and whole is not None and stated.multiplier != whole.multiplier:
+            rule = f"the header states {stated.label} but {whole.said} ({whole.label}): state one"
+        if rule is not None:
             problems.append(
-                Problem(
-                    table.file,
-                    f"the header states a unit ({stated.label}) but {name} is not money",
-                    sheet=table.sheet,
-                    row=table.header_row,
-                    column=name,
-                )
-            )
-            continue
-        if stated is not None and whole is not None and stated.multiplier != whole.multiplier:
-            problems.append(
-                Problem(
-                    table.file,
-                    f"the header states {stated.label} but {whole.said} ({whole.label}): "
-                    "state one unit",
-                    sheet=table.sheet,
-                    row=table.header_row,
-                    column=name,
-                )
+                Problem(table.file, rule, sheet=table.sheet, row=table.header_row, column=name)
             )
             continue
         unit = stated or (whole if field in money else None)
@@ -181,41 +199,32 @@ def _apply_units(spec: DatasetSpec, table: RawTable, wide) -> tuple[RawTable, li
                 notes.append(
                     f"{name} read as {unit.label}: {_EXAMPLE[unit.multiplier]} ({unit.said})"
                 )
-    if whole is not None:
-        if any(u.column is None for u in per_column.values()):
-            notes.insert(0, f"read as {whole.label}: {_EXAMPLE[whole.multiplier]} ({whole.said})")
-        elif not money & set(table.columns) and not wide:
-            notes.insert(0, f"{whole.label} ({whole.said}) not applied: {spec.name} holds no money")
-    if problems or not per_column:
-        return replace(table, reading=(*table.reading, *notes)), problems
-    counted = spec.name == "reported_totals" and "dataset" in table.columns
-    dataset_at = table.columns.index("dataset") if counted else -1
-    rows = []
-    for number, cells in table.rows:
-        new = list(cells)
-        for position, unit in per_column.items():
-            text = cells[position]
-            if text is None or not text.strip():
-                continue
-            if counted and cells[dataset_at] not in models.MONEY_REPORTED_DATASETS:
-                continue  # a count: no unit applies
-            try:
-                pence = parsing.parse_money_pence(text, allow_negative=True, unit=unit.multiplier)
-            except ValueError as exc:
-                problems.append(
-                    Problem(
-                        table.file,
-                        f"{exc} (read as {unit.label})",
-                        sheet=table.sheet,
-                        row=number,
-                        column=table.columns[position],
-                        value=text,
-                    )
-                )
-                continue
-            new[position] = parsing.pounds_text(pence)
-        rows.append((number, tuple(new)))
-    return replace(table, rows=tuple(rows), reading=(*table.reading, *notes)), problems
+    return per_column, notes, problems
+
+
+def _is_count(table: RawTable, cells) -> bool:
+    if "dataset" not in table.columns or "reported_value" not in table.columns:
+        return False
+    return cells[table.columns.index("dataset")] not in models.MONEY_REPORTED_DATASETS
+
+
+def _in_unit(table: RawTable, number: int, position: int, text: str | None, unit: Unit):
+    """The cell as exact pounds, read in ``unit``; or the problem with it."""
+    if text is None or not text.strip():
+        return text, None
+    try:
+        pence = parsing.parse_money_pence(text, allow_negative=True, unit=unit.multiplier)
+    except ValueError as exc:
+        problem = Problem(
+            table.file,
+            f"{exc} (read as {unit.label})",
+            sheet=table.sheet,
+            row=number,
+            column=table.columns[position],
+            value=text,
+        )
+        return text, problem
+    return parsing.pounds_text(pence), None
 
 
 def _wrong_unit(spec: DatasetSpec, table: RawTable) -> RawTable:

@@ -203,6 +203,15 @@ def test_a_named_sheet_is_read_even_if_hidden(sqlite_store, tmp_path):
     assert report.reading[0] == 'read sheet "Old" of areas.xlsx (hidden, read because it was named)'
 
 
+def test_the_sheets_a_picker_offers(tmp_path):
+    from data_access.files import ReadLimits, workbook_sheets
+    from data_access.settings import get_settings
+
+    path = _hidden_workbook(tmp_path / "areas.xlsx")
+    limits = ReadLimits.from_settings(get_settings())
+    assert workbook_sheets(path, limits) == [("Old", True), ("Areas", False)]
+
+
 def test_a_sheet_that_is_not_there_is_named(sqlite_store, tmp_path):
     with pytest.raises(ImportRejected) as excinfo:
         _import(sqlite_store, "areas", _hidden_workbook(tmp_path / "a.xlsx"), sheet="Nope")
