@@ -132,7 +132,7 @@ def read_for_import(spec: DatasetSpec, path: Path, *, sheet: str | None = None) 
         wanted = tuple(c for c in wanted if c not in ("financial_year", "target"))
     limits = ReadLimits.from_settings(get_settings())
     table = read_table(path, wanted=wanted, limits=limits, sheet=sheet, known=spec.columns)
-    table, found = reading.apply(spec, table)
+    table, found = reading.with_rules(spec, table)
     return replace(table, problems=(*table.problems, *found))
 
 

@@ -118,6 +118,22 @@ def _count(value: Any) -> Any:
     return value
 
 
+def _whole(value: Any) -> Any:
+    """A whole number, also as an export writes it in a money-typed column ('12.00')."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValueError("must be a whole number") from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError("must be a whole number")
+        if abs(number) > MONEY_MAX_PENCE:
+            return int(MONEY_MAX_PENCE + 1)  # the field's bound names the limit
+        return int(number)
+    return value
+
+
 def _fte_hundredths(value: Any) -> Any:
     value = _blank_to_none(value)
     if value is None:
@@ -451,7 +467,7 @@ class ReportedTotal(Provenance):
     def _pounds_for_money(cls, value: Any, info: ValidationInfo) -> Any:
         if info.data.get("dataset", "savings_target") in MONEY_REPORTED_DATASETS:
             return _money(True)(value)
-        return value
+        return _whole(value)
 
     @field_validator("scope")
     @classmethod

@@ -1,7 +1,7 @@
 """Reading rules that depend on the dataset: units, dates a workbook holds as numbers, and
 savings laid out one column (or one block of columns) per financial year.
 
-``apply`` takes a file's ``RawTable`` and the dataset it is loaded as, and returns the table
+``with_rules`` takes a file's ``RawTable`` and the dataset it is loaded as, and returns the table
 as the importer validates it (cells as text, in pounds and ISO dates) with each rule applied
 stated in ``reading``, plus the problems found. Nothing is changed silently.
 """
@@ -34,7 +34,7 @@ _EXAMPLE = {
 WRONG_UNIT_FACTOR = 1000
 
 
-def apply(spec: DatasetSpec, table: RawTable) -> tuple[RawTable, list[Problem]]:
+def with_rules(spec: DatasetSpec, table: RawTable) -> tuple[RawTable, list[Problem]]:
     problems: list[Problem] = []
     wide = _wide_columns(spec, table)
     if table.years_above and spec.name != "savings":
@@ -300,4 +300,4 @@ def _serial_dates(spec: DatasetSpec, table: RawTable) -> RawTable:
     return replace(table, rows=tuple(rows), reading=(*table.reading, note))
 
 
-__all__ = ["apply", "is_financial_year"]
+__all__ = ["with_rules", "is_financial_year"]

@@ -163,7 +163,10 @@ def test_reported_totals_export_in_pounds(sqlite_store, tmp_path):
     out = tmp_path / "out.csv"
     export_file(sqlite_store, "reported_totals", out, fmt="csv")
     text = out.read_text(encoding="utf-8-sig")
-    assert ",1500.50," in text and ",12," in text
+    # one numeric column: a count is written 12.00 and reads back as 12
+    assert ",1500.50," in text and ",12.00," in text
+    again = _import(sqlite_store, "reported_totals", out, dry_run=True)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
 
 
 # sheets, hidden rows and columns --------------------------------------------------------------
