@@ -262,13 +262,17 @@ def test_savings_one_column_per_year(sqlite_store, tmp_path, suffix):
     assert report.rows == 3
 
 
-def test_savings_a_block_per_year(sqlite_store, tmp_path):
+@BOTH
+def test_savings_a_block_per_year(sqlite_store, tmp_path, suffix):
     rows = [
-        [None, None, None, None, "2023/24", None, "2024/25", None],
-        ["code", "title", "workstream", "cohort", "target", "forecast", "target", "forecast"],
+        ["code", None, None, None, "2023/24", None, "2024/25", None],
+        [None, "title", "workstream", "cohort", "target", "forecast", "target", "forecast"],
         ["S1", *LINE, 100, 90, 200, 150],
     ]
-    report = _import(sqlite_store, "savings", _write(tmp_path, ".xlsx", rows))
+    if suffix == ".csv":
+        rows = [[None if c is None else str(c) for c in row] for row in rows]
+        rows[0][1:4] = ["", "", ""]
+    report = _import(sqlite_store, "savings", _write(tmp_path, suffix, rows))
 
     stored = {
         k: (v["target_pence"], v["forecast_pence"]) for k, v in savings_by_key(sqlite_store).items()
