@@ -539,6 +539,20 @@ def _data_rows(file, sheet, cells, header_index: int, header) -> tuple[list, lis
     shape: list[Problem] = []
     for index in range(header_index + 1, len(cells)):
         row = cells[index][: len(header)]
+        held = [c for c in cells[index] if c is not None]
+        if len(held) == 1 and unit_in(held[0]):
+            # a note below the table: the unit must be said before the figures are read
+            shape.append(
+                Problem(
+                    file,
+                    f"row {index + 1} states a unit below the header: move it above the header "
+                    "(a title row) or into the headers, so the figures are read in it",
+                    sheet=sheet,
+                    row=index + 1,
+                    value=held[0],
+                )
+            )
+            continue
         if any(c is not None for c in row):
             if _is_totals(row):
                 shape.append(

@@ -95,6 +95,21 @@ def test_a_unit_on_a_column_that_is_not_money_is_refused(sqlite_store, tmp_path,
 
 
 @BOTH
+def test_a_unit_stated_below_the_table_is_refused(sqlite_store, tmp_path, suffix):
+    rows = [list(SAVINGS), ["S1", "2024/25", *LINE, "1,500", ""], ["Figures in £000s"]]
+    with pytest.raises(ImportRejected) as excinfo:
+        _import(sqlite_store, "savings", _write(tmp_path, suffix, rows))
+    assert _rules(excinfo) == [
+        (
+            3,
+            None,
+            "row 3 states a unit below the header: move it above the header (a title row) or "
+            "into the headers, so the figures are read in it",
+        )
+    ]
+
+
+@BOTH
 def test_suffixed_and_bracketed_amounts_are_read_exactly(sqlite_store, tmp_path, suffix):
     rows = [
         ["code", "label", "dataset", "scope", "reported_value"],
