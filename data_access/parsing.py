@@ -108,6 +108,10 @@ def parse_money_pence(text: str, *, allow_negative: bool = False, unit: int = 1)
         # before Decimal: a thousand-digit number is not worth converting to be refused
         raise ValueError(TOO_LARGE_RULE)
     frac = match.group("frac") or ""
+    if scale == 1 and len(frac) <= 2:
+        # pounds and pence as written: whole-number arithmetic, the common case
+        pence = int(digits or "0") * 100 + int(frac.ljust(2, "0"))
+        return _signed(pence, negative, allow_negative)
     if len(frac) > 2 and scale == 1:
         # 12.537 is no amount of pounds: most likely £m or £000s without saying so
         raise ValueError(f"{MONEY_RULE}; {WRONG_UNIT_HINT}")
@@ -117,7 +121,10 @@ def parse_money_pence(text: str, *, allow_negative: bool = False, unit: int = 1)
     if pence != pence.to_integral_value():
         # a fraction of a penny: 1.234 pounds, or 1.2345k
         raise ValueError(MONEY_RULE)
-    pence = int(pence)
+    return _signed(int(pence), negative, allow_negative)
+
+
+def _signed(pence: int, negative: bool, allow_negative: bool) -> int:
     if pence > MAX_PENCE:
         raise ValueError(TOO_LARGE_RULE)
     if negative and pence:

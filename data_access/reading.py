@@ -12,7 +12,8 @@ import re
 import typing
 from dataclasses import replace
 from datetime import date
-from statistics import median
+
+import polars as pl
 
 from data_access import models, parsing
 from data_access.datasets import DatasetSpec
@@ -235,25 +236,36 @@ def _wrong_unit(spec: DatasetSpec, table: RawTable) -> RawTable:
         if column not in table.columns:
             continue
         position = table.columns.index(column)
-        values = []
-        for number, cells in table.rows:
-            text = cells[position]
-            try:
-                pence = parsing.parse_money_pence(text) if text else 0
-            except ValueError:
-                continue
-            if pence > 0:
-                values.append((number, text, pence))
-        if len(values) < 3:
+        frame = pl.DataFrame(
+            {
+                "row": [number for number, _ in table.rows],
+                "text": [cells[position] for _, cells in table.rows],
+            },
+            schema={"row": pl.Int64, "text": pl.String},
+        )
+        # exact decimals, whole columns at once: text that is not a plain amount is left to
+        # the row checks
+        amount = (
+            pl.col("text")
+            .str.replace_all(r"[£,\s]", "")
+            .cast(pl.Decimal(38, 2), strict=False)
+            .alias("amount")
+        )
+        values = frame.with_columns(amount).filter(pl.col("amount") > 0)
+        if values.height < 3:
             continue
-        middle = int(median(p for _, _, p in values))
-        for number, text, pence in values:
-            if pence * WRONG_UNIT_FACTOR <= middle or pence >= middle * WRONG_UNIT_FACTOR:
-                notes.append(
-                    f'row {number}, {column} "{text.strip()}" looks like the wrong unit: a '
-                    f"thousand times or more from the middle of the column ({_pounds(middle)}); "
-                    "check it is in the same unit as the rest"
-                )
+        middle = values["amount"].sort()[(values.height - 1) // 2]
+        odd = values.filter(
+            (pl.col("amount") * WRONG_UNIT_FACTOR <= middle)
+            | (pl.col("amount") >= middle * WRONG_UNIT_FACTOR)
+        )
+        pence = int(middle * 100)
+        for number, text in odd.select("row", "text").iter_rows():
+            notes.append(
+                f'row {number}, {column} "{text.strip()}" looks like the wrong unit: a '
+                f"thousand times or more from the middle of the column ({_pounds(pence)}); "
+                "check it is in the same unit as the rest"
+            )
     return replace(table, reading=(*table.reading, *notes)) if notes else table
 
 
