@@ -539,7 +539,8 @@ def _data_rows(file, sheet, cells, header_index: int, header) -> tuple[list, lis
     shape: list[Problem] = []
     for index in range(header_index + 1, len(cells)):
         row = cells[index][: len(header)]
-        held = [c for c in cells[index] if c is not None]
+        first = next((c for c in cells[index] if c is not None), None)
+        held = [c for c in cells[index] if c is not None] if first and "£" in first else ()
         if len(held) == 1 and unit_in(held[0]):
             # a note below the table: the unit must be said before the figures are read
             shape.append(
