@@ -43,9 +43,9 @@ from library_baselines import (  # noqa: E402
 )
 from polars.testing import assert_frame_equal  # noqa: E402
 
-from data_access.spreadsheet_files import DATE_FORMAT, MONEY_FORMAT, write_csv, write_xlsx  # noqa: E402
 from data_access.formulas import escape_formula_expr  # noqa: E402
 from data_access.loaders import rebuild_from_states  # noqa: E402
+from data_access.spreadsheet_files import DATE_FORMAT, MONEY_FORMAT, write_csv, write_xlsx  # noqa: E402
 
 FULL = {"csv_rows": 100_000, "states": 200_000, "pdf_rows": 1_000, "xlsx_rows": 100_000}
 SMOKE = {"csv_rows": 2_000, "states": 2_000, "pdf_rows": 40, "xlsx_rows": 500}

@@ -285,9 +285,16 @@ def _export_actions(store: Store, as_at: date | None) -> pl.DataFrame:
 
 def _export_reported(store: Store, as_at: date | None) -> pl.DataFrame:
     frame = load_table(store, "reported_totals", as_at=as_at)
-    frame = frame.with_columns(
-        text_per_value(frame, "scope", lambda t: models.scope_text(json.loads(t)))
+    # money totals in pounds, as every money column of every file; a count as a whole number
+    # in the same numeric column (12.00), which reads back as 12
+    count = pl.col("reported_value").cast(pl.Decimal(20, 2)) * 100
+    pence = pl.when(pl.col("dataset").is_in(models.MONEY_REPORTED_DATASETS)).then(
+        pl.col("reported_value")
     )
+    frame = frame.with_columns(
+        text_per_value(frame, "scope", lambda t: models.scope_text(json.loads(t))),
+        pence.otherwise(count.cast(pl.Int64)).alias("reported_value"),
+    ).with_columns(_pounds("reported_value", "reported_value"))
     return frame.select(*REPORTED.columns, *SYSTEM_COLUMNS)
 
 

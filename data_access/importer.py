@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ import polars as pl
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
-from data_access import days, schema
+from data_access import days, reading, schema
 from data_access.access import (
     IMPORT_AS_EDIT,
     Permission,
@@ -91,8 +91,11 @@ def import_file(
     dry_run: bool = False,
     expected_sha256: str | None = None,
     based_on: Mapping[str, int] | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Validate every row of ``path``; write all of them in one transaction, or none.
+
+    A workbook's visible sheet is read unless ``sheet`` names one (hidden or not).
 
     Officers may import only the datasets they edit, and only rows within their assignment;
     directors any dataset; members and administrators none (``NotPermitted``, logged).
@@ -107,8 +110,7 @@ def import_file(
     path = Path(path)
     # source and as_at are filled in below when a file has no such columns: the header row is
     # found by the columns a file must really have
-    wanted = tuple(c for c in spec.required if c not in DEFAULTED_COLUMNS)
-    table = read_table(path, wanted=wanted, limits=ReadLimits.from_settings(get_settings()))
+    table = read_for_import(spec, path, sheet=sheet)
     if expected_sha256 is not None and table.sha256 != expected_sha256:
         raise ImportRejected(
             [
@@ -158,6 +160,21 @@ def _run(store, spec, table, records, versions, actor, dry_run, based_on) -> Imp
         tuple(sorted(run.held.items())),
         run.changes,
     )
+
+
+def read_for_import(spec: DatasetSpec, path: Path, *, sheet: str | None = None) -> RawTable:
+    """The file as the importer validates it, each reading rule applied and stated in
+    ``reading``; problems of shape and units in ``problems`` (``validate_table`` reports them)."""
+    # source and as_at are filled in when a file has no such columns: the header row is found
+    # by the columns a file must really have
+    wanted = tuple(c for c in spec.required if c not in DEFAULTED_COLUMNS)
+    if spec.name == "savings":
+        # one column per year: the header names the line, not the year
+        wanted = tuple(c for c in wanted if c not in ("financial_year", "target"))
+    limits = ReadLimits.from_settings(get_settings())
+    table = read_table(path, wanted=wanted, limits=limits, sheet=sheet, known=spec.columns)
+    table, found = reading.with_rules(spec, table)
+    return replace(table, problems=(*table.problems, *found))
 
 
 @dataclass
@@ -302,8 +319,9 @@ def checked_rows(
     """Every row that passed its own checks, with its row number; the versions the file names;
     and every problem found, in row order. A problem with the columns stops at once."""
     problems = _column_problems(spec, table)
-    if problems:
-        raise ImportRejected(problems)
+    shape = list(table.problems)  # a totals row, a unit that cannot apply (``read_for_import``)
+    if problems or any(p.row is None or p.row <= table.header_row for p in shape):
+        raise ImportRejected([*shape, *problems])
     if not table.rows:
         raise ImportRejected(
             [
@@ -319,7 +337,10 @@ def checked_rows(
     context = {"lists": configured_lists(store), "measures": MEASURES}
     records: list[tuple[int, BaseModel]] = []
     versions: dict[tuple, int] = {}
+    refused_rows = {p.row for p in shape}
     for row_number, cells in table.rows:
+        if row_number in refused_rows:
+            continue  # its problem is stated once, in reading's words
         data = _row_data(table.columns, cells, defaults)
         version = data.pop("version", None)
         try:
@@ -336,6 +357,7 @@ def checked_rows(
         records.append((row_number, record))
         if expected is not None:
             versions[_key(spec, record)] = expected
+    problems.extend(shape)
     problems.extend(_duplicate_problems(spec, table, records))
     problems.extend(_consistency_problems(spec, table, records))
     problems.extend(_reference_problems(store, spec, table, records))
