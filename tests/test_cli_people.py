@@ -3,7 +3,7 @@ a person from a terminal, through the same functions, audited, in plain words.""
 
 from __future__ import annotations
 
-from tests.test_cli import ADMIN, _demo_file, demo_url, run  # noqa: F401 - fixtures
+from tests.test_cli import ADMIN, _demo_file, demo_url, run  # noqa: F401, F811 - fixtures
 
 JO = "jo.officer@council.gov.uk"
 
@@ -12,7 +12,7 @@ def _add_jo(url: str) -> None:
     run(url, "users", "add", JO, "--role", "officer", "--areas", "IP09", as_=ADMIN)
 
 
-def test_an_administrator_changes_role_and_assignment_then_disables_and_enables(demo_url):
+def test_an_administrator_changes_role_and_assignment_then_disables_and_enables(demo_url):  # noqa: F811
     _add_jo(demo_url)
     assert (
         f"{JO}\tofficer\tjo.officer\tarea:IP09\tversion 1" in run(demo_url, "users", "list").stdout
@@ -51,7 +51,7 @@ def test_an_administrator_changes_role_and_assignment_then_disables_and_enables(
         assert f"{ADMIN}\t{action}\tusers\t{JO}" in history
 
 
-def test_refusals_are_in_plain_words(demo_url):
+def test_refusals_are_in_plain_words(demo_url):  # noqa: F811
     _add_jo(demo_url)
     bad = run(
         demo_url, "users", "set-role", JO, "--role", "mayor", "--version", "1", ok=False, as_=ADMIN
