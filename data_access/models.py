@@ -451,6 +451,10 @@ class ReportedTotal(Provenance):
         unknown = set(scope) - SCOPE_KEYS
         if unknown:
             raise ValueError(f"unknown scope keys: {', '.join(sorted(unknown))}")
+        if "month" in scope:
+            # as the documentation writes it (2024-03, Mar 2024): stored as its first day,
+            # the way backlog months are
+            scope = {**scope, "month": parsing.parse_month(scope["month"]).isoformat()}
         return scope
 
 
@@ -465,8 +469,13 @@ def parse_scope(text: object) -> dict[str, str]:
         if "=" not in part:
             raise ValueError("scope must be written as key=value; key=value")
         key, value = part.split("=", 1)
-        scope[key.strip()] = value.strip()
+        scope[_scope_key(key)] = value.strip()
     return scope
+
+
+def _scope_key(key: str) -> str:
+    """``Priority band``, ``priority-band`` and ``priority_band`` name the same column."""
+    return "_".join(key.strip().lower().replace("-", " ").split())
 
 
 def scope_text(scope: dict[str, str]) -> str:
@@ -482,6 +491,8 @@ SCOPE_KEYS = {
     "post_code",
     "measure",
     "month",
+    "team",
+    "priority_band",
     "source",
 }
 
@@ -536,6 +547,8 @@ PATTERN_WORDS = {
     "name@council.gov.uk)",
     r"^[A-Za-z0-9][A-Za-z0-9._/-]*$": "is not a code (letters, digits and . _ / - only, "
     "starting with a letter or digit)",
+    r"^[a-z][a-z0-9_]*$": "is not a measure code (lower-case letters, digits and _ only, "
+    "starting with a letter)",
 }
 
 
@@ -554,7 +567,7 @@ def describe_error(error: dict) -> str:
         said = f"{shown} " + PATTERN_WORDS.get(ctx.get("pattern"), "is not in the expected form")
     elif kind == "string_too_long":
         said = f"too long (at most {ctx.get('max_length')} characters)"
-    elif kind in ("string_too_short", "missing", "string_type", "none_required") and not given:
+    elif kind in ("string_too_short", "too_short", "missing", "string_type") and not given:
         said = "required"
     elif kind == "enum":
         said = f"{shown} is not one of {str(ctx.get('expected', '')).replace(chr(39), '')}"

@@ -135,9 +135,7 @@ def test_an_administrator_changes_a_role_and_the_outcome_sits_beside_the_button(
     at.selectbox(key=f"role:{OFFICER}").select("director")
     at.button(key=f"FormSubmitter:role-{OFFICER}-Change role").click().run()
     assert principal_for(app_env, OFFICER).role.value == "director"
-    assert _seen(_form(at, f"role-{OFFICER}").success) == [
-        f"{OFFICER} is now director."
-    ]
+    assert _seen(_form(at, f"role-{OFFICER}").success) == [f"{OFFICER} is now director."]
     # beside that button only: not at the top of the page, nor by any other form
     assert _seen(at.success) == [f"{OFFICER} is now director."]
 
