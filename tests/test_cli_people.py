@@ -79,3 +79,55 @@ def test_refusals_are_in_plain_words(demo_url):  # noqa: F811
     )
     nobody = run(demo_url, "users", "disable", "who@x.org", "--version", "1", ok=False, as_=ADMIN)
     assert "no user with email who@x.org" in nobody.stderr
+
+
+def test_an_administrator_adds_a_measure_and_an_officer_edits_its_figure(demo_url):  # noqa: F811
+    added = run(
+        demo_url,
+        "measures",
+        "add",
+        "carers_assessed",
+        "--label",
+        "Carers assessed",
+        "--definition",
+        "Carers whose own needs were assessed in the month.",
+        "--unit",
+        "carers",
+        "--rise-is-good",
+        "yes",
+        as_=ADMIN,
+    )
+    assert added.stdout.strip() == "added measure carers_assessed (Carers assessed)"
+    listed = run(demo_url, "measures", "list").stdout
+    assert "carers_assessed\tCarers assessed\tcarers\trise is good\tlocal measure" in listed
+    assert "awaiting_assessment\tPeople awaiting a first assessment" in listed
+    again = run(
+        demo_url,
+        "measures",
+        "add",
+        "Carers Assessed!",
+        "--label",
+        "x",
+        "--definition",
+        "x",
+        "--unit",
+        "people",
+        ok=False,
+        as_=ADMIN,
+    )
+    assert again.returncode == 2 and "pattern" not in again.stderr
+    assert again.stderr.startswith("Code: 'carers assessed!' is not a measure code")
+    saved = run(
+        demo_url,
+        "edit",
+        "backlog",
+        "carers_assessed",
+        "2024-03",
+        "All teams",
+        "All priorities",
+        "--value",
+        "12",
+    )
+    assert saved.stdout.startswith("saved backlog carers_assessed")
+    history = run(demo_url, "history", "--since", "2000-01-01", "--limit", "3").stdout
+    assert f"{ADMIN}\tmeasure:add\tmeasures\tcarers_assessed" in history

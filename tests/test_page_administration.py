@@ -178,3 +178,25 @@ def test_a_bad_email_is_refused_in_plain_words_beside_the_add_button(app_env):
         "like name@council.gov.uk)"
     ]
     assert "pattern" not in page_text(at)
+
+
+def test_an_administrator_adds_a_backlog_measure_on_the_page(app_env):
+    from data_access.measures import measures_in_force
+
+    at = run_page(PAGE, role="admin")
+    at.text_input(key="measure-code").input("carers_assessed")
+    at.text_input(key="measure-label").input("Carers assessed")
+    at.text_area(key="measure-definition").input("Carers whose own needs were assessed.")
+    at.text_input(key="measure-unit").input("carers")
+    at.selectbox(key="measure-rise").select("A rise is good")
+    at.button(key="FormSubmitter:add-measure-Add measure").click().run()
+    assert _seen(_form(at, "add-measure").success) == [
+        "Added the measure Carers assessed (carers_assessed): backlog figures may now be "
+        "loaded under it."
+    ]
+    added = measures_in_force(app_env)["carers_assessed"]
+    assert (added.unit, added.rise_is_good) == ("carers", True)
+    at.text_input(key="measure-code").input("Bad Code")
+    at.button(key="FormSubmitter:add-measure-Add measure").click().run()
+    (said,) = _seen(_form(at, "add-measure").error)
+    assert said.startswith("Not saved: Code: 'bad code' is not a measure code")

@@ -33,10 +33,12 @@ db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo council from the published papers.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 settings_app = typer.Typer(help="Status lists an administrator can change.", no_args_is_help=True)
+measures_app = typer.Typer(help="Backlog measures: built in, and added.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(settings_app, name="settings")
+app.add_typer(measures_app, name="measures")
 app.add_typer(edit_app, name="edit")
 app.add_typer(meetings_app, name="meetings")
 app.command("brief")(brief)
@@ -432,6 +434,65 @@ def users_enable(
         db, as_, lambda store, who: enable_user(store, email, version=version, actor=who)
     )
     typer.echo(f"{email.strip().lower()} may sign in again (version {now})")
+
+
+class Rise(StrEnum):
+    yes = "yes"
+    no = "no"
+    neither = "neither"
+
+
+@measures_app.command("list")
+def measures_list(db: DbOption = None) -> None:
+    """The backlog measures in force: the built-in ones, then those administrators added."""
+    from data_access.measures import BACKLOG, measures_in_force
+
+    rises = {True: "rise is good", False: "fall is good", None: "neither"}
+    for m in measures_in_force(_store(db)).in_table(BACKLOG):
+        typer.echo(f"{m.code}\t{m.label}\t{m.unit}\t{rises[m.rise_is_good]}\t{m.category}")
+
+
+@measures_app.command("add")
+def measures_add(
+    code: Annotated[
+        str, typer.Argument(help="lower-case letters, digits and _ (e.g. carers_assessed)")
+    ],
+    label: Annotated[str, typer.Option(help="What members read, e.g. 'Carers assessed'")],
+    definition: Annotated[str, typer.Option(help="What it counts, in plain English")],
+    unit: Annotated[str, typer.Option(help="e.g. people, reviews")],
+    rise_is_good: Annotated[Rise, typer.Option(help="Whether a rise is good")] = Rise.neither,
+    category: Annotated[
+        str, typer.Option(help="The published category it belongs to")
+    ] = "local measure",
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Add a backlog measure (administrators): its figures are then imported and edited under
+    its code, like the built-in ones."""
+    from pydantic import ValidationError
+
+    from data_access.measures import MeasureRefused, NewMeasure, add_measure
+    from data_access.models import describe_errors
+
+    rise = {Rise.yes: True, Rise.no: False, Rise.neither: None}[rise_is_good]
+    try:
+        measure = NewMeasure(
+            code=code,
+            label=label,
+            definition=definition,
+            unit=unit,
+            rise_is_good=rise,
+            category=category,
+        )
+    except ValidationError as exc:
+        _fail(describe_errors(exc), 2)
+    store = _store(db)
+    actor = _principal(as_, store)
+    try:
+        added = add_measure(store, measure, actor=actor)
+    except (MeasureRefused, NotPermitted) as exc:
+        _fail(f"refused: {exc}")
+    typer.echo(f"added measure {added.code} ({added.label})")
 
 
 @settings_app.command("show")

@@ -284,6 +284,73 @@ def _unlock(who: Principal) -> None:
     _save("unlock", lambda: unlock(data.get_store(), key, actor=who), f"Unlocked {key}.")
 
 
+_RISES = {"A rise is good": True, "A fall is good": False, "Neither": None}
+
+
+def measures_section(who: Principal) -> None:
+    """The backlog measures in force, and a form to add one (its figures are then loaded and
+    edited under its code like the built-in ones)."""
+    import polars as pl
+
+    from dashboard.domain.table import Table
+    from dashboard.ui import render
+    from data_access.measures import BACKLOG, LOCAL, measures_in_force
+
+    st.header("Backlog measures")
+    registry = measures_in_force(data.get_store())
+    rises = {value: words for words, value in _RISES.items()}
+    rows = [
+        {
+            "Code": m.code,
+            "Measure": m.label,
+            "Unit": m.unit,
+            "Which way is good": rises[m.rise_is_good],
+            "Category": m.category,
+        }
+        for m in registry.in_table(BACKLOG)
+    ]
+    frame = pl.DataFrame(rows, schema={name: pl.String for name in rows[0]})
+    render.table(Table.of("Backlog measures in force", frame), key="measures-table")
+    with st.form("add-measure"):
+        st.subheader("Add a measure")
+        st.text_input("Code (lower-case letters, digits and _; used in files)", key="measure-code")
+        st.text_input("Label (what members read)", key="measure-label")
+        st.text_area("Definition (what it counts, in plain English)", key="measure-definition")
+        st.text_input("Unit (e.g. people, reviews)", key="measure-unit")
+        st.selectbox("Which way is good", list(_RISES), index=2, key="measure-rise")
+        st.text_input(
+            "Category (the published category it belongs to)", value=LOCAL, key="measure-category"
+        )
+        st.form_submit_button("Add measure", on_click=_add_measure, args=(who,))
+        outcome("add-measure")
+
+
+def _add_measure(who: Principal) -> None:
+    from data_access.measures import MeasureRefused, NewMeasure, add_measure
+
+    state = st.session_state
+
+    def add() -> str:
+        measure = NewMeasure(
+            code=state["measure-code"],
+            label=state["measure-label"],
+            definition=state["measure-definition"],
+            unit=state["measure-unit"],
+            rise_is_good=_RISES[state["measure-rise"]],
+            category=state["measure-category"],
+        )
+        try:
+            added = add_measure(data.get_store(), measure, actor=who)
+        except MeasureRefused as exc:
+            raise SettingRefusedError(str(exc)) from None
+        return (
+            f"Added the measure {added.label} ({added.code}): backlog figures may now be "
+            "loaded under it."
+        )
+
+    _save("add-measure", add, "")
+
+
 def lists_section(who: Principal) -> None:
     st.header("Status lists")
     st.markdown(
