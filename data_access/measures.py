@@ -10,7 +10,7 @@ measures (rows from a table) to the built-in ones without changing any reader.
 'People waiting for a review'
 >>> MEASURES.get("reviews_completed").unit, MEASURES.get("reviews_completed").rise_is_good
 ('reviews', True)
->>> [m.code for m in MEASURES.in_table(BACKLOG)]  # display order
+>>> [m.code for m in MEASURES.in_table(BACKLOG)][:4]  # display order, the ADASS survey's next
 ['waiting_review', 'waiting_ot_assessment', 'reviews_completed', 'overdue_annual_reviews']
 >>> MEASURES.get("waiting_list") is None
 True
@@ -297,8 +297,8 @@ class Registry:
     def expected(self, table: str = BACKLOG) -> str:
         """The codes a file may give, worded as pydantic words a choice of values.
 
-        >>> MEASURES.expected()
-        "'waiting_review', 'waiting_ot_assessment', 'reviews_completed' or 'overdue_annual_reviews'"
+        >>> Registry(BUILT_IN[:3]).expected()
+        "'waiting_review', 'waiting_ot_assessment' or 'reviews_completed'"
         """
         return _either(tuple(f"'{code}'" for code in self.codes(table)))
 
@@ -308,11 +308,10 @@ class Registry:
 
         >>> MEASURES.check("Waiting_Review")
         'waiting_review'
-        >>> MEASURES.check("waiting_list")
+        >>> Registry(BUILT_IN[:2]).check("waiting_list")
         Traceback (most recent call last):
         ...
-        ValueError: Input should be 'waiting_review', 'waiting_ot_assessment', \
-'reviews_completed' or 'overdue_annual_reviews'
+        ValueError: Input should be 'waiting_review' or 'waiting_ot_assessment'
         """
         for known in self.codes(table):
             if known.lower() == code.lower():
