@@ -16,8 +16,6 @@ import polars as pl
 from dashboard.charts import figures as charts
 from dashboard.domain import backlog
 from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
-from data_access.measures import BACKLOG, MEASURES
-from data_access.vocab import Measure
 
 MEASURE_CHOICES = backlog.MEASURE_CHOICES
 NO_FIGURES = backlog.NO_FIGURES
@@ -135,19 +133,12 @@ class View:
         return (*blocks, *self.projection.blocks())
 
 
-# the measures every council reports: shown (saying "no figures") even before any are loaded
-_ALWAYS_SHOWN = frozenset(m.value for m in Measure)
-
-
 def view(figures: pl.DataFrame, *, team: str | None, band: str | None, threshold: int) -> View:
     """What the page shows for ``team`` and ``band``, in one pass per measure: a national
     store has 2.2M rows, and each measure's figures are read once rather than once per use."""
     items, projection = [], None
-    for measure in MEASURES.codes(BACKLOG):
+    for measure in backlog.shown_measures(figures):
         rows = figures.filter(pl.col("measure") == measure)
-        if rows.is_empty() and measure not in _ALWAYS_SHOWN:
-            # the ADASS survey's measures appear once a council loads figures for them
-            continue
         item = backlog.trend(rows, measure, team=team, band=band, threshold=threshold)
         parts = backlog.breakdown(rows, measure, team=team, band=band, threshold=threshold)
         items.append(trend_part(item, parts))
