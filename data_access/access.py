@@ -150,12 +150,14 @@ class Principal:
     role: Role | None
     scopes: frozenset[tuple[ScopeKind, str]] = field(default_factory=frozenset)
     system: bool = False
+    # disabled by an administrator: still named in the history, but may do nothing
+    disabled: bool = False
 
     def may(self, permission: Permission, scope_value: str | None = None) -> bool:
         """Whether this person may do ``permission`` (to the item in ``scope_value``)."""
         if self.system:
             return True
-        if self.role is None or permission not in ROLE_PERMISSIONS[self.role]:
+        if self.disabled or self.role is None or permission not in ROLE_PERMISSIONS[self.role]:
             return False
         if self.role is Role.OFFICER and permission in SCOPED:
             return scope_value is not None and (SCOPED[permission], scope_value) in self.scopes
@@ -166,7 +168,7 @@ class Principal:
         assignment), e.g. to decide which pages and forms to offer."""
         if self.system:
             return True
-        if self.role is None or permission not in ROLE_PERMISSIONS[self.role]:
+        if self.disabled or self.role is None or permission not in ROLE_PERMISSIONS[self.role]:
             return False
         if self.role is Role.OFFICER and permission in SCOPED:
             return bool(self.scope_values(SCOPED[permission]))
@@ -252,25 +254,34 @@ def log_refusal(
     return error
 
 
+DISABLED_ACCOUNT = (
+    "This account has been disabled by an administrator. "
+    "Ask your administrator if you need access again."
+)
+
+
 def principal_for(store: Store, email: str) -> Principal | None:
-    """The person with this email in the users table, with their role and assignments."""
+    """The person with this email in the users table, with their role and assignments (a
+    disabled user comes back ``disabled``: they may do nothing, and sign-in refuses them)."""
     email = email.strip().lower()
+    users, scopes = schema.users, schema.user_scopes
     with store.engine.connect() as conn:
         user = conn.execute(
-            select(schema.users.c.id, schema.users.c.name, schema.users.c.role).where(
-                schema.users.c.email == email
+            select(users.c.id, users.c.name, users.c.role, users.c.disabled_at).where(
+                users.c.email == email
             )
         ).first()
         if user is None:
             return None
-        scopes = conn.execute(
-            select(schema.user_scopes.c.kind, schema.user_scopes.c.value).where(
-                schema.user_scopes.c.user_id == user.id
+        held = conn.execute(
+            select(scopes.c.kind, scopes.c.value).where(
+                scopes.c.user_id == user.id, scopes.c.removed_at.is_(None)
             )
         ).all()
     return Principal(
         email=email,
         name=user.name,
         role=Role(user.role),
-        scopes=frozenset((ScopeKind(kind), value) for kind, value in scopes),
+        scopes=frozenset((ScopeKind(kind), value) for kind, value in held),
+        disabled=user.disabled_at is not None,
     )

@@ -134,7 +134,8 @@ PER_DATASET = {
         "dataset": "What it adds up: `savings_target`, `components`, `posts_cost` or `backlog`.",
         "scope": (
             "Which rows it covers: `key=value; key=value` with keys workstream, cohort, "
-            "financial_year, line_code, post_code, measure, month, source."
+            "financial_year, line_code, post_code, measure, team, priority_band, month "
+            "(`month=2024-03`), source."
         ),
         "reported_value": "The total as reported: in pounds for money, else a count.",
     },

@@ -24,9 +24,11 @@ from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
 from data_access.datasets import KEYS
 from data_access.limits import LONG_TEXT_CHARS
+from data_access.measures import BACKLOG, measures_in_force
 from data_access.rating_scales import BRAG, RAG
 from data_access.store import StaleVersionError, Store, WriteTx
-from data_access.vocab import Measure, SourceKind
+from data_access.vocab import Measure as Measure  # re-exported: the built-in backlog measures
+from data_access.vocab import SourceKind
 from data_access.writes import entity_key, upsert
 
 _SYSTEM = ("id", "loaded_by", "loaded_at", "version")
@@ -72,10 +74,12 @@ def _check_version(table: Table, values: tuple, row: dict[str, Any], version: in
         raise StaleVersionError(table.name, entity_key(values), version, row)
 
 
-def _validate(model: type[BaseModel], data: dict[str, Any], lists) -> dict[str, Any]:
-    """The row as the importer would store it, or ``EditRejected`` naming each bad field."""
+def _validate(model: type[BaseModel], data: dict[str, Any], lists, measures=None) -> dict[str, Any]:
+    """The row as the importer would store it, or ``EditRejected`` naming each bad field;
+    ``measures`` is the registry in force (the built-in measures when not given)."""
+    context = {"lists": lists} if measures is None else {"lists": lists, "measures": measures}
     try:
-        record = model.model_validate(data, context={"lists": lists})
+        record = model.model_validate(data, context=context)
     except ValidationError as exc:
         problems: dict[str, str] = {}
         for error in exc.errors():
@@ -327,7 +331,7 @@ def set_brag_override(
 
 @dataclass(frozen=True)
 class BacklogFigure:
-    measure: Measure
+    measure: str  # a code of the registry in force (built-in or added by an administrator)
     value: int
     target: int | None = None
     version: int | None = None  # None: the figure is new for this month, team and band
@@ -352,7 +356,7 @@ def edit_backlog_month(
             raise
         # two people added the same new figure at once (PostgreSQL: each read "not held
         # yet"): the later one is refused as a conflict, like any other stale save
-        wanted = [(f.measure.value, month, team, priority_band) for f in figures]
+        wanted = [(str(f.measure), month, team, priority_band) for f in figures]
         with store.engine.connect() as conn:
             held = rows_by_key(conn, schema.backlog, key, wanted)
         values = next((v for v in wanted if v in held), wanted[0])
@@ -374,9 +378,15 @@ def _write_backlog(
     figures: list[BacklogFigure],
 ) -> list[Saved]:
     saved = []
+    registry = measures_in_force(store)
     with store.write(who.email) as tx:
         for figure in figures:
-            values = (figure.measure.value, month, team, priority_band)
+            try:
+                # the registry's spelling, so the row is found under its key
+                measure = registry.check(str(figure.measure), BACKLOG)
+            except ValueError as exc:
+                raise EditRejected({"measure": str(exc)}) from None
+            values = (measure, month, team, priority_band)
             stored = rows_by_key(tx.conn, schema.backlog, key, [values]).get(values)
             if figure.version is not None or stored is not None:
                 if stored is None or stored["version"] != figure.version:
@@ -384,7 +394,7 @@ def _write_backlog(
                         "backlog", entity_key(values), figure.version or 0, stored
                     )
             data = {
-                "measure": figure.measure,
+                "measure": measure,
                 "month": month,
                 "team": team,
                 "priority_band": priority_band,
@@ -394,11 +404,9 @@ def _write_backlog(
                 "basis": stored["basis"] if stored else "published",
             }
             try:
-                row = _validate(models.BacklogObservation, data, None)
+                row = _validate(models.BacklogObservation, data, None, registry)
             except EditRejected as exc:
-                raise EditRejected(
-                    {f"{figure.measure.value}.{k}": v for k, v in exc.problems.items()}
-                ) from None
+                raise EditRejected({f"{measure}.{k}": v for k, v in exc.problems.items()}) from None
             saved.append(
                 _save(
                     tx,

@@ -26,7 +26,7 @@ from data_access.datasets import DATASETS, KEYS, LINE_FIELDS, SYSTEM_COLUMNS, Da
 from data_access.files import RawTable, ReadLimits, read_table
 from data_access.formulas import unescape_formula
 from data_access.limits import INTEGER_MAX
-from data_access.measures import MEASURES
+from data_access.measures import measures_in_force
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
@@ -334,7 +334,7 @@ def checked_rows(
             ]
         )
     # the lists and the measures in force: a backlog row's measure is one of the registry's
-    context = {"lists": configured_lists(store), "measures": MEASURES}
+    context = {"lists": configured_lists(store), "measures": measures_in_force(store)}
     records: list[tuple[int, BaseModel]] = []
     versions: dict[tuple, int] = {}
     refused_rows = {p.row for p in shape}

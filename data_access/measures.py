@@ -10,7 +10,7 @@ measures (rows from a table) to the built-in ones without changing any reader.
 'People waiting for a review'
 >>> MEASURES.get("reviews_completed").unit, MEASURES.get("reviews_completed").rise_is_good
 ('reviews', True)
->>> [m.code for m in MEASURES.in_table(BACKLOG)]  # display order
+>>> [m.code for m in MEASURES.in_table(BACKLOG)][:4]  # display order, the ADASS survey's next
 ['waiting_review', 'waiting_ot_assessment', 'reviews_completed', 'overdue_annual_reviews']
 >>> MEASURES.get("waiting_list") is None
 True
@@ -20,6 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy import select
 
 from data_access.limits import CODE_CHARS
 from data_access.vocab import Measure
@@ -30,6 +34,9 @@ LOCAL = "local measure"
 # filled in by the Definitions table from the settings in force (the BRAG thresholds and the
 # RAG scale), so the words a member reads match the rules the pages apply
 BRAG_RULE = "{brag_rule}"
+# the ADASS spring survey of waiting lists: each of its categories is a built-in measure, so a
+# council can answer the survey from the figures it loads
+ADASS_SURVEY = "ADASS spring survey"
 RAG_RATINGS = "{rag_ratings}"
 
 
@@ -67,7 +74,7 @@ BUILT_IN: tuple[MeasureInfo, ...] = (
         False,
         _CASE_SYSTEM,
         "Performance team",
-        "ADASS spring survey: people waiting for a review",
+        f"{ADASS_SURVEY}: people waiting for a review",
         BACKLOG,
     ),
     MeasureInfo(
@@ -104,6 +111,54 @@ BUILT_IN: tuple[MeasureInfo, ...] = (
         _CASE_SYSTEM,
         "Performance team",
         LOCAL,
+        BACKLOG,
+    ),
+    MeasureInfo(
+        "awaiting_assessment",
+        "People awaiting a first assessment",
+        "People waiting for a first Care Act assessment of their needs (ADASS survey: "
+        "people awaiting assessment).",
+        "people",
+        False,
+        _CASE_SYSTEM,
+        "Performance team",
+        f"{ADASS_SURVEY}: people awaiting an assessment",
+        BACKLOG,
+    ),
+    MeasureInfo(
+        "awaiting_assessment_over_6_months",
+        "Of whom waiting over six months for a first assessment",
+        "Of the people awaiting a first assessment, those who have waited more than six "
+        "months (ADASS survey).",
+        "people",
+        False,
+        _CASE_SYSTEM,
+        "Performance team",
+        f"{ADASS_SURVEY}: of whom waiting over six months",
+        BACKLOG,
+    ),
+    MeasureInfo(
+        "awaiting_service",
+        "People assessed and awaiting a service or first direct payment",
+        "People whose needs have been assessed and who are waiting for their care and "
+        "support to start or their first direct payment (ADASS survey).",
+        "people",
+        False,
+        _CASE_SYSTEM,
+        "Performance team",
+        f"{ADASS_SURVEY}: awaiting a service or direct payment",
+        BACKLOG,
+    ),
+    MeasureInfo(
+        "overdue_review",
+        "People overdue a review",
+        "People whose review of their care and support plan is overdue (ADASS survey: "
+        "people overdue a review).",
+        "people",
+        False,
+        _CASE_SYSTEM,
+        "Performance team",
+        f"{ADASS_SURVEY}: people overdue a review",
         BACKLOG,
     ),
     MeasureInfo(
@@ -242,8 +297,8 @@ class Registry:
     def expected(self, table: str = BACKLOG) -> str:
         """The codes a file may give, worded as pydantic words a choice of values.
 
-        >>> MEASURES.expected()
-        "'waiting_review', 'waiting_ot_assessment', 'reviews_completed' or 'overdue_annual_reviews'"
+        >>> Registry(BUILT_IN[:3]).expected()
+        "'waiting_review', 'waiting_ot_assessment' or 'reviews_completed'"
         """
         return _either(tuple(f"'{code}'" for code in self.codes(table)))
 
@@ -253,11 +308,10 @@ class Registry:
 
         >>> MEASURES.check("Waiting_Review")
         'waiting_review'
-        >>> MEASURES.check("waiting_list")
+        >>> Registry(BUILT_IN[:2]).check("waiting_list")
         Traceback (most recent call last):
         ...
-        ValueError: Input should be 'waiting_review', 'waiting_ot_assessment', \
-'reviews_completed' or 'overdue_annual_reviews'
+        ValueError: Input should be 'waiting_review' or 'waiting_ot_assessment'
         """
         for known in self.codes(table):
             if known.lower() == code.lower():
@@ -270,3 +324,124 @@ def _either(words: tuple[str, ...]) -> str:
 
 
 MEASURES = Registry(BUILT_IN)
+
+
+# --- measures an administrator adds: stored in ``measures``, in force with the built-in ones ---
+ADDED_SOURCE = "The council's own figures, as loaded"
+ADDED_OWNER = "Set by an administrator"
+# a measure's code is a column value in files and a word in commands: kept simple
+MEASURE_CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def _trimmed(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _code(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _visible(value: str) -> str:
+    from data_access.parsing import check_visible
+
+    return check_visible(value)
+
+
+_Words = Annotated[str, BeforeValidator(_trimmed), AfterValidator(_visible)]
+
+
+class NewMeasure(BaseModel):
+    """A measure an administrator adds (the page's form, ``ascgov measures add``): its
+    figures are backlog rows under ``code``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: Annotated[
+        str,
+        BeforeValidator(_code),
+        Field(min_length=1, max_length=CODE_CHARS, pattern=MEASURE_CODE_PATTERN),
+    ]
+    label: Annotated[_Words, Field(min_length=1, max_length=200)]
+    definition: Annotated[_Words, Field(min_length=1, max_length=2000)]
+    unit: Annotated[_Words, Field(min_length=1, max_length=40)]
+    rise_is_good: bool | None = None  # None: a rise is neither good nor bad
+    category: Annotated[_Words, Field(min_length=1, max_length=400)] = LOCAL
+
+    def info(self) -> MeasureInfo:
+        return MeasureInfo(
+            self.code,
+            self.label,
+            self.definition,
+            self.unit,
+            self.rise_is_good,
+            ADDED_SOURCE,
+            ADDED_OWNER,
+            self.category,
+            BACKLOG,
+        )
+
+
+class MeasureRefused(Exception):
+    """A measure that cannot be added, in plain words."""
+
+
+def stored_measures(conn) -> tuple[MeasureInfo, ...]:
+    """The measures administrators added, in the order they were added."""
+    from data_access import schema
+
+    table = schema.measures
+    rows = conn.execute(select(table).order_by(table.c.created_at, table.c.code)).all()
+    return tuple(
+        MeasureInfo(
+            row.code,
+            row.label,
+            row.definition,
+            row.unit,
+            row.rise_is_good,
+            ADDED_SOURCE,
+            ADDED_OWNER,
+            row.category,
+            BACKLOG,
+        )
+        for row in rows
+    )
+
+
+def measures_in_force(store) -> Registry:
+    """The registry in force: the built-in measures, then those administrators added."""
+    with store.engine.connect() as conn:
+        return Registry.with_rows(BUILT_IN, stored_measures(conn))
+
+
+def _clash(registry: Registry, new: MeasureInfo) -> str | None:
+    if new.code in registry:
+        return f"the code {new.code} is already a measure ({registry.label(new.code)})"
+    taken = next((m for m in registry if m.label.lower() == new.label.lower()), None)
+    if taken is not None:
+        return f"the label {new.label!r} is already a measure ({taken.code})"
+    return None
+
+
+def add_measure(store, measure: NewMeasure, *, actor) -> MeasureInfo:
+    """Add a backlog measure (administrators only), audited; its code and label must be new."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from data_access import schema
+    from data_access.access import Permission, authorise
+
+    authorise(store, actor, Permission.MANAGE_SETTINGS, target=f"measure {measure.code}")
+    new = measure.info()
+    try:
+        with store.write(actor.email) as tx:
+            registry = Registry.with_rows(BUILT_IN, stored_measures(tx.conn))
+            clash = _clash(registry, new)
+            if clash is not None:
+                raise MeasureRefused(clash)
+            row = {**measure.model_dump(), "created_at": tx.now, "version": 1}
+            tx.conn.execute(insert(schema.measures), row)
+            tx.audit("measure:add", "measures", new.code, None, measure.model_dump())
+    except IntegrityError:
+        # added by someone else at the same moment
+        raise MeasureRefused(f"the code {new.code} or its label is already a measure") from None
+    return new

@@ -475,6 +475,10 @@ class ReportedTotal(Provenance):
         unknown = set(scope) - SCOPE_KEYS
         if unknown:
             raise ValueError(f"unknown scope keys: {', '.join(sorted(unknown))}")
+        if "month" in scope:
+            # as the documentation writes it (2024-03, Mar 2024): stored as its first day,
+            # the way backlog months are
+            scope = {**scope, "month": parsing.parse_month(scope["month"]).isoformat()}
         return scope
 
 
@@ -489,8 +493,13 @@ def parse_scope(text: object) -> dict[str, str]:
         if "=" not in part:
             raise ValueError("scope must be written as key=value; key=value")
         key, value = part.split("=", 1)
-        scope[key.strip()] = value.strip()
+        scope[_scope_key(key)] = value.strip()
     return scope
+
+
+def _scope_key(key: str) -> str:
+    """``Priority band``, ``priority-band`` and ``priority_band`` name the same column."""
+    return "_".join(key.strip().lower().replace("-", " ").split())
 
 
 def scope_text(scope: dict[str, str]) -> str:
@@ -507,6 +516,8 @@ SCOPE_KEYS = {
     "post_code",
     "measure",
     "month",
+    "team",
+    "priority_band",
     "source",
 }
 
@@ -539,9 +550,62 @@ class User(Record):
     actions: tuple[Code, ...] = ()
 
 
+# what people call a field in the administration forms and ``ascgov users`` / ``measures``
+FIELD_WORDS = {
+    "email": "Email address",
+    "name": "Full name",
+    "role": "Role",
+    "areas": "Accountability areas",
+    "workstreams": "Savings workstreams",
+    "teams": "Backlog teams",
+    "actions": "Committee actions",
+    "code": "Code",
+    "label": "Label",
+    "definition": "Definition",
+    "unit": "Unit",
+    "category": "Category",
+    "rise_is_good": "Whether a rise is good",
+}
+# patterns said in words: a raw pattern means nothing to the person who typed the value
+PATTERN_WORDS = {
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "is not an email address (it should look like "
+    "name@council.gov.uk)",
+    r"^[A-Za-z0-9][A-Za-z0-9._/-]*$": "is not a code (letters, digits and . _ / - only, "
+    "starting with a letter or digit)",
+    r"^[a-z][a-z0-9_]*$": "is not a measure code (lower-case letters, digits and _ only, "
+    "starting with a letter)",
+}
+
+
+def describe_error(error: dict) -> str:
+    """One pydantic error in plain words, naming the field and the value given.
+
+    >>> describe_error({"type": "missing", "loc": ("email",), "msg": "Field required"})
+    'Email address: required'
+    """
+    loc = error.get("loc") or ("value",)
+    field = FIELD_WORDS.get(str(loc[0]), str(loc[0]).replace("_", " ").capitalize())
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    given = error.get("input")
+    shown = f"{given!r}" if isinstance(given, str) and len(given) <= 80 else "the value"
+    if kind == "string_pattern_mismatch":
+        said = f"{shown} " + PATTERN_WORDS.get(ctx.get("pattern"), "is not in the expected form")
+    elif kind == "string_too_long":
+        said = f"too long (at most {ctx.get('max_length')} characters)"
+    elif kind in ("string_too_short", "too_short", "missing", "string_type") and not given:
+        said = "required"
+    elif kind == "enum":
+        said = f"{shown} is not one of {str(ctx.get('expected', '')).replace(chr(39), '')}"
+    elif kind == "bool_parsing":
+        said = f"{shown} is not yes or no"
+    else:
+        said = str(error.get("msg", "")).removeprefix("Value error, ")
+        if "pattern" in said:
+            said = f"{shown} is not in the expected form"
+    return f"{field}: {said}"
+
+
 def describe_errors(exc: ValidationError) -> str:
-    """A model's refusal in one line for people: ``email: contains an invisible character ...``."""
-    return "; ".join(
-        f"{error['loc'][0]}: {error['msg'].removeprefix('Value error, ')}"
-        for error in exc.errors(include_url=False)
-    )
+    """A model's refusal in one line for people, in plain words (never a raw pattern):
+    ``Email address: 'x' is not an email address (...)``."""
+    return "; ".join(dict.fromkeys(describe_error(e) for e in exc.errors(include_url=False)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -215,6 +216,8 @@ users = Table(
     Column("password_hash", String(400)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
+    # set when an administrator disables the user: sign-in is refused, their history stays
+    Column("disabled_at", DateTime(timezone=True)),
 )
 
 # what an officer may edit: areas (and their milestones), savings workstreams, backlog teams,
@@ -225,6 +228,23 @@ user_scopes = Table(
     Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
     Column("kind", String(20), primary_key=True),
     Column("value", String(400), primary_key=True),
+    # set when the assignment is taken away (never deleted: the app's role has no DELETE)
+    Column("removed_at", DateTime(timezone=True)),
+)
+
+# measures an administrator added to the built-in ones (data_access/measures.py): backlog
+# figures may then be given under their codes
+measures = Table(
+    "measures",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("label", String(4000), nullable=False, unique=True),
+    Column("definition", Text, nullable=False),
+    Column("unit", String(40), nullable=False),
+    Column("rise_is_good", Boolean),
+    Column("category", String(4000), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 # failed sign-ins per account (known or not), for throttling local passwords

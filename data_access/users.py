@@ -16,8 +16,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from data_access import schema, throttle
 from data_access.access import (
+    ASSIGNMENT_FIELDS,
+    DISABLED_ACCOUNT,
     Permission,
     Principal,
+    assignment_of,
     assignment_text,
     authorise,
     principal_for,
@@ -26,7 +29,7 @@ from data_access.access import (
 from data_access.loaders import load_table
 from data_access.models import User
 from data_access.passwords import MAX_LENGTH, password_problem
-from data_access.store import Store
+from data_access.store import StaleVersionError, Store
 from data_access.vocab import Role
 
 log = logging.getLogger("ascgov.sign_in")
@@ -46,6 +49,10 @@ class UnknownUserError(Exception):
 
 class WeakPasswordError(Exception):
     pass
+
+
+class LastAdministratorError(Exception):
+    """The change would leave the store with no administrator able to sign in."""
 
 
 def _hasher():
@@ -92,10 +99,7 @@ def add_user(store: Store, user: User, *, actor: Principal, password: str | None
         user_id = tx.conn.execute(
             insert(schema.users).returning(schema.users.c.id), row
         ).scalar_one()
-        known = {r[0] for r in tx.conn.execute(select(schema.areas.c.code))}
-        unknown = sorted(set(user.areas) - known)
-        if unknown:
-            raise UnknownAreaError(f"no such area code: {', '.join(unknown)}")
+        _check_areas(tx.conn, user.areas)
         scopes = _scope_rows(user_id, user)
         if scopes:
             tx.conn.execute(insert(schema.user_scopes), scopes)
@@ -114,6 +118,199 @@ def add_user(store: Store, user: User, *, actor: Principal, password: str | None
             },
         )
         tx.touched.add("user_scopes")
+
+
+def _check_areas(conn: Connection, areas) -> None:
+    known = {r[0] for r in conn.execute(select(schema.areas.c.code))}
+    unknown = sorted(set(areas) - known)
+    if unknown:
+        raise UnknownAreaError(f"no such area code: {', '.join(unknown)}")
+
+
+# --- administrators: a user's role, assignment, and whether they may sign in -------------------
+@dataclass(frozen=True)
+class UserRecord:
+    """One user as an administrator edits them: ``version`` is what a change must match."""
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    assignment: dict[str, tuple[str, ...]]  # ASSIGNMENT_FIELDS' names: areas, workstreams, ...
+    disabled_at: datetime | None
+    version: int
+
+
+def _record(conn: Connection, email: str, *, lock: bool = False) -> UserRecord:
+    users, scopes = schema.users, schema.user_scopes
+    query = select(users).where(users.c.email == email)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise UnknownUserError(f"no user with email {email}")
+    held = conn.execute(
+        select(scopes.c.kind, scopes.c.value).where(
+            scopes.c.user_id == row.id, scopes.c.removed_at.is_(None)
+        )
+    ).all()
+    return UserRecord(
+        row.id,
+        row.email,
+        row.name,
+        Role(row.role),
+        assignment_of(held),
+        _maybe_utc(row.disabled_at),
+        int(row.version),
+    )
+
+
+def user_record(store: Store, email: str) -> UserRecord:
+    """The user with this email (``UnknownUserError`` if none)."""
+    with store.engine.connect() as conn:
+        return _record(conn, email.strip().lower())
+
+
+def _change(store: Store, email: str, version: int, actor: Principal, change) -> int:
+    """Run ``change(tx, record)`` on the user, if still at ``version``; returns the new version."""
+    email = email.strip().lower()
+    authorise(store, actor, Permission.MANAGE_USERS, target=email)
+    with store.write(actor.email) as tx:
+        record = _record(tx.conn, email, lock=True)
+        if record.version != version:
+            current = {"email": email, "version": record.version}
+            raise StaleVersionError("users", email, version, current)
+        if not change(tx, record):
+            return record.version  # nothing to change: no new version, no audit event
+        tx.conn.execute(
+            update(schema.users)
+            .where(schema.users.c.id == record.id)
+            .values(version=schema.users.c.version + 1)
+        )
+        return record.version + 1
+
+
+def _keeps_an_administrator(conn: Connection, record: UserRecord) -> None:
+    users = schema.users
+    others = conn.execute(
+        select(users.c.id).where(
+            users.c.role == Role.ADMIN.value,
+            users.c.disabled_at.is_(None),
+            users.c.id != record.id,
+        )
+    ).first()
+    if record.role is Role.ADMIN and record.disabled_at is None and others is None:
+        raise LastAdministratorError(
+            f"{record.email} is the only administrator who can sign in: "
+            "make someone else an administrator first"
+        )
+
+
+def set_role(store: Store, email: str, role: str | Role, *, version: int, actor: Principal) -> int:
+    """Change a user's role (administrators only), audited; ``version`` is the user's as seen.
+    The last administrator able to sign in keeps the role."""
+    new = User.model_validate({"email": email.strip().lower(), "name": "-", "role": role}).role
+
+    def change(tx, record: UserRecord) -> bool:
+        if record.role is new:
+            return False
+        _keeps_an_administrator(tx.conn, record)
+        tx.conn.execute(
+            update(schema.users).where(schema.users.c.id == record.id).values(role=new.value)
+        )
+        tx.audit(
+            "user:role", "users", record.email, {"role": record.role.value}, {"role": new.value}
+        )
+        return True
+
+    return _change(store, email, version, actor, change)
+
+
+def set_assignment(store: Store, email: str, assignment, *, version: int, actor: Principal) -> int:
+    """Replace what an officer may edit (administrators only), audited. ``assignment`` maps
+    ``ASSIGNMENT_FIELDS``' names (areas, workstreams, teams, actions) to values; a name left
+    out is emptied. Rows taken away are marked removed, never deleted."""
+    given = {name: tuple(assignment.get(name, ())) for name in ASSIGNMENT_FIELDS.values()}
+    unknown = sorted(set(assignment) - set(given))
+    if unknown:
+        raise ValueError(f"not a kind of assignment: {', '.join(unknown)}")
+    wanted = User.model_validate(
+        {"email": email.strip().lower(), "name": "-", "role": "officer", **given}
+    )
+
+    def change(tx, record: UserRecord) -> bool:
+        before = set(scopes_of(_as_user(record)))
+        after = set(scopes_of(wanted))
+        if before == after:
+            return False
+        _check_areas(tx.conn, wanted.areas)
+        _save_scopes(tx, record.id, before, after)
+        tx.audit(
+            "user:assignment",
+            "users",
+            record.email,
+            {"scopes": assignment_text(before).split(",") if before else []},
+            {"scopes": assignment_text(after).split(",") if after else []},
+        )
+        tx.touched.add("user_scopes")
+        return True
+
+    return _change(store, email, version, actor, change)
+
+
+def _as_user(record: UserRecord) -> User:
+    return User.model_construct(
+        email=record.email, name=record.name, role=record.role, **record.assignment
+    )
+
+
+def _save_scopes(tx, user_id: int, before: set, after: set) -> None:
+    table = schema.user_scopes
+    for kind, value in before - after:
+        tx.conn.execute(
+            update(table)
+            .where(table.c.user_id == user_id, table.c.kind == kind.value, table.c.value == value)
+            .values(removed_at=tx.now)
+        )
+    for kind, value in after - before:
+        # given back: the row taken away earlier is reused (UPDATE), otherwise a new one
+        found = tx.conn.execute(
+            update(table)
+            .where(table.c.user_id == user_id, table.c.kind == kind.value, table.c.value == value)
+            .values(removed_at=None)
+        )
+        if found.rowcount == 0:
+            tx.conn.execute(insert(table), {"user_id": user_id, "kind": kind.value, "value": value})
+
+
+def disable_user(store: Store, email: str, *, version: int, actor: Principal) -> int:
+    """Disable a user (administrators only), audited: sign-in is refused and they may do
+    nothing, while everything they did stays in the history under their name."""
+
+    def change(tx, record: UserRecord) -> bool:
+        if record.disabled_at is not None:
+            return False
+        _keeps_an_administrator(tx.conn, record)
+        tx.conn.execute(
+            update(schema.users).where(schema.users.c.id == record.id).values(disabled_at=tx.now)
+        )
+        tx.audit("user:disable", "users", record.email, {"disabled": False}, {"disabled": True})
+        return True
+
+    return _change(store, email, version, actor, change)
+
+
+def enable_user(store: Store, email: str, *, version: int, actor: Principal) -> int:
+    """Let a disabled user sign in again (administrators only), audited."""
+
+    def change(tx, record: UserRecord) -> bool:
+        if record.disabled_at is None:
+            return False
+        tx.conn.execute(
+            update(schema.users).where(schema.users.c.id == record.id).values(disabled_at=None)
+        )
+        tx.audit("user:enable", "users", record.email, {"disabled": True}, {"disabled": False})
+        return True
+
+    return _change(store, email, version, actor, change)
 
 
 def _check_strength(password: str) -> None:
@@ -155,6 +352,7 @@ class NothingToUnlockError(Exception):
 
 
 NO_MATCH = "That email and password do not match an account."
+DISABLED = DISABLED_ACCOUNT
 LOCKED = (
     "Too many failed attempts: this account is locked for a few minutes. "
     "Try again later or ask an administrator."
@@ -240,9 +438,15 @@ def check_password(
     if not ok:
         _record_failure(store, attempt)
         raise SignInRefused(NO_MATCH)
-    _record_success(store, attempt)
     principal = principal_for(store, attempt.email)
     assert principal is not None  # the row was there a moment ago
+    if principal.disabled:
+        # only after the right password: a guess does not learn that the account is disabled
+        with store.write(attempt.email, at=attempt.now) as tx:
+            tx.audit("sign-in:disabled", _ACCOUNTS.dataset, attempt.email, None, None)
+        log.info("sign-in refused: %s is disabled", attempt.email)
+        raise SignInRefused(DISABLED)
+    _record_success(store, attempt)
     return principal
 
 
@@ -467,7 +671,10 @@ def list_users(store: Store) -> pl.DataFrame:
     users = load_table(store, "users")
     held: dict[int, list[tuple[str, str]]] = {}
     for user_id, kind, value in (
-        load_table(store, "user_scopes").select("user_id", "kind", "value").iter_rows()
+        load_table(store, "user_scopes")
+        .filter(pl.col("removed_at").is_null())
+        .select("user_id", "kind", "value")
+        .iter_rows()
     ):
         held.setdefault(user_id, []).append((kind, value))
     scopes = pl.DataFrame(
@@ -479,6 +686,14 @@ def list_users(store: Store) -> pl.DataFrame:
     )
     return (
         users.join(scopes, left_on="id", right_on="user_id", how="left")
-        .select("email", "name", "role", pl.col("scopes").fill_null(""), "created_at")
+        .select(
+            "email",
+            "name",
+            "role",
+            pl.col("scopes").fill_null(""),
+            pl.col("disabled_at").is_not_null().alias("disabled"),
+            "version",
+            "created_at",
+        )
         .sort("email")
     )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui.admin_forms import lists_section, outcome, users_section
+from dashboard.ui.admin_forms import lists_section, measures_section, users_section
 from dashboard.ui.session import Permission, signed_in
 
 who = signed_in()
@@ -10,8 +10,8 @@ st.title("Administration")
 if not (who.has(Permission.MANAGE_USERS) or who.has(Permission.MANAGE_SETTINGS)):
     st.info("Administration is for administrators.")
     st.stop()
-outcome()
 if who.has(Permission.MANAGE_USERS):
     users_section(who)
 if who.has(Permission.MANAGE_SETTINGS):
     lists_section(who)
+    measures_section(who)

@@ -26,15 +26,16 @@ with band_col:
     band = choose("Priority band", bands, key="band", all_label="All priority bands")
 view = data.backlog_view(team, band, threshold)
 cards = view.headlines.items
-for column, item in zip([*st.columns(2), *st.columns(2)], cards, strict=True):
-    kpi(
-        column,
-        item.label,
-        item.value,
-        delta=item.delta,
-        rise_is_good=item.rise_is_good,
-        help_text=item.note,
-    )
+for start in range(0, len(cards), 2):  # two cards a row, however many measures have figures
+    for column, item in zip(st.columns(2), cards[start : start + 2], strict=False):
+        kpi(
+            column,
+            item.label,
+            item.value,
+            delta=item.delta,
+            rise_is_good=item.rise_is_good,
+            help_text=item.note,
+        )
 st.caption(backlog.MARKER_KEY)
 
 for item in view.chosen(label):

@@ -36,6 +36,9 @@ USER_STORE_SETS = [
     schema.users.c.password_hash,
     schema.user_scopes.c.user_id,
     schema.user_scopes.c.kind,
+    # set by disable_user / set_assignment (data_access/users.py), never by a model
+    schema.users.c.disabled_at,
+    schema.user_scopes.c.removed_at,
 ]
 
 

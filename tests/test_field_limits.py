@@ -260,6 +260,6 @@ def test_ascgov_users_add_names_the_invisible_character_in_one_line(tmp_path):
     assert (done.returncode, done.stdout) == (2, "")
     # the name, taken from the address, is refused as well
     assert done.stderr == (
-        "email: contains an invisible character U+200B ZERO WIDTH SPACE at position 5; "
-        "name: contains an invisible character U+200B ZERO WIDTH SPACE at position 5\n"
+        "Email address: contains an invisible character U+200B ZERO WIDTH SPACE at position 5; "
+        "Full name: contains an invisible character U+200B ZERO WIDTH SPACE at position 5\n"
     )

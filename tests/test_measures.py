@@ -39,7 +39,14 @@ def test_every_measure_states_each_fact():
 
 
 def test_the_built_in_backlog_measures_are_the_stored_vocabulary_in_display_order():
-    assert MEASURES.codes(BACKLOG) == tuple(m.value for m in Measure)
+    assert MEASURES.codes(BACKLOG)[:4] == tuple(m.value for m in Measure)
+    # then the ADASS survey's categories
+    assert MEASURES.codes(BACKLOG)[4:] == (
+        "awaiting_assessment",
+        "awaiting_assessment_over_6_months",
+        "awaiting_service",
+        "overdue_review",
+    )
 
 
 def test_definitions_rows_are_the_registry_rows():
@@ -129,7 +136,7 @@ def test_a_backlog_row_takes_any_measure_of_the_registry_in_force():
         {**_ROW, "measure": "Carers_Assessed"}, context={"measures": extended}
     )
     assert row.measure == "carers_assessed"
-    with pytest.raises(ValidationError, match="'overdue_annual_reviews' or 'carers_assessed'"):
+    with pytest.raises(ValidationError, match="'overdue_review' or 'carers_assessed'"):
         models.BacklogObservation.model_validate(
             {**_ROW, "measure": "waiting_list"}, context={"measures": extended}
         )
@@ -156,8 +163,9 @@ def test_the_importer_refuses_an_unknown_measure_naming_every_code_of_the_regist
     (problem,) = refused.value.problems
     assert (problem.column, problem.value) == ("measure", "waiting_list")
     assert problem.rule == (
-        "Input should be 'waiting_review', 'waiting_ot_assessment', 'reviews_completed' or "
-        "'overdue_annual_reviews'"
+        "Input should be 'waiting_review', 'waiting_ot_assessment', 'reviews_completed', "
+        "'overdue_annual_reviews', 'awaiting_assessment', 'awaiting_assessment_over_6_months', "
+        "'awaiting_service' or 'overdue_review'"
     )
     assert all(f"'{code}'" in problem.rule for code in MEASURES.codes(BACKLOG))
 

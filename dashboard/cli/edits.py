@@ -15,7 +15,6 @@ from data_access import commands
 from data_access.access import NotPermitted
 from data_access.rating_scales import BRAG, RAG
 from data_access.store import StaleVersionError
-from data_access.vocab import Measure
 
 edit_app = typer.Typer(
     help="Change one item, as the Updates page does (needs --as and the version you saw).",
@@ -169,7 +168,13 @@ def edit_override(
 
 @edit_app.command("backlog")
 def edit_backlog(
-    measure: Annotated[Measure, typer.Argument()],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            help="A measure code: a built-in one (e.g. waiting_review) or one an "
+            "administrator added (`ascgov measures list`)"
+        ),
+    ],
     month: Annotated[str, typer.Argument(help="e.g. 2024-03")],
     team: Annotated[str, typer.Argument()],
     band: Annotated[str, typer.Argument(help="Priority band")],

@@ -33,10 +33,12 @@ db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo council from the published papers.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 settings_app = typer.Typer(help="Status lists an administrator can change.", no_args_is_help=True)
+measures_app = typer.Typer(help="Backlog measures: built in, and added.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(settings_app, name="settings")
+app.add_typer(measures_app, name="measures")
 app.add_typer(edit_app, name="edit")
 app.add_typer(meetings_app, name="meetings")
 app.command("brief")(brief)
@@ -323,7 +325,180 @@ def users_list(db: DbOption = None) -> None:
     if frame.is_empty():
         typer.echo("no users")
     for row in frame.iter_rows(named=True):
-        typer.echo(f"{row['email']}\t{row['role']}\t{row['name']}\t{row['scopes'] or '-'}")
+        line = f"{row['email']}\t{row['role']}\t{row['name']}\t{row['scopes'] or '-'}"
+        line += f"\tversion {row['version']}" + ("\tdisabled" if row["disabled"] else "")
+        typer.echo(line)
+
+
+UserVersion = Annotated[
+    int,
+    typer.Option(
+        "--version",
+        help="The user's version you are changing (shown by `ascgov users list`); "
+        "refused if someone has changed the user since.",
+    ),
+]
+
+
+def _change_user(db: str | None, as_: str | None, change) -> int:
+    """Run ``change(store, person)``; exit 2 on a value in the wrong form, 1 on a refusal."""
+    from pydantic import ValidationError
+
+    from data_access.models import describe_errors
+    from data_access.users import LastAdministratorError, UnknownAreaError, UnknownUserError
+
+    store = _store(db)
+    actor = _principal(as_, store)
+    try:
+        return change(store, actor)
+    except ValidationError as exc:
+        _fail(describe_errors(exc), 2)
+    except (
+        UnknownUserError,
+        UnknownAreaError,
+        LastAdministratorError,
+        StaleVersionError,
+        NotPermitted,
+    ) as exc:
+        _fail(f"refused: {exc}")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    email: str,
+    role: Annotated[str, typer.Option(help="member, officer, director or admin")],
+    version: UserVersion,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change a user's role (administrators)."""
+    from data_access.users import set_role
+
+    now = _change_user(
+        db, as_, lambda store, who: set_role(store, email, role, version=version, actor=who)
+    )
+    typer.echo(f"{email.strip().lower()} is now {role.strip().lower()} (version {now})")
+
+
+@users_app.command("assign")
+def users_assign(
+    email: str,
+    version: UserVersion,
+    areas: Annotated[str, typer.Option(help="Area codes they edit (a,b)")] = "",
+    workstreams: Annotated[str, typer.Option(help="Savings workstreams (separate with ;)")] = "",
+    teams: Annotated[str, typer.Option(help="Backlog teams (;)")] = "",
+    actions: Annotated[str, typer.Option(help="Committee action codes (a,b)")] = "",
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Replace what an officer may edit: whatever is not named is taken away (administrators)."""
+    from data_access.access import assignment_text, scopes_of
+    from data_access.users import set_assignment, user_record
+
+    given = {
+        "areas": _split(areas, ","),
+        "workstreams": _split(workstreams, ";"),
+        "teams": _split(teams, ";"),
+        "actions": _split(actions, ","),
+    }
+    now = _change_user(
+        db,
+        as_,
+        lambda store, who: set_assignment(store, email, given, version=version, actor=who),
+    )
+    record = user_record(_store(db, upgrade=False), email)
+    held = assignment_text(scopes_of(_Assigned(**record.assignment))) or "nothing"
+    typer.echo(f"{record.email} may now edit {held} (version {now})")
+
+
+class _Assigned:
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+@users_app.command("disable")
+def users_disable(
+    email: str, version: UserVersion, as_: AsOption = None, db: DbOption = None
+) -> None:
+    """Disable a user: sign-in is refused, their history is kept (administrators)."""
+    from data_access.users import disable_user
+
+    now = _change_user(
+        db, as_, lambda store, who: disable_user(store, email, version=version, actor=who)
+    )
+    typer.echo(f"{email.strip().lower()} is disabled: sign-in is refused (version {now})")
+
+
+@users_app.command("enable")
+def users_enable(
+    email: str, version: UserVersion, as_: AsOption = None, db: DbOption = None
+) -> None:
+    """Let a disabled user sign in again (administrators)."""
+    from data_access.users import enable_user
+
+    now = _change_user(
+        db, as_, lambda store, who: enable_user(store, email, version=version, actor=who)
+    )
+    typer.echo(f"{email.strip().lower()} may sign in again (version {now})")
+
+
+class Rise(StrEnum):
+    yes = "yes"
+    no = "no"
+    neither = "neither"
+
+
+@measures_app.command("list")
+def measures_list(db: DbOption = None) -> None:
+    """The backlog measures in force: the built-in ones, then those administrators added."""
+    from data_access.measures import BACKLOG, measures_in_force
+
+    rises = {True: "rise is good", False: "fall is good", None: "neither"}
+    for m in measures_in_force(_store(db)).in_table(BACKLOG):
+        typer.echo(f"{m.code}\t{m.label}\t{m.unit}\t{rises[m.rise_is_good]}\t{m.category}")
+
+
+@measures_app.command("add")
+def measures_add(
+    code: Annotated[
+        str, typer.Argument(help="lower-case letters, digits and _ (e.g. carers_assessed)")
+    ],
+    label: Annotated[str, typer.Option(help="What members read, e.g. 'Carers assessed'")],
+    definition: Annotated[str, typer.Option(help="What it counts, in plain English")],
+    unit: Annotated[str, typer.Option(help="e.g. people, reviews")],
+    rise_is_good: Annotated[Rise, typer.Option(help="Whether a rise is good")] = Rise.neither,
+    category: Annotated[
+        str, typer.Option(help="The published category it belongs to")
+    ] = "local measure",
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Add a backlog measure (administrators): its figures are then imported and edited under
+    its code, like the built-in ones."""
+    from pydantic import ValidationError
+
+    from data_access.measures import MeasureRefused, NewMeasure, add_measure
+    from data_access.models import describe_errors
+
+    rise = {Rise.yes: True, Rise.no: False, Rise.neither: None}[rise_is_good]
+    try:
+        measure = NewMeasure(
+            code=code,
+            label=label,
+            definition=definition,
+            unit=unit,
+            rise_is_good=rise,
+            category=category,
+        )
+    except ValidationError as exc:
+        _fail(describe_errors(exc), 2)
+    store = _store(db)
+    actor = _principal(as_, store)
+    try:
+        added = add_measure(store, measure, actor=actor)
+    except (MeasureRefused, NotPermitted) as exc:
+        _fail(f"refused: {exc}")
+    typer.echo(f"added measure {added.code} ({added.label})")
 
 
 @settings_app.command("show")

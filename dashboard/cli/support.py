@@ -49,7 +49,7 @@ AsOption = Annotated[
 
 def _principal(as_email: str | None, store: Store) -> Principal:
     """The person running a command: a user of the store, or the command is refused."""
-    from data_access.access import principal_for
+    from data_access.access import DISABLED_ACCOUNT, principal_for
     from data_access.settings import get_settings
 
     email = as_email or get_settings().acting_as
@@ -62,6 +62,8 @@ def _principal(as_email: str | None, store: Store) -> Principal:
     principal = principal_for(store, email)
     if principal is None:
         _fail(f"{email} is not a user of this dashboard: ask an administrator to add you", 2)
+    if principal.disabled:
+        _fail(f"{principal.email}: {DISABLED_ACCOUNT}", 2)
     return principal
 
 

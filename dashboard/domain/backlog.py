@@ -334,9 +334,20 @@ def trends(
 ) -> list[Trend]:
     """Every measure's trend, in the registry's order."""
     return [
-        trend(backlog, m.code, team=team, band=band, threshold=threshold)
-        for m in MEASURES.in_table(BACKLOG)
+        trend(backlog, code, team=team, band=band, threshold=threshold)
+        for code in shown_measures(backlog)
     ]
+
+
+# the measures every council reports: shown (saying "no figures") even before any are loaded
+ALWAYS_SHOWN = frozenset(m.value for m in Measure)
+
+
+def shown_measures(backlog: pl.DataFrame) -> tuple[str, ...]:
+    """The backlog measures the page shows, in the registry's order: the four every council
+    reports, and any other (the ADASS survey's) once figures for it are loaded."""
+    held = set(backlog.get_column("measure").unique().to_list())
+    return tuple(c for c in MEASURES.codes(BACKLOG) if c in ALWAYS_SHOWN or c in held)
 
 
 def chosen(items: list[Trend], label: str | None) -> list[Trend]:

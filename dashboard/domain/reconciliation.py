@@ -9,6 +9,7 @@ Three kinds of check, all on frames the loaders return:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 
 import polars as pl
@@ -108,8 +109,21 @@ def check_reported_totals(reported: pl.DataFrame, frames: dict[str, pl.DataFrame
 
 
 def scope_of(value) -> dict[str, str]:
-    """A reported total's scope, whether the frame holds it as a dict or as JSON text."""
-    return value if isinstance(value, dict) else json.loads(value)
+    """A reported total's scope, whether the frame holds it as a dict or as JSON text; a month
+    written as the documentation writes it (``month=2024-03``) names its first day, as the
+    backlog's months are held.
+
+    >>> scope_of('{"team": "North locality", "month": "2024-03"}')
+    {'team': 'North locality', 'month': '2024-03-01'}
+    """
+    scope = dict(value) if isinstance(value, dict) else json.loads(value)
+    month = scope.get("month")
+    if isinstance(month, str) and _YEAR_MONTH.fullmatch(month.strip()):
+        scope["month"] = f"{month.strip()}-01"
+    return scope
+
+
+_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def _total_finding(row, parts: pl.DataFrame, column: str, unit: str, scope) -> Finding:

@@ -11,21 +11,28 @@ from pydantic import ValidationError
 
 from dashboard.domain import formatting
 from dashboard.ui import data
-from data_access.access import NotPermitted, Principal
+from data_access.access import NotPermitted, Principal, assignment_text, scopes_of
 from data_access.app_settings import SettingRefusedError, set_list
 from data_access.models import User, describe_errors
 from data_access.statuses import MEANING_HELP, WORD_MEANINGS, StatusList
+from data_access.store import StaleVersionError
 from data_access.users import (
+    LastAdministratorError,
     NothingToUnlockError,
     UnknownAreaError,
     UnknownUserError,
     UserExistsError,
     WeakPasswordError,
     add_user,
+    disable_user,
+    enable_user,
+    set_assignment,
     set_password,
+    set_role,
     sign_in_lockouts,
     unlock_account,
     unlock_source,
+    user_record,
 )
 from data_access.vocab import CONFIGURABLE_LISTS, Role
 
@@ -37,12 +44,43 @@ LIST_LABELS = {
 }
 
 
-def outcome() -> None:
-    done = st.session_state.pop(_OUTCOME, None)
-    if done and done[0] == "ok":
-        st.success(formatting.plain(done[1]))
-    elif done:
-        st.error(formatting.plain("Not saved: " + done[1]))
+# what the administration forms refuse, said in the refusal's own words
+_REFUSALS = (
+    UserExistsError,
+    UnknownAreaError,
+    UnknownUserError,
+    WeakPasswordError,
+    LastAdministratorError,
+    NothingToUnlockError,
+    StaleVersionError,
+    SettingRefusedError,
+    NotPermitted,
+)
+
+
+def outcome(form: str) -> None:
+    """The outcome of the last save, shown beside the button of the form that made it."""
+    done = st.session_state.get(_OUTCOME)
+    if not done or done[0] != form:
+        return
+    del st.session_state[_OUTCOME]
+    if done[1] == "ok":
+        st.success(formatting.plain(done[2]))
+    else:
+        st.error(formatting.plain("Not saved: " + done[2]))
+
+
+def _save(form: str, action, done: str) -> None:
+    """Run ``action()``; keep its outcome (or the refusal in plain words) for ``form``."""
+    state = st.session_state
+    try:
+        said = action()
+    except ValidationError as exc:
+        state[_OUTCOME] = (form, "error", describe_errors(exc))
+    except _REFUSALS as exc:
+        state[_OUTCOME] = (form, "error", str(exc))
+    else:
+        state[_OUTCOME] = (form, "ok", said if isinstance(said, str) else done)
 
 
 def users_section(who: Principal) -> None:
@@ -67,6 +105,10 @@ def users_section(who: Principal) -> None:
             key="new-password",
         )
         st.form_submit_button("Add user", type="primary", on_click=_add_user, args=(who,))
+        outcome("add-user")
+    _change_user_section(
+        who, users, {"areas": areas, "workstreams": workstreams, "teams": teams, "actions": actions}
+    )
     with st.form("set-password"):
         st.subheader("Set a local password")
         st.selectbox("User", users["email"].to_list(), key="pw-email")
@@ -76,12 +118,14 @@ def users_section(who: Principal) -> None:
             key="pw-new",
         )
         st.form_submit_button("Set password", on_click=_set_password, args=(who,))
+        outcome("set-password")
     _lockouts_section(who)
 
 
 def _add_user(who: Principal) -> None:
     state = st.session_state
-    try:
+
+    def add() -> str:
         user = User(
             email=state["new-email"],
             name=state["new-name"] or state["new-email"].split("@")[0],
@@ -92,22 +136,111 @@ def _add_user(who: Principal) -> None:
             actions=tuple(state["new-actions"]),
         )
         add_user(data.get_store(), user, actor=who, password=state["new-password"] or None)
-    except ValidationError as exc:
-        state[_OUTCOME] = ("error", describe_errors(exc))
-    except (UserExistsError, UnknownAreaError, WeakPasswordError, NotPermitted) as exc:
-        state[_OUTCOME] = ("error", str(exc))
-    else:
-        state[_OUTCOME] = ("ok", f"Added {user.email} as {user.role.value}.")
+        return f"Added {user.email} as {user.role.value}."
+
+    _save("add-user", add, "")
 
 
 def _set_password(who: Principal) -> None:
     state = st.session_state
+    _save(
+        "set-password",
+        lambda: set_password(data.get_store(), state["pw-email"], state["pw-new"], actor=who),
+        f"Password set for {state['pw-email']}.",
+    )
+
+
+_ASSIGNMENT_LABELS = {
+    "areas": "Accountability areas (with their milestones)",
+    "workstreams": "Savings workstreams",
+    "teams": "Backlog teams",
+    "actions": "Committee actions",
+}
+
+
+def _change_user_section(who: Principal, users, choices: dict[str, list[str]]) -> None:
+    """Change one user's role or assignment, or disable them: each its own form and button,
+    each saved against the version of the user shown here."""
+    st.subheader("Change a user")
+    email = st.selectbox("User to change", users["email"].to_list(), key="change-email")
+    if email is None:
+        return
     try:
-        set_password(data.get_store(), state["pw-email"], state["pw-new"], actor=who)
-    except (UnknownUserError, WeakPasswordError, NotPermitted) as exc:
-        state[_OUTCOME] = ("error", str(exc))
-    else:
-        state[_OUTCOME] = ("ok", f"Password set for {state['pw-email']}.")
+        record = user_record(data.get_store(), email)
+    except UnknownUserError:
+        return
+    state = "disabled: cannot sign in" if record.disabled_at else "can sign in"
+    st.caption(formatting.plain(f"{record.name} ({record.role.value}, {state})"))
+    with st.form(f"role-{email}"):
+        st.selectbox(
+            "Role",
+            [r.value for r in Role],
+            index=[r for r in Role].index(record.role),
+            key=f"role:{email}",
+        )
+        st.form_submit_button(
+            "Change role", on_click=_change_role, args=(who, email, record.version)
+        )
+        outcome(f"role-{email}")
+    with st.form(f"assign-{email}"):
+        st.caption("For officers: what they may edit. Anything not chosen is taken away.")
+        for name, label in _ASSIGNMENT_LABELS.items():
+            held = list(record.assignment[name])
+            options = sorted(set(choices[name]) | set(held))
+            st.multiselect(label, options, default=held, key=f"{name}:{email}")
+        st.form_submit_button(
+            "Save assignment", on_click=_change_assignment, args=(who, email, record.version)
+        )
+        outcome(f"assign-{email}")
+    with st.form(f"disable-{email}"):
+        if record.disabled_at is None:
+            st.caption("A disabled user cannot sign in; everything they did stays in the history.")
+            button, action = "Disable user", _disable
+        else:
+            st.caption("This user is disabled and cannot sign in.")
+            button, action = "Enable user", _enable
+        st.form_submit_button(button, on_click=action, args=(who, email, record.version))
+        outcome(f"disable-{email}")
+
+
+def _change_role(who: Principal, email: str, version: int) -> None:
+    role = st.session_state[f"role:{email}"]
+    _save(
+        f"role-{email}",
+        lambda: set_role(data.get_store(), email, role, version=version, actor=who),
+        f"{email} is now {role}.",
+    )
+
+
+class _Assigned:
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+def _change_assignment(who: Principal, email: str, version: int) -> None:
+    given = {name: tuple(st.session_state[f"{name}:{email}"]) for name in _ASSIGNMENT_LABELS}
+    held = assignment_text(scopes_of(_Assigned(**given))) or "nothing"
+    _save(
+        f"assign-{email}",
+        lambda: set_assignment(data.get_store(), email, given, version=version, actor=who),
+        f"{email} may now edit {held}.",
+    )
+
+
+def _disable(who: Principal, email: str, version: int) -> None:
+    _save(
+        f"disable-{email}",
+        lambda: disable_user(data.get_store(), email, version=version, actor=who),
+        f"{email} is disabled: they cannot sign in, and their history is kept.",
+    )
+
+
+def _enable(who: Principal, email: str, version: int) -> None:
+    _save(
+        f"disable-{email}",
+        lambda: enable_user(data.get_store(), email, version=version, actor=who),
+        f"{email} may sign in again.",
+    )
 
 
 def _lockouts_section(who: Principal) -> None:
@@ -138,20 +271,80 @@ def _lockouts_section(who: Principal) -> None:
         choices = [f"{row['what']} {row['key']}" for row in lockouts.iter_rows(named=True)]
         st.selectbox("Account or address", choices, key="unlock-key")
         st.form_submit_button("Unlock", on_click=_unlock, args=(who,))
+        outcome("unlock")
 
 
 def _unlock(who: Principal) -> None:
+    what, key = st.session_state["unlock-key"].split(" ", 1)
+    unlock = unlock_account if what == "account" else unlock_source
+    _save("unlock", lambda: unlock(data.get_store(), key, actor=who), f"Unlocked {key}.")
+
+
+_RISES = {"A rise is good": True, "A fall is good": False, "Neither": None}
+
+
+def measures_section(who: Principal) -> None:
+    """The backlog measures in force, and a form to add one (its figures are then loaded and
+    edited under its code like the built-in ones)."""
+    import polars as pl
+
+    from dashboard.domain.table import Table
+    from dashboard.ui import render
+    from data_access.measures import BACKLOG, LOCAL, measures_in_force
+
+    st.header("Backlog measures")
+    registry = measures_in_force(data.get_store())
+    rises = {value: words for words, value in _RISES.items()}
+    rows = [
+        {
+            "Code": m.code,
+            "Measure": m.label,
+            "Unit": m.unit,
+            "Which way is good": rises[m.rise_is_good],
+            "Category": m.category,
+        }
+        for m in registry.in_table(BACKLOG)
+    ]
+    frame = pl.DataFrame(rows, schema={name: pl.String for name in rows[0]})
+    render.table(Table.of("Backlog measures in force", frame), key="measures-table")
+    with st.form("add-measure"):
+        st.subheader("Add a measure")
+        st.text_input("Code (lower-case letters, digits and _; used in files)", key="measure-code")
+        st.text_input("Label (what members read)", key="measure-label")
+        st.text_area("Definition (what it counts, in plain English)", key="measure-definition")
+        st.text_input("Unit (e.g. people, reviews)", key="measure-unit")
+        st.selectbox("Which way is good", list(_RISES), index=2, key="measure-rise")
+        st.text_input(
+            "Category (the published category it belongs to)", value=LOCAL, key="measure-category"
+        )
+        st.form_submit_button("Add measure", on_click=_add_measure, args=(who,))
+        outcome("add-measure")
+
+
+def _add_measure(who: Principal) -> None:
+    from data_access.measures import MeasureRefused, NewMeasure, add_measure
+
     state = st.session_state
-    what, key = state["unlock-key"].split(" ", 1)
-    try:
-        if what == "account":
-            unlock_account(data.get_store(), key, actor=who)
-        else:
-            unlock_source(data.get_store(), key, actor=who)
-    except (NothingToUnlockError, NotPermitted) as exc:
-        state[_OUTCOME] = ("error", str(exc))
-    else:
-        state[_OUTCOME] = ("ok", f"Unlocked {key}.")
+
+    def add() -> str:
+        measure = NewMeasure(
+            code=state["measure-code"],
+            label=state["measure-label"],
+            definition=state["measure-definition"],
+            unit=state["measure-unit"],
+            rise_is_good=_RISES[state["measure-rise"]],
+            category=state["measure-category"],
+        )
+        try:
+            added = add_measure(data.get_store(), measure, actor=who)
+        except MeasureRefused as exc:
+            raise SettingRefusedError(str(exc)) from None
+        return (
+            f"Added the measure {added.label} ({added.code}): backlog figures may now be "
+            "loaded under it."
+        )
+
+    _save("add-measure", add, "")
 
 
 def lists_section(who: Principal) -> None:
@@ -176,6 +369,7 @@ def lists_section(who: Principal) -> None:
                 key=f"list:{name}",
             )
             st.form_submit_button("Save list", on_click=_save_list, args=(who, name))
+            outcome(f"list-{name}")
 
 
 def _assumed_note(label: str, statuses: StatusList) -> str:
@@ -192,12 +386,12 @@ def _save_list(who: Principal, name: str) -> None:
     try:
         saved = set_list(data.get_store(), name, values, actor=who)
     except (SettingRefusedError, NotPermitted) as exc:
-        state[_OUTCOME] = ("error", str(exc))
+        state[_OUTCOME] = (f"list-{name}", "error", str(exc))
     else:
         message = f"{LIST_LABELS[name]} saved."
         if saved.unsaid:
             taken = ", ".join(f"{n} ({saved.statuses.meaning(n).value})" for n in saved.unsaid)
             message += f" Given no meaning, so taken from the word: {taken}."
-        state[_OUTCOME] = ("ok", message)
+        state[_OUTCOME] = (f"list-{name}", "ok", message)
         # shown again as saved, each status with its meaning, rather than as typed
         del state[f"list:{name}"]

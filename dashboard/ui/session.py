@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.ui import data
 from dashboard.ui.data import get_store
 from dashboard.ui.snapshot import page_run
-from data_access.access import Permission, Principal
+from data_access.access import DISABLED_ACCOUNT, Permission, Principal
 from data_access.settings import get_settings
 
 _LOCAL_EMAIL = "ascgov_local_email"
@@ -117,7 +117,9 @@ def session_lapsed() -> bool:
 def known_principal() -> Principal | None:
     """The signed-in person if they are a user of this dashboard; None otherwise (no UI)."""
     email = current_email()
-    return None if email is None else data.principal(email)
+    principal = None if email is None else data.principal(email)
+    # a disabled user is nobody here: ``signed_in`` tells them why
+    return None if principal is None or principal.disabled else principal
 
 
 def signed_in() -> Principal:
@@ -138,6 +140,10 @@ def signed_in() -> Principal:
             "Ask your administrator to add you."
         )
         st.button("Sign out", on_click=sign_out, key="sign-out-unknown")
+        st.stop()
+    if principal.disabled:
+        st.error(DISABLED_ACCOUNT)
+        st.button("Sign out", on_click=sign_out, key="sign-out-disabled")
         st.stop()
     return principal
 

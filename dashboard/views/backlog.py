@@ -16,7 +16,6 @@ import polars as pl
 from dashboard.charts import figures as charts
 from dashboard.domain import backlog
 from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
-from data_access.measures import BACKLOG, MEASURES
 
 MEASURE_CHOICES = backlog.MEASURE_CHOICES
 NO_FIGURES = backlog.NO_FIGURES
@@ -138,7 +137,7 @@ def view(figures: pl.DataFrame, *, team: str | None, band: str | None, threshold
     """What the page shows for ``team`` and ``band``, in one pass per measure: a national
     store has 2.2M rows, and each measure's figures are read once rather than once per use."""
     items, projection = [], None
-    for measure in MEASURES.codes(BACKLOG):
+    for measure in backlog.shown_measures(figures):
         rows = figures.filter(pl.col("measure") == measure)
         item = backlog.trend(rows, measure, team=team, band=band, threshold=threshold)
         parts = backlog.breakdown(rows, measure, team=team, band=band, threshold=threshold)
