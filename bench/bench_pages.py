@@ -115,6 +115,7 @@ def national_store(data: Path, councils: int, keep: Path, passwords: bool = True
     if path.exists():  # built by an earlier run: the import is store_bench's business, not ours
         print(f"national: reusing {path} (delete it to rebuild from {data})")
         store = Store(url)
+        store.upgrade()  # kept from before a migration: bring its schema up to date
         with_users(store)
         store.dispose()
         return url
