@@ -49,8 +49,10 @@ from data_access.statuses import Meaning, StatusList, default_statuses
 from data_access.vocab import (
     ActionKind,
     Basis,
+    BridgeKind,
     Cohort,
     Role,
+    SavingsStatus,
     SourceKind,
 )
 
@@ -206,6 +208,7 @@ FteHundredths = Annotated[int, Field(gt=0, le=100_000), BeforeValidator(_fte_hun
 # the scales' own check, the one the edit commands use: same spellings, same stored value
 RagValue = Annotated[str, BeforeValidator(RAG.parse)]
 BragValue = Annotated[str, BeforeValidator(BRAG.parse)]
+StopStatus = Annotated[SavingsStatus, BeforeValidator(_case_insensitive(SavingsStatus))]
 
 
 def _statuses(info: ValidationInfo, list_name: str) -> StatusList:
@@ -321,6 +324,12 @@ class SavingsYear(Provenance):
     delivered_pence: Pence | None = Field(default=None, alias="delivered")
     brag_override: BragValue | None = None
     override_reason: OptionalLongText = None
+    # a year that stopped: kept out of the totals tracked, listed on its own, never rated
+    status: StopStatus | None = None
+    status_date: Day | None = None
+    status_reason: OptionalLongText = None
+    deferred_to: FinancialYear | None = None
+    replaced_by: Code | None = None
 
     @model_validator(mode="after")
     def _override_needs_reason(self) -> SavingsYear:
@@ -329,6 +338,82 @@ class SavingsYear(Provenance):
                 "override_reason", "a BRAG override needs a reason (override_reason)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _status_complete(self) -> SavingsYear:
+        for problem in stop_problems(
+            self.code,
+            self.financial_year,
+            self.status,
+            self.status_date,
+            self.status_reason,
+            self.deferred_to,
+            self.replaced_by,
+        ):
+            raise PydanticCustomError(problem[0], problem[1])
+        return self
+
+
+def stop_problems(
+    code: str,
+    financial_year: str,
+    status: SavingsStatus | None,
+    status_date: date | None,
+    status_reason: str | None,
+    deferred_to: str | None,
+    replaced_by: str | None,
+) -> list[tuple[str, str]]:
+    """What is missing or out of place in a savings year's status, as (field, message): the one
+    rule the import, the CLI edit and the Updates page apply."""
+    problems: list[tuple[str, str]] = []
+    if status is None:
+        for field, value in (
+            ("status_date", status_date),
+            ("status_reason", status_reason),
+            ("deferred_to", deferred_to),
+            ("replaced_by", replaced_by),
+        ):
+            if value is not None:
+                problems.append(
+                    (field, f"{field} is only for a line withdrawn, deferred or replaced (status)")
+                )
+        return problems
+    word = status.value
+    if status_date is None:
+        problems.append(("status_date", f"a {word} line needs the date it was {word}"))
+    if status_reason is None:
+        problems.append(("status_reason", f"a {word} line needs the reason (status_reason)"))
+    if status == SavingsStatus.DEFERRED:
+        if deferred_to is None:
+            problems.append(("deferred_to", "a deferred line needs the year it moves to"))
+        elif deferred_to <= financial_year:
+            problems.append(
+                (
+                    "deferred_to",
+                    f"a line deferred from {financial_year} must move to a later year, "
+                    f"not {deferred_to}",
+                )
+            )
+    elif deferred_to is not None:
+        problems.append(("deferred_to", "deferred_to is only for a deferred line"))
+    if status == SavingsStatus.REPLACED:
+        if replaced_by is None:
+            problems.append(("replaced_by", "a replaced line needs the code of its replacement"))
+        elif replaced_by == code:
+            problems.append(("replaced_by", "a line cannot replace itself"))
+    elif replaced_by is not None:
+        problems.append(("replaced_by", "replaced_by is only for a replaced line"))
+    return problems
+
+
+class BridgeStep(Provenance):
+    """One step of a budget-monitoring bridge as a report states it (the report's own words
+    for the step; the amount in pounds, as the report gives it)."""
+
+    report: Source
+    label: Source
+    kind: Annotated[BridgeKind, BeforeValidator(_case_insensitive(BridgeKind))]
+    amount_pence: SignedPence = Field(alias="amount")
 
 
 class SavingsComponent(Provenance):

@@ -108,6 +108,7 @@ _RECONCILED_TABLES = (
     "savings_components",
     "posts",
     "backlog",
+    "budget_bridge_steps",
 )
 
 

@@ -1,0 +1,337 @@
+"""Savings that stop (withdrawn, deferred, replaced) and budget-monitoring bridges: stored on
+SQLite and PostgreSQL, imported, edited with an audit event, kept out of the totals tracked,
+listed on their own, never rated Green; bridges checked step by step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from dashboard.domain import reconciliation, savings
+from dashboard.domain.ratings import Thresholds, brag
+from data_access import commands, models, schema
+from data_access.datasets import DATASETS
+from data_access.exporter import export_frame
+from data_access.frames import savings_frame
+from data_access.importer import ImportRejected, import_file
+from data_access.loaders import load_table
+from data_access.rating_scales import GREEN, NOT_RATED
+from tests.conftest import DIRECTOR
+from tests.savings_support import write_rows
+
+ROW = {
+    "code": "SAV-1",
+    "financial_year": "2025/26",
+    "title": "Day services review",
+    "workstream": "Reduce the cost of care",
+    "cohort": "older",
+    "target": "46000000",
+    "forecast": "46000000",
+    "source": "test",
+    "as_at": "2025-06-30",
+}
+WITHDRAWN = {
+    **ROW,
+    "status": "Withdrawn",
+    "status_date": "12/05/2025",
+    "status_reason": "Consultation response: proposal dropped",
+}
+
+
+# --- the rule, in the model --------------------------------------------------------------
+
+
+def test_a_withdrawn_year_is_stored_with_its_date_and_reason():
+    record = models.SavingsYear.model_validate(WITHDRAWN)
+    assert record.status.value == "withdrawn"
+    assert record.status_date == date(2025, 5, 12)
+    assert record.status_reason == "Consultation response: proposal dropped"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"status_date": None}, "status_date", "a withdrawn line needs the date it was withdrawn"),
+        ({"status_reason": " "}, "status_reason", "a withdrawn line needs the reason"),
+        ({"status": "deferred"}, "deferred_to", "a deferred line needs the year it moves to"),
+        (
+            {"status": "deferred", "deferred_to": "2024/25"},
+            "deferred_to",
+            "a line deferred from 2025/26 must move to a later year, not 2024/25",
+        ),
+        (
+            {"status": "replaced"},
+            "replaced_by",
+            "a replaced line needs the code of its replacement",
+        ),
+        ({"status": "replaced", "replaced_by": "SAV-1"}, "replaced_by", "cannot replace itself"),
+        ({"deferred_to": "2026/27"}, "deferred_to", "only for a deferred line"),
+        ({"status": None}, "status_date", "only for a line withdrawn, deferred or replaced"),
+    ],
+)
+def test_a_status_must_be_complete(changes, field, message):
+    with pytest.raises(ValidationError) as caught:
+        models.SavingsYear.model_validate({**WITHDRAWN, **changes})
+    error = caught.value.errors()[0]
+    assert error["type"] == field
+    assert message in error["msg"]
+
+
+def test_an_unknown_status_is_refused_naming_the_choices():
+    with pytest.raises(ValidationError) as caught:
+        models.SavingsYear.model_validate({**WITHDRAWN, "status": "paused"})
+    assert "withdrawn" in str(caught.value) and "deferred" in str(caught.value)
+
+
+# --- the rating -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "deferred", "replaced"])
+def test_a_stopped_year_is_never_rated_green(status):
+    rated = brag(
+        46_000_000_00,
+        46_000_000_00,
+        None,
+        override=GREEN,
+        override_reason="On track",
+        status=status,
+        status_reason="Dropped after consultation",
+    )
+    assert rated.rating == NOT_RATED
+    assert rated.basis == status.capitalize()
+    assert rated.reason == f"{status}: Dropped after consultation"
+
+
+def test_a_zero_target_is_still_rated_by_the_rule():
+    # the column docs say a £0 target is not how to withdraw a line: status is
+    assert brag(0, 0, None).rating == GREEN
+
+
+# --- the domain: totals, split, bridge, the list on its own --------------------------------
+
+
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    records = [models.SavingsYear.model_validate(r) for r in rows]
+    data = [
+        {k: getattr(v, "value", v) for k, v in r.model_dump(mode="python").items()} for r in records
+    ]
+    return pl.DataFrame(data, infer_schema_length=None)
+
+
+RATED = savings.rate_lines(
+    _frame(
+        [
+            ROW | {"code": "SAV-0", "target": "10000000", "forecast": "9000000"},
+            WITHDRAWN,
+            ROW
+            | {
+                "code": "SAV-2",
+                "target": "5000000",
+                "forecast": "5000000",
+                "status": "deferred",
+                "status_date": "2025-07-01",
+                "status_reason": "Procurement delayed",
+                "deferred_to": "2026/27",
+            },
+        ]
+    ),
+    Thresholds(),
+)
+
+
+def test_stopped_years_are_kept_out_of_the_totals_tracked():
+    tracked = savings.tracked(RATED)
+    assert tracked["code"].to_list() == ["SAV-0"]
+    totals = savings.totals(tracked, "financial_year")
+    assert (
+        totals.filter(pl.col("financial_year") == "Total")["target_pence"].item() == 10_000_000_00
+    )
+    split = savings.brag_split(tracked)
+    assert split["target_pence"].sum() == 10_000_000_00
+    bridge = savings.programme_bridge(tracked)
+    assert bridge.steps[0] == ("Target", 10_000_000_00, "absolute")
+
+
+def test_stopped_years_are_listed_on_their_own_with_their_value():
+    stopped = savings.stopped(RATED)
+    assert savings.stopped_sentences(stopped) == [
+        "£46.00m withdrawn for 2025/26.",
+        "£5.00m deferred from 2025/26 to 2026/27.",
+    ]
+    table = savings.stopped_table(stopped)
+    assert table.frame["Status"].to_list() == ["Withdrawn", "Deferred"]
+    assert table.frame["Target"].to_list() == [46_000_000_00, 5_000_000_00]
+    assert table.frame["Reason"].to_list() == [
+        "Consultation response: proposal dropped",
+        "Procurement delayed",
+    ]
+    assert GREEN not in RATED.filter(pl.col("status").is_not_null())["rating"].to_list()
+
+
+# --- the store: import, export, edit, on SQLite and PostgreSQL -----------------------------
+
+
+def _csv(tmp_path, name: str, rows: list[dict]) -> str:
+    path = tmp_path / name
+    pl.DataFrame(rows).write_csv(path)
+    return path
+
+
+def test_a_withdrawn_line_imports_exports_and_reimports(store, tmp_path):
+    path = _csv(tmp_path, "savings.csv", [WITHDRAWN])
+    import_file(store, "savings", path, actor=DIRECTOR)
+    stored = savings_frame(store).row(0, named=True)
+    assert (stored["status"], stored["status_date"], stored["target_pence"]) == (
+        "withdrawn",
+        date(2025, 5, 12),
+        46_000_000_00,
+    )
+    exported = export_frame(store, "savings")
+    assert exported["status"].to_list() == ["withdrawn"]
+    again = tmp_path / "again.csv"
+    exported.write_csv(again)
+    report = import_file(store, "savings", again, actor=DIRECTOR)
+    assert (report.inserted, report.updated) == (0, 0)
+
+
+def test_a_replacement_that_is_not_in_the_store_is_refused_and_nothing_written(store, tmp_path):
+    row = {
+        **WITHDRAWN,
+        "status": "replaced",
+        "replaced_by": "SAV-NEW",
+    }
+    with pytest.raises(ImportRejected) as caught:
+        import_file(store, "savings", _csv(tmp_path, "s.csv", [row]), actor=DIRECTOR)
+    assert "replaced_by" in str(caught.value) and "SAV-NEW" in str(caught.value)
+    assert load_table(store, "savings_years").is_empty()
+
+
+def test_withdrawing_a_year_through_the_edit_is_audited(store):
+    write_rows(store, "savings", [ROW])
+    saved = commands.set_savings_status(
+        store,
+        DIRECTOR,
+        "SAV-1",
+        "2025/26",
+        version=1,
+        status="withdrawn",
+        status_date=date(2025, 5, 12),
+        status_reason="Dropped after consultation",
+    )
+    assert saved.version == 2
+    row = savings_frame(store).row(0, named=True)
+    assert (row["status"], row["status_reason"]) == ("withdrawn", "Dropped after consultation")
+    with store.engine.connect() as conn:
+        event = conn.execute(
+            select(schema.audit_events).where(schema.audit_events.c.action == "edit:update")
+        ).one()
+    assert event.dataset == "savings_years"
+    assert event.after["status"] == "withdrawn"
+    assert event.reason == "Dropped after consultation"
+
+
+def test_an_incomplete_status_edit_is_refused_in_plain_words(store):
+    write_rows(store, "savings", [ROW])
+    with pytest.raises(commands.EditRejected) as caught:
+        commands.set_savings_status(
+            store,
+            DIRECTOR,
+            "SAV-1",
+            "2025/26",
+            version=1,
+            status="deferred",
+            status_date=date(2025, 5, 12),
+            status_reason="Later",
+        )
+    assert caught.value.problems == {"deferred_to": "a deferred line needs the year it moves to"}
+    assert savings_frame(store)["status"].to_list() == [None]
+
+
+def test_a_status_can_be_cleared(store):
+    write_rows(store, "savings", [WITHDRAWN])
+    commands.set_savings_status(store, DIRECTOR, "SAV-1", "2025/26", version=1, status=None)
+    row = savings_frame(store).row(0, named=True)
+    assert (row["status"], row["status_date"], row["status_reason"]) == (None, None, None)
+
+
+# --- budget-monitoring bridges --------------------------------------------------------------
+
+# the issue's example, as test data (it is not in ../shared/seeds)
+BRIDGE = [
+    ("Projected overspend", "start", "8646000"),
+    ("Savings achieved", "less", "1422000"),
+    ("Other actions", "less", "660000"),
+    ("Remaining overspend", "result", "6564000"),
+]
+
+
+def _bridge_rows(report: str = "Budget monitoring P6", steps=BRIDGE) -> list[dict]:
+    return [
+        {
+            "report": report,
+            "label": label,
+            "kind": kind,
+            "amount": amount,
+            "source": "test",
+            "as_at": "2024-09-30",
+        }
+        for label, kind, amount in steps
+    ]
+
+
+def test_a_bridge_imports_and_its_result_is_checked(store, tmp_path):
+    import_file(store, "bridges", _csv(tmp_path, "b.csv", _bridge_rows()), actor=DIRECTOR)
+    steps = load_table(store, "budget_bridge_steps").sort("id")
+    assert steps["amount_pence"].to_list() == [864_600_000, 142_200_000, 66_000_000, 656_400_000]
+    (finding,) = reconciliation.check_bridges(steps)
+    assert finding.status == reconciliation.AGREES
+    assert (finding.reported, finding.computed) == (656_400_000, 656_400_000)
+
+
+def test_a_bridge_whose_steps_do_not_give_its_result_is_a_finding():
+    wrong = [*BRIDGE[:3], ("Remaining overspend", "result", "6664000")]
+    steps = pl.DataFrame(
+        [models.BridgeStep.model_validate(r).model_dump() for r in _bridge_rows(steps=wrong)]
+    ).with_columns(pl.col("kind").cast(pl.String))
+    (finding,) = reconciliation.check_bridges(steps)
+    assert finding.status == reconciliation.DIFFERS
+    assert finding.difference == 10_000_000
+    assert "£8,646,000 less £1,422,000 less £660,000" in finding.explanation
+
+
+def test_a_bridge_without_its_result_cannot_be_checked():
+    steps = pl.DataFrame(
+        [models.BridgeStep.model_validate(r).model_dump() for r in _bridge_rows(steps=BRIDGE[:3])]
+    ).with_columns(pl.col("kind").cast(pl.String))
+    (finding,) = reconciliation.check_bridges(steps)
+    assert finding.status == reconciliation.UNCHECKABLE
+    assert "one start and one result" in finding.explanation
+
+
+def test_a_bridge_as_a_chart_and_table():
+    steps = pl.DataFrame(
+        [models.BridgeStep.model_validate(r).model_dump() for r in _bridge_rows()]
+    ).with_columns(pl.col("kind").cast(pl.String))
+    (bridge,) = savings.budget_bridges(steps)
+    assert bridge.steps == (
+        ("Projected overspend", 864_600_000, "absolute"),
+        ("Savings achieved", -142_200_000, "relative"),
+        ("Other actions", -66_000_000, "relative"),
+        ("Remaining overspend", 656_400_000, "total"),
+    )
+    assert bridge.table().frame["Amount"].to_list() == [
+        864_600_000,
+        -142_200_000,
+        -66_000_000,
+        656_400_000,
+    ]
+    figure = savings.bridge_figure(bridge)
+    assert figure.data
+
+
+def test_bridges_dataset_is_registered():
+    assert DATASETS["bridges"].columns[:4] == ("report", "label", "kind", "amount")
