@@ -29,6 +29,8 @@ from pydantic_core import PydanticCustomError
 
 from data_access import parsing
 from data_access.limits import (
+    BRIDGE_LABEL_CHARS,
+    BRIDGE_REPORT_CHARS,
     CODE_CHARS,
     COMMITTEE_CHARS,
     EMAIL_CHARS,
@@ -365,53 +367,70 @@ def stop_problems(
 ) -> list[tuple[str, str]]:
     """What is missing or out of place in a savings year's status, as (field, message): the one
     rule the import, the CLI edit and the Updates page apply."""
-    problems: list[tuple[str, str]] = []
     if status is None:
-        for field, value in (
+        given = (
             ("status_date", status_date),
             ("status_reason", status_reason),
             ("deferred_to", deferred_to),
             ("replaced_by", replaced_by),
-        ):
-            if value is not None:
-                problems.append(
-                    (field, f"{field} is only for a line withdrawn, deferred or replaced (status)")
-                )
-        return problems
+        )
+        return [
+            (field, f"{field} is only for a line withdrawn, deferred or replaced (status)")
+            for field, value in given
+            if value is not None
+        ]
     word = status.value
+    problems: list[tuple[str, str]] = []
     if status_date is None:
         problems.append(("status_date", f"a {word} line needs the date it was {word}"))
     if status_reason is None:
         problems.append(("status_reason", f"a {word} line needs the reason (status_reason)"))
-    if status == SavingsStatus.DEFERRED:
-        if deferred_to is None:
-            problems.append(("deferred_to", "a deferred line needs the year it moves to"))
-        elif deferred_to <= financial_year:
-            problems.append(
-                (
-                    "deferred_to",
-                    f"a line deferred from {financial_year} must move to a later year, "
-                    f"not {deferred_to}",
-                )
-            )
-    elif deferred_to is not None:
-        problems.append(("deferred_to", "deferred_to is only for a deferred line"))
-    if status == SavingsStatus.REPLACED:
-        if replaced_by is None:
-            problems.append(("replaced_by", "a replaced line needs the code of its replacement"))
-        elif replaced_by == code:
-            problems.append(("replaced_by", "a line cannot replace itself"))
-    elif replaced_by is not None:
-        problems.append(("replaced_by", "replaced_by is only for a replaced line"))
+    problems += _deferral_problems(status, financial_year, deferred_to)
+    problems += _replacement_problems(status, code, replaced_by)
     return problems
+
+
+def _deferral_problems(
+    status: SavingsStatus, financial_year: str, deferred_to: str | None
+) -> list[tuple[str, str]]:
+    if status != SavingsStatus.DEFERRED:
+        return (
+            []
+            if deferred_to is None
+            else [("deferred_to", "deferred_to is only for a deferred line")]
+        )
+    if deferred_to is None:
+        return [("deferred_to", "a deferred line needs the year it moves to")]
+    if deferred_to <= financial_year:
+        message = (
+            f"a line deferred from {financial_year} must move to a later year, not {deferred_to}"
+        )
+        return [("deferred_to", message)]
+    return []
+
+
+def _replacement_problems(
+    status: SavingsStatus, code: str, replaced_by: str | None
+) -> list[tuple[str, str]]:
+    if status != SavingsStatus.REPLACED:
+        return (
+            []
+            if replaced_by is None
+            else [("replaced_by", "replaced_by is only for a replaced line")]
+        )
+    if replaced_by is None:
+        return [("replaced_by", "a replaced line needs the code of its replacement")]
+    if replaced_by == code:
+        return [("replaced_by", "a line cannot replace itself")]
+    return []
 
 
 class BridgeStep(Provenance):
     """One step of a budget-monitoring bridge as a report states it (the report's own words
     for the step; the amount in pounds, as the report gives it)."""
 
-    report: Source
-    label: Source
+    report: _name_type(BRIDGE_REPORT_CHARS)
+    label: _name_type(BRIDGE_LABEL_CHARS)
     kind: Annotated[BridgeKind, BeforeValidator(_case_insensitive(BridgeKind))]
     amount_pence: SignedPence = Field(alias="amount")
 

@@ -30,8 +30,8 @@ def upgrade() -> None:
     op.create_table(
         "budget_bridge_steps",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("report", sa.String(length=400), nullable=False),
-        sa.Column("label", sa.String(length=400), nullable=False),
+        sa.Column("report", sa.String(length=200), nullable=False),
+        sa.Column("label", sa.String(length=150), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("amount_pence", sa.BigInteger(), nullable=False),
         sa.Column("source", sa.String(length=400), nullable=False),
