@@ -335,3 +335,75 @@ def test_a_bridge_as_a_chart_and_table():
 
 def test_bridges_dataset_is_registered():
     assert DATASETS["bridges"].columns[:4] == ("report", "label", "kind", "amount")
+
+
+# --- what the page, the pack and the overview show ----------------------------------------
+
+
+def test_the_view_lists_stopped_lines_on_their_own_and_counts_only_the_tracked():
+    from dashboard.views import savings as view
+
+    part = view.lines_part(RATED, RATED, [], Thresholds())
+    assert part.lines.frame["Line"].to_list() == ["SAV-0"]
+    assert part.totals["Year"].frame["Target"].to_list() == [10_000_000_00, 10_000_000_00]
+    assert part.stopped.sentences == (
+        "£46.00m withdrawn for 2025/26.",
+        "£5.00m deferred from 2025/26 to 2026/27.",
+    )
+    printed = part.blocks()
+    assert part.stopped.table in printed
+    assert any(getattr(b, "text", "") == "£46.00m withdrawn for 2025/26." for b in printed)
+
+
+def test_the_overview_sentence_counts_the_tracked_and_names_what_stopped():
+    from dashboard.domain import overview
+
+    assert overview.savings_totals(RATED).sentence() == (
+        "1 savings lines: £10.00m targeted, £9.00m forecast, not published delivered. "
+        "A further £51.00m was withdrawn, deferred or replaced and is not counted."
+    )
+
+
+def test_adults_totals_leave_out_stopped_years():
+    from dashboard.domain import adults
+
+    rows = [
+        ROW | {"code": "Y1", "cohort": "younger", "target": "1500000"},
+        ROW | {"code": "O1", "cohort": "older", "target": "130000"},
+        WITHDRAWN | {"code": "O2", "cohort": "older", "target": "46000"},
+    ]
+    frame = _frame(rows)
+    table = adults.cohort_years(frame, "Reduce the cost of care")
+    assert adults.grand_total(table) == 1_630_000_00
+
+
+def test_a_bridge_part_carries_its_check():
+    from dashboard.views import savings as view
+
+    wrong = [*BRIDGE[:3], ("Remaining overspend", "result", "6664000")]
+    steps = pl.DataFrame(
+        [models.BridgeStep.model_validate(r).model_dump() for r in _bridge_rows(steps=wrong)]
+    ).with_columns(pl.col("kind").cast(pl.String))
+    findings = reconciliation.check_bridges(steps)
+    placed = [savings.Placed(f, "bridges", None) for f in findings]
+    (part,) = view.budget_bridge_parts(steps, placed)
+    assert part.bridge.table.frame["Step"].to_list()[0] == "Projected overspend"
+    assert "difference £100,000" in part.findings[0].text
+    blocks = view.budget_bridge_blocks([part])
+    assert blocks[0].text == "Budget-monitoring bridges"
+
+
+def test_the_savings_page_shows_a_withdrawn_line_and_a_bridge(empty_app_env, tmp_path):
+    from tests.pages_support import page_text, run_page, tables
+
+    write_rows(empty_app_env, "savings", [ROW | {"code": "SAV-0"}, WITHDRAWN])
+    write_rows(empty_app_env, "bridges", _bridge_rows())
+    at = run_page("pages/savings.py")
+    assert not at.exception
+    text = page_text(at)
+    assert "£46.00m withdrawn for 2025/26." in text
+    assert "Budget monitoring P6: projected overspend £8,646,000" in text
+    stopped = next(t for t in tables(at) if "Reason" in t.columns)
+    assert stopped["Line"].to_list() == ["SAV-1"]
+    lines = next(t for t in tables(at) if "BRAG" in t.columns and "Why" in t.columns)
+    assert lines["Line"].to_list() == ["SAV-0"]

@@ -456,7 +456,7 @@ class Placed:
     """A reconciliation finding and the figures it concerns, so a page can show it beside them."""
 
     finding: Finding
-    dataset: str  # "mtfs", "savings_target", "components" or "posts_cost"
+    dataset: str  # "mtfs", "bridges", "savings_target", "components" or "posts_cost"
     workstream: str | None
 
 
@@ -469,6 +469,8 @@ def place_findings(findings: list[Finding], frames: dict[str, pl.DataFrame]) -> 
     for finding in findings:
         if finding.check == "shortfall":
             placed.append(Placed(finding, "mtfs", None))
+        elif finding.check == "bridge":
+            placed.append(Placed(finding, "bridges", None))
         elif finding.check == "post cost":
             placed.append(Placed(finding, "posts_cost", post_ws.get(finding.code)))
         elif finding.code in reported:
