@@ -407,3 +407,58 @@ def test_the_savings_page_shows_a_withdrawn_line_and_a_bridge(empty_app_env, tmp
     assert stopped["Line"].to_list() == ["SAV-1"]
     lines = next(t for t in tables(at) if "BRAG" in t.columns and "Why" in t.columns)
     assert lines["Line"].to_list() == ["SAV-0"]
+
+
+# --- the CLI ----------------------------------------------------------------------------------
+
+
+def test_the_cli_withdraws_a_year_and_refuses_an_incomplete_status(tmp_path):
+    from tests.test_cli import ADMIN, run
+
+    director = "director@demo.example"
+    url = "sqlite:///" + str(tmp_path / "cli.sqlite3")
+    run(url, "db", "upgrade")
+    run(url, "users", "add", ADMIN, "--role", "admin", as_=None)
+    run(url, "users", "add", director, "--role", "director", as_=ADMIN)
+    run(url, "import", "savings", str(_csv(tmp_path, "s.csv", [ROW])), as_=director)
+
+    refused = run(
+        url,
+        "edit",
+        "savings-status",
+        "SAV-1",
+        "2025/26",
+        "--version",
+        "1",
+        "--status",
+        "deferred",
+        "--date",
+        "12/05/2025",
+        "--reason",
+        "Procurement delayed",
+        ok=False,
+        as_=director,
+    )
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "refused: deferred_to: a deferred line needs the year it moves to\n",
+    )
+    saved = run(
+        url,
+        "edit",
+        "savings-status",
+        "SAV-1",
+        "2025/26",
+        "--version",
+        "1",
+        "--status",
+        "withdrawn",
+        "--date",
+        "12/05/2025",
+        "--reason",
+        "Dropped after consultation",
+        as_=director,
+    )
+    assert saved.stdout == "saved savings_years SAV-1|2025/26: now version 2\n"
+    history = run(url, "history", "--json", as_=director).stdout
+    assert "Dropped after consultation" in history
