@@ -336,7 +336,7 @@ def set_savings_status(
     *,
     version: int,
     status: str | None,
-    status_date: date | None = None,
+    status_date: date | str | None = None,
     status_reason: str | None = None,
     deferred_to: str | None = None,
     replaced_by: str | None = None,

@@ -462,3 +462,46 @@ def test_the_cli_withdraws_a_year_and_refuses_an_incomplete_status(tmp_path):
     assert saved.stdout == "saved savings_years SAV-1|2025/26: now version 2\n"
     history = run(url, "history", "--json", as_=director).stdout
     assert "Dropped after consultation" in history
+
+
+# --- the Updates page -------------------------------------------------------------------------
+
+
+def test_the_updates_page_withdraws_a_year_with_its_reason(empty_app_env):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+    from tests.pages_support import signed_in_as
+
+    write_rows(empty_app_env, "savings", [ROW])
+
+    def rerun(changed):
+        at = changed.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    def press(at, label):
+        return rerun(next(b for b in at.button if b.label == label).click())
+
+    page = AppTest.from_file(str(REPO / "pages/updates.py"), default_timeout=60)
+    at = rerun(signed_in_as(page, "director"))
+    at = rerun(at.radio(key="kind").set_value("Savings line"))
+    at = rerun(at.selectbox(key="pick-line").set_value("SAV-1: Day services review"))
+    form = "stop:SAV-1|2025/26"
+    at.selectbox(key=f"{form}:status").set_value("Deferred to a later year")
+    at.text_input(key=f"{form}:date").set_value("12/05/2025")
+    at.text_area(key=f"{form}:reason").set_value("Procurement delayed")
+    at = press(at, "Save status")
+    assert "a deferred line needs the year it moves to" in " ".join(e.value for e in at.error)
+    assert savings_frame(empty_app_env)["status"].to_list() == [None]
+
+    at.selectbox(key=f"{form}:status").set_value("Withdrawn")
+    at = press(at, "Save status")
+    saved = " ".join(s.value for s in at.success).replace("\\", "")
+    assert "SAV-1|2025/26 is now at version 2" in saved
+    row = savings_frame(empty_app_env).row(0, named=True)
+    assert (row["status"], row["status_date"], row["status_reason"]) == (
+        "withdrawn",
+        date(2025, 5, 12),
+        "Procurement delayed",
+    )
