@@ -505,3 +505,47 @@ def test_the_updates_page_withdraws_a_year_with_its_reason(empty_app_env):
         date(2025, 5, 12),
         "Procurement delayed",
     )
+
+
+# --- the pack ---------------------------------------------------------------------------------
+
+
+def test_the_pack_prints_stopped_lines_and_bridges_as_the_page_shows_them(empty_app_env):
+    from dashboard.briefing import content, make
+    from dashboard.views.blocks import Chart, Heading, Paragraph
+    from data_access import days
+
+    write_rows(empty_app_env, "savings", [ROW | {"code": "SAV-0"}, WITHDRAWN])
+    write_rows(empty_app_env, "bridges", _bridge_rows())
+    pack = content.build(
+        content.gather(empty_app_env, days.today()), make.options_for(empty_app_env)
+    )
+    section = next(s for s in pack.sections if s.key == "savings")
+    headings = [b.text for b in section.blocks if isinstance(b, Heading)]
+    assert "Budget-monitoring bridges" in headings
+    assert "Savings withdrawn, deferred or replaced" in headings
+    texts = [b.text for b in section.blocks if isinstance(b, Paragraph)]
+    assert "£46.00m withdrawn for 2025/26." in texts
+    charts = [b for b in section.blocks if isinstance(b, Chart)]
+    assert any(c.title == "Budget monitoring P6" for c in charts)
+    printed_lines = next(
+        b
+        for b in section.blocks
+        if getattr(b, "title", "") == "Savings lines with their BRAG ratings"
+    )
+    assert printed_lines.frame["Line"].to_list() == ["SAV-0"]
+
+
+def test_check_reports_a_bridge_that_does_not_add_up(store):
+    from data_access.frames import reconciliation_frames
+
+    wrong = [*BRIDGE[:3], ("Remaining overspend", "result", "6664000")]
+    write_rows(store, "bridges", _bridge_rows(steps=wrong))
+    findings = reconciliation.reconcile(reconciliation_frames(store))
+    (bridge,) = [f for f in findings if f.check == "bridge"]
+    assert bridge.status == reconciliation.DIFFERS
+    assert bridge.describe() == (
+        "Remaining overspend, Budget monitoring P6: reported £6,664,000, parts give £6,564,000 "
+        "(difference £100,000); £8,646,000 less £1,422,000 less £660,000: projected overspend "
+        "less savings achieved less other actions"
+    )
