@@ -549,3 +549,22 @@ def test_check_reports_a_bridge_that_does_not_add_up(store):
         "(difference £100,000); £8,646,000 less £1,422,000 less £660,000: projected overspend "
         "less savings achieved less other actions"
     )
+
+
+# --- what changed since the last meeting ------------------------------------------------------
+
+
+def test_a_withdrawal_is_named_in_what_changed_and_is_no_rating_move_to_green():
+    from dashboard.domain.changes import changes_since
+    from tests.test_changes_logic import YEAR, _events
+
+    withdrawn = {
+        **YEAR,
+        "status": "withdrawn",
+        "status_reason": "Dropped after consultation",
+        "version": 2,
+    }
+    changes = changes_since(_events(("savings_years", "S1|2024/25", YEAR, withdrawn, "a")))
+    assert [c.what for c in changes] == [
+        "BRAG by rule Green → Not rated; withdrawn (Dropped after consultation)"
+    ]
