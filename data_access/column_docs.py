@@ -158,7 +158,11 @@ PER_DATASET = {
             "`result`; `ascgov check` reports a result that is not the start less and plus "
             "the steps."
         ),
-        "amount": "The step's amount as the report gives it, in pounds (`£8.646m`, `8646000`).",
+        "amount": (
+            "The step's amount as the report gives it, in pounds (`8646000`, `£8,646,000`); "
+            "a `less` step is written as a positive amount taken off. Unlike other money "
+            "columns it may be negative (a start or result that is an underspend)."
+        ),
     },
     "reported_totals": {
         "label": "What the total is, as the paper describes it.",
