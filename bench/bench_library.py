@@ -43,9 +43,9 @@ from library_baselines import (  # noqa: E402
 )
 from polars.testing import assert_frame_equal  # noqa: E402
 
-from data_access.exporter import DATE_FORMAT, MONEY_FORMAT, write_csv, write_xlsx  # noqa: E402
 from data_access.formulas import escape_formula_expr  # noqa: E402
 from data_access.loaders import rebuild_from_states  # noqa: E402
+from data_access.spreadsheet_files import DATE_FORMAT, MONEY_FORMAT, write_csv, write_xlsx  # noqa: E402
 
 FULL = {"csv_rows": 100_000, "states": 200_000, "pdf_rows": 1_000, "xlsx_rows": 100_000}
 SMOKE = {"csv_rows": 2_000, "states": 2_000, "pdf_rows": 40, "xlsx_rows": 500}
@@ -83,17 +83,24 @@ def compare_as_at(rows: int, repeats: int) -> dict[str, float]:
     return figures
 
 
-def briefing_table(rows: int) -> pl.DataFrame:
-    """A savings table as a pack prints it: words, money and dates already written out."""
+def briefing_table(rows: int):
+    """A savings table as a pack prints it: a typed table (money, dates, a rating) whose words
+    are written before the timing starts, as a cached view's are."""
+    from dashboard.domain.table import Column, Kind, Table
+
     frame = export_like_frame(rows)
     printable = pl.col("title").fill_null("").str.replace_all("[\t\r\n]", " ")
-    return frame.select(
+    values = frame.select(
         pl.col("code").alias("Code"),
         printable.alias("Savings line"),
-        pl.format("£{}", pl.col("count").abs() * 1_000).alias("Target"),
-        pl.col("due").dt.strftime("%-d %b %Y").fill_null("–").alias("Due"),
+        (pl.col("count").abs() * 100_000).cast(pl.Int64).alias("Target"),
+        pl.col("due").alias("Due"),
         pl.when(pl.col("funded")).then(pl.lit("Green")).otherwise(pl.lit("Amber")).alias("BRAG"),
     )
+    kinds = {"Target": Kind.MONEY, "BRAG": Column("BRAG", Kind.RATING, scale="BRAG")}
+    table = Table.of("Savings lines", values, kinds)
+    table.shown()
+    return table
 
 
 def _pdf_document():
@@ -105,29 +112,29 @@ def _pdf_document():
     return pdf
 
 
-def pdf_by_lines(frame: pl.DataFrame) -> bytes:
+def pdf_by_lines(table) -> bytes:
     from dashboard.briefing.pdf import _table
 
     pdf = _pdf_document()
-    _table(pdf, "Savings lines", frame)
+    _table(pdf, table)
     return bytes(pdf.output())
 
 
-def pdf_by_fpdf_table(frame: pl.DataFrame) -> bytes:
+def pdf_by_fpdf_table(table) -> bytes:
     """The same table through fpdf2's ``table()``: same font, size, widths, alignment and
     heading fill, headings repeated on each page."""
     from fpdf.fonts import FontFace
 
-    from dashboard.briefing.layout import alignments
     from dashboard.briefing.pdf import FONT, HEADING_FILL, _fitted, _Grid, _widths
 
+    frame = table.shown()
     pdf = _pdf_document()
     size = 7.5 if frame.width > 6 else 8.5
     widths = _fitted(pdf, frame, _widths(frame, ()), size, _Grid.PAD)
     pdf.set_font(FONT, "", size)
     with pdf.table(
         col_widths=widths,
-        text_align=tuple("RIGHT" if a == "R" else "LEFT" for a in alignments(frame)),
+        text_align=tuple("RIGHT" if a == "R" else "LEFT" for a in table.aligns()),
         line_height=size * 0.42,
         headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
         repeat_headings=1,

@@ -69,6 +69,13 @@ PAGES = (
         ),
     ),
     PageSpec(
+        "pages/load_file.py",
+        "Load a file",
+        ":material/upload_file:",
+        "Load a file",
+        permissions=(Permission.IMPORT,),
+    ),
+    PageSpec(
         "pages/briefing.py",
         "Briefing and downloads",
         ":material/description:",

@@ -171,7 +171,7 @@ PER_DATASET = {
             "Which rows it covers: `key=value; key=value` with keys workstream, cohort, "
             "financial_year, line_code, post_code, measure, month, source."
         ),
-        "reported_value": "The total as reported, in pence for money, else a count.",
+        "reported_value": "The total as reported: in pounds for money, else a count.",
     },
 }
 

@@ -295,9 +295,16 @@ def _export_actions(store: Store, as_at: date | None) -> pl.DataFrame:
 
 def _export_reported(store: Store, as_at: date | None) -> pl.DataFrame:
     frame = load_table(store, "reported_totals", as_at=as_at)
-    frame = frame.with_columns(
-        text_per_value(frame, "scope", lambda t: models.scope_text(json.loads(t)))
+    # money totals in pounds, as every money column of every file; a count as a whole number
+    # in the same numeric column (12.00), which reads back as 12
+    count = pl.col("reported_value").cast(pl.Decimal(20, 2)) * 100
+    pence = pl.when(pl.col("dataset").is_in(models.MONEY_REPORTED_DATASETS)).then(
+        pl.col("reported_value")
     )
+    frame = frame.with_columns(
+        text_per_value(frame, "scope", lambda t: models.scope_text(json.loads(t))),
+        pence.otherwise(count.cast(pl.Int64)).alias("reported_value"),
+    ).with_columns(_pounds("reported_value", "reported_value"))
     return frame.select(*REPORTED.columns, *SYSTEM_COLUMNS)
 
 
@@ -445,3 +452,49 @@ LOAD_ORDER = (
     "reported_totals",
     "bridges",
 )
+
+
+# provenance columns a file may leave out (the importer fills them in)
+_OPTIONAL_IN_FILES = ("source", "as_at")
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """How well a header row matches a dataset: the share of its required columns present,
+    and the file's columns it does not know."""
+
+    dataset: str
+    present: int  # required columns the header names
+    required: int
+    unknown: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.present == self.required
+
+
+def recognise(headers: Sequence[Sequence[str | None]]) -> list[Recognised]:
+    """Each dataset's best match among candidate header rows (normalised column names, e.g. a
+    file's first rows), best first: most required columns present, then fewest unknown."""
+    best: dict[str, Recognised] = {}
+    for row in headers:
+        names = {name for name in row if name}
+        if not names:
+            continue
+        for spec in DATASETS.values():
+            required = [c for c in spec.required if c not in _OPTIONAL_IN_FILES]
+            known = set(spec.columns) | set(SYSTEM_COLUMNS)
+            match = Recognised(
+                spec.name,
+                sum(c in names for c in required),
+                len(required),
+                tuple(sorted(names - known)),
+            )
+            held = best.get(spec.name)
+            if held is None or _rank(match) < _rank(held):
+                best[spec.name] = match
+    return sorted(best.values(), key=_rank)
+
+
+def _rank(match: Recognised) -> tuple:
+    return (match.required - match.present, len(match.unknown), -match.present, match.dataset)

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from data_access.problems import FileRejected, ImportRejected, Problem
 from data_access.workbook_checks import (
     Extent,
     ExtentPassed,
+    SheetLayout,
     WorkbookLimits,
     check_workbook,
     column_letters,
@@ -48,6 +50,58 @@ class RawTable:
     # what was read and how, in words for the preview and the success line: the sheet read and
     # why, each reading rule applied (units, rows left out, a layout turned into rows)
     reading: tuple[str, ...] = ()
+    # the units the file states: for every column (a title row) or for one (its header)
+    units: tuple[Unit, ...] = ()
+    # problems of shape found while reading (a totals row); their rows are left out of ``rows``
+    problems: tuple[Problem, ...] = ()
+    # the row above the header when it names a financial year over each block of columns
+    years_above: tuple[str | None, ...] = ()
+    # cells come from a workbook, where a number is a number (an Excel date serial is a date)
+    workbook: bool = False
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit a file states: ``label`` (£000s, £k, £m) times ``multiplier`` pounds."""
+
+    label: str
+    multiplier: int
+    said: str  # where and how: 'row 1 says "All figures £000s"'
+    column: str | None = None  # None: every money column
+
+
+# £000s, £'000, £000, £k, £ thousands; £m, £mn, £ millions; in brackets or not
+_UNIT = re.compile(
+    r"\(?\s*(?:in\s+)?£\s*(?P<unit>thousands?|millions?|'?000'?s?|mn|k|m)(?![a-z0-9])\s*\)?",
+    re.IGNORECASE,
+)
+_FY_HEADER = re.compile(r"^\s*(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
+_TOTALS = re.compile(r"^\s*(?:grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
+
+
+def unit_in(text: str) -> tuple[str, int] | None:
+    """The unit a piece of text states, as (label, multiplier), if it states one."""
+    match = _UNIT.search(text)
+    if not match:
+        return None
+    unit = match.group("unit").lower()
+    if unit == "k":
+        return "£k", 1_000
+    if unit.startswith("thousand") or "000" in unit:
+        return "£000s", 1_000
+    return "£m", 1_000_000
+
+
+def is_financial_year(text: str | None) -> bool:
+    return bool(text and _FY_HEADER.match(text))
+
+
+@dataclass(frozen=True)
+class _Look:
+    """What the header is found by: the columns it must name, and every column there is."""
+
+    wanted: tuple[str, ...]
+    known: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,23 +128,51 @@ class ReadLimits:
 
 
 def normalise_header(name: str | None) -> str:
-    return "_".join(str(name or "").strip().lower().replace("\ufeff", "").split())
+    """A header as a column name: 'Financial Year' and 'financial-year' are financial_year; a
+    unit it states ('Target (£000s)') is taken off (``unit_in`` reads it)."""
+    text = _UNIT.sub(" ", str(name or "").replace("\ufeff", "")).strip().lower()
+    # a hyphen between words is a space ('financial-year'); between digits it stays (2023-24)
+    text = re.sub(r"(?<![0-9])-|-(?![0-9])", " ", text)
+    return "_".join(text.split())
 
 
-def read_table(path: Path, *, wanted: tuple[str, ...], limits: ReadLimits) -> RawTable:
-    """Read a CSV or XLSX file, locating the header row by the ``wanted`` column names."""
+def read_table(
+    path: Path,
+    *,
+    wanted: tuple[str, ...],
+    limits: ReadLimits,
+    sheet: str | None = None,
+    known: tuple[str, ...] = (),
+) -> RawTable:
+    """Read a CSV or XLSX file, locating the header row by the ``wanted`` column names.
+
+    A workbook's visible sheets are read unless ``sheet`` names one. ``known``: every column
+    the dataset has, to recognise a header split over two rows ('last' over 'updated').
+    """
+    look = _Look(wanted, frozenset(known))
     name = path.name
     suffix = path.suffix.lower()
     data = read_file_bytes(path, limits.max_bytes)
     if suffix in CSV_SUFFIXES:
-        table = _read_csv(name, data, wanted, limits.workbook)
+        if sheet is not None:
+            raise FileRejected(name, "a sheet can be named only for a workbook (.xlsx)")
+        table = _read_csv(name, data, look, limits.workbook)
     elif suffix in XLSX_SUFFIXES:
-        table = _read_xlsx(name, data, wanted, limits.workbook)
+        table = _read_xlsx(name, data, look, limits.workbook, sheet)
     elif suffix == ".xls":
         raise FileRejected(name, "old Excel .xls files are not read: save it as .xlsx or .csv")
     else:
         raise FileRejected(name, f"unsupported file type '{suffix}': use .csv or .xlsx")
     return replace(table, sha256=hashlib.sha256(data).hexdigest())
+
+
+def workbook_sheets(path: Path, limits: ReadLimits) -> list[tuple[str, bool]]:
+    """A workbook's sheets in order, each with whether it is hidden: for a sheet picker."""
+    data = read_file_bytes(path, limits.max_bytes)
+    if not data.startswith(_ZIP_MAGIC):
+        raise FileRejected(path.name, "file is not a workbook (.xlsx)")
+    workbook = check_workbook(path.name, data, limits.workbook)
+    return [(name, name in workbook.hidden_sheets) for name in workbook.sheets]
 
 
 def read_file_bytes(path: Path, max_bytes: int) -> bytes:
@@ -136,23 +218,68 @@ def _too_big(name: str, size: int, max_bytes: int) -> FileRejected:
     )
 
 
-def _read_csv(name: str, data: bytes, wanted: tuple[str, ...], limits: WorkbookLimits) -> RawTable:
+def _read_csv(name: str, data: bytes, look: _Look, limits: WorkbookLimits) -> RawTable:
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
         raise FileRejected(
             name, "file is named .csv but holds an Excel workbook or other binary file"
         )
-    if b"\x00" in data:
-        raise FileRejected(name, "file is named .csv but holds binary data, not text")
-    text = _decode(name, data)
-    return _locate(name, None, _csv_cells(name, text, limits), wanted)
+    notes = [f"read {name}"]
+    utf16 = _utf16(data)
+    if utf16:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            raise FileRejected(
+                name, "text looks like UTF-16 but cannot be read as it: save it as UTF-8 CSV"
+            ) from None
+        text = text.removeprefix("\ufeff")
+        notes.append("text read as UTF-16 (Excel's 'Unicode text'); UTF-8 is the usual")
+    else:
+        if b"\x00" in data:
+            raise FileRejected(name, "file is named .csv but holds binary data, not text")
+        text = _decode(name, data)
+    delimiter = _delimiter(text, look.wanted)
+    if delimiter == ";":
+        notes.append("columns separated by semicolons (;), not commas: read as such")
+    table = _locate(name, None, _csv_cells(name, text, limits, delimiter), look)
+    return replace(table, reading=(*notes, *table.reading))
 
 
-def _csv_cells(name: str, text: str, limits: WorkbookLimits) -> list[tuple[str | None, ...]]:
+def _utf16(data: bytes) -> str | None:
+    """'utf-16' if the bytes are UTF-16 text (a byte-order mark, or every other byte NUL)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    # without a mark: most characters are ASCII, so nine in ten of every other byte are NUL
+    sample = data[:2000]
+    if len(sample) >= 8:
+        if sample[1::2].count(0) * 10 >= len(sample[1::2]) * 9:
+            return "utf-16-le"
+        if sample[0::2].count(0) * 10 >= len(sample[0::2]) * 9:
+            return "utf-16-be"
+    return None
+
+
+def _delimiter(text: str, wanted: tuple[str, ...]) -> str:
+    """';' where the header is found by semicolons and not by commas (Excel in a European
+    locale writes them), else ','."""
+    head = text.splitlines()[:HEADER_SEARCH_ROWS]
+    if not any(";" in line for line in head):
+        return ","
+    scores = {}
+    for delimiter in (",", ";"):
+        rows = [tuple(c or None for c in row) for row in csv.reader(head, delimiter=delimiter)]
+        scores[delimiter] = _header_score(rows, wanted)[1]
+    return ";" if scores[";"] > scores[","] else ","
+
+
+def _csv_cells(
+    name: str, text: str, limits: WorkbookLimits, delimiter: str = ","
+) -> list[tuple[str | None, ...]]:
     """The CSV's rows of cells, refused at the first cell past the row, column or cell limit."""
     cells: list[tuple[str | None, ...]] = []
     extent = Extent(limits)
     try:
-        for row in csv.reader(io.StringIO(text)):
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             used = len(row)
             while used and not row[used - 1].strip():
                 used -= 1  # empty cells at the end of a row are not part of the table
@@ -190,7 +317,9 @@ def _decode(name: str, data: bytes) -> str:
         ) from None
 
 
-def _read_xlsx(name: str, data: bytes, wanted: tuple[str, ...], limits: WorkbookLimits) -> RawTable:
+def _read_xlsx(
+    name: str, data: bytes, look: _Look, limits: WorkbookLimits, named: str | None
+) -> RawTable:
     if not data.startswith(_ZIP_MAGIC):
         kind = "an old .xls workbook" if data.startswith(_OLE_MAGIC) else "not a workbook"
         raise FileRejected(name, f"file is named .xlsx but is {kind}")
@@ -202,23 +331,52 @@ def _read_xlsx(name: str, data: bytes, wanted: tuple[str, ...], limits: Workbook
     except BaseException as exc:  # noqa: BLE001 - calamine's panics are BaseExceptions
         _reraise_interrupts(exc)
         raise FileRejected(name, f"workbook cannot be read ({exc})") from None
+    sheets = list(reader.sheet_names)
+    if named is not None:
+        return _named_sheet(reader, workbook, name, named, look)
+    hidden = [s for s in sheets if s in workbook.hidden_sheets]
+    visible = [s for s in sheets if s not in workbook.hidden_sheets]
+    skipped = (
+        [f"hidden sheet{'s' * (len(hidden) > 1)} {', '.join(repr(s) for s in hidden)} not read"]
+        if hidden
+        else []
+    )
     first_problem: FileRejected | None = None
-    fallback: RawTable | None = None
-    for sheet in reader.sheet_names:
+    best: tuple[int, RawTable] | None = None
+    for sheet in visible:
         # refused outright, not skipped: a sheet past the limits is never loaded
-        workbook.check_sheet(sheet)
+        layout = workbook.check_sheet(sheet)
         try:
-            table, found = _sheet_table(reader, name, sheet, wanted)
+            table, score = _sheet_table(reader, name, sheet, look, layout)
         except FileRejected as problem:
             first_problem = first_problem or problem
             continue
-        if found:
+        if score == len(look.wanted):
             # the sheet whose header names the wanted columns, even after a cover sheet
-            return table
-        fallback = fallback or table
-    if fallback is not None:
-        return fallback
+            best = (score, table)
+            break
+        if best is None or score > best[0]:
+            best = (score, table)
+    if best is not None:
+        table = best[1]
+        return replace(
+            table,
+            reading=(f'read sheet "{table.sheet}" of {name}', *skipped, *table.reading),
+        )
+    if not visible and hidden:
+        raise FileRejected(name, "every sheet is hidden: unhide the one to load, or name it")
     raise first_problem or FileRejected(name, "workbook has no sheets")
+
+
+def _named_sheet(reader, workbook, name: str, named: str, look: _Look) -> RawTable:
+    sheets = list(reader.sheet_names)
+    if named not in sheets:
+        listed = ", ".join(f'"{s}"' for s in sheets)
+        raise FileRejected(name, f'the workbook has no sheet "{named}"; its sheets: {listed}')
+    layout = workbook.check_sheet(named)
+    table, _ = _sheet_table(reader, name, named, look, layout)
+    why = "hidden, read because it was named" if layout.hidden else "as named"
+    return replace(table, reading=(f'read sheet "{named}" of {name} ({why})', *table.reading))
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
@@ -226,8 +384,10 @@ def _reraise_interrupts(exc: BaseException) -> None:
         raise exc
 
 
-def _sheet_table(reader, file: str, sheet: str, wanted: tuple[str, ...]) -> tuple[RawTable, bool]:
-    """The sheet's table, and whether its header row holds every wanted column."""
+def _sheet_table(
+    reader, file: str, sheet: str, look: _Look, layout: SheetLayout
+) -> tuple[RawTable, int]:
+    """The sheet's table, and how many wanted columns its header row holds."""
     try:
         # skip_rows=0 keeps leading empty rows, so row numbers are the spreadsheet's own;
         # cells of spaces are blank, as they are in CSV
@@ -238,40 +398,274 @@ def _sheet_table(reader, file: str, sheet: str, wanted: tuple[str, ...]) -> tupl
         _reraise_interrupts(exc)
         raise FileRejected(file, f"sheet cannot be read ({exc})", sheet=sheet) from None
     cells = [tuple(row) for row in frame.iter_rows()]
-    return _locate(file, sheet, cells, wanted), _wanted_header(cells, wanted) is not None
+    notes: list[str] = []
+    if layout.hidden_rows:
+        held = sorted(r for r in layout.hidden_rows if r <= len(cells) and any(cells[r - 1]))
+        for number in held:
+            cells[number - 1] = ()
+        if held:
+            notes.append(
+                f"hidden row{'s' * (len(held) > 1)} {_numbers(held)} left out "
+                "(unhide them to load them)"
+            )
+    if layout.hidden_columns:
+        hidden = sorted(layout.hidden_columns)
+        held = [c for c in hidden if any(len(row) >= c and row[c - 1] for row in cells)]
+        if held:
+            drop = {c - 1 for c in held}
+            cells = [tuple(None if i in drop else c for i, c in enumerate(row)) for row in cells]
+            notes.append(
+                f"hidden column{'s' * (len(held) > 1)} "
+                f"{', '.join(column_letters(c) for c in held)} left out (unhide to load)"
+            )
+    table = _locate(file, sheet, cells, look, merges=layout.merges)
+    table = replace(table, reading=(*notes, *table.reading), workbook=True)
+    return table, _header_score(cells, look.wanted)[1]
+
+
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _header_score(cells: list[tuple[str | None, ...]], wanted: tuple[str, ...]) -> tuple[int, int]:
+    """(index, count) of the row among the first few naming the most wanted columns: the first
+    row naming all of them, else the first with the most (at least two)."""
+    wanted_set = set(wanted)
+    best = (-1, 0)
+    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        count = len(wanted_set & {normalise_header(c) for c in row if c is not None})
+        if count == len(wanted_set):
+            return index, count
+        if count > best[1]:
+            best = (index, count)
+    return best if best[1] >= min(2, len(wanted_set)) else (-1, best[1])
 
 
 def _wanted_header(cells: list[tuple[str | None, ...]], wanted: tuple[str, ...]) -> int | None:
-    """Index of the first row (among the first few) naming every wanted column."""
-    wanted_set = set(wanted)
-    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
-        if wanted_set <= {normalise_header(c) for c in row if c is not None}:
-            return index
-    return None
+    """Index of the first row (among the first few) naming the wanted columns."""
+    index = _header_score(cells, wanted)[0]
+    return None if index < 0 else index
 
 
 def _locate(
-    file: str, sheet: str | None, cells: list[tuple[str | None, ...]], wanted: tuple[str, ...]
+    file: str,
+    sheet: str | None,
+    cells: list[tuple[str | None, ...]],
+    look: _Look,
+    merges: list[tuple[int, int, int, int]] = (),
 ) -> RawTable:
     if not any(any(c is not None for c in row) for row in cells):
         raise FileRejected(file, "file holds no data (every row is blank)", sheet=sheet)
-    header_index = _wanted_header(cells, wanted)
+    header_index = _wanted_header(cells, look.wanted)
     if header_index is None:
         header_index = next(i for i, row in enumerate(cells) if any(c is not None for c in row))
-    header = tuple(normalise_header(c) for c in cells[header_index])
-    while header and not header[-1]:
-        header = header[:-1]
-    too_long = _long_cells(file, sheet, cells, header_index, header)
+    raw_header = list(cells[header_index])
+    too_long = _long_cells(file, sheet, cells, header_index, tuple(raw_header))
     if too_long:
         raise ImportRejected(too_long)
+    notes: list[str] = []
+    if header_index:
+        notes.append(f"header on row {header_index + 1}; the rows above it read as titles")
+    years = _two_rows(file, sheet, cells, header_index, raw_header, look)
+    header = tuple(normalise_header(c) for c in raw_header)
+    while header and not header[-1]:
+        header = header[:-1]
+    units, unit_notes = _units(file, sheet, cells, header_index, raw_header, header)
+    problems = _merged_down(file, sheet, merges, header_index, header)
+    if problems:
+        raise ImportRejected(problems)
+    rows, shape = _data_rows(file, sheet, cells, header_index, header)
+    return RawTable(
+        file,
+        sheet,
+        header_index + 1,
+        header,
+        tuple(rows),
+        reading=(*notes, *unit_notes),
+        units=units,
+        problems=tuple(shape),
+        years_above=years,
+    )
+
+
+def _two_rows(file, sheet, cells, header_index, raw_header, look: _Look) -> tuple:
+    """The financial years over blocks of columns, when the row above the header names them
+    (names above blank header cells fill them: 'code' merged down two rows); any other header
+    of two rows is refused, naming the columns that run over both."""
+    years: tuple[str | None, ...] = ()
+    above = _upper_header(cells, header_index)
+    if above is not None:
+        over_blank = {
+            i
+            for i, c in enumerate(above)
+            if c is not None and (i >= len(raw_header) or not raw_header[i])
+        }
+        block = any(is_financial_year(c) for c in above) and all(
+            is_financial_year(c) or i in over_blank for i, c in enumerate(above) if c is not None
+        )
+        if not block:
+            raise ImportRejected([_two_row_header(file, sheet, header_index, above, raw_header)])
+        # the year over the block's first column, the rest of the block under it
+        years = _filled_years(above, raw_header)
+        for i in over_blank:
+            if not is_financial_year(above[i]) and i < len(raw_header):
+                raw_header[i] = above[i]
+    below = cells[header_index + 1] if header_index + 1 < len(cells) else ()
+    under_blank = [
+        i
+        for i, c in enumerate(below)
+        if c is not None and (i >= len(raw_header) or raw_header[i] is None)
+    ]
+    joined = [
+        i
+        for i, c in enumerate(below)
+        if c is not None
+        and i < len(raw_header)
+        and raw_header[i] is not None
+        and normalise_header(f"{raw_header[i]} {c}") in look.known
+    ]
+    texts = [below[i] for i in under_blank + joined]
+    if texts and below[0] is None and not any(_numberish(t) for t in texts):
+        positions = under_blank + joined
+        raise ImportRejected(
+            [_two_row_header(file, sheet, header_index + 1, raw_header, below, positions)]
+        )
+    return years
+
+
+def _data_rows(file, sheet, cells, header_index: int, header) -> tuple[list, list[Problem]]:
+    """The rows below the header, numbered; a totals row is left out with its problem."""
     rows = []
+    shape: list[Problem] = []
     for index in range(header_index + 1, len(cells)):
         row = cells[index][: len(header)]
+        first = next((c for c in cells[index] if c is not None), None)
+        held = [c for c in cells[index] if c is not None] if first and "£" in first else ()
+        if len(held) == 1 and unit_in(held[0]):
+            # a note below the table: the unit must be said before the figures are read
+            shape.append(
+                Problem(
+                    file,
+                    f"row {index + 1} states a unit below the header: move it above the header "
+                    "(a title row) or into the headers, so the figures are read in it",
+                    sheet=sheet,
+                    row=index + 1,
+                    value=held[0],
+                )
+            )
+            continue
         if any(c is not None for c in row):
+            if _is_totals(row):
+                shape.append(
+                    Problem(
+                        file,
+                        f"row {index + 1} looks like a totals row: remove it, or load the total "
+                        "as a reported total",
+                        sheet=sheet,
+                        row=index + 1,
+                        value=next(c for c in row if c is not None),
+                    )
+                )
+                continue
             rows.append((index + 1, tuple(row) + (None,) * (len(header) - len(row))))
         elif any(c is not None for c in cells[index]):
             rows.append((index + 1, (None,) * len(header)))
-    return RawTable(file, sheet, header_index + 1, header, tuple(rows))
+    return rows, shape
+
+
+def _upper_header(cells, header_index: int) -> tuple[str | None, ...] | None:
+    """The row just above the header, when it reads as the first row of a two-row header: two
+    or more cells, and none stating a unit (a title such as 'All figures £000s')."""
+    if header_index == 0:
+        return None
+    row = cells[header_index - 1]
+    held = [c for c in row if c is not None]
+    if len(held) < 2 or any(unit_in(c) for c in held):
+        return None
+    return tuple(row)
+
+
+def _filled_years(above, header) -> tuple[str | None, ...]:
+    years: list[str | None] = []
+    current = None
+    for i in range(max(len(header), len(above))):
+        cell = above[i] if i < len(above) else None
+        if cell is not None:
+            current = cell if is_financial_year(cell) else None
+        years.append(current)
+    return tuple(years)
+
+
+def _numberish(text: str | None) -> bool:
+    return bool(text) and bool(re.fullmatch(r"[£(\-]*[\d,.]+[)kKmM]*", text.strip()))
+
+
+def _two_row_header(file, sheet, header_index, upper, lower, positions=None) -> Problem:
+    """The two rows named: each column whose name runs over both, as 'upper' over 'lower'."""
+    if positions is None:
+        positions = [i for i, c in enumerate(upper) if c is not None]
+    pairs = [
+        f"{column_letters(i + 1)}: "
+        + " over ".join(
+            f"'{row[i]}'" for row in (upper, lower) if i < len(row) and row[i] is not None
+        )
+        for i in sorted(set(positions))
+    ]
+    return Problem(
+        file,
+        f"rows {header_index} and {header_index + 1} together look like a two-row header "
+        f"({'; '.join(pairs)}): the header must be one row, one name per column "
+        "(e.g. 'target 2024/25')",
+        sheet=sheet,
+        row=header_index,
+    )
+
+
+def _is_totals(row: tuple[str | None, ...]) -> bool:
+    first = next((c for c in row[:3] if c is not None), None)
+    return first is not None and bool(_TOTALS.match(first))
+
+
+def _merged_down(file, sheet, merges, header_index: int, header) -> list[Problem]:
+    problems = []
+    for row1, col1, row2, col2 in merges:
+        if row2 > row1 and row2 > header_index + 1:
+            ref = f"{column_letters(col1)}{row1}:{column_letters(col2)}{row2}"
+            named = header[col1 - 1] if col1 - 1 < len(header) and header[col1 - 1] else None
+            problems.append(
+                Problem(
+                    file,
+                    f"cells {ref} are merged down rows {row1} to {row2}: unmerge them and put "
+                    "the value in every row",
+                    sheet=sheet,
+                    row=row1,
+                    column=named or column_letters(col1),
+                )
+            )
+    return problems
+
+
+def _units(file, sheet, cells, header_index, raw_header, header) -> tuple[tuple[Unit, ...], list]:
+    """The units stated above the header (for every column) and in header cells (for one)."""
+    units: list[Unit] = []
+    for index in range(header_index):
+        for cell in cells[index]:
+            found = cell and unit_in(cell)
+            if found:
+                units.append(Unit(*found, f'row {index + 1} says "{cell.strip()}"'))
+    for position, cell in enumerate(raw_header):
+        found = cell and position < len(header) and unit_in(cell)
+        if found:
+            units.append(Unit(*found, f'its header says "{cell.strip()}"', header[position]))
+    whole = {u.label for u in units if u.column is None}
+    if len({u.multiplier for u in units if u.column is None}) > 1:
+        raise FileRejected(
+            file,
+            f"the rows above the header state different units ({', '.join(sorted(whole))}): "
+            "state one",
+            sheet=sheet,
+        )
+    return tuple(units), []
 
 
 def _long_cells(

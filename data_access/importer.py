@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
-from data_access import days, schema
+from data_access import days, reading, schema
 from data_access.access import (
     IMPORT_AS_EDIT,
     Permission,
@@ -55,6 +56,11 @@ class ImportReport:
     unchanged: int
     dry_run: bool
     reading: tuple[str, ...] = ()  # the file's RawTable.reading: what was read and how
+    sha256: str = ""  # of the file's bytes: "Apply" names the file it previewed
+    # the versions of the dataset's tables the run read: "Apply" names the ones it previewed
+    based_on: tuple[tuple[str, int], ...] = ()
+    # a dry run's changes, one row per changed field: table, item, field, before, after
+    changes: pl.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
@@ -68,6 +74,12 @@ class _DryRun(Exception):
     pass
 
 
+# the rule of a problem for a row outside an officer's assignment (the page lists them apart)
+OUTSIDE_ASSIGNMENT = "outside what you may edit"
+NOT_PREVIEWED = "this is not the file you previewed"
+STALE_PREVIEW = "the figures have changed since you previewed this file"
+
+
 def import_file(
     store: Store,
     dataset: str,
@@ -77,11 +89,18 @@ def import_file(
     as_at: date | None = None,
     source: str | None = None,
     dry_run: bool = False,
+    expected_sha256: str | None = None,
+    based_on: Mapping[str, int] | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Validate every row of ``path``; write all of them in one transaction, or none.
 
+    A workbook's visible sheet is read unless ``sheet`` names one (hidden or not).
+
     Officers may import only the datasets they edit, and only rows within their assignment;
     directors any dataset; members and administrators none (``NotPermitted``, logged).
+    ``expected_sha256`` and ``based_on`` (a dry run's ``sha256`` and ``based_on``) refuse a file
+    other than the one previewed, and a store changed since the preview.
     """
     spec = DATASETS.get(dataset)
     if spec is None:
@@ -91,36 +110,113 @@ def import_file(
     path = Path(path)
     # source and as_at are filled in below when a file has no such columns: the header row is
     # found by the columns a file must really have
-    wanted = tuple(c for c in spec.required if c not in DEFAULTED_COLUMNS)
-    table = read_table(path, wanted=wanted, limits=ReadLimits.from_settings(get_settings()))
+    table = read_for_import(spec, path, sheet=sheet)
+    if expected_sha256 is not None and table.sha256 != expected_sha256:
+        raise ImportRejected(
+            [
+                Problem(
+                    path.name,
+                    f"{NOT_PREVIEWED}: nothing was written",
+                    fix="preview the file again, then apply it",
+                )
+            ]
+        )
     defaults = {
         "source": source or path.name,
         "source_kind": SourceKind.SYSTEM.value,
         "as_at": (as_at or days.today()).isoformat(),
     }
-    records, versions = validate_table(store, spec, table, defaults, actor)
+    numbered, versions, problems = checked_rows(store, spec, table, defaults, actor)
+    if problems:
+        rejected = ImportRejected(problems)
+        if dry_run:
+            # the preview still shows what the rows without a problem would change
+            wrong = {p.row for p in problems}
+            fine = [record for row, record in numbered if row not in wrong]
+            rejected.report = _run(store, spec, table, fine, {}, actor, True, None)
+        raise rejected
+    records = [record for _, record in numbered]
+    return _run(store, spec, table, records, versions, actor, dry_run, based_on)
+
+
+def _run(store, spec, table, records, versions, actor, dry_run, based_on) -> ImportReport:
+    run = _Run(spec, records, versions, actor.email, table.file, table.sha256, dry_run, based_on)
     try:
-        result = _write(
-            store, spec, records, versions, actor.email, path.name, table.sha256, dry_run
-        )
+        result = _write(store, run)
     except StaleVersionError as exc:
-        raise ImportRejected([Problem(file=path.name, rule=str(exc), sheet=table.sheet)]) from None
+        raise ImportRejected([Problem(file=table.file, rule=str(exc), sheet=table.sheet)]) from None
     except _DryRun as done:
         result = done.args[0]
     return ImportReport(
         spec.name,
-        path.name,
+        table.file,
         len(records),
         result.inserted,
         result.updated,
         result.unchanged,
         dry_run,
         table.reading,
+        table.sha256,
+        tuple(sorted(run.held.items())),
+        run.changes,
     )
 
 
-def _write(store, spec, records, versions, actor, file, digest, dry_run) -> UpsertResult:
+def read_for_import(spec: DatasetSpec, path: Path, *, sheet: str | None = None) -> RawTable:
+    """The file as the importer validates it, each reading rule applied and stated in
+    ``reading``; problems of shape and units in ``problems`` (``validate_table`` reports them)."""
+    # source and as_at are filled in when a file has no such columns: the header row is found
+    # by the columns a file must really have
+    wanted = tuple(c for c in spec.required if c not in DEFAULTED_COLUMNS)
+    if spec.name == "savings":
+        # one column per year: the header names the line, not the year
+        wanted = tuple(c for c in wanted if c not in ("financial_year", "target"))
+    limits = ReadLimits.from_settings(get_settings())
+    table = read_table(path, wanted=wanted, limits=limits, sheet=sheet, known=spec.columns)
+    table, found = reading.with_rules(spec, table)
+    return replace(table, problems=(*table.problems, *found))
+
+
+@dataclass
+class _Run:
+    spec: DatasetSpec
+    records: list[BaseModel]
+    versions: dict[tuple, int]
+    actor: str
+    file: str
+    digest: str
+    dry_run: bool
+    based_on: Mapping[str, int] | None
+    held: dict[str, int] = field(default_factory=dict)
+    changes: pl.DataFrame | None = None
+
+
+def _table_versions(conn, tables: Sequence[str]) -> dict[str, int]:
+    """The versions of ``tables``, locked until the transaction ends (PostgreSQL; SQLite's
+    write transaction already holds the database)."""
+    statement = (
+        select(schema.dataset_versions.c.dataset, schema.dataset_versions.c.version)
+        .where(schema.dataset_versions.c.dataset.in_(tables))
+        .with_for_update()
+    )
+    return {name: int(version) for name, version in conn.execute(statement).all()}
+
+
+def _write(store: Store, run: _Run) -> UpsertResult:
+    spec, records, versions = run.spec, run.records, run.versions
+    actor, file, digest, dry_run = run.actor, run.file, run.digest, run.dry_run
     with store.write(actor) as tx:
+        run.held = _table_versions(tx.conn, spec.tables)
+        if run.based_on is not None and run.held != dict(run.based_on):
+            raise ImportRejected(
+                [
+                    Problem(
+                        file,
+                        f"{STALE_PREVIEW} (someone saved {spec.name} since): nothing was written",
+                        fix="preview the file again to see the changes as they now stand",
+                    )
+                ]
+            )
         if versions:
             versions = _held_versions(tx.conn, spec, versions)
         result = (
@@ -144,8 +240,49 @@ def _write(store, spec, records, versions, actor, file, digest, dry_run) -> Upse
             },
         )
         if dry_run:
+            run.changes = change_frame(spec, tx.events)
             raise _DryRun(result)
     return result
+
+
+CHANGE_COLUMNS = ("table", "item", "field", "before", "after")
+
+
+def change_frame(spec: DatasetSpec, events: Sequence[dict]) -> pl.DataFrame:
+    """Each changed field of each updated row, from a write's audit events: the table, the
+    item (its entity key), the file column, and the value stored before and after, as text.
+
+    The comparison is done by polars a column at a time over every updated row together, never
+    row by row in Python; the fields compared are the ones ``writes.upsert`` compares.
+    """
+    frames = []
+    updates = [e for e in events if e["action"] == "import:update"]
+    tables = dict.fromkeys(e["dataset"] for e in updates)
+    columns = {name: spec.column_for(name) for name in spec.model.model_fields}
+    for table in tables:
+        ours = [e for e in updates if e["dataset"] == table]
+        before = pl.from_dicts([e["before"] for e in ours], infer_schema_length=None)
+        after = pl.from_dicts([e["after"] for e in ours], infer_schema_length=None)
+        skip = {*KEYS[table], "id", "loaded_by", "loaded_at", "version"}
+        compared = [c for c in after.columns if c not in skip and c in before.columns]
+        wide = pl.DataFrame({"item": [e["entity_key"] for e in ours]}).with_columns(
+            *(before.get_column(c).cast(pl.String).alias(f"b:{c}") for c in compared),
+            *(after.get_column(c).cast(pl.String).alias(f"a:{c}") for c in compared),
+        )
+        for name in compared:
+            shown = columns.get(name, name)
+            frames.append(
+                wide.filter(pl.col(f"b:{name}").ne_missing(pl.col(f"a:{name}"))).select(
+                    pl.lit(table).alias("table"),
+                    "item",
+                    pl.lit(shown).alias("field"),
+                    pl.col(f"b:{name}").alias("before"),
+                    pl.col(f"a:{name}").alias("after"),
+                )
+            )
+    if not frames:
+        return pl.DataFrame(schema=dict.fromkeys(CHANGE_COLUMNS, pl.String))
+    return pl.concat(frames).sort("table", "item", "field", maintain_order=True)
 
 
 def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[tuple, int]:
@@ -166,9 +303,25 @@ def validate_table(
     defaults: dict[str, str],
     actor: Principal | None = None,
 ) -> tuple[list[BaseModel], dict[tuple, int]]:
-    problems = _column_problems(spec, table)
+    numbered, versions, problems = checked_rows(store, spec, table, defaults, actor)
     if problems:
         raise ImportRejected(problems)
+    return [record for _, record in numbered], versions
+
+
+def checked_rows(
+    store: Store,
+    spec: DatasetSpec,
+    table: RawTable,
+    defaults: dict[str, str],
+    actor: Principal | None = None,
+) -> tuple[list[tuple[int, BaseModel]], dict[tuple, int], list[Problem]]:
+    """Every row that passed its own checks, with its row number; the versions the file names;
+    and every problem found, in row order. A problem with the columns stops at once."""
+    problems = _column_problems(spec, table)
+    shape = list(table.problems)  # a totals row, a unit that cannot apply (``read_for_import``)
+    if problems or any(p.row is None or p.row <= table.header_row for p in shape):
+        raise ImportRejected([*shape, *problems])
     if not table.rows:
         raise ImportRejected(
             [
@@ -184,7 +337,10 @@ def validate_table(
     context = {"lists": configured_lists(store), "measures": MEASURES}
     records: list[tuple[int, BaseModel]] = []
     versions: dict[tuple, int] = {}
+    refused_rows = {p.row for p in shape}
     for row_number, cells in table.rows:
+        if row_number in refused_rows:
+            continue  # its problem is stated once, in reading's words
         data = _row_data(table.columns, cells, defaults)
         version = data.pop("version", None)
         try:
@@ -201,15 +357,14 @@ def validate_table(
         records.append((row_number, record))
         if expected is not None:
             versions[_key(spec, record)] = expected
+    problems.extend(shape)
     problems.extend(_duplicate_problems(spec, table, records))
     problems.extend(_consistency_problems(spec, table, records))
     problems.extend(_reference_problems(store, spec, table, records))
     problems.extend(_replacement_problems(store, spec, table, records))
     if actor is not None:
         problems.extend(_scope_problems(store, actor, spec, table, records))
-    if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    return [record for _, record in records], versions
+    return records, versions, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
 def _scope_problems(
@@ -223,11 +378,12 @@ def _scope_problems(
     problems = [
         Problem(
             table.file,
-            f"outside what you may edit ({permission.value}: ask a director to assign it)",
+            f"{OUTSIDE_ASSIGNMENT} ({permission.value}: ask a director to assign it)",
             sheet=table.sheet,
             row=row_number,
             column=column,
             value=getattr(record, field),
+            fix="remove the row, or ask a director to add it to your assignment",
         )
         for row_number, record in records
         if not actor.may(permission, getattr(record, field))

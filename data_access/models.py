@@ -122,6 +122,22 @@ def _count(value: Any) -> Any:
     return value
 
 
+def _whole(value: Any) -> Any:
+    """A whole number, also as an export writes it in a money-typed column ('12.00')."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValueError("must be a whole number") from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError("must be a whole number")
+        if abs(number) > MONEY_MAX_PENCE:
+            return int(MONEY_MAX_PENCE + 1)  # the field's bound names the limit
+        return int(number)
+    return value
+
+
 def _fte_hundredths(value: Any) -> Any:
     value = _blank_to_none(value)
     if value is None:
@@ -547,7 +563,15 @@ class ReportedTotal(Provenance):
     scope: Annotated[dict[str, ScopeValue], BeforeValidator(lambda v: parse_scope(v))] = Field(
         default_factory=dict
     )
+    # in pounds for money (stored in pence, as every money column), a whole number for counts
     reported_value: Annotated[int, Field(ge=-MONEY_MAX_PENCE, le=MONEY_MAX_PENCE)]
+
+    @field_validator("reported_value", mode="before")
+    @classmethod
+    def _pounds_for_money(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.data.get("dataset", "savings_target") in MONEY_REPORTED_DATASETS:
+            return _money(True)(value)
+        return _whole(value)
 
     @field_validator("scope")
     @classmethod
@@ -578,6 +602,7 @@ def scope_text(scope: dict[str, str]) -> str:
 
 
 REPORTED_DATASETS = ("savings_target", "components", "posts_cost", "backlog")
+MONEY_REPORTED_DATASETS = ("savings_target", "components", "posts_cost")
 SCOPE_KEYS = {
     "workstream",
     "cohort",

@@ -15,6 +15,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: object = None
+    fix: str | None = None  # what to do about it, where the rule alone does not say
 
     def __str__(self) -> str:
         where = [self.file]
@@ -36,7 +37,10 @@ class Problem:
 
 
 class ImportRejected(Exception):
-    """The file was refused; nothing was written. ``problems`` lists every one found."""
+    """The file was refused; nothing was written. ``problems`` lists every one found; a dry
+    run's ``report`` (``importer.ImportReport``) is what the rows without a problem would do."""
+
+    report = None
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems

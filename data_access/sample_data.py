@@ -864,7 +864,7 @@ def _reported_totals() -> list[dict]:
             "label": label,
             "dataset": dataset,
             "scope": scope,
-            "reported_value": value * 100,
+            "reported_value": value,  # pounds, as a file writes them
             **prov,
         }
         for code, label, dataset, scope, value, prov in rows

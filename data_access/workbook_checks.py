@@ -19,7 +19,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from data_access.problems import FileRejected
 
@@ -81,6 +81,7 @@ class Workbook:
             for _ in _part_chunks(file, data, info):
                 pass  # decompressed only to confirm the part holds what its header says
         self._count_strings_and_formats()
+        self.hidden_sheets: set[str] = set()
         self.sheets = self._sheet_parts()
 
     def _reject(self, rule: str, sheet: str | None = None) -> FileRejected:
@@ -124,6 +125,8 @@ class Workbook:
             if _local(name) == "sheet":
                 rel = next((v for k, v in attrs.items() if _local(k) == "id"), "")
                 sheets[attrs.get("name", "")] = rel
+                if attrs.get("state") in ("hidden", "veryHidden"):
+                    self.hidden_sheets.add(attrs.get("name", ""))
                 if len(sheets) > self.limits.max_parts:
                     raise _Stop(
                         f"workbook lists more than {self.limits.max_parts:,} sheets; the limit "
@@ -138,15 +141,40 @@ class Workbook:
         self._scan(_WORKBOOK_RELS, on_relationship)
         return {sheet: targets.get(rel, "") for sheet, rel in sheets.items()}
 
-    def check_sheet(self, sheet: str) -> None:
-        """Refuse the sheet if its values reach past a limit; stops reading at the first one."""
+    def check_sheet(self, sheet: str) -> SheetLayout:
+        """Refuse the sheet if its values reach past a limit; stops reading at the first one.
+
+        Returns what the reader does not say: the hidden rows and columns and merged cells.
+        """
         part = self.sheets.get(sheet)
         if part not in self.parts:
             raise self._reject("sheet cannot be found in the workbook", sheet)
+        layout = SheetLayout(hidden=sheet in self.hidden_sheets)
         try:
-            _parse_xml(self.file, self.data, self.parts[part], _extent_scanner(self.limits))
+            _parse_xml(self.file, self.data, self.parts[part], _extent_scanner(self.limits, layout))
         except _Stop as stop:
             raise self._reject(stop.rule, sheet) from None
+        return layout
+
+
+@dataclass
+class SheetLayout:
+    """A sheet's hidden rows and columns (numbered from 1) and merged ranges (A5:A7)."""
+
+    hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # row1, col1, row2, col2
+
+
+def cell_reference(ref: str) -> tuple[int, int]:
+    """'B12' -> (12, 2)."""
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return int(digits or 0), column
 
 
 def check_workbook(file: str, data: bytes, limits: WorkbookLimits) -> Workbook:
@@ -342,7 +370,9 @@ class Extent:
         )
 
 
-def _extent_scanner(limits: WorkbookLimits) -> Callable[[str, dict], None]:
+def _extent_scanner(
+    limits: WorkbookLimits, layout: SheetLayout | None = None
+) -> Callable[[str, dict], None]:
     """A handler that tracks how far a sheet's values reach and stops at the first limit.
 
     Only cells with a value (``<v>`` or inline ``<is>``) count, as only they enter the reader's
@@ -368,8 +398,26 @@ def _extent_scanner(limits: WorkbookLimits) -> Callable[[str, dict], None]:
             number = attrs.get("r")
             row = int(number) if number and number.isdigit() else row + 1
             column = 0
+            if layout is not None and attrs.get("hidden") in ("1", "true"):
+                if row <= limits.max_rows:
+                    layout.hidden_rows.add(row)
+        elif layout is not None:
+            _note_layout(local, attrs, layout, limits)
 
     return handler
+
+
+def _note_layout(local: str, attrs: dict, layout: SheetLayout, limits: WorkbookLimits) -> None:
+    """Hidden columns and merged cells, which the reader does not report."""
+    if local == "col" and attrs.get("hidden") in ("1", "true"):
+        low, high = attrs.get("min", ""), attrs.get("max", "")
+        if low.isdigit() and high.isdigit():
+            # a range to the last column (16,384) is common: only those within the limit
+            top = min(int(high), limits.max_columns)
+            layout.hidden_columns.update(range(int(low), top + 1))
+    elif local == "mergeCell" and ":" in attrs.get("ref", ""):
+        first, last = attrs["ref"].split(":", 1)
+        layout.merges.append((*cell_reference(first), *cell_reference(last)))
 
 
 def _check_extent(limits: WorkbookLimits, row: int, column: int, rows: int, columns: int) -> None:

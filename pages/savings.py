@@ -12,7 +12,10 @@ st.title("Savings programme")
 lines, mtfs = data.savings(), data.table("mtfs_requirements")
 bridges = data.budget_bridge_parts()
 if lines.is_empty() and mtfs.is_empty() and not bridges:
-    st.info("No savings figures have been loaded yet. Officers load them with `ascgov import`.")
+    st.info(
+        "No savings figures have been loaded yet. Officers and directors load them on the "
+        "Load a file page."
+    )
     st.stop()
 
 st.header("The MTFS gap")

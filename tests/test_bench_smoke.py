@@ -167,3 +167,14 @@ def test_library_bench_smoke_compares_each_library_with_our_own_code(tmp_path):
         expected |= {f"{name}.{ours}", f"{name}.{library}", f"{name}.library_speedup"}
     assert_measured(result["figures"], expected)
     assert result["repeats"] == 1
+
+
+def test_import_bench_smoke_times_a_dry_run_and_an_apply_beside_read_csv(tmp_path):
+    result = run_smoke("bench_import", tmp_path)
+
+    expected = {
+        f"500.{name}"
+        for name in ("read_csv_s", "dry_run_s", "apply_s", "dry_run_x_read_csv", "rows_written")
+    }
+    assert_measured(result["figures"], expected)
+    assert result["rows"] == [500]

@@ -71,6 +71,12 @@ def test_several_changes_to_one_item_count_from_the_meeting_state_to_now():
     assert changes_since(events) == []
 
 
+def test_a_figure_first_reported_reads_as_not_published_before_as_every_missing_figure_does():
+    reported = {**YEAR, "delivered_pence": 50_000, "version": 2}
+    [change] = changes_since(_events(("savings_years", "S1|2024/25", YEAR, reported, "a")))
+    assert change.what.endswith("delivered not published → £500")
+
+
 def test_a_forecast_cut_is_restated_and_moves_the_rule_rating():
     cut = {**YEAR, "forecast_pence": 70_000, "version": 2}
     [change] = changes_since(_events(("savings_years", "S1|2024/25", YEAR, cut, "a")))

@@ -400,3 +400,19 @@ def test_renaming_complete_to_done_leaves_every_milestone_complete(demo_url, tmp
     statuses.remove("Complete")
     run(demo_url, "settings", "set-list", "milestone_statuses", *statuses, as_=ADMIN)
     assert _pack_plan(demo_url) == before
+
+
+def test_import_reads_a_named_sheet_and_says_what_it_read(demo_url, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "areas.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, code in (("Cover", None), ("Later", "Z2")):
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, ["code", "title", "status"])
+        if code:
+            sheet.write_row(1, 0, [code, "Example", "In progress"])
+    workbook.close()
+    out = run(demo_url, "import", "areas", str(path), "--sheet", "Later", "--dry-run").stdout
+    assert out.splitlines()[1:] == ['  read sheet "Later" of areas.xlsx (as named)']
+    assert "would write 1 new" in out

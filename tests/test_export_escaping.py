@@ -153,12 +153,14 @@ def test_negative_numbers_stay_numbers(sqlite_demo_store, tmp_path):
     export_file(sqlite_demo_store, "reported_totals", xlsx_path, fmt="xlsx")
 
     (csv_row,) = [r for r in _csv_rows(csv_path) if r["code"] == "RT-NEG"]
-    assert csv_row["reported_value"] == "-150050"
+    # pounds in the file, pence in the store, pounds again out
+    assert csv_row["reported_value"] == "-150050.00"
     (xlsx_row,) = [
         r for r in _xlsx_rows(xlsx_path, "reported_totals") if r["code"].value == "RT-NEG"
     ]
     cell = xlsx_row["reported_value"]
     assert (cell.data_type, cell.value) == ("n", -150050)
+    assert cell.number_format.endswith("0.00")
 
 
 def test_negative_money_stays_a_formatted_number(tmp_path):

@@ -164,3 +164,26 @@ def test_data_quality_downloads_hold_dates_and_every_check(app_env, offered):
     assert str(definitions.schema["Figures as at"]) == "Date"
     checks = next(table for key, _, table in offered if key == "findings")
     assert checks.height == 12
+
+
+def _long_table_script():
+    import polars as pl
+
+    from dashboard.domain.table import Kind, Table
+    from dashboard.ui import components
+
+    components.SCREEN_ROWS = 10
+    frame = pl.DataFrame({"Line": [f"L{i}" for i in range(25)], "Target": list(range(25))})
+    table = Table.of("Long", frame, {"Target": Kind.MONEY})
+    components.table_with_downloads(table, key="long")
+
+
+def test_a_long_table_shows_its_first_rows_and_says_the_downloads_hold_every_row(app_env, offered):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_long_table_script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 10
+    assert "25 rows; the first 10 are shown here." in at.caption[0].value
+    assert [table.height for _, _, table in offered] == [25]

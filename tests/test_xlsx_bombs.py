@@ -211,6 +211,7 @@ def test_the_largest_workbook_the_limits_accept_is_imported_within_the_memory_li
     assert (run.returncode, run.stderr) == (0, ""), run.stderr[-2000:]
     assert run.stdout == (
         f"largest.xlsx: {rows} rows of backlog checked; wrote {rows} new, 0 changed, 0 unchanged\n"
+        '  read sheet "Data" of largest.xlsx\n'
     )
     after, _ = _store_state(store_path)
     assert after["backlog"] == before["backlog"] + rows

@@ -3,11 +3,23 @@
 No Streamlit here: the pages and the briefing pack both draw these. The builders take text as
 it is; ``inert_figure`` makes every piece of it literal where a figure leaves the app (the
 pages' ``chart_with_table`` and the pack's chart browser), once.
+
+Building a plotly figure is slow (every property is validated: 20-100 ms for a trend chart
+of 120 months), and a page builds its charts again on every rerun. So each public builder is
+``shared``: a call with the same arguments as an earlier one returns the figure built then, and
+``inert_figure`` keeps its copy of each figure it has seen. **A builder's figure is shared: never
+change it in place** (give the builder an option instead); one changed anyway is noticed at the
+next call, which builds afresh, but a holder of the same figure meanwhile sees the change.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 import polars as pl
@@ -49,8 +61,79 @@ def inert_figure(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` in which every string is ``inert``: trace names, categories on the
     axes, bar and hover text, customdata, titles, legend titles, annotations. Only plotly's
     own templates (``TEMPLATE_KEYS``) keep their markup. Apply it once, where the figure is
-    drawn: a second pass would show the entities themselves."""
-    return go.Figure(_inert(fig.to_plotly_json()))
+    drawn: a second pass would show the entities themselves.
+
+    Days and times become the ISO text plotly's JSON writer would make of them, so the figure
+    holds only plain values. The copy is kept, keyed by the figure's content, and handed out
+    again for an equal figure: never change it in place."""
+    content = _content(fig)
+    if content is not None:
+        with _LOCK:
+            kept = _INERT.get(content)
+            if kept is not None:
+                _INERT.move_to_end(content)
+                return kept
+    # the figure was validated as it was built; escaping text keeps every value valid
+    drawn = _InertFigure(_inert(fig.to_plotly_json()), _validate=False)
+    if content is not None:
+        with _LOCK:
+            _INERT[content] = drawn
+            while len(_INERT) > _KEPT:
+                _INERT.popitem(last=False)
+    return drawn
+
+
+class _InertFigure(go.Figure):
+    """An inert figure (plain values only): its ``to_dict`` copies the dicts and lists and
+    shares the values, where plotly's deep copy of every value, then its walk over every value
+    for arrays to send as typed arrays, took longer than the page's other work on a rerun
+    (Streamlit calls it for every chart it draws). It returns what plotly's own would."""
+
+    def to_dict(self) -> dict:
+        res = {"data": _sendable(self._data), "layout": _sendable(self._layout)}
+        frames = _sendable([frame._props for frame in self._frame_objs])
+        if frames:
+            res["frames"] = frames
+        return res
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _sendable(value: Any) -> Any:
+    """A copy of the dicts, lists and tuples in ``value``, sharing everything else, with a
+    dict's arrays of numbers made typed arrays: plotly's ``convert_to_base64`` on a deep copy,
+    in one pass that skips plain values."""
+    from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
+
+    kind = type(value)
+    if kind is dict:
+        copied = {}
+        for key, item in value.items():
+            if type(item) in _PLAIN:
+                copied[key] = item
+            elif is_skipped_key(key):
+                copied[key] = _sendable_unconverted(item)
+            elif is_homogeneous_array(item):
+                copied[key] = to_typed_array_spec(item)
+            else:
+                copied[key] = _sendable(item)
+        return copied
+    if kind is list or kind is tuple:
+        items = [item if type(item) in _PLAIN else _sendable(item) for item in value]
+        return items if kind is list else tuple(items)
+    return value
+
+
+def _sendable_unconverted(value: Any) -> Any:
+    # under a key plotly leaves as it is ("range", "geojson", ...): copied, never converted
+    kind = type(value)
+    if kind is dict:
+        return {key: _sendable_unconverted(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        items = [_sendable_unconverted(item) for item in value]
+        return items if kind is list else tuple(items)
+    return value
 
 
 def _inert(value: Any) -> Any:
@@ -60,9 +143,71 @@ def _inert(value: Any) -> Any:
         return {k: v if k in TEMPLATE_KEYS else _inert(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_inert(v) for v in value]
+    if isinstance(value, date) and value == value:  # not pandas' NaT, which plotly writes null
+        return value.isoformat()  # what plotly's JSON writer makes of a day or time
     if getattr(getattr(value, "dtype", None), "kind", "") in ("O", "U", "S"):
         return [_inert(v) for v in value.tolist()]  # a numpy array of text
     return value
+
+
+# figures kept by the builders and by inert_figure; a page has up to ten, the pack a few more
+_KEPT = 256
+_LOCK = threading.Lock()
+_INERT: OrderedDict[str, go.Figure] = OrderedDict()
+_BUILT: OrderedDict[tuple, tuple[go.Figure, str | None]] = OrderedDict()
+
+
+def _content(fig: go.Figure) -> str | None:
+    """The figure's content as text, to compare figures by: None when the text may not tell
+    two figures apart (numpy shortens a long array's text with '...')."""
+    text = repr((fig._data, fig._layout, [frame._props for frame in fig._frame_objs]))
+    return None if "..." in text else text
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in for a builder's argument, equal only for equal arguments: a frame
+    by its columns, types and rows; numbers and text with their type (1 and 1.0 draw
+    differently). Raises TypeError for what it cannot key (the call is then not shared)."""
+    if isinstance(value, pl.DataFrame):
+        return ("frame", tuple(value.columns), tuple(map(str, value.dtypes)), tuple(value.rows()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _key(v)) for k, v in value.items()))
+    hash(value)
+    return (type(value).__name__, value)
+
+
+F = TypeVar("F", bound=Callable[..., go.Figure])
+
+
+def shared(builder: F) -> F:
+    """``builder``, sharing its figure between calls with equal arguments (see the module's
+    note). A shared figure found changed is built again."""
+
+    @functools.wraps(builder)
+    def build(*args: Any, **kwargs: Any) -> go.Figure:
+        try:
+            key = (builder.__name__, _key(args), _key(kwargs))
+            hash(key)
+        except TypeError:
+            return builder(*args, **kwargs)
+        with _LOCK:
+            kept = _BUILT.get(key)
+            if kept is not None:
+                _BUILT.move_to_end(key)
+        if kept is not None:
+            fig, content = kept
+            if content is not None and _content(fig) == content:
+                return fig
+        fig = builder(*args, **kwargs)
+        with _LOCK:
+            _BUILT[key] = (fig, _content(fig))
+            while len(_BUILT) > _KEPT:
+                _BUILT.popitem(last=False)
+        return fig
+
+    return build  # type: ignore[return-value]
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.Figure:
@@ -80,7 +225,7 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.F
     return fig
 
 
-def line_chart(
+def _line_chart(
     frame: pl.DataFrame,
     *,
     x: str,
@@ -119,6 +264,10 @@ def line_chart(
     return _layout(fig, title, y_title)
 
 
+line_chart = shared(_line_chart)
+
+
+@shared
 def bar_chart(
     frame: pl.DataFrame,
     *,
@@ -129,7 +278,10 @@ def bar_chart(
     y_title: str,
     colours: dict[str, str] | None = None,
     horizontal: bool = False,
+    y_tickformat: str | None = None,
 ) -> go.Figure:
+    """Bars per ``x``, one series per value of ``series``; ``y_tickformat`` formats the value
+    axis's ticks (plotly's d3 format, e.g. ``","`` for thousands separators)."""
     fig = go.Figure()
     groups = frame.partition_by(series, maintain_order=True) if series else [frame]
     patterns = ("", "/", "\\", "x", ".", "+", "-", "|")
@@ -147,9 +299,13 @@ def bar_chart(
             )
         )
     fig.update_layout(barmode="group")
-    return _layout(fig, title, y_title)
+    _layout(fig, title, y_title)
+    if y_tickformat is not None:
+        fig.update_yaxes(tickformat=y_tickformat)
+    return fig
 
 
+@shared
 def bridge_chart(
     steps: list[tuple[str, float, str]],
     *,
@@ -176,6 +332,7 @@ def bridge_chart(
     return _layout(fig, title, y_title)
 
 
+@shared
 def rating_bar_chart(
     labels: list[str],
     values: list[float],
@@ -232,6 +389,7 @@ def _symbol(status: str, statuses: StatusList | None) -> str:
     return MEANING_SYMBOLS[statuses.meaning(status)]
 
 
+@shared
 def timeline_chart(
     milestones: pl.DataFrame, *, today, title: str, statuses: StatusList | None = None
 ) -> go.Figure:
@@ -264,13 +422,14 @@ def timeline_chart(
     return fig
 
 
+@shared
 def count_trend_chart(
     frame: pl.DataFrame, *, title: str, y_title: str, subtitle: str | None = None
 ) -> go.Figure:
     """Counts by month from a long frame (``month``, ``series``, ``value``, ``modelled``): one
     line per series, hollow markers where ``modelled``, counts with thousands separators and
     months written ``Nov 2023``. ``subtitle`` says e.g. the team shown."""
-    fig = line_chart(
+    fig = _line_chart(
         frame,
         x="month",
         y="value",

@@ -123,6 +123,9 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     as_at: Annotated[str | None, typer.Option(help="As-at date for rows without one.")] = None,
     source: Annotated[str | None, typer.Option(help="Source for rows without one.")] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="The workbook sheet to read (else the visible one).")
+    ] = None,
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -139,10 +142,13 @@ def import_(
             as_at=_parse_day(as_at, "--as-at"),
             source=source,
             dry_run=dry_run,
+            sheet=sheet,
         )
     except (ImportRejected, NotPermitted) as exc:
         _fail(str(exc))
     typer.echo(str(report))
+    for line in report.reading:  # what was read and how
+        typer.echo(f"  {line}")
 
 
 @app.command("export")

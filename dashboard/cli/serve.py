@@ -15,7 +15,7 @@ import typer
 from dashboard.cli.support import DbOption, _fail, _store
 from data_access.settings import get_settings, web_origin
 
-ENTRY = Path(__file__).resolve().parent / "server.py"
+ENTRY = Path(__file__).resolve().parent.parent / "server.py"
 
 
 def _is_loopback(address: str) -> bool:

@@ -124,15 +124,15 @@ def savings_figure(table: pl.DataFrame) -> go.Figure:
     # polars divides by a constant as a multiplication (1500.0000000000002, not 1500.0)
     thousands = [None if p is None else float(Decimal(p) / 100_000) for p in long["pence"]]
     long = long.with_columns(thousands=pl.Series(thousands, dtype=pl.Float64))
-    fig = charts.bar_chart(
+    return charts.bar_chart(
         long,
         x="year",
         y="thousands",
         series="row",
         y_title="£000s",
         title="Savings targeted by financial year, younger and older adults (£000s)",
+        y_tickformat=",",
     )
-    return fig.update_yaxes(tickformat=",")
 
 
 def components_table(components: pl.DataFrame, savings: pl.DataFrame, workstream: str) -> Table:

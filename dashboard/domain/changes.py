@@ -252,8 +252,8 @@ def _money_moves(before: dict | None, after: dict, columns: tuple[str, ...]) -> 
     for column in columns:
         moved = _moved(before, after, column)
         if moved and before is not None:
-            old = formatting.money(moved[0]) if moved[0] is not None else "none"
-            new = formatting.money(moved[1]) if moved[1] is not None else "none"
+            # a missing figure reads as every missing figure does: "not published"
+            old, new = formatting.money(moved[0]), formatting.money(moved[1])
             moves.append(f"{column.removesuffix('_pence')} {old} → {new}")
     return moves
 

@@ -167,7 +167,16 @@ class Table:
         return replace(self, frame=self.frame.head(rows))
 
     def titled(self, title: str) -> Table:
-        return replace(self, title=title)
+        """The same table under another title, keeping what was already written for reading
+        (a chart's table is re-titled on every rerun)."""
+        if title == self.title:
+            return self
+        self.shown()  # written once, on this table, and shared with the re-titled one
+        titled = replace(self, title=title)
+        for name in ("_shown", "_screen"):
+            if name in self.__dict__:
+                titled.__dict__[name] = self.__dict__[name]
+        return titled
 
     def aligns(self) -> tuple[str, ...]:
         """``R`` for figures, ``L`` for words, as a printed table sets them."""
@@ -178,6 +187,16 @@ class Table:
         once per table: a cached table (150,000 savings lines nationally) is shown on every
         rerun."""
         return self._shown
+
+    def screen(self, rows: int):
+        """The first ``rows`` rows as shown, as an Arrow table: what a page sends to the
+        browser, made once per table (Streamlit otherwise converts a polars frame through
+        pandas on every rerun)."""
+        cached = self.__dict__.get("_screen")
+        if cached is None or cached[0] != rows:
+            cached = (rows, self.shown().head(rows).to_arrow())
+            self.__dict__["_screen"] = cached
+        return cached[1]
 
     @cached_property
     def _shown(self) -> pl.DataFrame:

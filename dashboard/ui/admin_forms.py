@@ -22,7 +22,6 @@ from data_access.users import (
     UserExistsError,
     WeakPasswordError,
     add_user,
-    list_users,
     set_password,
     sign_in_lockouts,
     unlock_account,
@@ -48,12 +47,9 @@ def outcome() -> None:
 
 def users_section(who: Principal) -> None:
     st.header("Users")
-    users = list_users(data.get_store())
+    users = data.users()
     st.dataframe(users, hide_index=True, key="users-table")
-    areas = data.table("areas")["code"].sort().to_list()
-    workstreams = sorted(set(data.table("savings_lines")["workstream"]))
-    teams = sorted(set(data.table("backlog")["team"]))
-    actions = data.table("committee_actions")["code"].sort().to_list()
+    areas, workstreams, teams, actions = data.assignable()
     with st.form("add-user", clear_on_submit=False):
         st.subheader("Add a user")
         st.text_input("Email address", key="new-email")

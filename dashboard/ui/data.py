@@ -539,3 +539,39 @@ def history_table(dataset: str, key: str, label: str):
     from dashboard.views.plan import history as history_view
 
     return history_view(label, history(dataset, key))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _users(reads: Snapshot) -> pl.DataFrame:
+    from data_access.users import list_users
+
+    return list_users(store_for(reads.url))
+
+
+def users() -> pl.DataFrame:
+    """Every user with their role and assignments (the Administration page's table), read once
+    per version of the users tables: a write to them is a new version, so it shows at once."""
+    return _users(current().only(*_USERS, dated=False))
+
+
+_ASSIGNABLE = ("areas", "savings_lines", "backlog", "committee_actions")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _assignable(reads: Snapshot) -> tuple[list[str], list[str], list[str], list[str]]:
+    # unique in polars first: a national backlog has 2.2M rows and 1,530 teams
+    def names(frame: pl.DataFrame, column: str) -> list[str]:
+        return sorted(set(frame[column].unique().to_list()))
+
+    return (
+        _read(reads, "areas")["code"].sort().to_list(),
+        names(_read(reads, "savings_lines"), "workstream"),
+        names(_read(reads, "backlog"), "team"),
+        _read(reads, "committee_actions")["code"].sort().to_list(),
+    )
+
+
+def assignable() -> tuple[list[str], list[str], list[str], list[str]]:
+    """What an officer can be given to edit: area codes, savings workstreams, backlog teams and
+    committee action codes, each sorted; found once per version of those tables."""
+    return _assignable(current().only(*_ASSIGNABLE))

@@ -19,7 +19,7 @@ from dashboard.views.findings import finding_blocks
 
 NO_WORKSTREAM = (
     "No workstream has savings lines for both younger and older adults yet. Officers "
-    "load savings lines, with their cohort, with `ascgov import savings`."
+    "and directors load savings lines, with their cohort, on the Load a file page."
 )
 NO_COMPONENTS = "No components are recorded for these savings lines."
 NO_POSTS = (

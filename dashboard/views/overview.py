@@ -23,7 +23,9 @@ from dashboard.domain.table import Table
 from dashboard.domain.tables import first_rows
 from dashboard.views.blocks import Block, Chart, Headline, Headlines, Paragraph
 
-NO_FIGURES = "No figures have been loaded yet. An officer can load them with `ascgov import`."
+NO_FIGURES = (
+    "No figures have been loaded yet. Officers and directors load them on the Load a file page."
+)
 NO_MEETING = "No committee meeting is recorded yet, so there is nothing to compare with."
 # the tables the overview reads, under the names it dates them by
 DATED = ("Improvement plan", "Savings lines", "MTFS requirement", "Backlog")

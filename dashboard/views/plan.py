@@ -122,7 +122,7 @@ def area_detail(
         code=code,
         heading=f"{code}: {area['title']}",
         status=(
-            f"{area['status']}. Lead: {area['lead'] or 'not named'}. "
+            f"{area['status']}. Lead: {area['lead'] or formatting.NOT_STATED}. "
             f"Last update {formatting.day(area['last_updated'])}."
         ),
         commentary=area["commentary"] or "none recorded",

@@ -1,0 +1,292 @@
+"""The "Load a file" page under AppTest, and the import path it shares with ``ascgov import``:
+the dry run's changes and problems, apply with its audit events, the guards on apply."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import polars as pl
+import pytest
+import streamlit
+from sqlalchemy import select
+
+from dashboard.navigation import PAGES, pages_for
+from data_access import schema
+from data_access.datasets import DATASETS, recognise
+from data_access.demo_accounts import demo_principals
+from data_access.exporter import export_bytes
+from data_access.importer import NOT_PREVIEWED, STALE_PREVIEW, import_file
+from data_access.problems import ImportRejected
+from data_access.templates import template_bytes
+from tests.pages_support import page_text, run_page, signed_in_as, tables
+
+PAGE = "pages/load_file.py"
+MEMBER, OFFICER, DIRECTOR, ADMIN = demo_principals()
+OFFICERS_WORKSTREAM = "Reviews programme (Nottingham City)"
+
+
+@dataclass
+class Upload:
+    name: str
+    content: bytes
+
+    def getvalue(self) -> bytes:
+        return self.content
+
+
+def savings_file(store, *, forecast: str | None = None, bad_target: bool = False, only=None):
+    """The demo's savings export, edited: the first row's forecast, the second row's target."""
+    frame = pl.read_csv(
+        io.BytesIO(export_bytes(store, "savings", "csv", as_at=None)), infer_schema=False
+    ).drop("loaded_by", "loaded_at", "version")
+    if only is not None:
+        frame = frame.filter(pl.col("workstream") == only)
+    first = pl.int_range(pl.len()) == 0
+    if forecast is not None:
+        frame = frame.with_columns(
+            pl.when(first).then(pl.lit(forecast)).otherwise(pl.col("forecast")).alias("forecast")
+        )
+    if bad_target:
+        second = pl.int_range(pl.len()) == 1
+        frame = frame.with_columns(
+            pl.when(second).then(pl.lit("lots")).otherwise(pl.col("target")).alias("target")
+        )
+    out = io.BytesIO()
+    frame.write_csv(out)
+    return frame, out.getvalue()
+
+
+def _upload(monkeypatch, name: str, content: bytes) -> None:
+    monkeypatch.setattr(streamlit, "file_uploader", lambda *a, **k: Upload(name, content))
+
+
+def _page(role: str):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+
+    at = signed_in_as(AppTest.from_file(str(REPO / PAGE), default_timeout=60), role)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _click(at, label_start: str):
+    next(b for b in at.button if b.label.startswith(label_start)).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# who is offered the page ---------------------------------------------------------------------
+
+
+def test_the_page_is_offered_to_officers_and_directors_only():
+    page = next(p for p in PAGES if p.path == PAGE)
+    assert [p.role.value for p in demo_principals() if page in pages_for(p)] == [
+        "officer",
+        "director",
+    ]
+
+
+@pytest.mark.parametrize("role", ["member", "admin"])
+def test_members_and_administrators_are_refused(app_env, role):
+    at = run_page(PAGE, role=role)
+    assert "Your role does not include loading files" in page_text(at)
+    assert not at.selectbox
+
+
+def test_an_officer_may_choose_only_the_datasets_they_edit(app_env):
+    at = run_page(PAGE, role="officer")
+    options = at.selectbox(key="load-dataset").options
+    assert [o.split(":")[0] for o in options[1:]] == [
+        "areas",
+        "milestones",
+        "savings",
+        "backlog",
+        "actions",
+    ]
+
+
+def test_a_director_may_choose_every_dataset_and_download_every_template(app_env):
+    at = run_page(PAGE, role="director")
+    options = at.selectbox(key="load-dataset").options
+    assert len(options) == 1 + len(DATASETS)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("CSV template") == len(DATASETS)
+    assert labels.count("Excel template") == len(DATASETS)
+
+
+# the dry run, then apply --------------------------------------------------------------------
+
+
+def test_a_dry_run_shows_a_change_and_a_problem_then_the_fixed_file_applies(app_env, monkeypatch):
+    store = app_env
+    _, broken = savings_file(store, forecast="123456.78", bad_target=True)
+    _upload(monkeypatch, "savings.csv", broken)
+    at = _page("director")
+    assert "Recognised from its column headings as savings" in page_text(at)
+    _click(at, "Check the file")
+    text = page_text(at)
+    assert "1 problem(s) found" in text
+    problems, changes = tables(at)[0], tables(at)[1]
+    assert problems.to_dict("records")[0] == {
+        "Sheet": "",
+        "Row": "3",
+        "Column": "target",
+        "Value": "lots",
+        "Rule": "money must be a number of pounds with at most 2 decimal places (e.g. £1,500.50)",
+        "What to do": "correct the cell and load the file again",
+    }
+    assert changes.to_dict("records") == [
+        {
+            "Item": "LCC-W1, 2024/25",
+            "Field": "forecast",
+            "Before": "£2,400,000.00",
+            "After": "£123,456.78",
+        }
+    ]
+    assert not [b for b in at.button if b.label.startswith("Apply")]
+    before = _audit_count(store)
+
+    _, fixed = savings_file(store, forecast="123456.78")
+    _upload(monkeypatch, "savings.csv", fixed)
+    at.run()
+    _click(at, "Check the file")
+    assert "No problems found" in page_text(at)
+    _click(at, "Apply")
+    text = page_text(at)
+    assert "rows of savings checked; wrote 0 new, 1 changed" in text
+    assert "History of savings years LCC-W1 in 2024/25" in [e.label for e in at.expander]
+    with store.engine.connect() as conn:
+        stored = conn.execute(
+            select(schema.savings_years.c.forecast_pence).where(
+                schema.savings_years.c.line_code == "LCC-W1"
+            )
+        ).scalar_one()
+        actions = [
+            r.action
+            for r in conn.execute(
+                select(schema.audit_events).order_by(schema.audit_events.c.id)
+            ).all()[before:]
+        ]
+    assert stored == 12_345_678
+    assert actions == ["import:update", "import"]
+
+
+def test_an_officers_rows_outside_their_assignment_are_named_and_refused(app_env, monkeypatch):
+    _, content = savings_file(app_env)
+    _upload(monkeypatch, "savings.csv", content)
+    at = _page("officer")
+    _click(at, "Check the file")
+    text = page_text(at)
+    assert "row(s) are outside your assignment and cannot be loaded by you: row(s) 2, 3" in text
+    outside = tables(at)[0]
+    assert set(outside["Column"]) == {"workstream"}
+    assert OFFICERS_WORKSTREAM not in set(outside["Value"])
+    assert not [b for b in at.button if b.label.startswith("Apply")]
+
+
+def test_an_officer_loads_the_rows_of_their_own_workstream(app_env, monkeypatch):
+    _, content = savings_file(app_env, only=OFFICERS_WORKSTREAM, forecast="1000")
+    _upload(monkeypatch, "mine.csv", content)
+    at = _page("officer")
+    _click(at, "Check the file")
+    assert "No problems found" in page_text(at)
+    _click(at, "Apply")
+    assert "wrote 0 new, 1 changed" in page_text(at)
+
+
+def _audit_count(store) -> int:
+    with store.engine.connect() as conn:
+        return len(conn.execute(select(schema.audit_events.c.id)).all())
+
+
+# the import path's guards and diff, on both databases ----------------------------------------
+
+
+def _write(tmp_path, name: str, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_apply_refuses_a_file_other_than_the_one_previewed(demo_store, tmp_path):
+    _, content = savings_file(demo_store, forecast="1000")
+    path = _write(tmp_path, "savings.csv", content)
+    preview = import_file(demo_store, "savings", path, actor=DIRECTOR, dry_run=True)
+    _, other = savings_file(demo_store, forecast="2000")
+    path.write_bytes(other)
+    before = _audit_count(demo_store)
+    with pytest.raises(ImportRejected) as refused:
+        import_file(
+            demo_store,
+            "savings",
+            path,
+            actor=DIRECTOR,
+            expected_sha256=preview.sha256,
+            based_on=dict(preview.based_on),
+        )
+    assert NOT_PREVIEWED in refused.value.problems[0].rule
+    assert _audit_count(demo_store) == before
+
+
+def test_apply_refuses_a_preview_the_store_has_moved_on_from(demo_store, tmp_path):
+    _, content = savings_file(demo_store, forecast="1000")
+    path = _write(tmp_path, "savings.csv", content)
+    preview = import_file(demo_store, "savings", path, actor=DIRECTOR, dry_run=True)
+    _, theirs = savings_file(demo_store, forecast="5000")
+    import_file(demo_store, "savings", _write(tmp_path, "theirs.csv", theirs), actor=DIRECTOR)
+    before = _audit_count(demo_store)
+    with pytest.raises(ImportRejected) as refused:
+        import_file(
+            demo_store,
+            "savings",
+            path,
+            actor=DIRECTOR,
+            expected_sha256=preview.sha256,
+            based_on=dict(preview.based_on),
+        )
+    assert STALE_PREVIEW in refused.value.problems[0].rule
+    assert _audit_count(demo_store) == before
+    applied = import_file(
+        demo_store,
+        "savings",
+        path,
+        actor=DIRECTOR,
+        expected_sha256=preview.sha256,
+        based_on=dict(
+            import_file(demo_store, "savings", path, actor=DIRECTOR, dry_run=True).based_on
+        ),
+    )
+    assert applied.updated == 1
+
+
+def test_a_dry_run_lists_each_changed_field_before_and_after(demo_store, tmp_path):
+    _, content = savings_file(demo_store, forecast="1000")
+    path = _write(tmp_path, "savings.csv", content)
+    report = import_file(demo_store, "savings", path, actor=DIRECTOR, dry_run=True)
+    assert report.changes.rows() == [
+        ("savings_years", "LCC-W1|2024/25", "forecast", "240000000", "100000")
+    ]
+    assert import_file(demo_store, "savings", path, actor=DIRECTOR).changes is None
+
+
+def test_every_template_is_recognised_and_loads_as_it_is(demo_store, tmp_path):
+    for name in DATASETS:
+        for fmt in ("csv", "xlsx"):
+            path = _write(tmp_path, f"{name}.{fmt}", template_bytes(name, fmt))
+            report = import_file(demo_store, name, path, actor=DIRECTOR, dry_run=True)
+            assert report.rows == 1, (name, fmt)
+        header = pl.read_csv(io.BytesIO(template_bytes(name, "csv")), n_rows=0).columns
+        assert recognise([header])[0].dataset == name
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/overview.py", "pages/savings.py", "pages/younger_older_adults.py"]
+)
+def test_member_pages_of_an_empty_store_point_to_the_page_in_words(empty_app_env, page):
+    text = page_text(run_page(page, role="member"))
+    assert "Load a file page" in text
+    assert "ascgov" not in text
