@@ -420,7 +420,7 @@ def write_council(out: Path, seed: int, code: str, name: str) -> dict[str, int]:
             writer.writerow(columns)
             count = 0
             for row in rows:
-                writer.writerow([row[c] for c in columns])
+                writer.writerow([row.get(c, "") for c in columns])
                 count += 1
         counts[dataset] = count
     return counts

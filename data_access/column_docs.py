@@ -64,7 +64,9 @@ PER_DATASET = {
     "savings": {
         "cohort": "`younger` (18-64), `older` (65+) or `all-age`.",
         "target": (
-            "Saving targeted in the year, in pounds (`£1,500,000`, `1500000` or `1500000.00`)."
+            "Saving targeted in the year, in pounds (`£1,500,000`, `1500000` or `1500000.00`). "
+            "Keep the target of a line that stopped: a £0 target does not withdraw a line (it "
+            "would count as a line with nothing to save); set `status` instead."
         ),
         "forecast": "Saving now forecast for the year, in pounds; blank if not forecast.",
         "delivered": "Saving delivered so far in the year, in pounds; blank if none reported.",
@@ -73,6 +75,22 @@ PER_DATASET = {
             "the rule's; blank to use the rule."
         ),
         "override_reason": "Why the rating was overridden; required with `brag_override`.",
+        "status": (
+            "Blank while the line is tracked. `withdrawn`, `deferred` (to a later year) or "
+            "`replaced` (by another line) when the year's saving has stopped: it is then kept "
+            "out of the totals tracked, listed on its own with its target, and not rated "
+            "(never Green). Case does not matter."
+        ),
+        "status_date": "Date the line was withdrawn, deferred or replaced; required with `status`.",
+        "status_reason": "Why it was withdrawn, deferred or replaced; required with `status`.",
+        "deferred_to": (
+            "The later financial year a deferred saving moves to (`2026/27`); required when "
+            "`status` is `deferred`, and only then."
+        ),
+        "replaced_by": (
+            "Code of the savings line that replaces this one (in the store or the same file); "
+            "required when `status` is `replaced`, and only then."
+        ),
     },
     "components": {
         "line_code": (
@@ -128,6 +146,23 @@ PER_DATASET = {
         "kind": "`resolution` or `action`.",
         "text": "The resolution or action as minuted.",
         "due_date": "Date it is due, if set.",
+    },
+    "bridges": {
+        "report": (
+            "The budget-monitoring report the bridge is from, e.g. `Budget monitoring P6 2024/25`."
+        ),
+        "label": "The step in the report's words, e.g. `Projected overspend`.",
+        "kind": (
+            "`start` (the figure the bridge starts from), `less` (taken off), `plus` (added) or "
+            "`result` (what the report says is left). Each report needs one `start` and one "
+            "`result`; `ascgov check` reports a result that is not the start less and plus "
+            "the steps."
+        ),
+        "amount": (
+            "The step's amount as the report gives it, in pounds (`8646000`, `£8,646,000`); "
+            "a `less` step is written as a positive amount taken off. Unlike other money "
+            "columns it may be negative (a start or result that is an underspend)."
+        ),
     },
     "reported_totals": {
         "label": "What the total is, as the paper describes it.",

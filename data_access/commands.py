@@ -329,6 +329,62 @@ def set_brag_override(
         )
 
 
+STATUS_FIELDS = ("status", "status_date", "status_reason", "deferred_to", "replaced_by")
+
+
+def set_savings_status(
+    store: Store,
+    who: Principal,
+    code: str,
+    financial_year: str,
+    *,
+    version: int,
+    status: str | None,
+    status_date: date | str | None = None,
+    status_reason: str | None = None,
+    deferred_to: str | None = None,
+    replaced_by: str | None = None,
+) -> Saved:
+    """Withdraw, defer or replace a savings line for one financial year (``status`` None puts
+    it back in the totals tracked). The date and reason are required with a status; the
+    reason is the audit event's reason."""
+    authorise(store, who, Permission.EDIT_SAVINGS, _line_workstream(store, code), target=code)
+    key = KEYS["savings_years"]
+    with store.write(who.email) as tx:
+        stored = _current(tx, schema.savings_years, key, (code, financial_year), version)
+        problems: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for field, kind, value in (
+            ("status", models.StopStatus | None, status),
+            ("status_date", models.Day | None, status_date),
+            ("status_reason", models.OptionalLongText, status_reason),
+            ("deferred_to", models.FinancialYear | None, deferred_to),
+            ("replaced_by", models.Code | None, replaced_by),
+        ):
+            try:
+                values[field] = _checked(kind, field, value)
+            except EditRejected as exc:
+                problems.update(exc.problems)
+        if problems:
+            raise EditRejected(problems)
+        for field, message in models.stop_problems(code, financial_year, *values.values()):
+            problems.setdefault(field, message)
+        replacement = values["replaced_by"]
+        if replacement is not None and "replaced_by" not in problems:
+            known = rows_by_key(tx.conn, schema.savings_lines, ("code",), [(replacement,)])
+            if not known:
+                problems["replaced_by"] = f"no savings line {replacement} in the store"
+        if problems:
+            raise EditRejected(problems)
+        changed = {
+            **stored,
+            **{k: getattr(v, "value", v) for k, v in values.items()},
+            **_officer_provenance(who, tx.today),
+        }
+        reason = values["status_reason"] or "put back in the totals tracked"
+        return _save(tx, schema.savings_years, key, changed, version, reason, stored, STATUS_FIELDS)
+
+
 @dataclass(frozen=True)
 class BacklogFigure:
     measure: str  # a code of the registry in force (built-in or added by an administrator)

@@ -24,6 +24,8 @@ from data_access.text_columns import text_per_value
 from data_access.writes import UpsertResult, upsert
 
 PROVENANCE_COLUMNS = ("source", "source_kind", "as_at", "basis")
+# a savings year's status: stored on the year, so "withdrawn for 2025/26" names one year
+YEAR_STATUS_FIELDS = ("status", "status_date", "status_reason", "deferred_to", "replaced_by")
 
 # Each table's entity key: the columns that name one item (its unique constraint in the
 # schema). The importer and the edit commands match rows on it, and the audit trail names each
@@ -41,6 +43,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "meetings": ("committee", "meeting_date"),
     "committee_actions": ("code",),
     "reported_totals": ("code",),
+    "budget_bridge_steps": ("report", "label"),
 }
 # written by exports for traceability; accepted back on import but set by the store
 SYSTEM_COLUMNS = ("loaded_by", "loaded_at", "version")
@@ -175,6 +178,12 @@ def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         line = {f: row[f] for f in (*LINE_FIELDS, *PROVENANCE_COLUMNS)}
         lines.setdefault(record.code, line)
     result = upsert(tx, schema.savings_lines, list(lines.values()), KEYS["savings_lines"])
+    replacements = {r.replaced_by for r in records if r.replaced_by is not None}
+    if replacements:
+        known = {row[0] for row in tx.conn.execute(select(schema.savings_lines.c.code))}
+        missing = sorted(replacements - known)
+        if missing:
+            raise UnknownReference("replaced_by", missing, "savings")
     years = [
         {
             "line_code": r.code,
@@ -182,6 +191,7 @@ def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult
             "target_pence": r.target_pence,
             "forecast_pence": r.forecast_pence,
             "delivered_pence": r.delivered_pence,
+            **{f: getattr(getattr(r, f), "value", getattr(r, f)) for f in YEAR_STATUS_FIELDS},
             **{f: getattr(getattr(r, f), "value", getattr(r, f)) for f in PROVENANCE_COLUMNS},
         }
         for r in records
@@ -298,6 +308,11 @@ def _export_reported(store: Store, as_at: date | None) -> pl.DataFrame:
     return frame.select(*REPORTED.columns, *SYSTEM_COLUMNS)
 
 
+def _export_bridges(store: Store, as_at: date | None) -> pl.DataFrame:
+    frame = load_table(store, "budget_bridge_steps", as_at=as_at).sort("id")
+    return frame.with_columns(_pounds("amount_pence")).select(*BRIDGES.columns, *SYSTEM_COLUMNS)
+
+
 AREAS = DatasetSpec(
     "areas",
     models.Area,
@@ -396,6 +411,16 @@ REPORTED = DatasetSpec(
     _export_reported,
     "Totals as papers report them, checked against the sum of their parts by `ascgov check`.",
 )
+BRIDGES = DatasetSpec(
+    "bridges",
+    models.BridgeStep,
+    ("report", "label"),
+    ("budget_bridge_steps",),
+    _plain_writer(schema.budget_bridge_steps),
+    _export_bridges,
+    "Budget-monitoring bridges, one row per step: the figure a report starts from, what it "
+    "takes off or adds, and what it says that leaves (checked by `ascgov check`).",
+)
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
@@ -410,6 +435,7 @@ DATASETS: dict[str, DatasetSpec] = {
         BACKLOG,
         ACTIONS,
         REPORTED,
+        BRIDGES,
     )
 }
 # the order that satisfies references when loading several datasets
@@ -424,6 +450,7 @@ LOAD_ORDER = (
     "backlog",
     "actions",
     "reported_totals",
+    "bridges",
 )
 
 

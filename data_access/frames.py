@@ -46,4 +46,5 @@ def reconciliation_frames_from(
         "components": table("savings_components"),
         "posts": table("posts"),
         "backlog": table("backlog"),
+        "bridges": table("budget_bridge_steps"),
     }

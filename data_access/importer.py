@@ -361,6 +361,7 @@ def checked_rows(
     problems.extend(_duplicate_problems(spec, table, records))
     problems.extend(_consistency_problems(spec, table, records))
     problems.extend(_reference_problems(store, spec, table, records))
+    problems.extend(_replacement_problems(store, spec, table, records))
     if actor is not None:
         problems.extend(_scope_problems(store, actor, spec, table, records))
     return records, versions, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
@@ -529,6 +530,30 @@ def _consistency_problems(spec, table, records) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _replacement_problems(store, spec, table, records) -> list[Problem]:
+    """A replaced savings line names its replacement: a line in the store or in the file."""
+    if spec.name != "savings":
+        return []
+    named = [(n, r) for n, r in records if getattr(r, "replaced_by", None) is not None]
+    if not named:
+        return []
+    with store.engine.connect() as conn:
+        known = {row[0] for row in conn.execute(select(schema.savings_lines.c.code))}
+    known |= {record.code for _, record in records}
+    return [
+        Problem(
+            table.file,
+            "no such savings line: the replacement must be in the store or in this file",
+            sheet=table.sheet,
+            row=row_number,
+            column="replaced_by",
+            value=record.replaced_by,
+        )
+        for row_number, record in named
+        if record.replaced_by not in known
+    ]
 
 
 def _reference_problems(store, spec, table, records) -> list[Problem]:

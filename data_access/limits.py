@@ -31,6 +31,9 @@ PERSON_NAME_CHARS = 200
 # a workstream or team can also be an officer's assignment (user_scopes.value: String(400))
 WORKSTREAM_CHARS = 400
 TEAM_CHARS = 200  # backlog.team: String(200)
+# budget_bridge_steps.report and .label: together the step's key, which the audit trail holds
+BRIDGE_REPORT_CHARS = 200
+BRIDGE_LABEL_CHARS = 150
 # backlog.priority_band is String(200), but measure|month|team|band must fit an audit key of
 # 400: 22 + 1 + 10 + 1 + 200 + 1 + 100 = 335
 PRIORITY_BAND_CHARS = 100

@@ -29,6 +29,8 @@ from pydantic_core import PydanticCustomError
 
 from data_access import parsing
 from data_access.limits import (
+    BRIDGE_LABEL_CHARS,
+    BRIDGE_REPORT_CHARS,
     CODE_CHARS,
     COMMITTEE_CHARS,
     EMAIL_CHARS,
@@ -49,8 +51,10 @@ from data_access.statuses import Meaning, StatusList, default_statuses
 from data_access.vocab import (
     ActionKind,
     Basis,
+    BridgeKind,
     Cohort,
     Role,
+    SavingsStatus,
     SourceKind,
 )
 
@@ -222,6 +226,7 @@ FteHundredths = Annotated[int, Field(gt=0, le=100_000), BeforeValidator(_fte_hun
 # the scales' own check, the one the edit commands use: same spellings, same stored value
 RagValue = Annotated[str, BeforeValidator(RAG.parse)]
 BragValue = Annotated[str, BeforeValidator(BRAG.parse)]
+StopStatus = Annotated[SavingsStatus, BeforeValidator(_case_insensitive(SavingsStatus))]
 
 
 def _statuses(info: ValidationInfo, list_name: str) -> StatusList:
@@ -337,6 +342,12 @@ class SavingsYear(Provenance):
     delivered_pence: Pence | None = Field(default=None, alias="delivered")
     brag_override: BragValue | None = None
     override_reason: OptionalLongText = None
+    # a year that stopped: kept out of the totals tracked, listed on its own, never rated
+    status: StopStatus | None = None
+    status_date: Day | None = None
+    status_reason: OptionalLongText = None
+    deferred_to: FinancialYear | None = None
+    replaced_by: Code | None = None
 
     @model_validator(mode="after")
     def _override_needs_reason(self) -> SavingsYear:
@@ -345,6 +356,99 @@ class SavingsYear(Provenance):
                 "override_reason", "a BRAG override needs a reason (override_reason)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _status_complete(self) -> SavingsYear:
+        for problem in stop_problems(
+            self.code,
+            self.financial_year,
+            self.status,
+            self.status_date,
+            self.status_reason,
+            self.deferred_to,
+            self.replaced_by,
+        ):
+            raise PydanticCustomError(problem[0], problem[1])
+        return self
+
+
+def stop_problems(
+    code: str,
+    financial_year: str,
+    status: SavingsStatus | None,
+    status_date: date | None,
+    status_reason: str | None,
+    deferred_to: str | None,
+    replaced_by: str | None,
+) -> list[tuple[str, str]]:
+    """What is missing or out of place in a savings year's status, as (field, message): the one
+    rule the import, the CLI edit and the Updates page apply."""
+    if status is None:
+        given = (
+            ("status_date", status_date),
+            ("status_reason", status_reason),
+            ("deferred_to", deferred_to),
+            ("replaced_by", replaced_by),
+        )
+        return [
+            (field, f"{field} is only for a line withdrawn, deferred or replaced (status)")
+            for field, value in given
+            if value is not None
+        ]
+    word = status.value
+    problems: list[tuple[str, str]] = []
+    if status_date is None:
+        problems.append(("status_date", f"a {word} line needs the date it was {word}"))
+    if status_reason is None:
+        problems.append(("status_reason", f"a {word} line needs the reason (status_reason)"))
+    problems += _deferral_problems(status, financial_year, deferred_to)
+    problems += _replacement_problems(status, code, replaced_by)
+    return problems
+
+
+def _deferral_problems(
+    status: SavingsStatus, financial_year: str, deferred_to: str | None
+) -> list[tuple[str, str]]:
+    if status != SavingsStatus.DEFERRED:
+        return (
+            []
+            if deferred_to is None
+            else [("deferred_to", "deferred_to is only for a deferred line")]
+        )
+    if deferred_to is None:
+        return [("deferred_to", "a deferred line needs the year it moves to")]
+    if deferred_to <= financial_year:
+        message = (
+            f"a line deferred from {financial_year} must move to a later year, not {deferred_to}"
+        )
+        return [("deferred_to", message)]
+    return []
+
+
+def _replacement_problems(
+    status: SavingsStatus, code: str, replaced_by: str | None
+) -> list[tuple[str, str]]:
+    if status != SavingsStatus.REPLACED:
+        return (
+            []
+            if replaced_by is None
+            else [("replaced_by", "replaced_by is only for a replaced line")]
+        )
+    if replaced_by is None:
+        return [("replaced_by", "a replaced line needs the code of its replacement")]
+    if replaced_by == code:
+        return [("replaced_by", "a line cannot replace itself")]
+    return []
+
+
+class BridgeStep(Provenance):
+    """One step of a budget-monitoring bridge as a report states it (the report's own words
+    for the step; the amount in pounds, as the report gives it)."""
+
+    report: _name_type(BRIDGE_REPORT_CHARS)
+    label: _name_type(BRIDGE_LABEL_CHARS)
+    kind: Annotated[BridgeKind, BeforeValidator(_case_insensitive(BridgeKind))]
+    amount_pence: SignedPence = Field(alias="amount")
 
 
 class SavingsComponent(Provenance):

@@ -884,6 +884,8 @@ def sample_rows() -> dict[str, list[dict]]:
         "backlog": _backlog(),
         "actions": _actions(),
         "reported_totals": _reported_totals(),
+        # none of the five papers in ../shared/seeds states a budget-monitoring bridge
+        "bridges": [],
     }
 
 

@@ -97,8 +97,30 @@ savings_years = Table(
     Column("target_pence", BigInteger, nullable=False),
     Column("forecast_pence", BigInteger),
     Column("delivered_pence", BigInteger),
+    # a year that stopped (withdrawn, deferred, replaced) is kept out of the totals tracked;
+    # blank status: the year is tracked (data_access.vocab.SavingsStatus)
+    Column("status", String(20)),
+    Column("status_date", Date),
+    Column("status_reason", Text),
+    Column("deferred_to", String(7)),
+    Column("replaced_by", String(40)),
     *_provenance(),
     UniqueConstraint("line_code", "financial_year"),
+)
+
+# a budget-monitoring bridge as a report states it: "projected overspend £8.646m, less savings
+# achieved £1.422m, less other actions £0.660m, leaves £6.564m"; one row per step (kind
+# start, less, plus or result), listed in the order loaded
+budget_bridge_steps = Table(
+    "budget_bridge_steps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report", String(200), nullable=False),
+    Column("label", String(150), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    *_provenance(),
+    UniqueConstraint("report", "label"),
 )
 
 savings_components = Table(

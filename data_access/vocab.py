@@ -38,6 +38,24 @@ class ActionKind(StrEnum):
     ACTION = "action"
 
 
+class SavingsStatus(StrEnum):
+    """Why a savings line's year is no longer tracked (a blank status: it is tracked)."""
+
+    WITHDRAWN = "withdrawn"
+    DEFERRED = "deferred"  # to a later year, named in ``deferred_to``
+    REPLACED = "replaced"  # by another line, named in ``replaced_by``
+
+
+class BridgeKind(StrEnum):
+    """A step of a budget-monitoring bridge: the figure it starts from, an amount taken off or
+    added, and the figure the report says it leaves."""
+
+    START = "start"
+    LESS = "less"
+    PLUS = "plus"
+    RESULT = "result"
+
+
 class Measure(StrEnum):
     WAITING_REVIEW = "waiting_review"
     WAITING_OT_ASSESSMENT = "waiting_ot_assessment"

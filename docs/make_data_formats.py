@@ -208,7 +208,36 @@ def _template_rows(name: str, frame: pl.DataFrame) -> pl.DataFrame:
         return frame.filter(pl.col("code") == "NCC-YA")
     if name == "areas":
         return frame.filter(pl.col("code").is_in(["IP01", "IP07", "IP09"]))
+    if name == "bridges" and frame.is_empty():
+        # the demo council's papers give no budget-monitoring bridge: an invented example
+        return _example_bridge(frame)
     return frame.head(TEMPLATE_ROWS)
+
+
+def _example_bridge(frame: pl.DataFrame) -> pl.DataFrame:
+    steps = [
+        ("Projected overspend", "start", "1000000.00"),
+        ("Savings achieved", "less", "300000.00"),
+        ("Other actions", "less", "200000.00"),
+        ("Remaining overspend", "result", "500000.00"),
+    ]
+    rows = [
+        {
+            "report": "Example budget monitoring report",
+            "label": label,
+            "kind": kind,
+            "amount": amount,
+            "source": "Example (not a council's figures)",
+            "source_kind": "officer",
+            "as_at": "2024-09-30",
+            "basis": "illustrative",
+        }
+        for label, kind, amount in steps
+    ]
+    example = pl.DataFrame(rows).with_columns(
+        pl.col("amount").cast(pl.Decimal(20, 2)), pl.col("as_at").str.to_date()
+    )
+    return example.with_columns(pl.lit(None).alias(c) for c in SYSTEM_COLUMNS).select(frame.columns)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from dashboard.views import savings
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Savings programme")
 lines, mtfs = data.savings(), data.table("mtfs_requirements")
-if lines.is_empty() and mtfs.is_empty():
+bridges = data.budget_bridge_parts()
+if lines.is_empty() and mtfs.is_empty() and not bridges:
     st.info(
         "No savings figures have been loaded yet. Officers and directors load them on the "
         "Load a file page."
@@ -22,6 +23,14 @@ if mtfs.is_empty():
     st.info("No MTFS savings requirement has been loaded.")
 for part in data.mtfs_parts():
     render.headlines(part.headlines)
+    render.chart(part.bridge)
+    render.show(part.findings)
+    provenance(part.source)
+
+st.header("Budget-monitoring bridges")
+if not bridges:
+    st.info(savings.NO_BRIDGES)
+for part in bridges:
     render.chart(part.bridge)
     render.show(part.findings)
     provenance(part.source)
@@ -43,6 +52,8 @@ if shown.is_empty():
     st.info("No savings lines match these filters. Choose 'All' in a filter to widen the view.")
     st.stop()
 render.table(view.lines, key="lines")
+if view.stopped is not None:
+    render.show(view.stopped.blocks(), key="stopped-")
 
 st.subheader("BRAG split by value")
 render.chart(view.split)

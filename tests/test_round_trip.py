@@ -19,6 +19,7 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import select
 
 from data_access import schema
+from data_access.access import system_principal
 from data_access.datasets import DATASETS, LOAD_ORDER
 from data_access.exporter import export_file, export_frame
 from data_access.importer import ImportReport, import_file
@@ -28,7 +29,7 @@ from data_access.store import Store
 from tests.store_snapshots import fresh_pg_store, sqlite_url
 
 IGNORED = ["loaded_by", "loaded_at", "version"]
-from tests.conftest import DIRECTOR  # noqa: E402
+from tests.conftest import DIRECTOR, REPO  # noqa: E402
 
 ACTOR = DIRECTOR
 
@@ -66,6 +67,9 @@ def new_store(request, tmp_path_factory):
 def source(new_store) -> Store:
     store = new_store()
     load_sample_data(store)
+    # the demo's papers state no budget-monitoring bridge: the template's invented example
+    bridges = REPO / "docs" / "templates" / "bridges.csv"
+    import_file(store, "bridges", bridges, actor=system_principal("sample-data"))
     return store
 
 

@@ -51,6 +51,7 @@ _TABLES = (
     "posts",
     "savings_components",
     "reported_totals",
+    "budget_bridge_steps",
     "meetings",
 )
 
@@ -334,6 +335,9 @@ def savings_section(worked: _Worked) -> Section:
     frames = reconciliation_frames_from(worked.figures.frames.__getitem__, worked.figures.savings)
     placed = savings.place_findings(worked.findings, frames)
     blocks = _mtfs_part(worked, placed)
+    steps = worked.figures["budget_bridge_steps"]
+    if not steps.is_empty():
+        blocks += savings_view.budget_bridge_blocks(savings_view.budget_bridge_parts(steps, placed))
     if not worked.rated.is_empty():
         view = savings_view.lines_part(
             worked.rated, worked.rated, placed, worked.options.thresholds

@@ -166,6 +166,47 @@ def edit_override(
     )
 
 
+@edit_app.command("savings-status")
+def edit_savings_status(
+    code: str,
+    year: Annotated[str, typer.Argument(help="Financial year, e.g. 2025/26")],
+    version: VersionOption,
+    status: Annotated[
+        str, typer.Option(help="withdrawn, deferred or replaced; - to track the year again")
+    ],
+    date: Annotated[
+        str | None, typer.Option("--date", help="When it was withdrawn, deferred or replaced")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (required with a status)")] = None,
+    deferred_to: Annotated[
+        str | None, typer.Option(help="The later year a deferred saving moves to")
+    ] = None,
+    replaced_by: Annotated[
+        str | None, typer.Option(help="Code of the line that replaces it")
+    ] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Withdraw, defer or replace a savings line for one financial year: it leaves the totals
+    tracked, is listed on its own with its value, and is not rated."""
+    _run(
+        db,
+        as_,
+        lambda store, who: commands.set_savings_status(
+            store,
+            who,
+            code,
+            year,
+            version=version,
+            status=_text(status),
+            status_date=_parse_day(_text(date), "--date"),
+            status_reason=_text(reason),
+            deferred_to=_text(deferred_to),
+            replaced_by=_text(replaced_by),
+        ),
+    )
+
+
 @edit_app.command("backlog")
 def edit_backlog(
     measure: Annotated[

@@ -16,7 +16,7 @@ import polars as pl
 
 from dashboard.charts import figures as charts
 from dashboard.domain import formatting
-from dashboard.domain.savings import Bridge, cohort_label
+from dashboard.domain.savings import Bridge, cohort_label, tracked
 from dashboard.domain.table import Column, Kind, Table
 from data_access.text_columns import text_per_value
 
@@ -38,7 +38,11 @@ def workstreams_with_both(savings: pl.DataFrame) -> list[str]:
 
 
 def _lines(savings: pl.DataFrame, workstream: str) -> pl.DataFrame:
-    return savings.filter((pl.col("workstream") == workstream) & pl.col("cohort").is_in(COHORTS))
+    """The workstream's lines and years still tracked (withdrawn, deferred and replaced years
+    are out of the totals: ``dashboard.domain.savings.tracked``)."""
+    return tracked(savings).filter(
+        (pl.col("workstream") == workstream) & pl.col("cohort").is_in(COHORTS)
+    )
 
 
 def cohort_years(savings: pl.DataFrame, workstream: str) -> pl.DataFrame:

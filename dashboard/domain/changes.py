@@ -242,6 +242,8 @@ def _rating(row: dict | None, thresholds: Thresholds) -> str | None:
         row.get("forecast_pence"),
         row.get("delivered_pence"),
         thresholds=thresholds,
+        status=row.get("status"),
+        status_reason=row.get("status_reason"),
     ).rating
 
 
@@ -263,6 +265,10 @@ def _savings_years(item: dict, thresholds: Thresholds, _statuses: StatusList) ->
     moves = _money_moves(before, after, ("target_pence", "forecast_pence", "delivered_pence"))
     if moves:
         found.append(_change(RESTATED, item, label, "; ".join(moves)))
+    stopped = _moved(before, after, "status")
+    if stopped and before is not None:
+        said = f"{stopped[1]} ({after.get('status_reason')})" if stopped[1] else "tracked again"
+        found.append(_change(UPDATED, item, label, said))
     old, new = _rating(before, thresholds), _rating(after, thresholds)
     if before is not None and old != new:
         kind = NEW_RED if new == RED else RATING

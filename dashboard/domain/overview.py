@@ -19,17 +19,29 @@ class SavingsTotals:
     forecast: int | None
     delivered: int | None
     lines: int
+    stopped: int = 0  # target of the years withdrawn, deferred or replaced (not counted)
 
     def sentence(self) -> str:
-        return (
+        said = (
             f"{self.lines} savings lines: {formatting.money(self.target)} targeted, "
             f"{formatting.money(self.forecast)} forecast, "
             f"{formatting.money(self.delivered)} delivered."
         )
+        if self.stopped:
+            said += (
+                f" A further {formatting.money(self.stopped)} was withdrawn, deferred or "
+                "replaced and is not counted."
+            )
+        return said
 
 
 def savings_totals(savings: pl.DataFrame) -> SavingsTotals:
-    """Totals over every line and year; forecast and delivered only where reported."""
+    """Totals over the lines and years still tracked; forecast and delivered only where
+    reported. Years withdrawn, deferred or replaced are only named by their value."""
+    stopped = 0
+    if "status" in savings.columns:
+        stopped = int(savings.filter(pl.col("status").is_not_null())["target_pence"].sum())
+        savings = savings.filter(pl.col("status").is_null())
 
     def total(column: str) -> int | None:
         values = savings[column].drop_nulls()
@@ -40,6 +52,7 @@ def savings_totals(savings: pl.DataFrame) -> SavingsTotals:
         total("forecast_pence"),
         total("delivered_pence"),
         savings["code"].n_unique(),
+        stopped,
     )
 
 

@@ -56,7 +56,8 @@ def rule_text(thresholds: Thresholds) -> str:
         "Rated by rule unless an officer has set the rating with a reason: Blue when delivered "
         f"in full; Green when the forecast is at least {thresholds.green_at}% of target; Amber "
         f"when at least {thresholds.amber_at}%; Red below {thresholds.amber_at}%; "
-        "not rated when no forecast is reported."
+        "not rated when no forecast is reported. A line withdrawn, deferred or replaced is "
+        "not rated (its reason is shown instead) and is kept out of the totals tracked."
     )
 
 
@@ -79,12 +80,24 @@ def brag(
     override: str | None = None,
     override_reason: str | None = None,
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, immutable default
+    status: str | None = None,
+    status_reason: str | None = None,
 ) -> Rated:
     """Rate one savings line for one year (amounts in pence).
 
+    A year that stopped (``status`` withdrawn, deferred or replaced) is not rated on delivery:
+    "Not rated", rated by its status, with its reason. Nothing, an override included, makes it
+    Green: there is nothing left to deliver on track.
+
     >>> brag(100_000, 90_000, None).rating
     'Amber'
+    >>> brag(100_000, 100_000, None, override="Green", status="withdrawn").rating
+    'Not rated'
     """
+    if status:
+        return Rated(
+            NOT_RATED, status.capitalize(), f"{status}: {status_reason or 'no reason recorded'}"
+        )
     if override:
         return Rated(override, "officer override", override_reason or "no reason recorded")
     if delivered is not None and delivered >= target:

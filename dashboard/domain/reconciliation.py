@@ -185,13 +185,74 @@ def check_post_costs(posts: pl.DataFrame) -> list[Finding]:
     return findings
 
 
+_BRIDGE_SIGNS = {"less": -1, "plus": 1}
+
+
+def check_bridges(steps: pl.DataFrame) -> list[Finding]:
+    """Each budget-monitoring bridge: its start, less and plus its steps, against the result
+    the report states (one finding per report)."""
+    findings = []
+    if steps.is_empty():
+        return findings
+    if "id" in steps:
+        steps = steps.sort("id")
+    for report in steps["report"].unique(maintain_order=True).to_list():
+        rows = list(steps.filter(pl.col("report") == report).iter_rows(named=True))
+        starts = [r for r in rows if r["kind"] == "start"]
+        results = [r for r in rows if r["kind"] == "result"]
+        moves = [r for r in rows if r["kind"] in _BRIDGE_SIGNS]
+        source = rows[0]["source"]
+        if len(starts) != 1 or len(results) != 1:
+            findings.append(
+                Finding(
+                    code=report,
+                    check="bridge",
+                    label=f"Bridge, {report}",
+                    reported=results[0]["amount_pence"] if results else 0,
+                    computed=None,
+                    unit="money",
+                    status=UNCHECKABLE,
+                    source=source,
+                    explanation=(
+                        f"a bridge needs one start and one result; it has {len(starts)} start "
+                        f"and {len(results)} result steps"
+                    ),
+                )
+            )
+            continue
+        start, result = starts[0], results[0]
+        computed = start["amount_pence"] + sum(
+            _BRIDGE_SIGNS[r["kind"]] * r["amount_pence"] for r in moves
+        )
+        figures = [formatting.money(start["amount_pence"], style="exact")]
+        figures += [
+            f"{r['kind']} {formatting.money(r['amount_pence'], style='exact')}" for r in moves
+        ]
+        labels = [start["label"].lower()] + [f"{r['kind']} {r['label'].lower()}" for r in moves]
+        findings.append(
+            Finding(
+                code=report,
+                check="bridge",
+                label=f"{result['label']}, {report}",
+                reported=result["amount_pence"],
+                computed=computed,
+                unit="money",
+                status=AGREES if computed == result["amount_pence"] else DIFFERS,
+                source=result["source"],
+                explanation=f"{' '.join(figures)}: {' '.join(labels)}",
+            )
+        )
+    return findings
+
+
 def reconcile(frames: dict[str, pl.DataFrame]) -> list[Finding]:
     """Every check over the frames: ``mtfs``, ``reported_totals``, ``savings``, ``components``,
-    ``posts`` and ``backlog`` (as the loaders return them)."""
+    ``posts``, ``backlog`` and ``bridges`` (as the loaders return them)."""
     return [
         *check_mtfs(frames["mtfs"]),
         *check_reported_totals(frames["reported_totals"], frames),
         *check_post_costs(frames["posts"]),
+        *(check_bridges(frames["bridges"]) if "bridges" in frames else []),
     ]
 
 

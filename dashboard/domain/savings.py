@@ -35,9 +35,27 @@ def cohort_label(cohort: str | None) -> str:
     return COHORT_LABELS.get(cohort or "", cohort or "not stated")
 
 
+# a savings year that stopped (data_access.vocab.SavingsStatus): its columns in the frames
+STATUS_COLUMNS = {
+    "status": pl.String,
+    "status_date": pl.Date,
+    "status_reason": pl.String,
+    "deferred_to": pl.String,
+    "replaced_by": pl.String,
+}
+
+
+def with_status(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the status columns; a frame read before they existed has every year
+    tracked."""
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in STATUS_COLUMNS.items() if c not in frame]
+    return frame.with_columns(missing) if missing else frame
+
+
 def rate_lines(savings: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
-    """Each line and year with ``rating``, ``rated_by`` ("rule" or "officer override") and
-    ``reason``, from the one BRAG rule."""
+    """Each line and year with ``rating``, ``rated_by`` ("rule", "officer override" or the
+    status of a year that stopped) and ``reason``, from the one BRAG rule."""
+    savings = with_status(savings)
     rated = [
         brag(
             row["target_pence"],
@@ -46,14 +64,91 @@ def rate_lines(savings: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
             override=row["brag_override"],
             override_reason=row["override_reason"],
             thresholds=thresholds,
+            status=row["status"],
+            status_reason=row["status_reason"],
         )
-        for row in savings.iter_rows(named=True)
+        for row in savings.select(
+            "target_pence",
+            "forecast_pence",
+            "delivered_pence",
+            "brag_override",
+            "override_reason",
+            "status",
+            "status_reason",
+        ).iter_rows(named=True)
     ]
     return savings.with_columns(
         rating=pl.Series([r.rating for r in rated], dtype=pl.String),
         rated_by=pl.Series([r.basis for r in rated], dtype=pl.String),
         reason=pl.Series([r.reason for r in rated], dtype=pl.String),
     )
+
+
+def tracked(rows: pl.DataFrame) -> pl.DataFrame:
+    """The years still being delivered: the ones the totals, the BRAG split and the bridge
+    count (a withdrawn, deferred or replaced year is listed on its own: ``stopped``)."""
+    return rows.filter(pl.col("status").is_null()) if "status" in rows else rows
+
+
+_STATUS_ORDER = {"withdrawn": 0, "deferred": 1, "replaced": 2}
+
+
+def stopped(rows: pl.DataFrame) -> pl.DataFrame:
+    """The years withdrawn, deferred or replaced, oldest year first."""
+    rows = with_status(rows).filter(pl.col("status").is_not_null())
+    rank = pl.col("status").replace_strict(_STATUS_ORDER, default=len(_STATUS_ORDER))
+    return rows.sort("financial_year", rank, "code")
+
+
+def stopped_sentences(rows: pl.DataFrame) -> list[str]:
+    """``£46m withdrawn for 2025/26.``: the value that stopped, by status and year (and, for a
+    deferral, the year it moves to; for a replacement, the line that replaces it)."""
+    keys = ["status", "financial_year", "deferred_to", "replaced_by"]
+    sums = rows.group_by(keys).agg(pl.col("target_pence").sum())
+    order = _STATUS_ORDER
+    sentences = []
+    for row in sorted(
+        sums.iter_rows(named=True),
+        key=lambda r: (
+            r["financial_year"],
+            order.get(r["status"], 3),
+            r["deferred_to"] or "",
+            r["replaced_by"] or "",
+        ),
+    ):
+        value = formatting.money(row["target_pence"])
+        if row["status"] == "deferred":
+            sentences.append(
+                f"{value} deferred from {row['financial_year']} to {row['deferred_to']}."
+            )
+        elif row["status"] == "replaced":
+            sentences.append(
+                f"{value} replaced for {row['financial_year']} by line {row['replaced_by']}."
+            )
+        else:
+            sentences.append(f"{value} {row['status']} for {row['financial_year']}.")
+    return sentences
+
+
+STOPPED_KINDS = {"Target": Kind.MONEY, "Since": Kind.DATE}
+
+
+def stopped_table(rows: pl.DataFrame) -> Table:
+    """Each stopped line and year with its value, status, date and reason."""
+    rows = with_status(rows)
+    frame = rows.select(
+        pl.col("financial_year").alias("Year"),
+        pl.col("code").alias("Line"),
+        pl.col("title").alias("Saving"),
+        pl.col("status").str.to_titlecase().alias("Status"),
+        pl.col("target_pence").alias("Target"),
+        pl.col("status_date").alias("Since"),
+        pl.col("status_reason").alias("Reason"),
+        pl.col("deferred_to").fill_null("").alias("Deferred to"),
+        pl.col("replaced_by").fill_null("").alias("Replaced by"),
+        pl.col("workstream").alias("Workstream"),
+    )
+    return Table.of("Savings withdrawn, deferred or replaced", frame, STOPPED_KINDS)
 
 
 def options(rows: pl.DataFrame, column: str) -> list[str]:
@@ -275,6 +370,47 @@ def bridge(
     return Bridge(title, tuple(steps), summary + f"; {formatting.money(delivered)} is delivered.")
 
 
+_BRIDGE_SIGNS = {"start": 1, "less": -1, "plus": 1}
+
+
+def budget_bridges(steps: pl.DataFrame) -> list[Bridge]:
+    """Each budget-monitoring report's bridge as it states it: the start, each amount taken
+    off or added, then the result the report gives (the check that they agree is
+    ``reconciliation.check_bridges``), in the order the steps were loaded."""
+    bridges = []
+    if steps.is_empty():
+        return bridges
+    if "id" in steps:
+        steps = steps.sort("id")
+    for report in steps["report"].unique(maintain_order=True).to_list():
+        rows = list(steps.filter(pl.col("report") == report).iter_rows(named=True))
+        ordered = [r for r in rows if r["kind"] == "start"]
+        ordered += [r for r in rows if r["kind"] in ("less", "plus")]
+        ordered += [r for r in rows if r["kind"] == "result"]
+        chart = tuple(
+            (
+                r["label"],
+                r["amount_pence"] * _BRIDGE_SIGNS.get(r["kind"], 1),
+                {"start": "absolute", "result": "total"}.get(r["kind"], "relative"),
+            )
+            for r in ordered
+        )
+        said = ", ".join(
+            f"{r['kind'] if r['kind'] in ('less', 'plus') else ''} {r['label'].lower()} "
+            f"{formatting.money(r['amount_pence'], style='exact')}".strip()
+            for r in ordered
+            if r["kind"] != "result"
+        )
+        results = [r for r in ordered if r["kind"] == "result"]
+        if results:
+            said += (
+                f", leaves {results[0]['label'].lower()} "
+                f"{formatting.money(results[0]['amount_pence'], style='exact')}"
+            )
+        bridges.append(Bridge(report, chart, f"{report}: {said}.", money_style="exact"))
+    return bridges
+
+
 def mtfs_bridge(mtfs_row: dict) -> Bridge:
     """The MTFS gap computed from required and forecast (the reported shortfall is checked
     separately, so a paper's arithmetic slip shows as a finding, not in the chart)."""
@@ -320,7 +456,7 @@ class Placed:
     """A reconciliation finding and the figures it concerns, so a page can show it beside them."""
 
     finding: Finding
-    dataset: str  # "mtfs", "savings_target", "components" or "posts_cost"
+    dataset: str  # "mtfs", "bridges", "savings_target", "components" or "posts_cost"
     workstream: str | None
 
 
@@ -333,6 +469,8 @@ def place_findings(findings: list[Finding], frames: dict[str, pl.DataFrame]) -> 
     for finding in findings:
         if finding.check == "shortfall":
             placed.append(Placed(finding, "mtfs", None))
+        elif finding.check == "bridge":
+            placed.append(Placed(finding, "bridges", None))
         elif finding.check == "post cost":
             placed.append(Placed(finding, "posts_cost", post_ws.get(finding.code)))
         elif finding.code in reported:

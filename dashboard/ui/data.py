@@ -108,6 +108,7 @@ _RECONCILED_TABLES = (
     "savings_components",
     "posts",
     "backlog",
+    "budget_bridge_steps",
 )
 
 
@@ -310,6 +311,22 @@ def _mtfs_parts(reads: Snapshot):
 def mtfs_parts():
     """The MTFS gap as the page shows it, once per version of the tables it reads."""
     return _mtfs_parts(current().only(*_RECONCILED_TABLES))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _budget_bridge_parts(reads: Snapshot):
+    from dashboard.domain import savings as logic
+    from dashboard.views.savings import budget_bridge_parts
+
+    placed = logic.place_findings(
+        _findings(reads.only(*_RECONCILED_TABLES)), _reconciliation_inputs(reads)
+    )
+    return budget_bridge_parts(_read(reads, "budget_bridge_steps"), placed)
+
+
+def budget_bridge_parts():
+    """The budget-monitoring bridges, each with the check of its result, once per version."""
+    return _budget_bridge_parts(current().only(*_RECONCILED_TABLES))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

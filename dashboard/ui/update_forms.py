@@ -283,7 +283,9 @@ def savings_form(who: Principal) -> None:
     years = data.table("savings_years").filter(pl.col("line_code") == code).sort("financial_year")
     year = st.selectbox("Financial year", years["financial_year"].to_list(), key="pick-year")
     if year is not None:
-        _year_form(who, code, years.filter(pl.col("financial_year") == year).row(0, named=True))
+        row = years.filter(pl.col("financial_year") == year).row(0, named=True)
+        _year_form(who, code, row)
+        _status_form(who, code, row)
     _override_form(who, lines.filter(pl.col("code") == code).row(0, named=True))
     show_history("savings_lines", code, f"savings line {code} (rating override)")
     if year is not None:
@@ -344,6 +346,77 @@ def _save_year(who: Principal, code: str, year: str, form: str) -> None:
             version=state[_base_key("savings_years", key)],
             forecast_pence=forecast,
             delivered_pence=delivered,
+        ),
+    )
+
+
+TRACKED = "Tracked (still being delivered)"
+STOP_CHOICES = {
+    TRACKED: None,
+    "Withdrawn": "withdrawn",
+    "Deferred to a later year": "deferred",
+    "Replaced by another line": "replaced",
+}
+
+
+def _status_form(who: Principal, code: str, row: dict) -> None:
+    """Withdraw, defer or replace the line for this year (or track it again)."""
+    key = entity_key((code, row["financial_year"]))
+    base_version("savings_years", key, row["version"])
+    form = f"stop:{key}"
+    labels = list(STOP_CHOICES)
+    current = next(label for label, value in STOP_CHOICES.items() if value == row.get("status"))
+    with st.form(form):
+        st.markdown(
+            "**Withdrawn, deferred or replaced** (the year then leaves the totals tracked, is "
+            "listed on its own with its value, and is not rated; a date and reason are required)"
+        )
+        errors = outcome_messages(form)
+        st.selectbox("Status", labels, index=labels.index(current), key=f"{form}:status")
+        field_error(errors, "status")
+        day = row.get("status_date")
+        st.text_input(
+            "Date (e.g. 31/03/2025)",
+            value="" if day is None else day.strftime("%d/%m/%Y"),
+            key=f"{form}:date",
+        )
+        field_error(errors, "status_date")
+        st.text_area("Reason", value=row.get("status_reason") or "", key=f"{form}:reason")
+        field_error(errors, "status_reason")
+        st.text_input(
+            "Deferred to (financial year, e.g. 2026/27)",
+            value=row.get("deferred_to") or "",
+            key=f"{form}:to",
+        )
+        field_error(errors, "deferred_to")
+        st.text_input(
+            "Replaced by (savings line code)", value=row.get("replaced_by") or "", key=f"{form}:by"
+        )
+        field_error(errors, "replaced_by")
+        st.form_submit_button(
+            "Save status", on_click=_save_status, args=(who, code, row["financial_year"], form)
+        )
+
+
+def _save_status(who: Principal, code: str, year: str, form: str) -> None:
+    state = st.session_state
+    key = entity_key((code, year))
+    text = {name: (state[f"{form}:{name}"] or "").strip() or None for name in ("date", "to", "by")}
+    _attempt(
+        form,
+        "savings_years",
+        key,
+        lambda: commands.set_savings_status(
+            data.get_store(),
+            who,
+            code,
+            year,
+            version=state[_base_key("savings_years", key)],
+            status=STOP_CHOICES[state[f"{form}:status"]],
+            status_date=text["date"],
+            status_reason=state[f"{form}:reason"],
+            deferred_to=text["to"],
+            replaced_by=text["by"],
         ),
     )
 

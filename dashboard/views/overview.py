@@ -185,7 +185,7 @@ def backlog_headlines(latest: Sequence[headlines.Latest]) -> tuple[Headlines, He
 def brag_split_chart(rated: pl.DataFrame) -> Chart | None:
     if rated.is_empty():
         return None
-    split = savings.brag_split(rated)
+    split = savings.brag_split(savings.tracked(rated))
     figure = savings.brag_split_figure(split)
     return Chart(
         "overview-brag",

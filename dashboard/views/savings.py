@@ -50,6 +50,79 @@ class MtfsPart:
         return (self.headlines, self.bridge, *self.findings, Paragraph(self.source, "note"))
 
 
+NO_BRIDGES = "No budget-monitoring bridge has been loaded."
+
+
+@dataclass(frozen=True)
+class BudgetBridgePart:
+    """One budget-monitoring report's bridge as it states it, with the check of its result."""
+
+    report: str
+    bridge: Chart
+    findings: tuple[Paragraph, ...]
+    source: str
+
+    def blocks(self) -> tuple[Block, ...]:
+        return (self.bridge, *self.findings, Paragraph(self.source, "note"))
+
+
+def budget_bridge_parts(
+    steps: pl.DataFrame, placed: Sequence[savings.Placed]
+) -> tuple[BudgetBridgePart, ...]:
+    """Each report's bridge (chart and table) and its reconciliation finding."""
+    parts = []
+    for index, bridge in enumerate(savings.budget_bridges(steps)):
+        first = steps.filter(pl.col("report") == bridge.title).row(0, named=True)
+        parts.append(
+            BudgetBridgePart(
+                bridge.title,
+                bridge_chart(f"budget-bridge-{index}", bridge),
+                finding_blocks(savings.findings_about(list(placed), "bridges", code=bridge.title)),
+                savings.source_note(first),
+            )
+        )
+    return tuple(parts)
+
+
+def budget_bridge_blocks(parts: Sequence[BudgetBridgePart]) -> tuple[Block, ...]:
+    """The bridges in print, under their heading."""
+    blocks: list[Block] = [Heading("Budget-monitoring bridges")]
+    if not parts:
+        return (*blocks, Paragraph(NO_BRIDGES))
+    for part in parts:
+        blocks += part.blocks()
+    return tuple(blocks)
+
+
+@dataclass(frozen=True)
+class StoppedPart:
+    """The savings withdrawn, deferred or replaced: out of the totals tracked, listed here
+    with their value and reason."""
+
+    sentences: tuple[str, ...]
+    table: Table
+
+    def blocks(self) -> tuple[Block, ...]:
+        return (
+            Heading("Savings withdrawn, deferred or replaced"),
+            Paragraph(STOPPED_NOTE, "note"),
+            *(Paragraph(sentence) for sentence in self.sentences),
+            self.table,
+        )
+
+
+STOPPED_NOTE = (
+    "These are kept out of the totals, the BRAG split and the bridge above, and are not rated."
+)
+
+
+def stopped_part(shown: pl.DataFrame) -> StoppedPart | None:
+    stopped = savings.stopped(shown)
+    if stopped.is_empty():
+        return None
+    return StoppedPart(tuple(savings.stopped_sentences(stopped)), savings.stopped_table(stopped))
+
+
 def mtfs_parts(mtfs: pl.DataFrame, placed: Sequence[savings.Placed]) -> tuple[MtfsPart, ...]:
     parts = []
     for row in mtfs.iter_rows(named=True):
@@ -77,6 +150,7 @@ class LinesPart:
     progress: Chart | None
     totals: dict[str, Table]
     findings: tuple[Paragraph, ...]
+    stopped: StoppedPart | None = None
 
     def blocks(self) -> tuple[Block, ...]:
         """The part in print: the lines with the columns a committee reads."""
@@ -100,6 +174,8 @@ class LinesPart:
         blocks += [
             table.titled(f"Totals by {heading.lower()}") for heading, table in self.totals.items()
         ]
+        if self.stopped is not None:
+            blocks += self.stopped.blocks()
         return (*blocks, *self.findings)
 
 
@@ -111,16 +187,19 @@ def lines_part(
     *,
     workstream: str | None = None,
 ) -> LinesPart:
-    """``shown``: the rated lines a member filtered to, out of all ``rated`` lines."""
-    split = savings.brag_split(shown)
-    progress = savings.programme_bridge(shown)
+    """``shown``: the rated lines a member filtered to, out of all ``rated`` lines. The lines
+    table, split, bridge and totals count the years still tracked; the years withdrawn,
+    deferred or replaced are ``stopped``, listed on their own."""
+    tracked = savings.tracked(shown)
+    split = savings.brag_split(tracked)
+    progress = savings.programme_bridge(tracked)
     findings: list[Finding] = savings.findings_about(
         list(placed), "savings_target", workstream=workstream
     )
     return LinesPart(
         rule=rule_text(thresholds),
         showing=savings.showing(shown, rated),
-        lines=savings.lines_table(shown),
+        lines=savings.lines_table(tracked),
         split=Chart(
             "brag-split",
             "Value of savings targeted, by BRAG rating",
@@ -130,6 +209,7 @@ def lines_part(
             120 + 50 * max(split.height, 1),
         ),
         progress=None if progress is None else bridge_chart("progress", progress),
-        totals=savings.totals_tables(shown),
+        totals=savings.totals_tables(tracked),
         findings=finding_blocks(findings),
+        stopped=stopped_part(shown),
     )
