@@ -5,7 +5,7 @@ assignment taken away is marked, never deleted: the app's role has no DELETE) an
 ``measures`` table of measures an administrator added to the built-in ones.
 
 Revision ID: 0006
-Revises: 0004 (re-pointed to 0005 when the savings statuses' migration lands)
+Revises: 0005
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
