@@ -54,7 +54,7 @@ def field_bounds(model) -> dict[str, dict[str, int]]:
     >>> field_bounds(BacklogObservation)["team"]
     {'maxLength': 200}
     >>> field_bounds(BacklogObservation)["measure"]
-    {'maxLength': 22, 'choices': 4}
+    {'maxLength': 33, 'choices': 8}
     """
     document = model.model_json_schema(mode="validation")
     definitions = document.get("$defs", {})

@@ -29,7 +29,7 @@ from data_access.formulas import (
     unescape_formula,
 )
 from data_access.importer import import_file
-from tests.conftest import DIRECTOR  # noqa: E402
+from tests.conftest import DIRECTOR, REPO  # noqa: E402
 
 ACTOR = DIRECTOR
 DANGEROUS = {
@@ -251,6 +251,13 @@ def test_csv_export_is_the_same_bytes_as_the_row_writer_on_the_demo_store(
     dangerous_store, tmp_path, dataset
 ):
     frame = export_frame(dangerous_store, dataset)
+    if frame.is_empty() and dataset == "bridges":
+        # the seeds state no budget-monitoring bridge, so the demo holds none: load the template's
+        from data_access.importer import import_file
+
+        template = REPO / "docs" / "templates" / "bridges.csv"
+        import_file(dangerous_store, dataset, template, actor=DIRECTOR)
+        frame = export_frame(dangerous_store, dataset)
     assert frame.height > 0
 
     ours, before = _both_writers(frame, tmp_path)

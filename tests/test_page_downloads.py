@@ -172,10 +172,9 @@ def _long_table_script():
     from dashboard.domain.table import Kind, Table
     from dashboard.ui import components
 
-    components.SCREEN_ROWS = 10
     frame = pl.DataFrame({"Line": [f"L{i}" for i in range(25)], "Target": list(range(25))})
     table = Table.of("Long", frame, {"Target": Kind.MONEY})
-    components.table_with_downloads(table, key="long")
+    components.table_with_downloads(table, key="long", limit=10)
 
 
 def test_a_long_table_shows_its_first_rows_and_says_the_downloads_hold_every_row(app_env, offered):

@@ -50,14 +50,16 @@ def chart_with_table(
 SCREEN_ROWS = 1_000
 
 
-def table_with_downloads(table: Table, *, key: str, source: str | None = None) -> None:
-    """A table as members read it (its first ``SCREEN_ROWS`` rows, saying so when there are
-    more), then buttons to download all of its values as CSV and Excel."""
+def table_with_downloads(
+    table: Table, *, key: str, source: str | None = None, limit: int = SCREEN_ROWS
+) -> None:
+    """A table as members read it (its first ``limit`` rows, saying so when there are more),
+    then buttons to download all of its values as CSV and Excel."""
     shown = table.shown()
-    st.dataframe(table.screen(SCREEN_ROWS), hide_index=True, key=key)
-    if shown.height > SCREEN_ROWS:
+    st.dataframe(table.screen(limit), hide_index=True, key=key)
+    if shown.height > limit:
         st.caption(
-            f"{shown.height:,} rows; the first {SCREEN_ROWS:,} are shown here. "
+            f"{shown.height:,} rows; the first {limit:,} are shown here. "
             "The downloads below hold every row."
         )
     download_buttons(table, key=key, source=source)

@@ -63,7 +63,7 @@ def _upload_and_check(page, name: str, content: bytes) -> None:
     )
     _wait_idle(page)
     page.get_by_role("button", name="Check the file (nothing is written)").click()
-    page.get_by_text("Preview: nothing has been written").wait_for(timeout=60_000)
+    page.get_by_text("Preview: nothing has been written").first.wait_for(timeout=60_000)
     _wait_idle(page)
 
 
