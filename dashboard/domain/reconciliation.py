@@ -185,22 +185,32 @@ def check_post_costs(posts: pl.DataFrame) -> list[Finding]:
     return findings
 
 
-_BRIDGE_SIGNS = {"less": -1, "plus": 1}
+# how each kind of budget-monitoring step moves the amount (a result states it)
+BRIDGE_SIGNS = {"start": 1, "less": -1, "plus": 1}
+BRIDGE_MOVES = ("less", "plus")
+
+
+def bridge_reports(steps: pl.DataFrame) -> list[tuple[str, list[dict]]]:
+    """Each budget-monitoring report with its steps, in the order they were loaded: what the
+    check below and the Savings page's bridge charts both read."""
+    if steps.is_empty():
+        return []
+    if "id" in steps:
+        steps = steps.sort("id")
+    return [
+        (report, list(steps.filter(pl.col("report") == report).iter_rows(named=True)))
+        for report in steps["report"].unique(maintain_order=True).to_list()
+    ]
 
 
 def check_bridges(steps: pl.DataFrame) -> list[Finding]:
     """Each budget-monitoring bridge: its start, less and plus its steps, against the result
     the report states (one finding per report)."""
     findings = []
-    if steps.is_empty():
-        return findings
-    if "id" in steps:
-        steps = steps.sort("id")
-    for report in steps["report"].unique(maintain_order=True).to_list():
-        rows = list(steps.filter(pl.col("report") == report).iter_rows(named=True))
+    for report, rows in bridge_reports(steps):
         starts = [r for r in rows if r["kind"] == "start"]
         results = [r for r in rows if r["kind"] == "result"]
-        moves = [r for r in rows if r["kind"] in _BRIDGE_SIGNS]
+        moves = [r for r in rows if r["kind"] in BRIDGE_MOVES]
         source = rows[0]["source"]
         if len(starts) != 1 or len(results) != 1:
             findings.append(
@@ -222,7 +232,7 @@ def check_bridges(steps: pl.DataFrame) -> list[Finding]:
             continue
         start, result = starts[0], results[0]
         computed = start["amount_pence"] + sum(
-            _BRIDGE_SIGNS[r["kind"]] * r["amount_pence"] for r in moves
+            BRIDGE_SIGNS[r["kind"]] * r["amount_pence"] for r in moves
         )
         figures = [formatting.money(start["amount_pence"], style="exact")]
         figures += [

@@ -16,7 +16,13 @@ import polars as pl
 from dashboard.charts import figures as charts
 from dashboard.domain import formatting
 from dashboard.domain.ratings import BRAG_ORDER, BRAG_STYLES, Thresholds, brag
-from dashboard.domain.reconciliation import Finding, scope_of
+from dashboard.domain.reconciliation import (
+    BRIDGE_MOVES,
+    BRIDGE_SIGNS,
+    Finding,
+    bridge_reports,
+    scope_of,
+)
 from dashboard.domain.table import Column, Kind, Table
 from data_access.text_columns import text_per_value
 
@@ -370,27 +376,19 @@ def bridge(
     return Bridge(title, tuple(steps), summary + f"; {formatting.money(delivered)} is delivered.")
 
 
-_BRIDGE_SIGNS = {"start": 1, "less": -1, "plus": 1}
-
-
 def budget_bridges(steps: pl.DataFrame) -> list[Bridge]:
     """Each budget-monitoring report's bridge as it states it: the start, each amount taken
     off or added, then the result the report gives (the check that they agree is
     ``reconciliation.check_bridges``), in the order the steps were loaded."""
     bridges = []
-    if steps.is_empty():
-        return bridges
-    if "id" in steps:
-        steps = steps.sort("id")
-    for report in steps["report"].unique(maintain_order=True).to_list():
-        rows = list(steps.filter(pl.col("report") == report).iter_rows(named=True))
+    for report, rows in bridge_reports(steps):
         ordered = [r for r in rows if r["kind"] == "start"]
-        ordered += [r for r in rows if r["kind"] in ("less", "plus")]
+        ordered += [r for r in rows if r["kind"] in BRIDGE_MOVES]
         ordered += [r for r in rows if r["kind"] == "result"]
         chart = tuple(
             (
                 r["label"],
-                r["amount_pence"] * _BRIDGE_SIGNS.get(r["kind"], 1),
+                r["amount_pence"] * BRIDGE_SIGNS.get(r["kind"], 1),
                 {"start": "absolute", "result": "total"}.get(r["kind"], "relative"),
             )
             for r in ordered
