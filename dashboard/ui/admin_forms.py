@@ -32,7 +32,6 @@ from data_access.users import (
     sign_in_lockouts,
     unlock_account,
     unlock_source,
-    user_record,
 )
 from data_access.vocab import CONFIGURABLE_LISTS, Role
 
@@ -166,7 +165,7 @@ def _change_user_section(who: Principal, users, choices: dict[str, list[str]]) -
     if email is None:
         return
     try:
-        record = user_record(data.get_store(), email)
+        record = data.user_record(email)
     except UnknownUserError:
         return
     state = "disabled: cannot sign in" if record.disabled_at else "can sign in"
@@ -290,10 +289,10 @@ def measures_section(who: Principal) -> None:
 
     from dashboard.domain.table import Table
     from dashboard.ui import render
-    from data_access.measures import BACKLOG, LOCAL, measures_in_force
+    from data_access.measures import BACKLOG, LOCAL
 
     st.header("Backlog measures")
-    registry = measures_in_force(data.get_store())
+    registry = data.measures()
     rises = {value: words for words, value in _RISES.items()}
     rows = [
         {

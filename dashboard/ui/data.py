@@ -575,3 +575,29 @@ def assignable() -> tuple[list[str], list[str], list[str], list[str]]:
     """What an officer can be given to edit: area codes, savings workstreams, backlog teams and
     committee action codes, each sorted; found once per version of those tables."""
     return _assignable(current().only(*_ASSIGNABLE))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _user_record(reads: Snapshot, email: str):
+    from data_access.users import user_record
+
+    return user_record(store_for(reads.url), email)
+
+
+def user_record(email: str):
+    """One user's role, assignment, state and version for the change forms, read once per
+    version of the users tables (a save is a new version, so the form shows it at once)."""
+    return _user_record(current().only(*_USERS, dated=False), email)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _measures(reads: Snapshot):
+    from data_access.measures import measures_in_force
+
+    return measures_in_force(store_for(reads.url))
+
+
+def measures():
+    """The measures in force (built in, and those an administrator added), once per version
+    of the measures table."""
+    return _measures(current().only("measures", dated=False))
