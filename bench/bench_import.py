@@ -88,6 +88,7 @@ def main() -> None:
     # the 280,000-row file (76 MB) is over the default upload limits, which are settings
     os.environ.setdefault("ASCGOV_MAX_IMPORT_BYTES", str(200 * 1024 * 1024))
     os.environ.setdefault("ASCGOV_MAX_IMPORT_ROWS", "1000000")
+    os.environ.setdefault("ASCGOV_MAX_IMPORT_CELLS", "50000000")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[SMALL, 280_000])
     parser.add_argument("--data", type=Path, default=BENCH / "out" / "national")

@@ -66,6 +66,12 @@ class DatasetSpec:
         own = [n for n in names if n not in PROVENANCE_COLUMNS]
         return (*own, *PROVENANCE_COLUMNS)
 
+    @property
+    def row_table(self) -> str:
+        """The table holding one row per file row (a savings line's years, not the line): the
+        one a file's version column and its counts refer to."""
+        return self.tables[-1]
+
     @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(f.alias or n for n, f in self.model.model_fields.items() if f.is_required())
@@ -177,11 +183,11 @@ def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         row = _enum_values(_row(record))
         line = {f: row[f] for f in (*LINE_FIELDS, *PROVENANCE_COLUMNS)}
         lines.setdefault(record.code, line)
-    result = upsert(tx, schema.savings_lines, list(lines.values()), KEYS["savings_lines"])
+    written = upsert(tx, schema.savings_lines, list(lines.values()), KEYS["savings_lines"])
     replacements = {r.replaced_by for r in records if r.replaced_by is not None}
     if replacements:
         known = {row[0] for row in tx.conn.execute(select(schema.savings_lines.c.code))}
-        missing = sorted(replacements - known)
+        missing = sorted(replacements - known - set(lines))
         if missing:
             raise UnknownReference("replaced_by", missing, "savings")
     years = [
@@ -196,16 +202,31 @@ def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult
         }
         for r in records
     ]
-    result.add(
-        upsert(
-            tx,
-            schema.savings_years,
-            years,
-            KEYS["savings_years"],
-            expected_versions=expected_versions,
-        )
+    result = upsert(
+        tx,
+        schema.savings_years,
+        years,
+        KEYS["savings_years"],
+        expected_versions=expected_versions,
     )
-    return result
+    return _per_year_row(result, written.updated_keys)
+
+
+def _per_year_row(years: UpsertResult, lines_changed: set[tuple]) -> UpsertResult:
+    """The counts of a savings file's rows (one per line and year): a year row whose line's own
+    fields changed (its title, say) is changed too, though its year's figures are not; the line
+    is not counted again beside it."""
+    moved = {
+        key
+        for key in years.ids
+        if (key[0],) in lines_changed
+        and key not in years.updated_keys
+        and key not in years.inserted_keys
+    }
+    years.updated += len(moved)
+    years.unchanged -= len(moved)
+    years.updated_keys |= moved
+    return years
 
 
 def _export_savings(store: Store, as_at: date | None) -> pl.DataFrame:
@@ -260,30 +281,24 @@ def _export_posts(store: Store, as_at: date | None) -> pl.DataFrame:
 
 def _write_actions(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
     meetings = {(r.committee, r.meeting_date) for r in records}
-    result = upsert(
+    held = upsert(
         tx,
         schema.meetings,
         [{"committee": c, "meeting_date": d} for c, d in sorted(meetings)],
         KEYS["meetings"],
     )
-    ids = {
-        (row.committee, row.meeting_date): row.id
-        for row in tx.conn.execute(select(schema.meetings)).all()
-    }
     rows = []
     for record in records:
         row = _enum_values(_row(record, exclude=("committee", "meeting_date")))
-        rows.append({**row, "meeting_id": ids[(record.committee, record.meeting_date)]})
-    result.add(
-        upsert(
-            tx,
-            schema.committee_actions,
-            rows,
-            KEYS["committee_actions"],
-            expected_versions=expected_versions,
-        )
+        rows.append({**row, "meeting_id": held.ids[(record.committee, record.meeting_date)]})
+    # a file's rows are its actions: a meeting first named by one is not a row of its own
+    return upsert(
+        tx,
+        schema.committee_actions,
+        rows,
+        KEYS["committee_actions"],
+        expected_versions=expected_versions,
     )
-    return result
 
 
 def _export_actions(store: Store, as_at: date | None) -> pl.DataFrame:

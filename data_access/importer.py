@@ -36,10 +36,6 @@ from data_access.writes import UpsertResult
 # provenance columns a file may leave out: the importer supplies them
 DEFAULTED_COLUMNS = ("source", "as_at")
 
-# the table whose rows a file's version column refers to (its key: datasets.KEYS), where not
-# the dataset's last table
-VERSIONED_TABLES = {"savings": "savings_years"}
-
 REFERENCES = {
     "milestones": ("area_code", schema.areas.c.code, "areas"),
     "components": ("line_code", schema.savings_lines.c.code, "savings"),
@@ -206,6 +202,7 @@ def _write(store: Store, run: _Run) -> UpsertResult:
     spec, records, versions = run.spec, run.records, run.versions
     actor, file, digest, dry_run = run.actor, run.file, run.digest, run.dry_run
     with store.write(actor) as tx:
+        tx.rehearsal = dry_run
         run.held = _table_versions(tx.conn, spec.tables)
         if run.based_on is not None and run.held != dict(run.based_on):
             raise ImportRejected(
@@ -291,7 +288,7 @@ def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[
     A version for a row the store has never held is no conflict: nothing deletes rows, so the
     file came from another store (an export loaded into a new database) and the row is new.
     """
-    table = VERSIONED_TABLES.get(spec.name, spec.tables[-1])
+    table = spec.row_table
     held = rows_by_key(conn, schema.metadata.tables[table], KEYS[table], list(versions))
     return {k: v for k, v in versions.items() if k in held}
 
@@ -449,13 +446,16 @@ def _column_problems(spec: DatasetSpec, table: RawTable) -> list[Problem]:
     return problems
 
 
+_SET_BY_STORE = frozenset(("loaded_by", "loaded_at"))
+
+
 def _row_data(columns: Sequence[str], cells: Sequence[str | None], defaults) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, cell in zip(columns, cells, strict=True):
-        if name in ("loaded_by", "loaded_at") or cell is None or not cell.strip():
+        if cell is None or name in _SET_BY_STORE or not cell.strip():
             continue
         # an export escaped text that a spreadsheet would run as a formula: undo it
-        data[name] = unescape_formula(cell)
+        data[name] = unescape_formula(cell) if cell[:1] == "'" else cell
     for name, value in defaults.items():
         data.setdefault(name, value)
     return data

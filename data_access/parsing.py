@@ -21,6 +21,9 @@ _MONEY = re.compile(
     # ASCII: \s must not take control characters (\x1c-\x1f) nor \d other scripts' digits
     re.VERBOSE | re.ASCII,
 )
+# pounds and pence as exports and most returns write them ('476100.00'): read without the
+# general pattern's groups; anything else takes the general path below
+_PLAIN_MONEY = re.compile(r"^(?P<int>[0-9]{1,15})(?:\.(?P<frac>[0-9]{1,2}))?$", re.ASCII)
 _BRACKETED = re.compile(r"^\((?P<inner>.*)\)$")
 _FY_SHORT = re.compile(r"^(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{2})$")
 _FY_LONG = re.compile(r"^(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{4})$")
@@ -90,6 +93,10 @@ def parse_money_pence(text: str, *, allow_negative: bool = False, unit: int = 1)
     # only the spaces people type: str.strip() would also drop control characters such as
     # \x1f, quietly accepting a corrupted cell
     cleaned = text.replace("\u00a0", " ").strip(" \t\r\n")
+    plain = _PLAIN_MONEY.match(cleaned) if unit == 1 else None
+    if plain:
+        pence = int(plain.group("int")) * 100 + int((plain.group("frac") or "").ljust(2, "0"))
+        return _signed(pence, False, allow_negative)
     negative = False
     bracketed = _BRACKETED.match(cleaned)
     if bracketed:
@@ -210,6 +217,13 @@ def parse_date(text: str, *, serial: bool = False) -> date:
     A number in a CSV file is refused with the date it would be, since it may be anything.
     """
     cleaned = text.strip()
+    # the patterns cannot both match: ISO first, as exports and most systems write dates
+    match = _ISO_DATE.match(cleaned)
+    if match:
+        try:
+            return date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        except ValueError as exc:
+            raise ValueError(f"no such date ({exc})") from exc
     if _SERIAL.match(cleaned):
         day = excel_serial_date(cleaned)
         if serial:
@@ -229,7 +243,7 @@ def parse_date(text: str, *, serial: bool = False) -> date:
             return date(year, month, int(named.group("d")))
         except ValueError as exc:
             raise ValueError(f"no such date ({exc})") from exc
-    match = _UK_DATE.match(cleaned) or _ISO_DATE.match(cleaned)
+    match = _UK_DATE.match(cleaned)
     if not match:
         raise ValueError(DATE_RULE)
     try:

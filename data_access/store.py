@@ -104,6 +104,9 @@ class WriteTx:
     now: datetime
     events: list[dict[str, Any]] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
+    # an import's preview: writers compare and count as for real, but write nothing
+    # (``writes.upsert``); the caller rolls the transaction back all the same
+    rehearsal: bool = False
 
     @property
     def today(self) -> date:

@@ -1,7 +1,9 @@
 """Upserts by natural key inside a write transaction, each changed row audited in full.
 
 A row whose values are unchanged is left alone (no version bump, no audit event), so loading the
-same file twice changes nothing.
+same file twice changes nothing. In a rehearsal (``WriteTx.rehearsal``: an import's preview)
+the same comparison is made against the same stored rows, and only the update events are kept
+for the preview's list of changes: nothing is written.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, update
+from sqlalchemy import Table, and_, bindparam, func, select, update
 
 from data_access.bulk import insert_rows, rows_by_key
 from data_access.store import StaleVersionError, WriteTx, jsonable
@@ -23,12 +25,20 @@ class UpsertResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    # the id of each row written or matched, by key (a rehearsal's new rows get the ids an
+    # insert would give them)
     ids: dict[tuple, int] = field(default_factory=dict)
+    # the keys of the rows inserted and updated, so a dataset can count its file's rows
+    inserted_keys: set[tuple] = field(default_factory=set)
+    updated_keys: set[tuple] = field(default_factory=set)
 
     def add(self, other: UpsertResult) -> None:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.ids |= other.ids
+        self.inserted_keys |= other.inserted_keys
+        self.updated_keys |= other.updated_keys
 
 
 def entity_key(key_values: tuple) -> str:
@@ -72,7 +82,9 @@ def upsert(
             raise StaleVersionError(table.name, entity_key(row_key), expected, current)
         if current is None:
             inserts.append({**row, "loaded_by": tx.actor, "loaded_at": tx.now, "version": 1})
-        elif _comparable(current, compared) != _comparable(row, compared):
+            continue
+        result.ids[row_key] = current["id"]
+        if _comparable(current, compared) != _comparable(row, compared):
             after = {
                 **current,
                 **row,
@@ -83,14 +95,30 @@ def upsert(
             updates.append((current, after))
         else:
             result.unchanged += 1
-    if inserts:
-        insert_rows(tx.conn, table, inserts, ids=True)
-        result.inserted = len(inserts)
-    if updates:
-        _apply_updates(tx, table, key, updates)
-        result.updated = len(updates)
-    _audit_changes(tx, table, key, inserts, updates, action, reason)
+    result.inserted, result.updated = len(inserts), len(updates)
+    result.inserted_keys = {tuple(row[k] for k in key) for row in inserts}
+    result.updated_keys = {tuple(before[k] for k in key) for before, _ in updates}
+    if tx.rehearsal:
+        _provisional_ids(tx, table, inserts)
+        # the preview lists changed fields only: new rows are counted, not itemised
+        _audit_changes(tx, table, key, [], updates, action, reason)
+    else:
+        if inserts:
+            insert_rows(tx.conn, table, inserts, ids=True)
+        if updates:
+            _apply_updates(tx, table, key, updates)
+        _audit_changes(tx, table, key, inserts, updates, action, reason)
+    result.ids |= {tuple(row[k] for k in key): row["id"] for row in inserts}
     return result
+
+
+def _provisional_ids(tx: WriteTx, table: Table, inserts: list[dict[str, Any]]) -> None:
+    """The ids the inserts would be given, for rows that refer to them (an action's meeting)."""
+    if not inserts:
+        return
+    last = tx.conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    for new_id, row in enumerate(inserts, start=int(last) + 1):
+        row["id"] = new_id
 
 
 def _apply_updates(tx: WriteTx, table: Table, key, updates) -> None:
