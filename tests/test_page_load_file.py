@@ -290,3 +290,37 @@ def test_member_pages_of_an_empty_store_point_to_the_page_in_words(empty_app_env
     text = page_text(run_page(page, role="member"))
     assert "Load a file page" in text
     assert "ascgov" not in text
+
+
+def test_the_changes_table_offers_csv_and_excel_downloads_of_every_change(app_env, monkeypatch):
+    from dashboard.ui import components
+    from dashboard.views import downloads
+
+    offered = {}
+    original = components.download_buttons
+
+    def record(table, *, key, source=None):
+        offered[key] = (table, source)
+        original(table, key=key, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    _, content = savings_file(app_env, forecast="123456.78")
+    _upload(monkeypatch, "savings.csv", content)
+    at = _click(_page("director"), "Check the file")
+
+    buttons = {b.proto.id.split("-", 2)[-1]: b.proto.label for b in at.get("download_button")}
+    assert [buttons.get(k) for k in ("load-changes-csv", "load-changes-xlsx")] == [
+        "Download CSV",
+        "Download Excel",
+    ], buttons
+    table, source = offered["load-changes"]
+    downloaded = pl.read_csv(io.BytesIO(downloads.csv_bytes(table)), infer_schema=False)
+    assert downloaded.rows(named=True) == [
+        {
+            "Item": "LCC-W1, 2024/25",
+            "Field": "forecast",
+            "Before": "£2,400,000.00",
+            "After": "£123,456.78",
+        }
+    ]
+    assert "savings.csv" in source

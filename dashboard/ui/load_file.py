@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dashboard.domain.formatting import plain
 from dashboard.ui import data, render
+from dashboard.ui.components import table_with_downloads
 from dashboard.ui.update_forms import show_history
 from dashboard.views import load_file as view
 from data_access.access import IMPORT_AS_EDIT, NotPermitted, Permission, Principal
@@ -236,16 +237,20 @@ def _show_preview(preview: dict) -> None:
             )
         )
         table = view.problems_table(problems)
-        render.show(view.preview_notes(changes=0, problems=table.height), key="load-pn")
+        render.show(view.preview_notes(problems=table.height), key="load-pn")
         st.dataframe(table.head(view.SHOWN_ROWS).shown(), hide_index=True, key="load-problems")
         from dashboard.ui.components import download_buttons
 
         download_buttons(table, key="load-problems-dl")
     if report is not None and report.changes is not None and report.changes.height:
         changes = view.changes_table(report.changes, DATASETS[report.dataset].money_columns)
-        render.show(view.preview_notes(changes=changes.height, problems=0), key="load-cn")
         st.subheader("Changes, field by field")
-        st.dataframe(changes.head(view.SHOWN_ROWS).shown(), hide_index=True, key="load-changes")
+        table_with_downloads(
+            changes,
+            key="load-changes",
+            source=f"a check of {report.file}: nothing has been written",
+            limit=view.SHOWN_ROWS,
+        )
     elif report is not None and not problems:
         st.markdown("No stored row would change.")
     if report is not None and not problems:
