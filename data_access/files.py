@@ -58,6 +58,17 @@ class RawTable:
     years_above: tuple[str | None, ...] = ()
     # cells come from a workbook, where a number is a number (an Excel date serial is a date)
     workbook: bool = False
+    # the header cells as the file writes them ('2024/25 Target (£000s)'), one per column:
+    # ``columns`` are normalised, and a problem in a column read per year names the file's own
+    headers: tuple[str, ...] = ()
+    # ((financial year, field), heading in the file) of each column per year that ``reading``
+    # turned into rows: a problem with that field on that year's row names the heading
+    year_columns: tuple[tuple[tuple[str, str], str], ...] = ()
+
+    def column_in_file(self, column: str | None, financial_year: object) -> str | None:
+        """The column a problem names: the file's heading where a column per year was read
+        as ``column`` of ``financial_year``'s row, else ``column``."""
+        return dict(self.year_columns).get((financial_year, column), column)
 
 
 @dataclass(frozen=True)
@@ -475,6 +486,7 @@ def _locate(
     if problems:
         raise ImportRejected(problems)
     rows, shape = _data_rows(file, sheet, cells, header_index, header)
+    written = tuple(str(c or "").strip() for c in raw_header[: len(header)])
     return RawTable(
         file,
         sheet,
@@ -485,6 +497,7 @@ def _locate(
         units=units,
         problems=tuple(shape),
         years_above=years,
+        headers=written,
     )
 
 

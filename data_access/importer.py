@@ -474,6 +474,8 @@ def _validation_problems(spec, table, row_number, data, exc: ValidationError) ->
         rule = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing":
             rule = "a value is required"
+        # a field read from a column per financial year is named by the file's own heading
+        column = table.column_in_file(column, data.get("financial_year"))
         problems.append(
             Problem(table.file, rule, sheet=table.sheet, row=row_number, column=column, value=value)
         )

@@ -116,9 +116,25 @@ def _one_row_per_year(table: RawTable, wide) -> tuple[RawTable, list[Problem]]:
         f"savings laid out with {how} ({', '.join(years)}): read as one row per line and year, "
         f"{lines} line{'s' * (lines != 1)} into {len(rows)} row{'s' * (len(rows) != 1)}"
     )
+    named = tuple(
+        ((year, field), _heading(table, position)) for position, (year, field) in wide.items()
+    )
     return replace(
-        table, columns=columns, rows=tuple(rows), reading=(*table.reading, note)
+        table,
+        columns=columns,
+        rows=tuple(rows),
+        reading=(*table.reading, note),
+        headers=tuple(_heading(table, i) for i in line_positions) + ("",) * (1 + len(fields)),
+        year_columns=named,
     ), problems
+
+
+def _heading(table: RawTable, position: int) -> str:
+    """A column's heading as the file writes it: a block's year over its field's heading."""
+    written = table.headers[position] if position < len(table.headers) else ""
+    written = written or table.columns[position]
+    above = table.years_above[position] if position < len(table.years_above) else None
+    return f"{above.strip()} {written}" if above else written
 
 
 def _years_above_problem(table: RawTable) -> Problem:
@@ -156,7 +172,8 @@ def _apply_units(spec: DatasetSpec, table: RawTable, wide) -> tuple[RawTable, li
         for position, unit in per_column.items():
             if _is_count(table, cells):
                 continue  # a reported total of a count: no unit applies
-            pounds, problem = _in_unit(table, number, position, cells[position], unit)
+            column = _heading(table, position) if position in wide else table.columns[position]
+            pounds, problem = _in_unit(table, number, column, cells[position], unit)
             if problem is not None:
                 problems.append(problem)
             new[position] = pounds
@@ -209,7 +226,7 @@ def _is_count(table: RawTable, cells) -> bool:
     return cells[table.columns.index("dataset")] not in models.MONEY_REPORTED_DATASETS
 
 
-def _in_unit(table: RawTable, number: int, position: int, text: str | None, unit: Unit):
+def _in_unit(table: RawTable, number: int, column: str, text: str | None, unit: Unit):
     """The cell as exact pounds, read in ``unit``; or the problem with it."""
     if text is None or not text.strip():
         return text, None
@@ -221,7 +238,7 @@ def _in_unit(table: RawTable, number: int, position: int, text: str | None, unit
             f"{exc} (read as {unit.label})",
             sheet=table.sheet,
             row=number,
-            column=table.columns[position],
+            column=column,
             value=text,
         )
         return text, problem

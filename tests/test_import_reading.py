@@ -299,6 +299,66 @@ def test_savings_a_block_per_year(sqlite_store, tmp_path, suffix):
     ) in report.reading
 
 
+@BOTH
+def test_a_bad_value_in_a_year_column_names_the_files_column(sqlite_store, tmp_path, suffix):
+    rows = [
+        ["code", "title", "workstream", "cohort", "2023/24 target", "2024/25 target"],
+        ["S1", *LINE, "100", "200"],
+        ["S2", *LINE, "300", "lots"],
+    ]
+    with pytest.raises(ImportRejected) as excinfo:
+        _import(sqlite_store, "savings", _write(tmp_path, suffix, rows))
+
+    (problem,) = excinfo.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "2024/25 target", "lots")
+    sheet = ' sheet "Data",' if suffix == ".xlsx" else ""
+    assert str(problem) == (
+        f"file{suffix},{sheet} row 3, column \"2024/25 target\", value 'lots': money must be a "
+        "number of pounds with at most 2 decimal places (e.g. £1,500.50)"
+    )
+
+
+@BOTH
+def test_a_bad_value_in_a_year_column_read_in_thousands_names_the_files_column(
+    sqlite_store, tmp_path, suffix
+):
+    rows = [
+        ["All figures £000s"],
+        ["code", "title", "workstream", "cohort", "2023/24 target", "2024/25 target"],
+        ["S1", *LINE, "100", "lots"],
+    ]
+    with pytest.raises(ImportRejected) as excinfo:
+        _import(sqlite_store, "savings", _write(tmp_path, suffix, rows))
+
+    assert [(p.row, p.column, p.value) for p in excinfo.value.problems] == [
+        (3, "2024/25 target", "lots")
+    ]
+
+
+@BOTH
+def test_a_bad_value_in_a_block_per_year_names_the_year_and_the_column(
+    sqlite_store, tmp_path, suffix
+):
+    rows = [
+        ["code", None, None, None, "2023/24", None, "2024/25", None],
+        [None, "title", "workstream", "cohort", "Target", "Forecast", "Target", "Forecast"],
+        ["S1", *LINE, 100, "lots", 200, 150],
+    ]
+    if suffix == ".csv":
+        rows = [[None if c is None else str(c) for c in row] for row in rows]
+        rows[0][1:4] = ["", "", ""]
+    with pytest.raises(ImportRejected) as excinfo:
+        _import(sqlite_store, "savings", _write(tmp_path, suffix, rows))
+
+    assert _rules(excinfo) == [
+        (
+            3,
+            "2023/24 Forecast",
+            "money must be a number of pounds with at most 2 decimal places (e.g. £1,500.50)",
+        )
+    ]
+
+
 # shapes ---------------------------------------------------------------------------------------
 
 

@@ -290,3 +290,121 @@ def test_member_pages_of_an_empty_store_point_to_the_page_in_words(empty_app_env
     text = page_text(run_page(page, role="member"))
     assert "Load a file page" in text
     assert "ascgov" not in text
+
+
+def test_the_changes_table_offers_csv_and_excel_downloads_of_every_change(app_env, monkeypatch):
+    from dashboard.ui import components
+    from dashboard.views import downloads
+
+    offered = {}
+    original = components.download_buttons
+
+    def record(table, *, key, source=None):
+        offered[key] = (table, source)
+        original(table, key=key, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    _, content = savings_file(app_env, forecast="123456.78")
+    _upload(monkeypatch, "savings.csv", content)
+    at = _click(_page("director"), "Check the file")
+
+    buttons = {b.proto.id.split("-", 2)[-1]: b.proto.label for b in at.get("download_button")}
+    assert [buttons.get(k) for k in ("load-changes-csv", "load-changes-xlsx")] == [
+        "Download CSV",
+        "Download Excel",
+    ], buttons
+    table, source = offered["load-changes"]
+    downloaded = pl.read_csv(io.BytesIO(downloads.csv_bytes(table)), infer_schema=False)
+    assert downloaded.rows(named=True) == [
+        {
+            "Item": "LCC-W1, 2024/25",
+            "Field": "forecast",
+            "Before": "£2,400,000.00",
+            "After": "£123,456.78",
+        }
+    ]
+    assert "savings.csv" in source
+
+
+# a workbook of several sheets ----------------------------------------------------------------
+
+
+def _workbook(sheets: list[tuple[str, pl.DataFrame, bool]]) -> bytes:
+    """Sheets of text cells, each (name, frame, hidden); the first visible one is active."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    added = []
+    for name, frame, hidden in sheets:
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, frame.columns)
+        for r, row in enumerate(frame.rows(), start=1):
+            sheet.write_row(r, 0, ["" if v is None else v for v in row])
+        added.append((sheet, hidden))
+    next(sheet for sheet, hidden in added if not hidden).activate()
+    for sheet, hidden in added:
+        if hidden:
+            sheet.hide()
+    book.close()
+    return out.getvalue()
+
+
+def _sheet_picker(at):
+    return next((s for s in at.selectbox if s.label == "Sheet to load"), None)
+
+
+def test_a_workbook_of_several_sheets_offers_a_picker_defaulting_to_the_one_read(
+    app_env, monkeypatch
+):
+    this_year, _ = savings_file(app_env, forecast="123456.78")
+    last_year, _ = savings_file(app_env, forecast="1000")
+    content = _workbook([("Last year", last_year, True), ("This year", this_year, False)])
+    _upload(monkeypatch, "savings.xlsx", content)
+    at = _page("director")
+
+    picker = _sheet_picker(at)
+    assert picker.options == ["Last year (hidden)", "This year"]
+    assert picker.value == "This year"
+    _click(at, "Check the file")
+    assert 'read sheet "This year" of savings.xlsx' in page_text(at)
+    assert tables(at)[0].to_dict("records")[0]["After"] == "£123,456.78"
+
+    _sheet_picker(at).select("Last year").run()
+    _click(at, "Check the file")
+    text = page_text(at)
+    assert 'read sheet "Last year" of savings.xlsx (hidden, read because it was named)' in text
+    changes = tables(at)[0].to_dict("records")
+    assert [(c["Item"], c["After"]) for c in changes] == [("LCC-W1, 2024/25", "£1,000.00")]
+    _click(at, "Apply")
+    assert "wrote 0 new, 1 changed" in page_text(at)
+    assert 'read sheet "Last year"' in page_text(at)
+
+
+@pytest.mark.parametrize("name", ["savings.csv", "savings.xlsx"])
+def test_a_csv_file_or_a_workbook_of_one_sheet_offers_no_picker(app_env, monkeypatch, name):
+    frame, content = savings_file(app_env, forecast="1000")
+    if name.endswith(".xlsx"):
+        content = _workbook([("Savings", frame, False)])
+    _upload(monkeypatch, name, content)
+    at = _page("director")
+    assert _sheet_picker(at) is None
+    _click(at, "Check the file")
+    assert "No problems found" in page_text(at)
+
+
+@pytest.mark.parametrize("chosen", [None, "savings"])
+def test_the_picker_defaults_past_a_cover_sheet_to_the_sheet_of_figures(
+    app_env, monkeypatch, chosen
+):
+    frame, _ = savings_file(app_env, forecast="1000")
+    cover = pl.DataFrame({"About": ["Savings tracker, as at March"]})
+    content = _workbook([("Cover", cover, False), ("Old", frame, True), ("Figures", frame, False)])
+    _upload(monkeypatch, "savings.xlsx", content)
+    at = _page("director")
+    if chosen is not None:
+        at.selectbox(key="load-dataset").select(chosen).run()
+    assert _sheet_picker(at).value == "Figures"
+    _click(at, "Check the file")
+    assert 'read sheet "Figures" of savings.xlsx (as named)' in page_text(at)
+    assert "No problems found" in page_text(at)

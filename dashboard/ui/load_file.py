@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -18,12 +19,19 @@ from streamlit.errors import StreamlitAPIException
 
 from dashboard.domain.formatting import plain
 from dashboard.ui import data, render
+from dashboard.ui.components import table_with_downloads
 from dashboard.ui.update_forms import show_history
 from dashboard.views import load_file as view
 from data_access.access import IMPORT_AS_EDIT, NotPermitted, Permission, Principal
 from data_access.datasets import DATASETS, LOAD_ORDER, recognise
-from data_access.files import ReadLimits, normalise_header, read_table
-from data_access.importer import OUTSIDE_ASSIGNMENT, ImportReport, import_file
+from data_access.files import (
+    XLSX_SUFFIXES,
+    ReadLimits,
+    normalise_header,
+    read_table,
+    workbook_sheets,
+)
+from data_access.importer import OUTSIDE_ASSIGNMENT, ImportReport, import_file, read_for_import
 from data_access.problems import ImportRejected
 from data_access.settings import get_settings
 from data_access.templates import template_bytes
@@ -33,6 +41,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECOGNISE = "Recognise it from the column headings"
 _PREVIEW = "load-preview"
 _OUTCOME = "load-outcome"
+_SHEETS = "load-sheets"
 HISTORY_ITEMS = 5
 
 
@@ -85,14 +94,19 @@ def page(who: Principal) -> None:
         return
     content = uploaded.getvalue()
     digest = hashlib.sha256(content).hexdigest()
-    dataset = choice if choice != RECOGNISE else _recognised(uploaded.name, content, offered)
+    sheet = _sheet_picker(uploaded.name, content, digest, choice, offered)
+    dataset = choice if choice != RECOGNISE else _recognised(uploaded.name, content, offered, sheet)
     if dataset is None:
         return
     if st.button("Check the file (nothing is written)", key="load-check", type="primary"):
         st.session_state.pop(_OUTCOME, None)
-        st.session_state[_PREVIEW] = _dry_run(who, dataset, uploaded.name, content)
+        st.session_state[_PREVIEW] = _dry_run(who, dataset, uploaded.name, content, sheet)
     preview = st.session_state.get(_PREVIEW)
-    if preview is None or preview["dataset"] != dataset or preview["name"] != uploaded.name:
+    if preview is None or (preview["dataset"], preview["name"], preview["sheet"]) != (
+        dataset,
+        uploaded.name,
+        sheet,
+    ):
         return
     if preview["sha256"] != digest:
         st.warning("The file has changed since it was checked: check it again before applying.")
@@ -144,16 +158,79 @@ def _with_file(name: str, content: bytes, action):
         return action(path)
 
 
-def _recognised(name: str, content: bytes, offered: list[str]) -> str | None:
+def _header_rows(path: Path, sheet: str | None):
+    """The rows a header may be on, normalised, for ``recognise``."""
+    limits = ReadLimits.from_settings(get_settings())
+    table = read_table(path, wanted=(), limits=limits, sheet=sheet)
+    first = [cells for _, cells in table.rows[:20]]
+    return [table.columns, *[tuple(normalise_header(c) for c in row) for row in first]]
+
+
+def _sheet_picker(
+    name: str, content: bytes, digest: str, choice: str, offered: list[str]
+) -> str | None:
+    """The sheet chosen of a workbook of several, offered with the one the importer would
+    read first; None for a CSV file or a single sheet (the importer then reads it as it is)."""
+    if not name.lower().endswith(XLSX_SUFFIXES):
+        return None
+    held = st.session_state.get(_SHEETS)
+    if held is None or held[0] != (digest, choice):
+        # a picker's default reads the workbook (each sheet, to recognise one): once per file
+        try:
+            sheets, default = _with_file(
+                name, content, lambda path: _sheets_and_default(path, choice, offered)
+            )
+        except ImportRejected:
+            sheets, default = [], None  # the check reads the file again and names the problem
+        held = ((digest, choice), sheets, default)
+        st.session_state[_SHEETS] = held
+    _, sheets, default = held
+    if len(sheets) < 2:
+        return None
+    names = [sheet for sheet, _ in sheets]
+    hidden = {sheet for sheet, is_hidden in sheets if is_hidden}
+    return st.selectbox(
+        "Sheet to load",
+        names,
+        index=names.index(default),
+        # a new file or dataset starts again from its own default
+        key=f"load-sheet-{digest[:16]}-{choice}",
+        # session state is pickled: a module function, not a lambda
+        format_func=partial(_sheet_label, frozenset(hidden)),
+        help="The workbook has more than one sheet. The first one that holds the columns is "
+        "chosen; a hidden sheet is read only when chosen here.",
+    )
+
+
+def _sheet_label(hidden: frozenset[str], sheet: str) -> str:
+    return f"{sheet} (hidden)" if sheet in hidden else sheet
+
+
+def _sheets_and_default(path: Path, choice: str, offered: list[str]):
+    sheets = workbook_sheets(path, ReadLimits.from_settings(get_settings()))
+    visible = [sheet for sheet, hidden in sheets if not hidden]
+    fallback = (visible or [sheet for sheet, _ in sheets] or [None])[0]
+    if len(sheets) < 2:
+        return sheets, fallback
+    if choice != RECOGNISE:
+        try:
+            return sheets, read_for_import(DATASETS[choice], path).sheet
+        except ImportRejected:
+            return sheets, fallback
+    for sheet in visible:
+        try:
+            matches = [m for m in recognise(_header_rows(path, sheet)) if m.dataset in offered]
+        except ImportRejected:
+            continue
+        if matches and matches[0].complete:  # as _recognised tells the dataset
+            return sheets, sheet
+    return sheets, fallback
+
+
+def _recognised(name: str, content: bytes, offered: list[str], sheet: str | None) -> str | None:
     """The dataset the file's header row names, or a message saying none could be told."""
-
-    def header_rows(path: Path):
-        table = read_table(path, wanted=(), limits=ReadLimits.from_settings(get_settings()))
-        first = [cells for _, cells in table.rows[:20]]
-        return [table.columns, *[tuple(normalise_header(c) for c in row) for row in first]]
-
     try:
-        candidates = _with_file(name, content, header_rows)
+        candidates = _with_file(name, content, lambda path: _header_rows(path, sheet))
     except ImportRejected as exc:
         _problems_only(exc)
         return None
@@ -168,13 +245,15 @@ def _recognised(name: str, content: bytes, offered: list[str]) -> str | None:
     return matches[0].dataset
 
 
-def _dry_run(who: Principal, dataset: str, name: str, content: bytes) -> dict:
+def _dry_run(who: Principal, dataset: str, name: str, content: bytes, sheet: str | None) -> dict:
     store = data.get_store()
     report: ImportReport | None = None
     problems: list = []
     try:
         report = _with_file(
-            name, content, lambda path: import_file(store, dataset, path, actor=who, dry_run=True)
+            name,
+            content,
+            lambda path: import_file(store, dataset, path, actor=who, dry_run=True, sheet=sheet),
         )
     except ImportRejected as exc:
         problems, report = exc.problems, exc.report
@@ -183,6 +262,7 @@ def _dry_run(who: Principal, dataset: str, name: str, content: bytes) -> dict:
     return {
         "dataset": dataset,
         "name": name,
+        "sheet": sheet,
         "sha256": hashlib.sha256(content).hexdigest(),
         "report": report,
         "problems": problems,
@@ -236,16 +316,20 @@ def _show_preview(preview: dict) -> None:
             )
         )
         table = view.problems_table(problems)
-        render.show(view.preview_notes(changes=0, problems=table.height), key="load-pn")
+        render.show(view.preview_notes(problems=table.height), key="load-pn")
         st.dataframe(table.head(view.SHOWN_ROWS).shown(), hide_index=True, key="load-problems")
         from dashboard.ui.components import download_buttons
 
         download_buttons(table, key="load-problems-dl")
     if report is not None and report.changes is not None and report.changes.height:
         changes = view.changes_table(report.changes, DATASETS[report.dataset].money_columns)
-        render.show(view.preview_notes(changes=changes.height, problems=0), key="load-cn")
         st.subheader("Changes, field by field")
-        st.dataframe(changes.head(view.SHOWN_ROWS).shown(), hide_index=True, key="load-changes")
+        table_with_downloads(
+            changes,
+            key="load-changes",
+            source=f"a check of {report.file}: nothing has been written",
+            limit=view.SHOWN_ROWS,
+        )
     elif report is not None and not problems:
         st.markdown("No stored row would change.")
     if report is not None and not problems:
@@ -266,6 +350,7 @@ def _apply(who: Principal, preview: dict, name: str, content: bytes) -> None:
                 actor=who,
                 expected_sha256=preview["sha256"],
                 based_on=dict(report.based_on),
+                sheet=preview["sheet"],
             ),
         )
     except (ImportRejected, NotPermitted) as exc:

@@ -129,22 +129,14 @@ def changes_table(changes: pl.DataFrame, money_fields: Sequence[str]) -> Table:
     return Table.of("Changes, field by field (before -> after)", frame)
 
 
-def preview_notes(*, changes: int, problems: int) -> list[Block]:
-    notes: list[Block] = []
-    if changes > SHOWN_ROWS:
-        notes.append(
-            Paragraph(
-                f"The first {SHOWN_ROWS:,} of {changes:,} changes are shown; download the table "
-                "for all of them.",
-                kind="note",
-            )
+def preview_notes(*, problems: int) -> list[Block]:
+    """A note when the problems on screen are cut short (the changes table notes its own)."""
+    if problems <= SHOWN_ROWS:
+        return []
+    return [
+        Paragraph(
+            f"The first {SHOWN_ROWS:,} of {problems:,} problems are shown; download the table "
+            "for all of them.",
+            kind="note",
         )
-    if problems > SHOWN_ROWS:
-        notes.append(
-            Paragraph(
-                f"The first {SHOWN_ROWS:,} of {problems:,} problems are shown; download the "
-                "table for all of them.",
-                kind="note",
-            )
-        )
-    return notes
+    ]
