@@ -97,12 +97,13 @@ class DatasetSpec:
         return self._fields_by_column.get(column, column)
 
 
-def _row(record: BaseModel, exclude: Sequence[str] = ()) -> dict:
-    return record.model_dump(mode="python", exclude=set(exclude))
-
-
-def _enum_values(row: dict) -> dict:
-    return {k: getattr(v, "value", v) for k, v in row.items()}
+def stored_rows(records: Sequence[BaseModel]) -> list[dict]:
+    """Validated records as the writers take them: each field as stored (an enum as its
+    value). The importer makes the same rows from its typed frame without building records."""
+    return [
+        {k: getattr(v, "value", v) for k, v in record.model_dump(mode="python").items()}
+        for record in records
+    ]
 
 
 def _pounds(column: str, alias: str | None = None) -> pl.Expr:
@@ -136,11 +137,11 @@ def _simple_export(table: str, spec_columns: Callable[[], tuple[str, ...]], mone
 # areas ---------------------------------------------------------------------------------------
 
 
-def _write_areas(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+def _write_areas(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
     return upsert(
         tx,
         schema.areas,
-        [_enum_values(_row(r)) for r in records],
+        rows,
         KEYS["areas"],
         expected_versions=expected_versions,
     )
@@ -149,15 +150,15 @@ def _write_areas(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
 # milestones ----------------------------------------------------------------------------------
 
 
-def _write_milestones(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+def _write_milestones(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
     known = {row[0] for row in tx.conn.execute(select(schema.areas.c.code))}
-    missing = sorted({r.area_code for r in records} - known)
+    missing = sorted({r["area_code"] for r in rows} - known)
     if missing:
         raise UnknownReference("area_code", missing, "areas")
     return upsert(
         tx,
         schema.milestones,
-        [_enum_values(_row(r)) for r in records],
+        rows,
         KEYS["milestones"],
         expected_versions=expected_versions,
     )
@@ -177,31 +178,27 @@ class UnknownReference(Exception):
 # savings -------------------------------------------------------------------------------------
 
 
-def _write_savings(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+def _write_savings(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
     lines: dict[str, dict] = {}
-    for record in records:
-        row = _enum_values(_row(record))
-        line = {f: row[f] for f in (*LINE_FIELDS, *PROVENANCE_COLUMNS)}
-        lines.setdefault(record.code, line)
+    for row in rows:
+        if row["code"] not in lines:
+            lines[row["code"]] = {f: row[f] for f in (*LINE_FIELDS, *PROVENANCE_COLUMNS)}
     written = upsert(tx, schema.savings_lines, list(lines.values()), KEYS["savings_lines"])
-    replacements = {r.replaced_by for r in records if r.replaced_by is not None}
+    replacements = {r["replaced_by"] for r in rows if r["replaced_by"] is not None}
     if replacements:
         known = {row[0] for row in tx.conn.execute(select(schema.savings_lines.c.code))}
         missing = sorted(replacements - known - set(lines))
         if missing:
             raise UnknownReference("replaced_by", missing, "savings")
-    years = [
-        {
-            "line_code": r.code,
-            "financial_year": r.financial_year,
-            "target_pence": r.target_pence,
-            "forecast_pence": r.forecast_pence,
-            "delivered_pence": r.delivered_pence,
-            **{f: getattr(getattr(r, f), "value", getattr(r, f)) for f in YEAR_STATUS_FIELDS},
-            **{f: getattr(getattr(r, f), "value", getattr(r, f)) for f in PROVENANCE_COLUMNS},
-        }
-        for r in records
-    ]
+    year_fields = (
+        "financial_year",
+        "target_pence",
+        "forecast_pence",
+        "delivered_pence",
+        *YEAR_STATUS_FIELDS,
+        *PROVENANCE_COLUMNS,
+    )
+    years = [{"line_code": r["code"], **{f: r[f] for f in year_fields}} for r in rows]
     result = upsert(
         tx,
         schema.savings_years,
@@ -239,15 +236,15 @@ def _export_savings(store: Store, as_at: date | None) -> pl.DataFrame:
 # components ----------------------------------------------------------------------------------
 
 
-def _write_components(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+def _write_components(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
     known = {row[0] for row in tx.conn.execute(select(schema.savings_lines.c.code))}
-    missing = sorted({r.line_code for r in records} - known)
+    missing = sorted({r["line_code"] for r in rows} - known)
     if missing:
         raise UnknownReference("line_code", missing, "savings")
     return upsert(
         tx,
         schema.savings_components,
-        [_enum_values(_row(r)) for r in records],
+        rows,
         KEYS["savings_components"],
         expected_versions=expected_versions,
     )
@@ -257,11 +254,11 @@ def _write_components(tx: WriteTx, records, expected_versions=None) -> UpsertRes
 
 
 def _plain_writer(table):
-    def write(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
+    def write(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
         return upsert(
             tx,
             table,
-            [_enum_values(_row(r)) for r in records],
+            rows,
             KEYS[table.name],
             expected_versions=expected_versions,
         )
@@ -279,23 +276,26 @@ def _export_posts(store: Store, as_at: date | None) -> pl.DataFrame:
 # actions -------------------------------------------------------------------------------------
 
 
-def _write_actions(tx: WriteTx, records, expected_versions=None) -> UpsertResult:
-    meetings = {(r.committee, r.meeting_date) for r in records}
+def _write_actions(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
+    meetings = {(r["committee"], r["meeting_date"]) for r in rows}
     held = upsert(
         tx,
         schema.meetings,
         [{"committee": c, "meeting_date": d} for c, d in sorted(meetings)],
         KEYS["meetings"],
     )
-    rows = []
-    for record in records:
-        row = _enum_values(_row(record, exclude=("committee", "meeting_date")))
-        rows.append({**row, "meeting_id": held.ids[(record.committee, record.meeting_date)]})
+    actions = [
+        {
+            **{k: v for k, v in r.items() if k not in ("committee", "meeting_date")},
+            "meeting_id": held.ids[(r["committee"], r["meeting_date"])],
+        }
+        for r in rows
+    ]
     # a file's rows are its actions: a meeting first named by one is not a row of its own
     return upsert(
         tx,
         schema.committee_actions,
-        rows,
+        actions,
         KEYS["committee_actions"],
         expected_versions=expected_versions,
     )

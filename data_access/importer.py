@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from data_access import days, reading, schema
@@ -22,11 +22,19 @@ from data_access.access import (
 )
 from data_access.app_settings import configured_lists
 from data_access.bulk import rows_by_key
-from data_access.datasets import DATASETS, KEYS, LINE_FIELDS, SYSTEM_COLUMNS, DatasetSpec
+from data_access.datasets import (
+    DATASETS,
+    KEYS,
+    LINE_FIELDS,
+    SYSTEM_COLUMNS,
+    DatasetSpec,
+    stored_rows,
+)
 from data_access.files import RawTable, ReadLimits, read_table
 from data_access.formulas import unescape_formula
 from data_access.limits import INTEGER_MAX
 from data_access.measures import measures_in_force
+from data_access.plain_cells import read_plain, reads_plainly, typed_schema
 from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
@@ -122,20 +130,21 @@ def import_file(
         "source_kind": SourceKind.SYSTEM.value,
         "as_at": (as_at or days.today()).isoformat(),
     }
-    numbered, versions, problems = checked_rows(store, spec, table, defaults, actor)
+    typed, versions, problems = checked_rows(store, spec, table, defaults, actor)
     if problems:
         rejected = ImportRejected(problems)
         if dry_run:
             # the preview still shows what the rows without a problem would change
-            wrong = {p.row for p in problems}
-            fine = [record for row, record in numbered if row not in wrong]
+            wrong = [p.row for p in problems if p.row is not None]
+            fine = typed.filter(~pl.col("row").is_in(wrong))
             rejected.report = _run(store, spec, table, fine, {}, actor, True, None)
         raise rejected
-    records = [record for _, record in numbered]
-    return _run(store, spec, table, records, versions, actor, dry_run, based_on)
+    return _run(store, spec, table, typed, versions, actor, dry_run, based_on)
 
 
-def _run(store, spec, table, records, versions, actor, dry_run, based_on) -> ImportReport:
+def _run(store, spec, table, typed, versions, actor, dry_run, based_on) -> ImportReport:
+    # the rows as the writers take them: each field as stored, nothing of the file's own
+    records = typed.drop("row", "version").to_dicts()
     run = _Run(spec, records, versions, actor.email, table.file, table.sha256, dry_run, based_on)
     try:
         result = _write(store, run)
@@ -176,7 +185,7 @@ def read_for_import(spec: DatasetSpec, path: Path, *, sheet: str | None = None) 
 @dataclass
 class _Run:
     spec: DatasetSpec
-    records: list[BaseModel]
+    records: list[dict[str, Any]]
     versions: dict[tuple, int]
     actor: str
     file: str
@@ -293,28 +302,20 @@ def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[
     return {k: v for k, v in versions.items() if k in held}
 
 
-def validate_table(
-    store: Store,
-    spec: DatasetSpec,
-    table: RawTable,
-    defaults: dict[str, str],
-    actor: Principal | None = None,
-) -> tuple[list[BaseModel], dict[tuple, int]]:
-    numbered, versions, problems = checked_rows(store, spec, table, defaults, actor)
-    if problems:
-        raise ImportRejected(problems)
-    return [record for _, record in numbered], versions
-
-
 def checked_rows(
     store: Store,
     spec: DatasetSpec,
     table: RawTable,
     defaults: dict[str, str],
     actor: Principal | None = None,
-) -> tuple[list[tuple[int, BaseModel]], dict[tuple, int], list[Problem]]:
-    """Every row that passed its own checks, with its row number; the versions the file names;
-    and every problem found, in row order. A problem with the columns stops at once."""
+) -> tuple[pl.DataFrame, dict[tuple, int], list[Problem]]:
+    """Every row that passed its own checks, typed (a ``row`` column with the file's row
+    number, each model field as stored, and the ``version`` the row names); the versions by
+    key; and every problem found, in row order. A problem with the columns stops at once.
+
+    Plain cells are read a column at a time (``plain_cells``); every other row by the model,
+    which gives each problem its message.
+    """
     problems = _column_problems(spec, table)
     shape = list(table.problems)  # a totals row, a unit that cannot apply (``read_for_import``)
     if problems or any(p.row is None or p.row <= table.header_row for p in shape):
@@ -332,13 +333,20 @@ def checked_rows(
         )
     # the lists and the measures in force: a backlog row's measure is one of the registry's
     context = {"lists": configured_lists(store), "measures": measures_in_force(store)}
-    records: list[tuple[int, BaseModel]] = []
-    versions: dict[tuple, int] = {}
+    # a refused row's problem is stated once, in reading's words
     refused_rows = {p.row for p in shape}
-    for row_number, cells in table.rows:
-        if row_number in refused_rows:
-            continue  # its problem is stated once, in reading's words
-        data = _row_data(table.columns, cells, defaults)
+    cells = cells_frame(table).filter(~pl.col("row").is_in(list(refused_rows)))
+    schema_ = typed_schema(spec.model)
+    if reads_plainly(spec.model):
+        plain = read_plain(spec.model, cells, defaults, context)
+        fast, others = plain.typed, set(plain.others)
+    else:
+        fast, others = pl.DataFrame(schema=schema_), set(cells["row"])
+    checked = []
+    for row_number, row_cells in table.rows:
+        if row_number not in others:
+            continue
+        data = _row_data(table.columns, row_cells, defaults)
         version = data.pop("version", None)
         try:
             record = spec.model.model_validate(data, context=context)
@@ -351,27 +359,46 @@ def checked_rows(
                 Problem(table.file, str(exc), table.sheet, row_number, "version", version)
             )
             continue
-        records.append((row_number, record))
-        if expected is not None:
-            versions[_key(spec, record)] = expected
+        checked.append({"row": row_number, **stored_rows([record])[0], "version": expected})
+    typed = pl.concat([fast, pl.DataFrame(checked, schema=schema_)]).sort("row")
     problems.extend(shape)
-    problems.extend(_duplicate_problems(spec, table, records))
-    problems.extend(_consistency_problems(spec, table, records))
-    problems.extend(_reference_problems(store, spec, table, records))
-    problems.extend(_replacement_problems(store, spec, table, records))
+    problems.extend(_duplicate_problems(spec, table, typed))
+    problems.extend(_consistency_problems(spec, table, typed))
+    problems.extend(_reference_problems(store, spec, table, typed))
+    problems.extend(_replacement_problems(store, spec, table, typed))
     if actor is not None:
-        problems.extend(_scope_problems(store, actor, spec, table, records))
-    return records, versions, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+        problems.extend(_scope_problems(store, actor, spec, table, typed))
+    keys = [spec.field_for(k) for k in spec.key]
+    named = typed.filter(pl.col("version").is_not_null()).select(*keys, "version")
+    versions = {tuple(row[:-1]): row[-1] for row in named.iter_rows()}
+    return typed, versions, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def cells_frame(table: RawTable) -> pl.DataFrame:
+    """A table's cells as text columns (null where blank), with each row's number."""
+    names = list(table.columns)
+    columns = list(zip(*(cells for _, cells in table.rows), strict=True)) if table.rows else []
+    frame = {name: list(column) for name, column in zip(names, columns, strict=True)}
+    schema_ = {"row": pl.Int64, **dict.fromkeys(names, pl.String)}
+    return pl.DataFrame(
+        {"row": [number for number, _ in table.rows], **frame}
+        if table.rows
+        else dict.fromkeys(schema_, []),
+        schema=schema_,
+    )
 
 
 def _scope_problems(
-    store: Store, actor: Principal, spec: DatasetSpec, table: RawTable, records
+    store: Store, actor: Principal, spec: DatasetSpec, table: RawTable, typed: pl.DataFrame
 ) -> list[Problem]:
     """Rows outside an officer's assignment: each named, and the attempt logged."""
     if actor.system or actor.role is not Role.OFFICER:
         return []
     permission, field = IMPORT_AS_EDIT[spec.name]
     column = spec.column_for(field)
+    # each value asked about once: a file names a few teams or workstreams many times over
+    refused = [v for v in typed[field].unique().to_list() if not actor.may(permission, v)]
+    outside = typed.filter(pl.col(field).is_in(refused)).select("row", field)
     problems = [
         Problem(
             table.file,
@@ -379,11 +406,10 @@ def _scope_problems(
             sheet=table.sheet,
             row=row_number,
             column=column,
-            value=getattr(record, field),
+            value=value,
             fix="remove the row, or ask a director to add it to your assignment",
         )
-        for row_number, record in records
-        if not actor.may(permission, getattr(record, field))
+        for row_number, value in outside.iter_rows()
     ]
     if problems:
         log_refusal(store, actor, Permission.IMPORT, f"{spec.name}: {len(problems)} rows")
@@ -482,68 +508,64 @@ def _validation_problems(spec, table, row_number, data, exc: ValidationError) ->
     return problems
 
 
-def _key(spec: DatasetSpec, record: BaseModel) -> tuple:
-    return tuple(getattr(record, spec.field_for(k)) for k in spec.key)
-
-
-def _duplicate_problems(spec, table, records) -> list[Problem]:
-    first: dict[tuple, int] = {}
+def _duplicate_problems(spec, table, typed: pl.DataFrame) -> list[Problem]:
+    keys = [spec.field_for(k) for k in spec.key]
+    repeated = typed.select("row", *keys, pl.col("row").min().over(keys).alias("first")).filter(
+        pl.col("row") != pl.col("first")
+    )
     problems = []
-    for row_number, record in records:
-        key = _key(spec, record)
-        if key in first:
-            shown = ", ".join(str(getattr(k, "value", k)) for k in key)
-            problems.append(
-                Problem(
-                    table.file,
-                    f"duplicate key ({', '.join(spec.key)}) already on row {first[key]}",
-                    sheet=table.sheet,
-                    row=row_number,
-                    column=spec.key[0],
-                    value=shown,
-                )
+    for row in repeated.iter_rows(named=True):
+        shown = ", ".join(str(row[k]) for k in keys)
+        problems.append(
+            Problem(
+                table.file,
+                f"duplicate key ({', '.join(spec.key)}) already on row {row['first']}",
+                sheet=table.sheet,
+                row=row["row"],
+                column=spec.key[0],
+                value=shown,
             )
-        else:
-            first[key] = row_number
+        )
     return problems
 
 
-def _consistency_problems(spec, table, records) -> list[Problem]:
+def _consistency_problems(spec, table, typed: pl.DataFrame) -> list[Problem]:
     """A savings line's own attributes must read the same on each of its year rows."""
     if spec.name != "savings":
         return []
-    seen: dict[str, tuple[int, BaseModel]] = {}
+    fields = [f for f in LINE_FIELDS if f != "code"]
+    first = typed.group_by("code", maintain_order=True).agg(
+        pl.col("row").first().alias("first_row"),
+        *(pl.col(f).first().alias(f"first:{f}") for f in fields),
+    )
+    joined = typed.join(first, on="code")
     problems = []
-    for row_number, record in records:
-        if record.code not in seen:
-            seen[record.code] = (row_number, record)
-            continue
-        first_row, first = seen[record.code]
-        for name in LINE_FIELDS:
-            if getattr(record, name) != getattr(first, name):
-                problems.append(
-                    Problem(
-                        table.file,
-                        f"differs from row {first_row} for the same savings line",
-                        sheet=table.sheet,
-                        row=row_number,
-                        column=name,
-                        value=getattr(getattr(record, name), "value", getattr(record, name)),
-                    )
+    for name in fields:
+        differing = joined.filter(pl.col(name).ne_missing(pl.col(f"first:{name}")))
+        for row_number, first_row, value in differing.select("row", "first_row", name).iter_rows():
+            problems.append(
+                Problem(
+                    table.file,
+                    f"differs from row {first_row} for the same savings line",
+                    sheet=table.sheet,
+                    row=row_number,
+                    column=name,
+                    value=value,
                 )
+            )
     return problems
 
 
-def _replacement_problems(store, spec, table, records) -> list[Problem]:
+def _replacement_problems(store, spec, table, typed: pl.DataFrame) -> list[Problem]:
     """A replaced savings line names its replacement: a line in the store or in the file."""
     if spec.name != "savings":
         return []
-    named = [(n, r) for n, r in records if getattr(r, "replaced_by", None) is not None]
-    if not named:
+    named = typed.filter(pl.col("replaced_by").is_not_null())
+    if named.is_empty():
         return []
     with store.engine.connect() as conn:
         known = {row[0] for row in conn.execute(select(schema.savings_lines.c.code))}
-    known |= {record.code for _, record in records}
+    known |= set(typed["code"].to_list())
     return [
         Problem(
             table.file,
@@ -551,19 +573,20 @@ def _replacement_problems(store, spec, table, records) -> list[Problem]:
             sheet=table.sheet,
             row=row_number,
             column="replaced_by",
-            value=record.replaced_by,
+            value=value,
         )
-        for row_number, record in named
-        if record.replaced_by not in known
+        for row_number, value in named.select("row", "replaced_by").iter_rows()
+        if value not in known
     ]
 
 
-def _reference_problems(store, spec, table, records) -> list[Problem]:
+def _reference_problems(store, spec, table, typed: pl.DataFrame) -> list[Problem]:
     if spec.name not in REFERENCES:
         return []
     column, target, parent = REFERENCES[spec.name]
     with store.engine.connect() as conn:
-        known = {row[0] for row in conn.execute(select(target))}
+        known = [row[0] for row in conn.execute(select(target))]
+    unknown = typed.filter(~pl.col(column).is_in(known)).select("row", column)
     return [
         Problem(
             table.file,
@@ -571,8 +594,7 @@ def _reference_problems(store, spec, table, records) -> list[Problem]:
             sheet=table.sheet,
             row=row_number,
             column=column,
-            value=getattr(record, column),
+            value=value,
         )
-        for row_number, record in records
-        if getattr(record, column) not in known
+        for row_number, value in unknown.iter_rows()
     ]

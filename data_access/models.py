@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -46,6 +46,7 @@ from data_access.limits import (
     WORKSTREAM_CHARS,
 )
 from data_access.measures import BACKLOG, MEASURES
+from data_access.plain_cells import Plain
 from data_access.rating_scales import BRAG, RAG
 from data_access.statuses import Meaning, StatusList, default_statuses
 from data_access.vocab import (
@@ -189,19 +190,25 @@ def _case_insensitive(enum_cls):
 
 # Each bound is the column's (data_access.limits); the Field comes before the validator so
 # that pydantic checks it on the text itself ("String should have at most 40 characters").
-Pence = Annotated[int, Field(ge=0, le=MONEY_MAX_PENCE), BeforeValidator(_money(False))]
+Pence = Annotated[
+    int, Field(ge=0, le=MONEY_MAX_PENCE), BeforeValidator(_money(False)), Plain("pence")
+]
 SignedPence = Annotated[
     int, Field(ge=-MONEY_MAX_PENCE, le=MONEY_MAX_PENCE), BeforeValidator(_money(True))
 ]
-Day = Annotated[date, BeforeValidator(_date)]
-Month = Annotated[date, BeforeValidator(_month)]
-FinancialYear = Annotated[str, Field(max_length=len("2023/24")), BeforeValidator(_fy)]
-Count = Annotated[int, Field(ge=0, le=INTEGER_MAX), BeforeValidator(_count)]
+Day = Annotated[date, BeforeValidator(_date), Plain("day")]
+Month = Annotated[date, BeforeValidator(_month), Plain("month")]
+FinancialYear = Annotated[
+    str, Field(max_length=len("2023/24")), BeforeValidator(_fy), Plain("financial_year")
+]
+Count = Annotated[int, Field(ge=0, le=INTEGER_MAX), BeforeValidator(_count), Plain("count")]
 
 
 def _name_type(max_chars: int):
     """A required name of at most ``max_chars`` characters, none of them invisible."""
-    return Annotated[str, Field(min_length=1, max_length=max_chars), BeforeValidator(_name)]
+    return Annotated[
+        str, Field(min_length=1, max_length=max_chars), BeforeValidator(_name), Plain("name")
+    ]
 
 
 Text = _name_type(NAME_CHARS)
@@ -214,12 +221,16 @@ Code = Annotated[
     str,
     Field(min_length=1, max_length=CODE_CHARS, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
     BeforeValidator(_name),
+    Plain("code"),
 ]
 # free text (commentary, evidence, action text, reasons) keeps every character it was written
 # with: zero-width joiners and direction marks belong to some languages and to emoji, and free
 # text is never a key or a name that rows are matched or grouped by
 LongText = Annotated[
-    str, Field(min_length=1, max_length=LONG_TEXT_CHARS), BeforeValidator(_stripped)
+    str,
+    Field(min_length=1, max_length=LONG_TEXT_CHARS),
+    BeforeValidator(_stripped),
+    Plain("long_text"),
 ]
 OptionalLongText = Annotated[LongText | None, BeforeValidator(_stripped)]
 FteHundredths = Annotated[int, Field(gt=0, le=100_000), BeforeValidator(_fte_hundredths)]
@@ -277,11 +288,13 @@ class Provenance(Record):
     """Where a figure came from. ``loaded_by``/``loaded_at`` are set by the store, not by files."""
 
     source: Source
-    source_kind: Annotated[SourceKind, BeforeValidator(_case_insensitive(SourceKind))] = (
-        SourceKind.OFFICER
-    )
+    source_kind: Annotated[
+        SourceKind, BeforeValidator(_case_insensitive(SourceKind)), Plain("enum")
+    ] = SourceKind.OFFICER
     as_at: Day
-    basis: Annotated[Basis, BeforeValidator(_case_insensitive(Basis))] = Basis.PUBLISHED
+    basis: Annotated[Basis, BeforeValidator(_case_insensitive(Basis)), Plain("enum")] = (
+        Basis.PUBLISHED
+    )
 
 
 class Area(Provenance):
@@ -335,7 +348,7 @@ class SavingsYear(Provenance):
     financial_year: FinancialYear
     title: Text
     workstream: Workstream
-    cohort: Annotated[Cohort, BeforeValidator(_case_insensitive(Cohort))]
+    cohort: Annotated[Cohort, BeforeValidator(_case_insensitive(Cohort)), Plain("enum")]
     owner: Text | None = None
     target_pence: Pence = Field(alias="target")
     forecast_pence: Pence | None = Field(default=None, alias="forecast")
@@ -348,6 +361,16 @@ class SavingsYear(Provenance):
     status_reason: OptionalLongText = None
     deferred_to: FinancialYear | None = None
     replaced_by: Code | None = None
+
+    # blank, these leave the checks below nothing to check (data_access.plain_cells)
+    plain_when_blank: ClassVar[tuple[str, ...]] = (
+        "brag_override",
+        "status",
+        "status_date",
+        "status_reason",
+        "deferred_to",
+        "replaced_by",
+    )
 
     @model_validator(mode="after")
     def _override_needs_reason(self) -> SavingsYear:
@@ -520,6 +543,7 @@ def _measure(value: Any, info: ValidationInfo) -> str:
 MeasureCode = Annotated[
     str,
     BeforeValidator(_measure),
+    Plain("measure"),
     WithJsonSchema({"type": "string", "enum": list(MEASURES.codes(BACKLOG))}),
 ]
 
