@@ -78,8 +78,9 @@ PER_DATASET = {
         "status": (
             "Blank while the line is tracked. `withdrawn`, `deferred` (to a later year) or "
             "`replaced` (by another line) when the year's saving has stopped: it is then kept "
-            "out of the totals tracked, listed on its own with its target, and not rated "
-            "(never Green). Case does not matter."
+            "out of the totals tracked (and of the checks of `savings_target` reported totals "
+            "that cover it, unless their scope says `stopped=included`), listed on its own with "
+            "its target, and not rated (never Green). Case does not matter."
         ),
         "status_date": "Date the line was withdrawn, deferred or replaced; required with `status`.",
         "status_reason": "Why it was withdrawn, deferred or replaced; required with `status`.",
@@ -170,7 +171,12 @@ PER_DATASET = {
         "scope": (
             "Which rows it covers: `key=value; key=value` with keys workstream, cohort, "
             "financial_year, line_code, post_code, measure, team, priority_band, month "
-            "(`month=2024-03`), source."
+            "(`month=2024-03`), source, stopped. A `savings_target` total is checked against "
+            "the years still tracked: a year withdrawn, deferred or replaced (its `status`) is "
+            "left out, as it is of every savings total the dashboard shows. A paper's total "
+            "that still counts those years says `stopped=included` (`stopped=excluded`, the "
+            "default, says the total is of the years tracked); `stopped` is for "
+            "`savings_target` totals only."
         ),
         "reported_value": "The total as reported: in pounds for money, else a count.",
     },

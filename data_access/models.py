@@ -50,6 +50,7 @@ from data_access.plain_cells import Plain
 from data_access.rating_scales import BRAG, RAG
 from data_access.statuses import Meaning, StatusList, default_statuses
 from data_access.vocab import (
+    STOPPED_SCOPE,
     ActionKind,
     Basis,
     BridgeKind,
@@ -57,6 +58,7 @@ from data_access.vocab import (
     Role,
     SavingsStatus,
     SourceKind,
+    StoppedYears,
 )
 
 
@@ -576,7 +578,10 @@ class ReportedTotal(Provenance):
     """A total as a paper reports it, to be checked against the sum of the stored parts.
 
     ``scope`` names the parts: the dataset summed and filters such as ``workstream``,
-    ``cohort``, ``financial_year``, ``line_code``, ``post_code``, ``measure``, ``month``.
+    ``cohort``, ``financial_year``, ``line_code``, ``post_code``, ``measure``, ``month``. A
+    ``savings_target`` total is of the years still tracked (those withdrawn, deferred or
+    replaced are left out) unless its scope says ``stopped=included``
+    (``data_access.vocab.STOPPED_SCOPE``).
     """
 
     code: Code
@@ -599,15 +604,30 @@ class ReportedTotal(Provenance):
 
     @field_validator("scope")
     @classmethod
-    def _known_scope(cls, scope: dict[str, str]) -> dict[str, str]:
+    def _known_scope(cls, scope: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         unknown = set(scope) - SCOPE_KEYS
         if unknown:
             raise ValueError(f"unknown scope keys: {', '.join(sorted(unknown))}")
+        if STOPPED_SCOPE in scope:
+            scope = {**scope, STOPPED_SCOPE: _stopped(scope[STOPPED_SCOPE], info.data)}
         if "month" in scope:
             # as the documentation writes it (2024-03, Mar 2024): stored as its first day,
             # the way backlog months are
             scope = {**scope, "month": parsing.parse_month(scope["month"]).isoformat()}
         return scope
+
+
+def _stopped(value: str, fields: dict[str, Any]) -> str:
+    """A ``stopped`` scope: ``included`` or ``excluded``, in any case, of a savings_target
+    total only (no other dataset has years that stop)."""
+    dataset = fields.get("dataset")
+    if dataset is not None and dataset != "savings_target":
+        raise ValueError(f"{STOPPED_SCOPE} is only for a savings_target total, not {dataset}")
+    word = value.strip().lower()
+    if word not in {s.value for s in StoppedYears}:
+        allowed = " or ".join(f"'{s.value}'" for s in StoppedYears)
+        raise ValueError(f"{STOPPED_SCOPE} is {allowed}, not {value!r}")
+    return word
 
 
 def parse_scope(text: object) -> dict[str, str]:
@@ -647,6 +667,7 @@ SCOPE_KEYS = {
     "team",
     "priority_band",
     "source",
+    STOPPED_SCOPE,
 }
 
 

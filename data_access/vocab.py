@@ -46,6 +46,19 @@ class SavingsStatus(StrEnum):
     REPLACED = "replaced"  # by another line, named in ``replaced_by``
 
 
+# A reported total of savings targets is checked against the years still tracked (a year
+# withdrawn, deferred or replaced is left out, as it is of every total the pages show), unless
+# its scope says ``stopped=included``: a paper's total that still counts the stopped years.
+STOPPED_SCOPE = "stopped"
+
+
+class StoppedYears(StrEnum):
+    """What a savings_target total's ``stopped`` scope says of the years that stopped."""
+
+    INCLUDED = "included"
+    EXCLUDED = "excluded"  # the default: the total is of the years tracked
+
+
 class BridgeKind(StrEnum):
     """A step of a budget-monitoring bridge: the figure it starts from, an amount taken off or
     added, and the figure the report says it leaves."""

@@ -19,7 +19,8 @@ threshold = get_settings().small_number_threshold
 teams, bands = data.backlog_options()
 measure_col, team_col, band_col = st.columns(3)
 with measure_col:
-    label = choose("Measure", backlog.MEASURE_CHOICES, key="measure", all_label="All measures")
+    choices = backlog.measure_choices(data.measures())
+    label = choose("Measure", choices, key="measure", all_label="All measures")
 with team_col:
     team = choose("Team", teams, key="team", all_label="All teams")
 with band_col:

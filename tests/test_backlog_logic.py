@@ -14,6 +14,7 @@ from dashboard.domain import backlog
 from dashboard.domain.suppression import is_suppressed, shown_count
 from dashboard.domain.table import Kind
 from dashboard.views import backlog as backlog_view
+from data_access.measures import MEASURES
 
 WAITING, OT = "waiting_review", "waiting_ot_assessment"
 DONE, OVERDUE = "reviews_completed", "overdue_annual_reviews"
@@ -231,7 +232,7 @@ def test_trend_hides_small_counts_from_chart_table_and_headline():
             (OVERDUE, _m(2023, 11), NORTH, HIGH, 12),
         ]
     )
-    item = backlog.trend(rows, OVERDUE, team=NORTH, band=HIGH, threshold=5)
+    item = backlog.trend(rows, OVERDUE, team=NORTH, band=HIGH, threshold=5, measures=MEASURES)
     assert item.chart["value"].to_list() == [None, 12]
     assert item.table.shown()["Count"].to_list() == ["fewer than 5", "12"]
     # the suppressed count is not in a download either
@@ -246,7 +247,9 @@ def test_trend_hides_small_counts_from_chart_table_and_headline():
 
 
 def test_trend_of_the_sample_waiting_list():
-    item = backlog.trend(waiting(SAMPLE_WAITING), WAITING, team=None, band=None, threshold=0)
+    item = backlog.trend(
+        waiting(SAMPLE_WAITING), WAITING, team=None, band=None, threshold=0, measures=MEASURES
+    )
     assert item.message is None
     assert item.headline == "460" and item.change == "+24 since Oct 2023"
     assert item.title == "People waiting for a review, Apr to Nov 2023"
@@ -284,7 +287,7 @@ def test_trend_marks_modelled_points_and_charts_targets():
             (DONE, _m(2023, 8), ALL_T, ALL_B, 2398, "published", 2500),
         ]
     )
-    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0)
+    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0, measures=MEASURES)
     assert item.chart.select("series", "value", "basis", "modelled").rows() == [
         ("Reviews completed", 2163, "modelled", True),
         ("Reviews completed", 2398, "published", False),
@@ -296,7 +299,7 @@ def test_trend_marks_modelled_points_and_charts_targets():
 
 def test_reviews_completed_without_targets_says_none_was_loaded():
     rows = frame([(DONE, _m(2023, 1), ALL_T, ALL_B, 750), (DONE, _m(2023, 8), ALL_T, ALL_B, 2398)])
-    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0)
+    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0, measures=MEASURES)
     assert item.summary == (
         "Reviews completed rose 220% from 750 in Jan 2023 to 2,398 in Aug 2023. "
         "No target has been loaded for it."
@@ -323,13 +326,18 @@ def test_reviews_completed_without_targets_says_none_was_loaded():
 )
 def test_trend_says_why_there_is_no_chart(measure, team, expected):
     item = backlog.trend(
-        waiting([460], start=_m(2023, 11)), measure, team=team, band=None, threshold=0
+        waiting([460], start=_m(2023, 11)),
+        measure,
+        team=team,
+        band=None,
+        threshold=0,
+        measures=MEASURES,
     )
     assert item.message == expected and item.chart is None
 
 
 def test_chosen_trends_follow_the_measure_filter():
-    items = backlog.trends(waiting([1, 2]), team=None, band=None, threshold=0)
+    items = backlog.trends(waiting([1, 2]), team=None, band=None, threshold=0, measures=MEASURES)
     assert [t.measure for t in items] == [WAITING, OT, DONE, OVERDUE]
     assert [t.measure for t in backlog.chosen(items, "Overdue annual reviews")] == [OVERDUE]
     assert len(backlog.chosen(items, None)) == 4
@@ -345,7 +353,7 @@ def test_breakdown_names_the_largest_team_then_band():
             (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
         ]
     )
-    whole = backlog.breakdown(rows, OVERDUE, team=None, band=None, threshold=0)
+    whole = backlog.breakdown(rows, OVERDUE, team=None, band=None, threshold=0, measures=MEASURES)
     assert whole.title == "Overdue annual reviews by team and priority band, Nov 2023"
     assert whole.summary == (
         "In Nov 2023, the team with the most overdue annual reviews was North locality "
@@ -353,7 +361,7 @@ def test_breakdown_names_the_largest_team_then_band():
     )
     assert [c.name for c in whole.table.columns] == ["Team", "Priority band", "Count", "Basis"]
     assert whole.table.column("Count").kind is Kind.COUNT and whole.table.title == whole.title
-    north = backlog.breakdown(rows, OVERDUE, team=NORTH, band=None, threshold=0)
+    north = backlog.breakdown(rows, OVERDUE, team=NORTH, band=None, threshold=0, measures=MEASURES)
     assert north.summary == (
         "In Nov 2023, the priority band with the most overdue annual reviews was Low: routine "
         "(90 of 150)."
@@ -361,7 +369,12 @@ def test_breakdown_names_the_largest_team_then_band():
 
 
 def test_no_breakdown_for_council_wide_totals():
-    assert backlog.breakdown(waiting([1, 2]), WAITING, team=None, band=None, threshold=0) is None
+    assert (
+        backlog.breakdown(
+            waiting([1, 2]), WAITING, team=None, band=None, threshold=0, measures=MEASURES
+        )
+        is None
+    )
 
 
 def _teams(values: list[int]) -> pl.DataFrame:
@@ -403,7 +416,9 @@ def test_largest_teams_leaves_a_short_list_as_it_is():
 
 def test_breakdown_of_more_teams_than_a_chart_holds_charts_the_largest():
     values = list(range(1, backlog.CHART_TEAMS + 3))  # Team 14 has the most
-    whole = backlog.breakdown(_teams(values), OVERDUE, team=None, band=None, threshold=0)
+    whole = backlog.breakdown(
+        _teams(values), OVERDUE, team=None, band=None, threshold=0, measures=MEASURES
+    )
     assert whole.title == (
         "Overdue annual reviews by team and priority band, Nov 2023: the 12 teams with the most"
     )
@@ -416,7 +431,9 @@ def test_breakdown_of_more_teams_than_a_chart_holds_charts_the_largest():
         f"Team {i:02d}" for i in range(14, 2, -1)
     ]
     assert whole.table.height == 24
-    one = backlog.breakdown(_teams(values), OVERDUE, team="Team 01", band=None, threshold=0)
+    one = backlog.breakdown(
+        _teams(values), OVERDUE, team="Team 01", band=None, threshold=0, measures=MEASURES
+    )
     assert one.note is None and one.table.shown()["Count"].to_list() == ["0", "1"]
     assert one.table.values()["Count"].to_list() == [0, 1]
 
@@ -435,8 +452,8 @@ def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
         ]
     )
     for team, band in ((None, None), (NORTH, None), (None, HIGH)):
-        view = backlog_view.view(rows, team=team, band=band, threshold=0)
-        trends = backlog.trends(rows, team=team, band=band, threshold=0)
+        view = backlog_view.view(rows, team=team, band=band, threshold=0, measures=MEASURES)
+        trends = backlog.trends(rows, team=team, band=band, threshold=0, measures=MEASURES)
         assert [t.measure for t in view.trends] == [WAITING, OT, DONE, OVERDUE]
         for part, alone in zip(view.trends, trends, strict=True):
             assert (part.label, part.message, part.sources) == (
@@ -448,7 +465,9 @@ def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
             if alone.message is None:
                 assert (part.chart.title, part.chart.alt) == (alone.title, alone.summary)
                 assert part.chart.table.values().rows() == alone.table.values().rows()
-            parts = backlog.breakdown(rows, part.measure, team=team, band=band, threshold=0)
+            parts = backlog.breakdown(
+                rows, part.measure, team=team, band=band, threshold=0, measures=MEASURES
+            )
             if parts is None or alone.message:
                 assert part.breakdown is None
             else:
@@ -473,7 +492,7 @@ def test_trend_names_the_first_sources_and_counts_the_rest():
     rows = frame(
         [(WAITING, _m(2023, month), f"Team {i}", ALL_B, 10) for month in (10, 11) for i in range(7)]
     ).with_columns(source=pl.format("Paper {}", pl.col("team").str.slice(5)))
-    item = backlog.trend(rows, WAITING, team=None, band=None, threshold=0)
+    item = backlog.trend(rows, WAITING, team=None, band=None, threshold=0, measures=MEASURES)
     assert item.sources == (
         "Source: Paper 0; Paper 1; Paper 2; Paper 3; Paper 4 and 2 more. Figures as at 30 Nov 2023."
     )
@@ -714,7 +733,9 @@ def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
 
 
 def test_count_trend_chart_shows_the_subtitle_literally_and_separates_thousands():
-    item = backlog.trend(waiting([1_500, 2_398]), WAITING, team=None, band=None, threshold=0)
+    item = backlog.trend(
+        waiting([1_500, 2_398]), WAITING, team=None, band=None, threshold=0, measures=MEASURES
+    )
     fig = charts.count_trend_chart(
         item.chart, title=item.title, y_title=item.unit, subtitle="<b>North</b> & South"
     )

@@ -12,6 +12,7 @@ from dashboard.briefing import content, make
 from dashboard.domain.table import Table
 from dashboard.views.blocks import Chart, Headlines, Paragraph
 from data_access import days
+from data_access.measures import MEASURES
 from tests.pages_support import page_text, run_page, tables
 
 TODAY = days.today()
@@ -181,7 +182,9 @@ def test_backlog_section_prints_the_pages_view_objects(app_env, pack):
 
     figures = content.gather(app_env, TODAY)
     threshold = make.options_for(app_env).small_number_threshold
-    view = backlog_view.view(figures["backlog"], team=None, band=None, threshold=threshold)
+    view = backlog_view.view(
+        figures["backlog"], team=None, band=None, threshold=threshold, measures=MEASURES
+    )
     costs = backlog_view.programme(figures["review_programmes"])
     scenario = backlog_view.what_if(
         view.projection.projection, *costs.defaults, threshold=threshold

@@ -9,11 +9,14 @@ import polars as pl
 from dashboard.domain import definitions
 from dashboard.domain.ratings import Thresholds
 from dashboard.domain.reconciliation import AGREES, DIFFERS, Finding, findings_table
+from data_access.measures import MEASURES
 from tests.pages_support import page_text, run_page, tables
 
 
 def test_brag_definition_states_the_configured_thresholds():
-    rule = next(d for d in definitions.registry(Thresholds(90, 70)) if d.label == "BRAG rating")
+    rule = next(
+        d for d in definitions.registry(Thresholds(90, 70), MEASURES) if d.label == "BRAG rating"
+    )
     assert "at least 90% of target; Amber when at least 70%" in rule.meaning
 
 
@@ -26,7 +29,9 @@ def test_definitions_table_reads_sources_and_dates_from_the_figures():
             "loaded_at": [datetime(2024, 1, 2, tzinfo=UTC)] * 3,
         }
     )
-    table = definitions.definitions_table(definitions.registry(Thresholds()), {"backlog": backlog})
+    table = definitions.definitions_table(
+        definitions.registry(Thresholds(), MEASURES), {"backlog": backlog}
+    )
     shown = table.shown()
     row = shown.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
     assert (row["Source"], row["Figures as at"], row["Last refreshed"]) == (
@@ -79,7 +84,9 @@ def test_definitions_table_names_the_first_sources_and_counts_the_rest():
             "loaded_at": [datetime(2025, 4, 2, tzinfo=UTC)] * 7,
         }
     )
-    table = definitions.definitions_table(definitions.registry(Thresholds()), {"backlog": backlog})
+    table = definitions.definitions_table(
+        definitions.registry(Thresholds(), MEASURES), {"backlog": backlog}
+    )
     frame = table.frame
     row = frame.filter(pl.col("Measure") == "People waiting for a review").row(0, named=True)
     assert row["Source"] == (

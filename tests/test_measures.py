@@ -50,7 +50,7 @@ def test_the_built_in_backlog_measures_are_the_stored_vocabulary_in_display_orde
 
 
 def test_definitions_rows_are_the_registry_rows():
-    rows = definitions.registry(Thresholds())
+    rows = definitions.registry(Thresholds(), MEASURES)
     assert [d.label for d in rows] == [m.label for m in MEASURES]
     for row, m in zip(rows, MEASURES, strict=True):
         assert (row.unit, row.owner, row.table, row.rise_is_good) == (
@@ -66,7 +66,7 @@ def test_definitions_rows_are_the_registry_rows():
 
 
 def test_the_definitions_table_shows_the_registry_unit_and_owner_of_each_backlog_measure():
-    table = definitions.definitions_table(definitions.registry(Thresholds()), {})
+    table = definitions.definitions_table(definitions.registry(Thresholds(), MEASURES), {})
     shown = {row["Measure"]: row for row in table.shown().iter_rows(named=True)}
     for m in MEASURES.in_table(BACKLOG):
         assert (
@@ -94,7 +94,7 @@ def test_a_trend_takes_its_label_meaning_unit_and_direction_from_the_registry():
             "as_at": pl.Date,
         }
     )
-    for item in backlog.trends(empty, team=None, band=None, threshold=0):
+    for item in backlog.trends(empty, team=None, band=None, threshold=0, measures=MEASURES):
         m = MEASURES[item.measure]
         assert (item.label, item.definition, item.rise_is_good) == (
             m.label,
@@ -102,7 +102,7 @@ def test_a_trend_takes_its_label_meaning_unit_and_direction_from_the_registry():
             m.rise_is_good,
         )
         assert item.unit == m.unit.capitalize()
-    assert backlog.MEASURE_CHOICES == [m.label for m in MEASURES.in_table(BACKLOG)]
+    assert backlog.measure_choices(MEASURES) == [m.label for m in MEASURES.in_table(BACKLOG)]
 
 
 def test_a_headline_rises_well_when_the_registry_says_so():
@@ -171,7 +171,7 @@ def test_the_importer_refuses_an_unknown_measure_naming_every_code_of_the_regist
 
 
 def test_the_definitions_write_the_rules_in_force_into_the_registry_meanings():
-    rows = {d.label: d.meaning for d in definitions.registry(Thresholds(90, 70))}
+    rows = {d.label: d.meaning for d in definitions.registry(Thresholds(90, 70), MEASURES)}
     assert "{" not in " ".join(rows.values())
     assert rows["Improvement plan status and RAG"].endswith(
         "and its lead's RAG rating (Red off track, Amber some concerns, Green on track)."

@@ -6,6 +6,7 @@ import json
 
 import polars as pl
 import pytest
+from pydantic import ValidationError
 
 from dashboard.domain.reconciliation import (
     AGREES,
@@ -19,6 +20,7 @@ from dashboard.domain.reconciliation import (
     reconcile,
 )
 from data_access.frames import reconciliation_frames
+from data_access.models import ReportedTotal, describe_errors
 
 
 def _mtfs(required, forecast, shortfall):
@@ -150,3 +152,94 @@ def test_counts_are_one_count_for_the_page_the_pack_and_the_cli():
     assert one.sentence(" of reported totals") == (
         "1 check of reported totals: 1 needs attention, 0 agree."
     )
+
+
+# a savings year withdrawn, deferred or replaced leaves the totals tracked: a reported total of
+# kind savings_target is checked against the years still tracked, unless its scope says
+# ``stopped=included`` (a paper's total from before the year stopped)
+WITHDRAWN = SAVINGS.with_columns(
+    status=pl.Series([None, "withdrawn", None], dtype=pl.String),
+)
+
+
+@pytest.mark.parametrize(
+    ("scope", "reported", "status", "computed"),
+    [
+        ({"workstream": "W"}, 150, AGREES, 150),
+        ({"workstream": "W"}, 350, DIFFERS, 150),
+        ({"line_code": "A"}, 100, AGREES, 100),
+        ({"workstream": "W", "stopped": "included"}, 350, AGREES, 350),
+        ({"workstream": "W", "stopped": "included"}, 150, DIFFERS, 350),
+        ({"workstream": "W", "stopped": "excluded"}, 150, AGREES, 150),
+    ],
+)
+def test_a_savings_target_total_leaves_out_stopped_years_unless_its_scope_includes_them(
+    scope, reported, status, computed
+):
+    [finding] = check_reported_totals(
+        _reported("savings_target", scope, reported), {"savings": WITHDRAWN}
+    )
+    assert (finding.status, finding.computed) == (status, computed)
+
+
+def test_the_check_says_which_years_it_added_up():
+    [tracked] = check_reported_totals(
+        _reported("savings_target", {"workstream": "W"}, 150), {"savings": WITHDRAWN}
+    )
+    assert tracked.explanation == (
+        "sum of 2 rows (workstream W; 1 withdrawn, deferred or replaced year left out)"
+    )
+    [every] = check_reported_totals(
+        _reported("savings_target", {"workstream": "W", "stopped": "included"}, 350),
+        {"savings": WITHDRAWN},
+    )
+    assert (
+        every.explanation
+        == "sum of 3 rows (workstream W; withdrawn, deferred and replaced years included)"
+    )
+
+
+def test_a_total_of_only_stopped_years_cannot_be_checked_against_the_years_tracked():
+    [finding] = check_reported_totals(
+        _reported("savings_target", {"line_code": "A", "financial_year": "2019/20"}, 200),
+        {"savings": WITHDRAWN},
+    )
+    assert finding.status == UNCHECKABLE
+    assert "1 withdrawn, deferred or replaced year left out" in finding.explanation
+
+
+def _total(scope: str, dataset: str = "savings_target") -> ReportedTotal:
+    return ReportedTotal.model_validate(
+        {
+            "code": "RT",
+            "label": "Total",
+            "dataset": dataset,
+            "scope": scope,
+            "reported_value": 1,
+            "source": "p",
+            "source_kind": "paper",
+            "as_at": "2024-03-31",
+            "basis": "published",
+        }
+    )
+
+
+def test_a_reported_total_says_stopped_included_in_its_scope_in_any_case():
+    assert _total("workstream=W; Stopped=Included").scope == {
+        "workstream": "W",
+        "stopped": "included",
+    }
+    assert _total("stopped=excluded").scope == {"stopped": "excluded"}
+
+
+@pytest.mark.parametrize(
+    ("scope", "dataset", "said"),
+    [
+        ("stopped=yes", "savings_target", "stopped is 'included' or 'excluded', not 'yes'"),
+        ("stopped=included", "posts_cost", "stopped is only for a savings_target total"),
+    ],
+)
+def test_a_stopped_scope_is_checked_in_plain_words(scope, dataset, said):
+    with pytest.raises(ValidationError) as refused:
+        _total(scope, dataset)
+    assert said in describe_errors(refused.value)

@@ -17,6 +17,7 @@ import pytest
 from dashboard.domain import adults, backlog, definitions, plan, savings
 from dashboard.domain.plan import actions_table
 from data_access.datasets import REPORTED
+from data_access.measures import MEASURES
 from data_access.sample_data import load_sample_data
 from data_access.text_columns import text_per_value
 
@@ -269,7 +270,9 @@ def _team_rows(values: list[int]) -> pl.DataFrame:
 @pytest.mark.parametrize("shape", SHAPES)
 def test_breakdown_table_suppresses_small_counts(shape):
     rows = shaped(_team_rows([2, 12_000, 7]), shape)
-    split = backlog.breakdown(rows, "overdue_annual_reviews", team=None, band=None, threshold=5)
+    split = backlog.breakdown(
+        rows, "overdue_annual_reviews", team=None, band=None, threshold=5, measures=MEASURES
+    )
     assert split.table.values()["Count"].to_list() == [None, 12_000, 7]
     assert split.table.shown().select("Team", "Count").rows() == [
         ("Team 0", "fewer than 5"),

@@ -39,6 +39,7 @@ from dashboard.views.blocks import (
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
 from data_access.loaders import audit_since, load_table, table_schema
+from data_access.measures import Registry, measures_in_force
 from data_access.statuses import StatusList, default_statuses
 from data_access.store import Store
 
@@ -70,7 +71,9 @@ class Options:
 @dataclass(frozen=True)
 class Figures:
     """The store's frames as they stood at the end of ``as_at``, the meeting the pack is for,
-    and the changes recorded since the meeting before it (audit events)."""
+    and the changes recorded since the meeting before it (audit events); ``measures`` is the
+    registry in force (built in and added by an administrator), which names the backlog's
+    figures."""
 
     as_at: date
     frames: dict[str, pl.DataFrame]
@@ -78,6 +81,7 @@ class Figures:
     actions: pl.DataFrame
     meeting: Meeting
     events: pl.DataFrame
+    measures: Registry
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]
@@ -100,7 +104,9 @@ def gather(
         start, end = changes.since_meeting(meeting.previous, day)
         events = audit_since(store, start, changes.WATCHED, until=end)
     savings_lines, actions = savings_frame(store, day), actions_frame(store, day)
-    return Figures(as_at, frames, savings_lines, actions, meeting, events)
+    # measures are only ever added, so the registry in force names every figure of any day
+    measures = measures_in_force(store)
+    return Figures(as_at, frames, savings_lines, actions, meeting, events, measures)
 
 
 class UnknownMeeting(ValueError):
@@ -356,7 +362,9 @@ def backlog_section(worked: _Worked) -> Section:
     if figures.is_empty():
         return _empty("backlog", backlog_view.NO_FIGURES.replace("`", ""))
     threshold = worked.threshold
-    shown = backlog_view.view(figures, team=None, band=None, threshold=threshold)
+    shown = backlog_view.view(
+        figures, team=None, band=None, threshold=threshold, measures=worked.figures.measures
+    )
     costs = backlog_view.programme(worked.figures["review_programmes"])
     blocks = backlog_view.pack_blocks(shown, costs, threshold)
     return Section("backlog", SECTIONS["backlog"], blocks)
@@ -425,7 +433,7 @@ def definitions_section(worked: _Worked) -> Section:
     figures = worked.figures
     frames = {"committee_actions": figures.actions, "savings": figures.savings}
     frames |= {name: figures[name] for name in ("backlog", "mtfs_requirements", "areas", "posts")}
-    table = data_quality.definitions_view(worked.options.thresholds, frames)
+    table = data_quality.definitions_view(worked.options.thresholds, frames, figures.measures)
     sources = overview.figures_as_at_table(overview_frames(figures, figures.savings))
     small = worked.threshold
     blocks: list[Block] = [

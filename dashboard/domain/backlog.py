@@ -8,10 +8,12 @@ no float rounding.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Protocol, TypeVar
 
 import polars as pl
 
@@ -19,7 +21,7 @@ from dashboard.domain.formatting import day, money, month
 from dashboard.domain.suppression import hide_small, is_suppressed, shown_count
 from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names
-from data_access.measures import BACKLOG, MEASURES
+from data_access.measures import BACKLOG, MEASURES, MeasureInfo, Registry
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
 WAITING = Measure.WAITING_REVIEW.value
@@ -35,7 +37,6 @@ HORIZON_MONTHS = 36
 CHART_TEAMS = 12
 PROJECTED = "projected"
 
-MEASURE_CHOICES = [m.label for m in MEASURES.in_table(BACKLOG)]
 NO_FIGURES = (
     "No backlog figures have been loaded yet. An officer can load them with "
     "`ascgov import backlog FILE`."
@@ -130,11 +131,6 @@ def filter_options(backlog: pl.DataFrame) -> tuple[list[str], list[str]]:
     return teams.to_list(), bands.unique(maintain_order=True).to_list()
 
 
-def measure_for(label: str | None) -> str | None:
-    """The measure a filter label names (None for all measures)."""
-    return MEASURES.code_for(label)
-
-
 def _pick(rows: pl.DataFrame, column: str, value: str | None, total: str, within: list[str]):
     """Rows for ``value``; for all, the total row where one is reported, else the parts, so a
     council-wide row and its team rows are never added together."""
@@ -222,6 +218,8 @@ class Trend:
     measure: str
     label: str
     definition: str
+    unit: str  # what the measure counts, for a chart's axis: the registry's unit, capitalised
+    rise_is_good: bool
     message: str | None = None
     headline: str = "no figures"
     change: str | None = None
@@ -232,14 +230,12 @@ class Trend:
     table: Table | None = None
     sources: str = ""
 
-    @property
-    def rise_is_good(self) -> bool:
-        return bool(MEASURES[self.measure].rise_is_good)
-
-    @property
-    def unit(self) -> str:
-        """What the measure counts, for a chart's axis: the registry's unit, capitalised."""
-        return MEASURES[self.measure].unit.capitalize()
+    @classmethod
+    def of(cls, info: MeasureInfo) -> Trend:
+        """The measure's trend before its figures are read: its label, meaning and unit."""
+        return cls(
+            info.code, info.label, info.meaning, info.unit.capitalize(), bool(info.rise_is_good)
+        )
 
 
 def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int], threshold: int):
@@ -255,8 +251,8 @@ def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int],
     return f"{label} {verb}{size} from {was} in {month(start)} to {now} in {month(end)}."
 
 
-def _no_figures(backlog: pl.DataFrame, measure: str, team, band) -> str:
-    what = _lower(MEASURES.label(measure))
+def _no_figures(backlog: pl.DataFrame, measure: str, label: str, team, band) -> str:
+    what = _lower(label)
     if backlog.filter(pl.col("measure") == measure).is_empty():
         return f"No figures for {what} have been loaded."
     return (
@@ -277,15 +273,21 @@ def _long(months: pl.DataFrame, label: str) -> pl.DataFrame:
 
 
 def trend(
-    backlog: pl.DataFrame, measure: str, *, team: str | None, band: str | None, threshold: int
+    backlog: pl.DataFrame,
+    measure: str,
+    *,
+    team: str | None,
+    band: str | None,
+    threshold: int,
+    measures: Registry,
 ) -> Trend:
-    """The measure's months for the chosen team and band, with its headline and sentence."""
-    info = MEASURES[measure]
-    label = info.label
-    base = Trend(measure, label, info.meaning)
+    """The measure's months for the chosen team and band, with its headline and sentence;
+    its label, meaning and unit from ``measures``, the registry in force."""
+    base = Trend.of(measures[measure])
+    label = base.label
     months = monthly(backlog, measure, team=team, band=band)
     if months.is_empty():
-        return replace(base, message=_no_figures(backlog, measure, team, band))
+        return replace(base, message=_no_figures(backlog, measure, label, team, band))
     first, last = months.row(0, named=True), months.row(-1, named=True)
     base = replace(base, headline=shown_count(last["value"], threshold))
     if months.height == 1:
@@ -330,12 +332,17 @@ def _previous_change(months: pl.DataFrame, threshold: int) -> str | None:
 
 
 def trends(
-    backlog: pl.DataFrame, *, team: str | None, band: str | None, threshold: int
+    backlog: pl.DataFrame,
+    *,
+    team: str | None,
+    band: str | None,
+    threshold: int,
+    measures: Registry,
 ) -> list[Trend]:
     """Every measure's trend, in the registry's order."""
     return [
-        trend(backlog, code, team=team, band=band, threshold=threshold)
-        for code in shown_measures(backlog)
+        trend(backlog, code, team=team, band=band, threshold=threshold, measures=measures)
+        for code in shown_measures(backlog, measures)
     ]
 
 
@@ -343,17 +350,36 @@ def trends(
 ALWAYS_SHOWN = frozenset(m.value for m in Measure)
 
 
-def shown_measures(backlog: pl.DataFrame) -> tuple[str, ...]:
-    """The backlog measures the page shows, in the registry's order: the four every council
-    reports, and any other (the ADASS survey's) once figures for it are loaded."""
+def shown_measures(backlog: pl.DataFrame, measures: Registry) -> tuple[str, ...]:
+    """The backlog measures of ``measures`` (the registry in force) that the Backlog page shows
+    and the Updates page offers, in the registry's order: the four every council reports and
+    those an administrator added (shown saying "no figures" until some are loaded), and any
+    other built-in one (the ADASS survey's) once figures for it are loaded."""
     held = set(backlog.get_column("measure").unique().to_list())
-    return tuple(c for c in MEASURES.codes(BACKLOG) if c in ALWAYS_SHOWN or c in held)
+    return tuple(
+        c
+        for c in measures.codes(BACKLOG)
+        # not among the built-in measures: an administrator added it, to report it
+        if c in ALWAYS_SHOWN or c not in MEASURES or c in held
+    )
 
 
-def chosen(items: list[Trend], label: str | None) -> list[Trend]:
-    """The trends the measure filter asks for (all of them when it is unset)."""
-    measure = measure_for(label)
-    return [t for t in items if measure is None or t.measure == measure]
+def measure_choices(measures: Registry) -> list[str]:
+    """The labels the Backlog page's measure filter offers: every backlog measure in force."""
+    return [m.label for m in measures.in_table(BACKLOG)]
+
+
+class _Labelled(Protocol):
+    label: str
+
+
+_Item = TypeVar("_Item", bound=_Labelled)
+
+
+def chosen(items: Iterable[_Item], label: str | None) -> list[_Item]:
+    """The trends (or the page's parts of them) the measure filter asks for by label (all of
+    them when it is unset)."""
+    return [t for t in items if label is None or t.label == label]
 
 
 # the latest month by team and priority band ----------------------------------------------------
@@ -369,7 +395,13 @@ class Breakdown:
 
 
 def breakdown(
-    backlog: pl.DataFrame, measure: str, *, team: str | None, band: str | None, threshold: int
+    backlog: pl.DataFrame,
+    measure: str,
+    *,
+    team: str | None,
+    band: str | None,
+    threshold: int,
+    measures: Registry,
 ) -> Breakdown | None:
     """The measure's latest month split by team and priority band (None when not split); past
     ``CHART_TEAMS`` teams, the teams with the most, largest first."""
@@ -384,7 +416,7 @@ def breakdown(
         return None
     latest = rows["month"].max()
     rows = rows.filter(pl.col("month") == latest)
-    label = MEASURES.label(measure)
+    label = measures.label(measure)
     title = f"{label} by {'priority band' if team else 'team and priority band'}, {month(latest)}"
     # the sentence is about every team, not only those charted
     summary = _largest_part(rows, _lower(label), latest, threshold)

@@ -16,7 +16,7 @@ from dashboard.domain.reconciliation import AGREES
 from dashboard.domain.table import Table
 from dashboard.domain.tables import first_names, matching
 from data_access import days
-from data_access.measures import BACKLOG, BRAG_RULE, MEASURES, RAG_RATINGS
+from data_access.measures import BACKLOG, BRAG_RULE, RAG_RATINGS, Registry
 
 # a handful of warnings reads as a list to act on; a national store has thousands of checks
 SHOWN_WARNINGS = 10
@@ -37,9 +37,10 @@ class Definition:
     rise_is_good: bool | None
 
 
-def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
-    """The measure registry's rows (``data_access.measures``), in its order, with the BRAG rule
-    and the RAG ratings in force written into their meanings."""
+def registry(thresholds: Thresholds, measures: Registry) -> tuple[Definition, ...]:
+    """The rows of ``measures``, the registry in force (``data_access.measures``: the built-in
+    measures and those an administrator added), in its order, with the BRAG rule and the RAG
+    ratings in force written into their meanings."""
     facts = {
         BRAG_RULE: rule_text(thresholds),
         RAG_RATINGS: ", ".join(f"{s.name} {s.meaning.lower()}" for s in RAG.rated),
@@ -54,7 +55,7 @@ def registry(thresholds: Thresholds) -> tuple[Definition, ...]:
             m.owner,
             m.rise_is_good,
         )
-        for m in MEASURES
+        for m in measures
     )
 
 

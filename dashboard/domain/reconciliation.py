@@ -3,6 +3,9 @@
 Three kinds of check, all on frames the loaders return:
 - a reported shortfall against amount required minus amount forecast (MTFS);
 - a total a paper reports against the sum of the stored rows it covers (``reported_totals``);
+  a total of savings targets against the years still tracked, leaving out those withdrawn,
+  deferred or replaced as every savings total does, unless its scope says ``stopped=included``
+  (a paper's total that still counts them);
 - a post's cost against FTE times unit cost, where both are given.
 """
 
@@ -16,6 +19,8 @@ import polars as pl
 
 from dashboard.domain import formatting
 from dashboard.domain.table import Column, Kind, Table
+from dashboard.domain.tracking import tracked
+from data_access.vocab import STOPPED_SCOPE, StoppedYears
 
 AGREES, DIFFERS, UNCHECKABLE = "agrees", "differs", "cannot be checked"
 
@@ -99,13 +104,31 @@ def check_reported_totals(reported: pl.DataFrame, frames: dict[str, pl.DataFrame
     findings = []
     for row in reported.iter_rows(named=True):
         scope = scope_of(row["scope"])
+        stopped = scope.pop(STOPPED_SCOPE, StoppedYears.EXCLUDED.value)
         frame_name, column, unit = _PARTS[row["dataset"]]
         parts = frames[frame_name]
         for key, value in scope.items():
             name = _SCOPE_COLUMNS.get(frame_name, {}).get(key, key)
             parts = parts.filter(pl.col(name).cast(pl.String) == value)
-        findings.append(_total_finding(row, parts, column, unit, scope))
+        note = None
+        if row["dataset"] == "savings_target":
+            parts, note = _savings_years(parts, stopped)
+        findings.append(_total_finding(row, parts, column, unit, scope, note))
     return findings
+
+
+def _savings_years(parts: pl.DataFrame, stopped: str) -> tuple[pl.DataFrame, str | None]:
+    """The savings years a savings_target total adds up, and what the check says of those that
+    stopped: left out (the years tracked, as the pages' totals) unless the total's scope says
+    ``stopped=included``."""
+    if stopped == StoppedYears.INCLUDED:
+        return parts, "withdrawn, deferred and replaced years included"
+    kept = tracked(parts)
+    left_out = parts.height - kept.height
+    if not left_out:
+        return kept, None
+    years = "year" if left_out == 1 else "years"
+    return kept, f"{left_out:,} withdrawn, deferred or replaced {years} left out"
 
 
 def scope_of(value) -> dict[str, str]:
@@ -126,8 +149,12 @@ def scope_of(value) -> dict[str, str]:
 _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
-def _total_finding(row, parts: pl.DataFrame, column: str, unit: str, scope) -> Finding:
+def _total_finding(
+    row, parts: pl.DataFrame, column: str, unit: str, scope, note: str | None = None
+) -> Finding:
     where = ", ".join(f"{k} {v}" for k, v in scope.items()) or "all rows"
+    if note:
+        where = f"{where}; {note}"
     base = {
         "code": row["code"],
         "check": "total",

@@ -24,6 +24,7 @@ from dashboard.domain.reconciliation import (
     scope_of,
 )
 from dashboard.domain.table import Column, Kind, Table
+from dashboard.domain.tracking import tracked as tracked  # the years the totals count
 from data_access.text_columns import text_per_value
 
 COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}
@@ -88,12 +89,6 @@ def rate_lines(savings: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
         rated_by=pl.Series([r.basis for r in rated], dtype=pl.String),
         reason=pl.Series([r.reason for r in rated], dtype=pl.String),
     )
-
-
-def tracked(rows: pl.DataFrame) -> pl.DataFrame:
-    """The years still being delivered: the ones the totals, the BRAG split and the bridge
-    count (a withdrawn, deferred or replaced year is listed on its own: ``stopped``)."""
-    return rows.filter(pl.col("status").is_null()) if "status" in rows else rows
 
 
 _STATUS_ORDER = {"withdrawn": 0, "deferred": 1, "replaced": 2}

@@ -67,7 +67,7 @@ def table_with_downloads(
 
 def _definitions() -> list[tuple[str, str]]:
     thresholds = Thresholds.from_settings(get_settings())
-    return [(item.label, item.meaning) for item in registry(thresholds)]
+    return [(item.label, item.meaning) for item in registry(thresholds, data.measures())]
 
 
 def download_buttons(table: Table, *, key: str, source: str | None = None) -> None:

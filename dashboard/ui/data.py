@@ -23,6 +23,8 @@ from data_access.rating_scales import RED
 from data_access.statuses import StatusList
 
 _SAVINGS = ("savings_lines", "savings_years")
+# the backlog's figures and the measures in force (built in and added), which name them
+_BACKLOG = ("backlog", "measures")
 _USERS = ("users", "user_scopes")
 
 if TYPE_CHECKING:
@@ -198,14 +200,20 @@ def backlog_options() -> tuple[list[str], list[str]]:
 def _backlog_view(reads: Snapshot, team: str | None, band: str | None, threshold: int):
     from dashboard.views.backlog import view
 
-    return view(_read(reads, "backlog"), team=team, band=band, threshold=threshold)
+    return view(
+        _read(reads, "backlog"),
+        team=team,
+        band=band,
+        threshold=threshold,
+        measures=_measures(reads.only("measures", dated=False)),
+    )
 
 
 def backlog_view(team: str | None, band: str | None, threshold: int):
     """The backlog page's trends, breakdowns and projection for a team and band, worked out
     once per backlog version, as-at day and choice: every rerun (each what-if change) reuses
     them."""
-    return _backlog_view(current().only("backlog"), team, band, threshold)
+    return _backlog_view(current().only(*_BACKLOG), team, band, threshold)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -232,7 +240,7 @@ def backlog_what_if(team: str | None, band: str | None, threshold: int, inputs: 
     """The what-if for the chosen team, band and inputs (None without a projection), once per
     backlog version and choice: a rerun with the same inputs rebuilds no chart or table."""
     return _backlog_what_if(
-        current().only("backlog"), team, band, threshold, tuple(int(i) for i in inputs)
+        current().only(*_BACKLOG), team, band, threshold, tuple(int(i) for i in inputs)
     )
 
 
@@ -379,7 +387,14 @@ def adults_view(workstream: str):
     return _adults_view(current().only(*_ADULTS_TABLES), workstream)
 
 
-_DEFINED_TABLES = ("areas", "backlog", "mtfs_requirements", "posts", "committee_actions")
+_DEFINED_TABLES = (
+    "areas",
+    "backlog",
+    "mtfs_requirements",
+    "posts",
+    "committee_actions",
+    "measures",
+)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -388,7 +403,7 @@ def _definitions_view(reads: Snapshot, thresholds: Thresholds):
 
     frames = {name: _read(reads, name) for name in DEFINITION_TABLES}
     frames["savings"] = _savings(reads.only(*_SAVINGS))
-    return definitions_view(thresholds, frames)
+    return definitions_view(thresholds, frames, _measures(reads.only("measures", dated=False)))
 
 
 def definitions_view():

@@ -16,16 +16,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard.domain import formatting
+from dashboard.domain.backlog import shown_measures
 from dashboard.domain.history import changes_after, history_table
 from dashboard.domain.ratings import BRAG, NOT_RATED, RAG
 from dashboard.ui import data
 from dashboard.ui.session import session_lapsed
 from data_access import commands
 from data_access.access import NotPermitted, Permission, Principal
-from data_access.measures import MEASURES
 from data_access.parsing import parse_money_pence
 from data_access.store import StaleVersionError
-from data_access.vocab import ALL_BANDS, Measure
+from data_access.vocab import ALL_BANDS
 from data_access.writes import entity_key
 
 BY_RULE = "By rule (no override)"
@@ -483,6 +483,9 @@ def backlog_form(who: Principal) -> None:
         (pl.col("team") == team) & (pl.col("priority_band") == band) & (pl.col("month") == first)
     )
     current = {row["measure"]: row for row in held.iter_rows(named=True)}
+    # the measures the Backlog page shows, from the registry in force (an administrator's too)
+    measures = data.measures()
+    codes = shown_measures(figures, measures)
     key = f"{first:%Y-%m}|{team}|{band}"
     base_version("backlog", key, {m: r["version"] for m, r in current.items()})
     form = f"backlog:{key}"
@@ -492,50 +495,50 @@ def backlog_form(who: Principal) -> None:
             + ("restating the figures held." if current else "no figures held yet.")
         )
         errors = outcome_messages(form)
-        for measure in Measure:
-            held_row = current.get(measure.value, {})
+        for code in codes:
+            held_row = current.get(code, {})
             left, right = st.columns(2)
             left.number_input(
-                MEASURES.label(measure.value),
+                measures.label(code),
                 min_value=0,
                 step=1,
                 value=held_row.get("value"),
-                key=f"{form}:{measure.value}:value",
+                key=f"{form}:{code}:value",
             )
             right.number_input(
                 "Target (optional)",
                 min_value=0,
                 step=1,
                 value=held_row.get("target"),
-                key=f"{form}:{measure.value}:target",
+                key=f"{form}:{code}:target",
             )
-            field_error(errors, f"{measure.value}.value")
+            field_error(errors, f"{code}.value")
         st.form_submit_button(
             "Save figures",
             type="primary",
             on_click=_save_backlog,
-            args=(who, first, team, band, form),
+            args=(who, first, team, band, form, codes),
         )
 
 
-def _save_backlog(who: Principal, month: date, team: str, band: str, form: str) -> None:
+def _save_backlog(
+    who: Principal, month: date, team: str, band: str, form: str, codes: tuple[str, ...]
+) -> None:
     state = st.session_state
     key = f"{month:%Y-%m}|{team}|{band}"
     versions = state.get(_base_key("backlog", key)) or {}
     figures = [
         commands.BacklogFigure(
-            measure,
-            int(state[f"{form}:{measure.value}:value"]),
-            None
-            if state[f"{form}:{measure.value}:target"] is None
-            else int(state[f"{form}:{measure.value}:target"]),
-            versions.get(measure.value),
+            code,
+            int(state[f"{form}:{code}:value"]),
+            None if state[f"{form}:{code}:target"] is None else int(state[f"{form}:{code}:target"]),
+            versions.get(code),
         )
-        for measure in Measure
-        if state[f"{form}:{measure.value}:value"] is not None
+        for code in codes
+        if state[f"{form}:{code}:value"] is not None
     ]
     if not figures:
-        state[f"outcome:{form}"] = {"errors": {"waiting_review.value": "enter at least one figure"}}
+        state[f"outcome:{form}"] = {"errors": {f"{codes[0]}.value": "enter at least one figure"}}
         return
     _attempt(
         form,

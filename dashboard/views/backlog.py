@@ -16,8 +16,9 @@ import polars as pl
 from dashboard.charts import figures as charts
 from dashboard.domain import backlog
 from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
+from data_access.measures import Registry
 
-MEASURE_CHOICES = backlog.MEASURE_CHOICES
+measure_choices = backlog.measure_choices
 NO_FIGURES = backlog.NO_FIGURES
 MARKER_KEY = backlog.MARKER_KEY
 PROJECTION_HEADING = "When will the review waiting list clear?"
@@ -64,16 +65,16 @@ def trend_chart(item: backlog.Trend) -> Chart:
     return Chart(f"trend-{item.measure}", item.title, figure, item.summary, item.table)
 
 
-def breakdown_chart(measure: str, parts: backlog.Breakdown) -> Chart:
+def breakdown_chart(item: backlog.Trend, parts: backlog.Breakdown) -> Chart:
     figure = charts.bar_chart(
         parts.chart,
         x="team",
         y="value",
         series="priority_band",
         title=parts.title,
-        y_title="People",
+        y_title=item.unit,
     )
-    return Chart(f"parts-{measure}", parts.title, figure, parts.summary, parts.table)
+    return Chart(f"parts-{item.measure}", parts.title, figure, parts.summary, parts.table)
 
 
 def trend_part(item: backlog.Trend, parts: backlog.Breakdown | None) -> TrendPart:
@@ -93,7 +94,7 @@ def trend_part(item: backlog.Trend, parts: backlog.Breakdown | None) -> TrendPar
         headline,
         chart=trend_chart(item),
         sources=item.sources,
-        breakdown=None if parts is None else breakdown_chart(item.measure, parts),
+        breakdown=None if parts is None else breakdown_chart(item, parts),
         breakdown_note=None if parts is None else parts.note,
     )
 
@@ -123,8 +124,7 @@ class View:
 
     def chosen(self, label: str | None) -> tuple[TrendPart, ...]:
         """The trends the measure filter asks for (all of them when it is unset)."""
-        measure = backlog.measure_for(label)
-        return tuple(t for t in self.trends if measure is None or t.measure == measure)
+        return tuple(backlog.chosen(self.trends, label))
 
     def blocks(self) -> tuple[Block, ...]:
         blocks: list[Block] = [Paragraph(MARKER_KEY, "note")]
@@ -133,14 +133,23 @@ class View:
         return (*blocks, *self.projection.blocks())
 
 
-def view(figures: pl.DataFrame, *, team: str | None, band: str | None, threshold: int) -> View:
-    """What the page shows for ``team`` and ``band``, in one pass per measure: a national
-    store has 2.2M rows, and each measure's figures are read once rather than once per use."""
+def view(
+    figures: pl.DataFrame,
+    *,
+    team: str | None,
+    band: str | None,
+    threshold: int,
+    measures: Registry,
+) -> View:
+    """What the page shows for ``team`` and ``band``, in one pass per measure of ``measures``
+    (the registry in force: built in and added by an administrator): a national store has
+    2.2M rows, and each measure's figures are read once rather than once per use."""
     items, projection = [], None
-    for measure in backlog.shown_measures(figures):
+    shown = {"team": team, "band": band, "threshold": threshold, "measures": measures}
+    for measure in backlog.shown_measures(figures, measures):
         rows = figures.filter(pl.col("measure") == measure)
-        item = backlog.trend(rows, measure, team=team, band=band, threshold=threshold)
-        parts = backlog.breakdown(rows, measure, team=team, band=band, threshold=threshold)
+        item = backlog.trend(rows, measure, **shown)
+        parts = backlog.breakdown(rows, measure, **shown)
         items.append(trend_part(item, parts))
         if measure == backlog.WAITING:
             projection = backlog.project(rows, team=team, band=band)

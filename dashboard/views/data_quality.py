@@ -18,6 +18,7 @@ from dashboard.domain.ratings import Thresholds
 from dashboard.domain.reconciliation import Finding, counts, findings_table, needing_attention
 from dashboard.domain.table import Table
 from dashboard.views.blocks import Paragraph
+from data_access.measures import Registry
 
 SHOWN_WARNINGS = definitions.SHOWN_WARNINGS
 SHOWN_ROWS = tables.SHOWN_ROWS
@@ -28,9 +29,12 @@ PRINTED_DEFINITION_WIDTHS = (1.6, 3.2, 0.7, 2, 1, 1, 1.2)
 PRINTED_CHECK_WIDTHS = (1, 2.4, 1.2, 1.2, 1, 2.4, 1.6)
 
 
-def definitions_view(thresholds: Thresholds, frames: dict[str, pl.DataFrame]) -> Table:
-    """What each measure means; ``frames``: the ``DEFINITION_TABLES`` and ``savings``."""
-    return definitions.definitions_table(definitions.registry(thresholds), frames)
+def definitions_view(
+    thresholds: Thresholds, frames: dict[str, pl.DataFrame], measures: Registry
+) -> Table:
+    """What each measure of ``measures`` (the registry in force) means; ``frames``: the
+    ``DEFINITION_TABLES`` and ``savings``."""
+    return definitions.definitions_table(definitions.registry(thresholds, measures), frames)
 
 
 def _warning(finding: Finding) -> Paragraph:
