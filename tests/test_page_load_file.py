@@ -408,3 +408,55 @@ def test_the_picker_defaults_past_a_cover_sheet_to_the_sheet_of_figures(
     _click(at, "Check the file")
     assert 'read sheet "Figures" of savings.xlsx (as named)' in page_text(at)
     assert "No problems found" in page_text(at)
+
+
+def test_the_problems_table_offers_csv_and_excel_downloads_of_every_problem(app_env, monkeypatch):
+    import openpyxl
+
+    from dashboard.ui import components
+    from dashboard.views import downloads
+    from dashboard.views import load_file as view
+
+    offered = {}
+    original = components.download_buttons
+
+    def record(table, *, key, source=None):
+        offered[key] = (table, source)
+        original(table, key=key, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    # one row on screen, so the cut is said and the downloads must hold the rest
+    monkeypatch.setattr(view, "SHOWN_ROWS", 1)
+    frame, _ = savings_file(app_env)
+    targets = ["=1+1", "lots", *frame["target"].to_list()[2:]]
+    out = io.BytesIO()
+    frame.with_columns(pl.Series("target", targets)).write_csv(out)
+    _upload(monkeypatch, "savings.csv", out.getvalue())
+    at = _click(_page("director"), "Check the file")
+
+    buttons = {b.proto.id.split("-", 2)[-1]: b.proto.label for b in at.get("download_button")}
+    assert [buttons.get(k) for k in ("load-problems-csv", "load-problems-xlsx")] == [
+        "Download CSV",
+        "Download Excel",
+    ], buttons
+    assert len(tables(at)[0]) == 1
+    assert "2 rows; the first 1 are shown here. The downloads below hold every row." in (
+        page_text(at)
+    )
+    table, source = offered["load-problems"]
+    rule = "money must be a number of pounds with at most 2 decimal places (e.g. £1,500.50)"
+    fix = "correct the cell and load the file again"
+    downloaded = pl.read_csv(io.BytesIO(downloads.csv_bytes(table)), infer_schema=False)
+    # a value that reads as a formula is written as text, so a spreadsheet never runs it
+    assert downloaded.rows() == [
+        (None, "2", "target", "'=1+1", rule, fix),
+        (None, "3", "target", "lots", rule, fix),
+    ]
+    assert downloaded.columns == ["Sheet", "Row", "Column", "Value", "Rule", "What to do"]
+    notes = downloads.notes(title=table.title, as_at=None, source=source)
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, notes=notes)))
+    assert [tuple(r) for r in sheet.worksheets[0].iter_rows(min_row=2, values_only=True)] == [
+        ("", 2, "target", "'=1+1", rule, fix),
+        ("", 3, "target", "lots", rule, fix),
+    ]
+    assert "savings.csv" in source

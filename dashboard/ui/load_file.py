@@ -315,12 +315,12 @@ def _show_preview(preview: dict) -> None:
                 "corrected. The counts above are the rows without a problem."
             )
         )
-        table = view.problems_table(problems)
-        render.show(view.preview_notes(problems=table.height), key="load-pn")
-        st.dataframe(table.head(view.SHOWN_ROWS).shown(), hide_index=True, key="load-problems")
-        from dashboard.ui.components import download_buttons
-
-        download_buttons(table, key="load-problems-dl")
+        table_with_downloads(
+            view.problems_table(problems),
+            key="load-problems",
+            source=f"a check of {preview['name']}: nothing has been written",
+            limit=view.SHOWN_ROWS,
+        )
     if report is not None and report.changes is not None and report.changes.height:
         changes = view.changes_table(report.changes, DATASETS[report.dataset].money_columns)
         st.subheader("Changes, field by field")
