@@ -265,7 +265,9 @@ def test_the_visible_sheet_is_read_and_hidden_rows_left_out(sqlite_store, tmp_pa
 def test_a_named_sheet_is_read_even_if_hidden(sqlite_store, tmp_path):
     report = _import(sqlite_store, "areas", _hidden_workbook(tmp_path / "areas.xlsx"), sheet="Old")
     assert sorted(areas_by_code(sqlite_store)) == ["OLD1"]
-    assert report.reading[0] == 'read sheet "Old" of areas.xlsx (hidden, read because it was named)'
+    assert (
+        report.reading[0] == 'read sheet "Old" of areas.xlsx (hidden, read because it was chosen)'
+    )
 
 
 def test_the_sheets_a_picker_offers(tmp_path):
