@@ -386,7 +386,8 @@ def _named_sheet(reader, workbook, name: str, named: str, look: _Look) -> RawTab
         raise FileRejected(name, f'the workbook has no sheet "{named}"; its sheets: {listed}')
     layout = workbook.check_sheet(named)
     table, _ = _sheet_table(reader, name, named, look, layout)
-    why = "hidden, read because it was named" if layout.hidden else "as named"
+    # named by ascgov import --sheet or chosen in the Load page's picker: a person chose it
+    why = "hidden, read because it was chosen" if layout.hidden else "as chosen"
     return replace(table, reading=(f'read sheet "{named}" of {name} ({why})', *table.reading))
 
 

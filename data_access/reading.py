@@ -33,6 +33,10 @@ _EXAMPLE = {
 }
 # a value a thousand times smaller or larger than the middle of its column
 WRONG_UNIT_FACTOR = 1000
+# the fewest values whose middle a value is set against: with three, the middle is one other
+# line, and a real £1m line beside two of £1,000 was named; five put two values either side
+# of the middle, so one line far from the rest is weighed against a run of them
+WRONG_UNIT_MIN_VALUES = 5
 
 
 def with_rules(spec: DatasetSpec, table: RawTable) -> tuple[RawTable, list[Problem]]:
@@ -249,6 +253,8 @@ def _wrong_unit(spec: DatasetSpec, table: RawTable) -> RawTable:
     """Name each value a thousand times smaller or larger than the middle of its money column:
     stated in ``reading`` for the preview, as it may be right (a £50 line among millions)."""
     notes: list[str] = []
+    # a file of a column per year was turned into rows: each value's year names its heading
+    year = table.columns.index("financial_year") if table.year_columns else None
     for column in spec.money_columns:
         if column not in table.columns:
             continue
@@ -257,8 +263,9 @@ def _wrong_unit(spec: DatasetSpec, table: RawTable) -> RawTable:
             {
                 "row": [number for number, _ in table.rows],
                 "text": [cells[position] for _, cells in table.rows],
+                "year": [None if year is None else cells[year] for _, cells in table.rows],
             },
-            schema={"row": pl.Int64, "text": pl.String},
+            schema={"row": pl.Int64, "text": pl.String, "year": pl.String},
         )
         # exact decimals, whole columns at once: text that is not a plain amount is left to
         # the row checks
@@ -269,7 +276,7 @@ def _wrong_unit(spec: DatasetSpec, table: RawTable) -> RawTable:
             .alias("amount")
         )
         values = frame.with_columns(amount).filter(pl.col("amount") > 0)
-        if values.height < 3:
+        if values.height < WRONG_UNIT_MIN_VALUES:
             continue
         middle = values["amount"].sort()[(values.height - 1) // 2]
         odd = values.filter(
@@ -277,11 +284,13 @@ def _wrong_unit(spec: DatasetSpec, table: RawTable) -> RawTable:
             | (pl.col("amount") >= middle * WRONG_UNIT_FACTOR)
         )
         pence = int(middle * 100)
-        for number, text in odd.select("row", "text").iter_rows():
+        # the middle is of every year's values of the field, not of one heading's
+        of = "the column" if year is None else f"the {column} columns"
+        for number, text, fy in odd.select("row", "text", "year").iter_rows():
             notes.append(
-                f'row {number}, {column} "{text.strip()}" looks like the wrong unit: a '
-                f"thousand times or more from the middle of the column ({_pounds(pence)}); "
-                "check it is in the same unit as the rest"
+                f'row {number}, {table.column_in_file(column, fy)} "{text.strip()}" looks like '
+                f"the wrong unit: a thousand times or more from the middle of {of} "
+                f"({_pounds(pence)}); check it is in the same unit as the rest"
             )
     return replace(table, reading=(*table.reading, *notes)) if notes else table
 

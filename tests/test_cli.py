@@ -417,5 +417,5 @@ def test_import_reads_a_named_sheet_and_says_what_it_read(demo_url, tmp_path):
             sheet.write_row(1, 0, [code, "Example", "In progress"])
     workbook.close()
     out = run(demo_url, "import", "areas", str(path), "--sheet", "Later", "--dry-run").stdout
-    assert out.splitlines()[1:] == ['  read sheet "Later" of areas.xlsx (as named)']
+    assert out.splitlines()[1:] == ['  read sheet "Later" of areas.xlsx (as chosen)']
     assert "would write 1 new" in out

@@ -153,17 +153,64 @@ def test_three_decimals_in_pounds_is_named_as_the_wrong_unit(sqlite_store, tmp_p
 
 @BOTH
 def test_a_value_a_thousand_times_off_is_named(sqlite_store, tmp_path, suffix):
+    targets = ["1,500,000", "2,000,000", "1,200,000", "1,800,000", "1,500", "1,600,000"]
     rows = [
         list(SAVINGS),
-        ["S1", "2024/25", *LINE, "1,500,000", ""],
-        ["S2", "2024/25", *LINE, "2,000,000", ""],
-        ["S3", "2024/25", *LINE, "1,500", ""],
+        *([f"S{i}", "2024/25", *LINE, target, ""] for i, target in enumerate(targets, start=1)),
     ]
     report = _import(sqlite_store, "savings", _write(tmp_path, suffix, rows), dry_run=True)
-    assert (
-        'row 4, target "1,500" looks like the wrong unit: a thousand times or more from the '
+    assert _wrong_unit_notes(report) == [
+        'row 6, target "1,500" looks like the wrong unit: a thousand times or more from the '
         "middle of the column (£1,500,000); check it is in the same unit as the rest"
-    ) in report.reading
+    ]
+
+
+def _wrong_unit_notes(report) -> list[str]:
+    return [line for line in report.reading if "looks like the wrong unit" in line]
+
+
+# a savings file of one column per year: each year's target and forecast in columns of their own
+PER_YEAR = [
+    "code",
+    "title",
+    "workstream",
+    "cohort",
+    "2024/25 target",
+    "2024/25 forecast",
+    "2025/26 target",
+    "2025/26 forecast",
+]
+
+
+@BOTH
+def test_three_values_are_too_few_to_name_one_as_the_wrong_unit(sqlite_store, tmp_path, suffix):
+    # a real £1m line beside two small ones: three values have no middle to be far from
+    rows = [
+        PER_YEAR,
+        ["S1", *LINE, "1,000", "800", "", ""],
+        ["S2", *LINE, "1,000", "1,000", "1,000,000", "1,000,000"],
+    ]
+    report = _import(sqlite_store, "savings", _write(tmp_path, suffix, rows), dry_run=True)
+    assert report.rows == 3
+    assert _wrong_unit_notes(report) == []
+
+
+@BOTH
+def test_a_value_a_thousand_times_off_in_a_column_per_year_names_the_files_heading(
+    sqlite_store, tmp_path, suffix
+):
+    rows = [
+        PER_YEAR,
+        ["S1", *LINE, "1,000,000", "1,000,000", "1,000,000", "1,200,000"],
+        ["S2", *LINE, "1,000,000", "900,000", "1,000,000", "1,100,000"],
+        ["S3", *LINE, "1,000,000", "1,300,000", "1,000,000", "1,000"],
+    ]
+    report = _import(sqlite_store, "savings", _write(tmp_path, suffix, rows), dry_run=True)
+    assert _wrong_unit_notes(report) == [
+        'row 4, 2025/26 forecast "1,000" looks like the wrong unit: a thousand times or more '
+        "from the middle of the forecast columns (£1,000,000); check it is in the same unit as "
+        "the rest"
+    ]
 
 
 def test_reported_totals_export_in_pounds(sqlite_store, tmp_path):
@@ -218,7 +265,9 @@ def test_the_visible_sheet_is_read_and_hidden_rows_left_out(sqlite_store, tmp_pa
 def test_a_named_sheet_is_read_even_if_hidden(sqlite_store, tmp_path):
     report = _import(sqlite_store, "areas", _hidden_workbook(tmp_path / "areas.xlsx"), sheet="Old")
     assert sorted(areas_by_code(sqlite_store)) == ["OLD1"]
-    assert report.reading[0] == 'read sheet "Old" of areas.xlsx (hidden, read because it was named)'
+    assert (
+        report.reading[0] == 'read sheet "Old" of areas.xlsx (hidden, read because it was chosen)'
+    )
 
 
 def test_the_sheets_a_picker_offers(tmp_path):

@@ -22,6 +22,7 @@ from data_access.templates import template_bytes
 from tests.pages_support import page_text, run_page, signed_in_as, tables
 
 PAGE = "pages/load_file.py"
+_PREVIEW = "load-preview"
 MEMBER, OFFICER, DIRECTOR, ADMIN = demo_principals()
 OFFICERS_WORKSTREAM = "Reviews programme (Nottingham City)"
 
@@ -373,7 +374,7 @@ def test_a_workbook_of_several_sheets_offers_a_picker_defaulting_to_the_one_read
     _sheet_picker(at).select("Last year").run()
     _click(at, "Check the file")
     text = page_text(at)
-    assert 'read sheet "Last year" of savings.xlsx (hidden, read because it was named)' in text
+    assert 'read sheet "Last year" of savings.xlsx (hidden, read because it was chosen)' in text
     changes = tables(at)[0].to_dict("records")
     assert [(c["Item"], c["After"]) for c in changes] == [("LCC-W1, 2024/25", "£1,000.00")]
     _click(at, "Apply")
@@ -406,5 +407,81 @@ def test_the_picker_defaults_past_a_cover_sheet_to_the_sheet_of_figures(
         at.selectbox(key="load-dataset").select(chosen).run()
     assert _sheet_picker(at).value == "Figures"
     _click(at, "Check the file")
-    assert 'read sheet "Figures" of savings.xlsx (as named)' in page_text(at)
+    # the sheet the importer reads anyway is not passed: the line reads as for a file read as
+    # it is, not as for a sheet someone chose
+    assert at.session_state[_PREVIEW]["sheet"] is None
+    assert (
+        'What was read from savings.xlsx: read sheet "Figures" of savings.xlsx; '
+        "hidden sheet 'Old' not read"
+    ) in page_text(at)
     assert "No problems found" in page_text(at)
+
+
+def test_another_visible_sheet_chosen_is_said_to_be_chosen(app_env, monkeypatch):
+    frame, _ = savings_file(app_env, forecast="1000")
+    content = _workbook([("This year", frame, False), ("Copy", frame, False)])
+    _upload(monkeypatch, "savings.xlsx", content)
+    at = _page("director")
+    assert _sheet_picker(at).value == "This year"
+    _click(at, "Check the file")
+    assert at.session_state[_PREVIEW]["sheet"] is None
+    assert "(as" not in page_text(at)
+
+    _sheet_picker(at).select("Copy").run()
+    _click(at, "Check the file")
+    assert at.session_state[_PREVIEW]["sheet"] == "Copy"
+    assert 'read sheet "Copy" of savings.xlsx (as chosen)' in page_text(at)
+    _click(at, "Apply")
+    assert 'read sheet "Copy" of savings.xlsx (as chosen)' in page_text(at)
+
+
+def test_the_problems_table_offers_csv_and_excel_downloads_of_every_problem(app_env, monkeypatch):
+    import openpyxl
+
+    from dashboard.ui import components
+    from dashboard.views import downloads
+    from dashboard.views import load_file as view
+
+    offered = {}
+    original = components.download_buttons
+
+    def record(table, *, key, source=None):
+        offered[key] = (table, source)
+        original(table, key=key, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    # one row on screen, so the cut is said and the downloads must hold the rest
+    monkeypatch.setattr(view, "SHOWN_ROWS", 1)
+    frame, _ = savings_file(app_env)
+    targets = ["=1+1", "lots", *frame["target"].to_list()[2:]]
+    out = io.BytesIO()
+    frame.with_columns(pl.Series("target", targets)).write_csv(out)
+    _upload(monkeypatch, "savings.csv", out.getvalue())
+    at = _click(_page("director"), "Check the file")
+
+    buttons = {b.proto.id.split("-", 2)[-1]: b.proto.label for b in at.get("download_button")}
+    assert [buttons.get(k) for k in ("load-problems-csv", "load-problems-xlsx")] == [
+        "Download CSV",
+        "Download Excel",
+    ], buttons
+    assert len(tables(at)[0]) == 1
+    assert "2 rows; the first 1 are shown here. The downloads below hold every row." in (
+        page_text(at)
+    )
+    table, source = offered["load-problems"]
+    rule = "money must be a number of pounds with at most 2 decimal places (e.g. £1,500.50)"
+    fix = "correct the cell and load the file again"
+    downloaded = pl.read_csv(io.BytesIO(downloads.csv_bytes(table)), infer_schema=False)
+    # a value that reads as a formula is written as text, so a spreadsheet never runs it
+    assert downloaded.rows() == [
+        (None, "2", "target", "'=1+1", rule, fix),
+        (None, "3", "target", "lots", rule, fix),
+    ]
+    assert downloaded.columns == ["Sheet", "Row", "Column", "Value", "Rule", "What to do"]
+    notes = downloads.notes(title=table.title, as_at=None, source=source)
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(table, notes=notes)))
+    assert [tuple(r) for r in sheet.worksheets[0].iter_rows(min_row=2, values_only=True)] == [
+        ("", 2, "target", "'=1+1", rule, fix),
+        ("", 3, "target", "lots", rule, fix),
+    ]
+    assert "savings.csv" in source

@@ -42,6 +42,7 @@ RECOGNISE = "Recognise it from the column headings"
 _PREVIEW = "load-preview"
 _OUTCOME = "load-outcome"
 _SHEETS = "load-sheets"
+_READ_SHEET = "load-read-sheet"
 HISTORY_ITEMS = 5
 
 
@@ -98,6 +99,7 @@ def page(who: Principal) -> None:
     dataset = choice if choice != RECOGNISE else _recognised(uploaded.name, content, offered, sheet)
     if dataset is None:
         return
+    sheet = _sheet_to_name(uploaded.name, content, digest, dataset, sheet)
     if st.button("Check the file (nothing is written)", key="load-check", type="primary"):
         st.session_state.pop(_OUTCOME, None)
         st.session_state[_PREVIEW] = _dry_run(who, dataset, uploaded.name, content, sheet)
@@ -182,6 +184,8 @@ def _sheet_picker(
             )
         except ImportRejected:
             sheets, default = [], None  # the check reads the file again and names the problem
+        if len(sheets) > 1 and choice != RECOGNISE:
+            default = _importer_sheet(name, content, digest, choice) or default
         held = ((digest, choice), sheets, default)
         st.session_state[_SHEETS] = held
     _, sheets, default = held
@@ -210,13 +214,8 @@ def _sheets_and_default(path: Path, choice: str, offered: list[str]):
     sheets = workbook_sheets(path, ReadLimits.from_settings(get_settings()))
     visible = [sheet for sheet, hidden in sheets if not hidden]
     fallback = (visible or [sheet for sheet, _ in sheets] or [None])[0]
-    if len(sheets) < 2:
-        return sheets, fallback
-    if choice != RECOGNISE:
-        try:
-            return sheets, read_for_import(DATASETS[choice], path).sheet
-        except ImportRejected:
-            return sheets, fallback
+    if len(sheets) < 2 or choice != RECOGNISE:
+        return sheets, fallback  # a named dataset's default is the importer's own
     for sheet in visible:
         try:
             matches = [m for m in recognise(_header_rows(path, sheet)) if m.dataset in offered]
@@ -225,6 +224,34 @@ def _sheets_and_default(path: Path, choice: str, offered: list[str]):
         if matches and matches[0].complete:  # as _recognised tells the dataset
             return sheets, sheet
     return sheets, fallback
+
+
+def _importer_sheet(name: str, content: bytes, digest: str, dataset: str) -> str | None:
+    """The sheet ``import_file`` reads of ``dataset`` when none is named; None when it cannot
+    read the file (the check then names why)."""
+    held = st.session_state.get(_READ_SHEET)
+    if held is None or held[0] != (digest, dataset):
+        # the whole file is read, rules and all: once per file and dataset
+        try:
+            sheet = _with_file(
+                name, content, lambda path: read_for_import(DATASETS[dataset], path).sheet
+            )
+        except ImportRejected:
+            sheet = None
+        held = ((digest, dataset), sheet)
+        st.session_state[_READ_SHEET] = held
+    return held[1]
+
+
+def _sheet_to_name(
+    name: str, content: bytes, digest: str, dataset: str, sheet: str | None
+) -> str | None:
+    """The sheet to name to the importer: none when the picker holds the one it reads anyway,
+    so the check and Apply read the file as ``ascgov import`` without --sheet does, and what
+    was read says a person chose a sheet only when one did."""
+    if sheet is None or sheet == _importer_sheet(name, content, digest, dataset):
+        return None
+    return sheet
 
 
 def _recognised(name: str, content: bytes, offered: list[str], sheet: str | None) -> str | None:
@@ -315,12 +342,12 @@ def _show_preview(preview: dict) -> None:
                 "corrected. The counts above are the rows without a problem."
             )
         )
-        table = view.problems_table(problems)
-        render.show(view.preview_notes(problems=table.height), key="load-pn")
-        st.dataframe(table.head(view.SHOWN_ROWS).shown(), hide_index=True, key="load-problems")
-        from dashboard.ui.components import download_buttons
-
-        download_buttons(table, key="load-problems-dl")
+        table_with_downloads(
+            view.problems_table(problems),
+            key="load-problems",
+            source=f"a check of {preview['name']}: nothing has been written",
+            limit=view.SHOWN_ROWS,
+        )
     if report is not None and report.changes is not None and report.changes.height:
         changes = view.changes_table(report.changes, DATASETS[report.dataset].money_columns)
         st.subheader("Changes, field by field")

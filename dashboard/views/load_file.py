@@ -13,7 +13,7 @@ import polars as pl
 
 from dashboard.domain import formatting
 from dashboard.domain.table import Kind, Table
-from dashboard.views.blocks import Block, Headline, Headlines, Paragraph
+from dashboard.views.blocks import Headline, Headlines, Paragraph
 
 # the most rows of changes and problems shown on screen; the downloads hold them all
 SHOWN_ROWS = 2_000
@@ -91,7 +91,9 @@ def problems_table(problems: Iterable[ProblemLike], *, title: str = "Problems fo
         },
         schema={c: pl.Int64 if c == "Row" else pl.String for c in PROBLEM_COLUMNS},
     )
-    return Table.of(title, frame, {"Row": Kind.TEXT if frame.is_empty() else Kind.COUNT})
+    return Table.of(
+        title, frame, {c: Kind.COUNT if c == "Row" else Kind.TEXT for c in frame.columns}
+    )
 
 
 def _short(text: str) -> str:
@@ -127,16 +129,3 @@ def changes_table(changes: pl.DataFrame, money_fields: Sequence[str]) -> Table:
         ),
     )
     return Table.of("Changes, field by field (before -> after)", frame)
-
-
-def preview_notes(*, problems: int) -> list[Block]:
-    """A note when the problems on screen are cut short (the changes table notes its own)."""
-    if problems <= SHOWN_ROWS:
-        return []
-    return [
-        Paragraph(
-            f"The first {SHOWN_ROWS:,} of {problems:,} problems are shown; download the table "
-            "for all of them.",
-            kind="note",
-        )
-    ]
