@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import polars as pl
 from sqlalchemy import (
     JSON,
     Connection,
@@ -31,35 +32,42 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 
 def rows_by_key(
-    conn: Connection, table: Table, key: Sequence[str], keys: Sequence[tuple]
+    conn: Connection, table: Table, key: Sequence[str], keys: Sequence[tuple] | pl.DataFrame
 ) -> dict[tuple, dict[str, Any]]:
-    """The stored rows of ``table`` whose ``key`` columns match one of ``keys``, by key."""
+    """The stored rows of ``table`` whose ``key`` columns match one of ``keys`` (tuples, or a
+    frame of the key columns), by key."""
     found: dict[tuple, dict[str, Any]] = {}
-    if not keys:
+    if isinstance(keys, pl.DataFrame):
+        frame = keys.select(key)
+    else:
+        frame = pl.DataFrame(
+            [list(k) for k in keys], schema=list(key), orient="row", infer_schema_length=None
+        )
+    if frame.is_empty():
         return found
     columns = [table.c[k] for k in key]
     if conn.dialect.name == "postgresql":
         arrays = [
-            bindparam(f"keys_{i}", [k[i] for k in keys], type_=ARRAY(c.type))
-            for i, c in enumerate(columns)
+            bindparam(f"keys_{i}", frame[k].to_list(), type_=ARRAY(c.type))
+            for i, (k, c) in enumerate(zip(key, columns, strict=True))
         ]
         wanted = select(*func.unnest(*arrays).table_valued(*key).render_derived("keys").c)
         statement = select(table).where(tuple_(*columns).in_(wanted))
     else:
         # the keys as one JSON parameter, joined through json_each: SQLite then looks each up
         # by the unique index (a row-value IN scans the whole table, and a VALUES list of
-        # thousands of rows costs SQLAlchemy a fresh compile each time)
-        processors = [
-            c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in columns
-        ]
-        encoded = json.dumps(
-            [[v if p is None else p(v) for v, p in zip(k, processors, strict=True)] for k in keys]
+        # thousands of rows costs SQLAlchemy a fresh compile each time). polars writes the
+        # JSON (a date as SQLite holds it, 2024-03-31), not a loop over the keys
+        encoded = (
+            "["
+            + frame.select(pl.struct(key).struct.json_encode()).to_series().str.join(",").item()
+            + "]"
         )
         wanted = func.json_each(bindparam("keys", encoded)).table_valued("value").alias("keys")
         matches = and_(
             *(
-                c == func.json_extract(wanted.c.value, literal_column(f"'$[{i}]'"))
-                for i, c in enumerate(columns)
+                c == func.json_extract(wanted.c.value, literal_column(f"'$.{k}'"))
+                for k, c in zip(key, columns, strict=True)
             )
         )
         statement = select(table).select_from(wanted).join(table, matches)

@@ -19,9 +19,10 @@ from sqlalchemy import select
 from data_access import models, schema
 from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
 from data_access.loaders import load_table
+from data_access.plain_cells import typed_schema
 from data_access.store import Store, WriteTx
 from data_access.text_columns import text_per_value
-from data_access.writes import UpsertResult, upsert
+from data_access.writes import CHANGED, SAME, UpsertResult, upsert_frame
 
 PROVENANCE_COLUMNS = ("source", "source_kind", "as_at", "basis")
 # a savings year's status: stored on the year, so "withdrawn for 2025/26" names one year
@@ -97,13 +98,23 @@ class DatasetSpec:
         return self._fields_by_column.get(column, column)
 
 
-def stored_rows(records: Sequence[BaseModel]) -> list[dict]:
-    """Validated records as the writers take them: each field as stored (an enum as its
-    value). The importer makes the same rows from its typed frame without building records."""
-    return [
-        {k: getattr(v, "value", v) for k, v in record.model_dump(mode="python").items()}
-        for record in records
-    ]
+def stored_values(record: BaseModel) -> dict:
+    """A validated record's fields as stored (an enum as its value)."""
+    return {k: getattr(v, "value", v) for k, v in record.model_dump(mode="python").items()}
+
+
+def stored_frame(model: type[BaseModel], records: Sequence[BaseModel]) -> pl.DataFrame:
+    """Validated records as the writers take them: a frame of the model's fields as stored,
+    typed as the importer types a file's rows (``plain_cells.typed_schema``)."""
+    columns = {k: v for k, v in typed_schema(model).items() if k not in ("row", "version")}
+    rows = [stored_values(r) for r in records]
+    return pl.DataFrame({name: [row[name] for row in rows] for name in columns}, schema=columns)
+
+
+def _table_frame(frame: pl.DataFrame, table, **renamed: str) -> pl.DataFrame:
+    """The frame's columns that are the table's, after ``renamed`` (table column = field)."""
+    frame = frame.rename({field: column for column, field in renamed.items()})
+    return frame.select([c for c in frame.columns if c in table.c])
 
 
 def _pounds(column: str, alias: str | None = None) -> pl.Expr:
@@ -137,11 +148,11 @@ def _simple_export(table: str, spec_columns: Callable[[], tuple[str, ...]], mone
 # areas ---------------------------------------------------------------------------------------
 
 
-def _write_areas(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
-    return upsert(
+def _write_areas(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+    return upsert_frame(
         tx,
         schema.areas,
-        rows,
+        _table_frame(frame, schema.areas),
         KEYS["areas"],
         expected_versions=expected_versions,
     )
@@ -150,18 +161,27 @@ def _write_areas(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
 # milestones ----------------------------------------------------------------------------------
 
 
-def _write_milestones(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
-    known = {row[0] for row in tx.conn.execute(select(schema.areas.c.code))}
-    missing = sorted({r["area_code"] for r in rows} - known)
-    if missing:
-        raise UnknownReference("area_code", missing, "areas")
-    return upsert(
+def _write_milestones(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+    _check_known(tx, frame, "area_code", schema.areas.c.code, "areas")
+    return upsert_frame(
         tx,
         schema.milestones,
-        rows,
+        _table_frame(frame, schema.milestones),
         KEYS["milestones"],
         expected_versions=expected_versions,
     )
+
+
+def _check_known(tx: WriteTx, frame, column: str, target, dataset: str, also=()) -> None:
+    known = [row[0] for row in tx.conn.execute(select(target))]
+    missing = (
+        frame.select(pl.col(column).drop_nulls().unique())
+        .filter(~pl.col(column).is_in([*known, *also]))[column]
+        .sort()
+        .to_list()
+    )
+    if missing:
+        raise UnknownReference(column, missing, dataset)
 
 
 class UnknownReference(Exception):
@@ -178,19 +198,16 @@ class UnknownReference(Exception):
 # savings -------------------------------------------------------------------------------------
 
 
-def _write_savings(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
-    lines: dict[str, dict] = {}
-    for row in rows:
-        if row["code"] not in lines:
-            lines[row["code"]] = {f: row[f] for f in (*LINE_FIELDS, *PROVENANCE_COLUMNS)}
-    written = upsert(tx, schema.savings_lines, list(lines.values()), KEYS["savings_lines"])
-    replacements = {r["replaced_by"] for r in rows if r["replaced_by"] is not None}
-    if replacements:
-        known = {row[0] for row in tx.conn.execute(select(schema.savings_lines.c.code))}
-        missing = sorted(replacements - known - set(lines))
-        if missing:
-            raise UnknownReference("replaced_by", missing, "savings")
-    year_fields = (
+def _write_savings(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+    # a line's own fields from its first row (the importer refuses a file where they differ)
+    lines = frame.unique("code", keep="first", maintain_order=True).select(
+        *LINE_FIELDS, *PROVENANCE_COLUMNS
+    )
+    written = upsert_frame(tx, schema.savings_lines, lines, KEYS["savings_lines"])
+    codes = frame["code"].unique().to_list()
+    _check_known(tx, frame, "replaced_by", schema.savings_lines.c.code, "savings", codes)
+    years = frame.rename({"code": "line_code"}).select(
+        "line_code",
         "financial_year",
         "target_pence",
         "forecast_pence",
@@ -198,31 +215,32 @@ def _write_savings(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
         *YEAR_STATUS_FIELDS,
         *PROVENANCE_COLUMNS,
     )
-    years = [{"line_code": r["code"], **{f: r[f] for f in year_fields}} for r in rows]
-    result = upsert(
+    result = upsert_frame(
         tx,
         schema.savings_years,
         years,
         KEYS["savings_years"],
         expected_versions=expected_versions,
     )
-    return _per_year_row(result, written.updated_keys)
+    return _per_year_row(result, written)
 
 
-def _per_year_row(years: UpsertResult, lines_changed: set[tuple]) -> UpsertResult:
+def _per_year_row(years: UpsertResult, lines: UpsertResult) -> UpsertResult:
     """The counts of a savings file's rows (one per line and year): a year row whose line's own
     fields changed (its title, say) is changed too, though its year's figures are not; the line
-    is not counted again beside it."""
-    moved = {
-        key
-        for key in years.ids
-        if (key[0],) in lines_changed
-        and key not in years.updated_keys
-        and key not in years.inserted_keys
-    }
-    years.updated += len(moved)
-    years.unchanged -= len(moved)
-    years.updated_keys |= moved
+    is not counted again beside it. A rehearsal's changes list both."""
+    if lines.changes is not None and years.changes is not None:
+        years.changes = pl.concat([lines.changes, years.changes])
+    if years.rows is None or lines.rows is None:
+        return years
+    changed = lines.rows.filter(pl.col("state") == CHANGED)["code"].to_list()
+    moved = (pl.col("state") == SAME) & pl.col("line_code").is_in(changed)
+    count = years.rows.filter(moved).height
+    years.rows = years.rows.with_columns(
+        pl.when(moved).then(pl.lit(CHANGED)).otherwise(pl.col("state")).alias("state")
+    )
+    years.updated += count
+    years.unchanged -= count
     return years
 
 
@@ -236,15 +254,12 @@ def _export_savings(store: Store, as_at: date | None) -> pl.DataFrame:
 # components ----------------------------------------------------------------------------------
 
 
-def _write_components(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
-    known = {row[0] for row in tx.conn.execute(select(schema.savings_lines.c.code))}
-    missing = sorted({r["line_code"] for r in rows} - known)
-    if missing:
-        raise UnknownReference("line_code", missing, "savings")
-    return upsert(
+def _write_components(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+    _check_known(tx, frame, "line_code", schema.savings_lines.c.code, "savings")
+    return upsert_frame(
         tx,
         schema.savings_components,
-        rows,
+        _table_frame(frame, schema.savings_components),
         KEYS["savings_components"],
         expected_versions=expected_versions,
     )
@@ -254,11 +269,11 @@ def _write_components(tx: WriteTx, rows, expected_versions=None) -> UpsertResult
 
 
 def _plain_writer(table):
-    def write(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
-        return upsert(
+    def write(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+        return upsert_frame(
             tx,
             table,
-            rows,
+            _table_frame(frame, table),
             KEYS[table.name],
             expected_versions=expected_versions,
         )
@@ -276,26 +291,16 @@ def _export_posts(store: Store, as_at: date | None) -> pl.DataFrame:
 # actions -------------------------------------------------------------------------------------
 
 
-def _write_actions(tx: WriteTx, rows, expected_versions=None) -> UpsertResult:
-    meetings = {(r["committee"], r["meeting_date"]) for r in rows}
-    held = upsert(
-        tx,
-        schema.meetings,
-        [{"committee": c, "meeting_date": d} for c, d in sorted(meetings)],
-        KEYS["meetings"],
-    )
-    actions = [
-        {
-            **{k: v for k, v in r.items() if k not in ("committee", "meeting_date")},
-            "meeting_id": held.ids[(r["committee"], r["meeting_date"])],
-        }
-        for r in rows
-    ]
+def _write_actions(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+    meetings = frame.select("committee", "meeting_date").unique().sort("committee", "meeting_date")
+    held = upsert_frame(tx, schema.meetings, meetings, KEYS["meetings"])
+    ids = held.rows.select("committee", "meeting_date", pl.col("id").alias("meeting_id"))
+    actions = frame.join(ids, on=["committee", "meeting_date"], how="left", maintain_order="left")
     # a file's rows are its actions: a meeting first named by one is not a row of its own
-    return upsert(
+    return upsert_frame(
         tx,
         schema.committee_actions,
-        actions,
+        _table_frame(actions, schema.committee_actions),
         KEYS["committee_actions"],
         expected_versions=expected_versions,
     )

@@ -28,7 +28,7 @@ from data_access.datasets import (
     LINE_FIELDS,
     SYSTEM_COLUMNS,
     DatasetSpec,
-    stored_rows,
+    stored_values,
 )
 from data_access.files import RawTable, ReadLimits, read_table
 from data_access.formulas import unescape_formula
@@ -39,7 +39,7 @@ from data_access.problems import ImportRejected, Problem
 from data_access.settings import get_settings
 from data_access.store import StaleVersionError, Store
 from data_access.vocab import Role, SourceKind
-from data_access.writes import UpsertResult
+from data_access.writes import CHANGE_COLUMNS, UpsertResult
 
 # provenance columns a file may leave out: the importer supplies them
 DEFAULTED_COLUMNS = ("source", "as_at")
@@ -144,7 +144,7 @@ def import_file(
 
 def _run(store, spec, table, typed, versions, actor, dry_run, based_on) -> ImportReport:
     # the rows as the writers take them: each field as stored, nothing of the file's own
-    records = typed.drop("row", "version").to_dicts()
+    records = typed.drop("row", "version")
     run = _Run(spec, records, versions, actor.email, table.file, table.sha256, dry_run, based_on)
     try:
         result = _write(store, run)
@@ -155,7 +155,7 @@ def _run(store, spec, table, typed, versions, actor, dry_run, based_on) -> Impor
     return ImportReport(
         spec.name,
         table.file,
-        len(records),
+        records.height,
         result.inserted,
         result.updated,
         result.unchanged,
@@ -185,7 +185,7 @@ def read_for_import(spec: DatasetSpec, path: Path, *, sheet: str | None = None) 
 @dataclass
 class _Run:
     spec: DatasetSpec
-    records: list[dict[str, Any]]
+    records: pl.DataFrame
     versions: dict[tuple, int]
     actor: str
     file: str
@@ -239,56 +239,28 @@ def _write(store: Store, run: _Run) -> UpsertResult:
                 "dataset": spec.name,
                 "file": file,
                 "sha256": digest,
-                "rows": len(records),
+                "rows": records.height,
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
             },
         )
         if dry_run:
-            run.changes = change_frame(spec, tx.events)
+            run.changes = change_frame(spec, result.changes)
             raise _DryRun(result)
     return result
 
 
-CHANGE_COLUMNS = ("table", "item", "field", "before", "after")
-
-
-def change_frame(spec: DatasetSpec, events: Sequence[dict]) -> pl.DataFrame:
-    """Each changed field of each updated row, from a write's audit events: the table, the
-    item (its entity key), the file column, and the value stored before and after, as text.
-
-    The comparison is done by polars a column at a time over every updated row together, never
-    row by row in Python; the fields compared are the ones ``writes.upsert`` compares.
-    """
-    frames = []
-    updates = [e for e in events if e["action"] == "import:update"]
-    tables = dict.fromkeys(e["dataset"] for e in updates)
-    columns = {name: spec.column_for(name) for name in spec.model.model_fields}
-    for table in tables:
-        ours = [e for e in updates if e["dataset"] == table]
-        before = pl.from_dicts([e["before"] for e in ours], infer_schema_length=None)
-        after = pl.from_dicts([e["after"] for e in ours], infer_schema_length=None)
-        skip = {*KEYS[table], "id", "loaded_by", "loaded_at", "version"}
-        compared = [c for c in after.columns if c not in skip and c in before.columns]
-        wide = pl.DataFrame({"item": [e["entity_key"] for e in ours]}).with_columns(
-            *(before.get_column(c).cast(pl.String).alias(f"b:{c}") for c in compared),
-            *(after.get_column(c).cast(pl.String).alias(f"a:{c}") for c in compared),
-        )
-        for name in compared:
-            shown = columns.get(name, name)
-            frames.append(
-                wide.filter(pl.col(f"b:{name}").ne_missing(pl.col(f"a:{name}"))).select(
-                    pl.lit(table).alias("table"),
-                    "item",
-                    pl.lit(shown).alias("field"),
-                    pl.col(f"b:{name}").alias("before"),
-                    pl.col(f"a:{name}").alias("after"),
-                )
-            )
-    if not frames:
+def change_frame(spec: DatasetSpec, changes: pl.DataFrame | None) -> pl.DataFrame:
+    """A rehearsal's changes (``writes.CHANGE_COLUMNS``: the table, the item by its entity key,
+    the field, the values stored before and after as text), each field named by its file
+    column, in order of table, item and field."""
+    if changes is None or changes.is_empty():
         return pl.DataFrame(schema=dict.fromkeys(CHANGE_COLUMNS, pl.String))
-    return pl.concat(frames).sort("table", "item", "field", maintain_order=True)
+    columns = {name: spec.column_for(name) for name in spec.model.model_fields}
+    return changes.with_columns(pl.col("field").replace(columns)).sort(
+        "table", "item", "field", maintain_order=True
+    )
 
 
 def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[tuple, int]:
@@ -359,7 +331,7 @@ def checked_rows(
                 Problem(table.file, str(exc), table.sheet, row_number, "version", version)
             )
             continue
-        checked.append({"row": row_number, **stored_rows([record])[0], "version": expected})
+        checked.append({"row": row_number, **stored_values(record), "version": expected})
     typed = pl.concat([fast, pl.DataFrame(checked, schema=schema_)]).sort("row")
     problems.extend(shape)
     problems.extend(_duplicate_problems(spec, table, typed))

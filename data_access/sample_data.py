@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, select
 
 from data_access import schema
 from data_access.access import Permission, Principal, authorise
-from data_access.datasets import DATASETS, LOAD_ORDER, stored_rows
+from data_access.datasets import DATASETS, LOAD_ORDER, stored_frame
 from data_access.store import Store, WriteTx
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, SourceKind
 
@@ -1005,7 +1005,7 @@ def _demo_records() -> dict[str, list]:
 def _load_dataset(tx: WriteTx, name: str, records: list) -> DemoChange:
     spec = DATASETS[name]
     held = _count(tx.conn, spec.row_table)
-    result = spec.write(tx, stored_rows(records))
+    result = spec.write(tx, stored_frame(spec.model, records))
     other = held - result.updated - result.unchanged
     return DemoChange(name, len(records), result.inserted, result.updated, result.unchanged, other)
 

@@ -9,7 +9,7 @@ hold and every page and chart has something to show.
 
 from __future__ import annotations
 
-from data_access.datasets import DATASETS, LOAD_ORDER, stored_rows
+from data_access.datasets import DATASETS, LOAD_ORDER, stored_frame
 from data_access.sample_data import sample_rows
 from data_access.store import Store
 from data_access.vocab import ALL_BANDS, ALL_TEAMS
@@ -62,7 +62,10 @@ def write_council(store: Store, rows: dict[str, list[dict]], actor: str) -> None
     with store.write(actor) as tx:
         for name in LOAD_ORDER:
             spec = DATASETS[name]
-            spec.write(tx, stored_rows([spec.model.model_validate(row) for row in rows[name]]))
+            spec.write(
+                tx,
+                stored_frame(spec.model, [spec.model.model_validate(row) for row in rows[name]]),
+            )
 
 
 def write_hostile_council(store: Store, actor: str = "system:tests-hostile") -> None:

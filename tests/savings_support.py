@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data_access.datasets import DATASETS, stored_rows
+from data_access.datasets import DATASETS, stored_frame
 from data_access.store import Store
 
 
@@ -10,4 +10,4 @@ def write_rows(store: Store, dataset: str, rows: list[dict]) -> None:
     spec = DATASETS[dataset]
     records = [spec.model.model_validate(row) for row in rows]
     with store.write("test:savings-pages") as tx:
-        spec.write(tx, stored_rows(records))
+        spec.write(tx, stored_frame(spec.model, records))
