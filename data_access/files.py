@@ -13,8 +13,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
+import polars as pl
+
+from data_access.csv_body import body_frame
 from data_access.limits import CELL_CHARS
 from data_access.problems import FileRejected, ImportRejected, Problem
 from data_access.workbook_checks import (
@@ -29,6 +33,9 @@ from data_access.workbook_checks import (
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 20
+# the rows the general reader reads before a regular body (``csv_body``): the header search,
+# and the row below the header that may make it a two-row header
+HEAD_ROWS = HEADER_SEARCH_ROWS + 2
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # the csv module's own cell limit (131,072 characters) stops a file mid-way with an error that
@@ -69,6 +76,36 @@ class RawTable:
         """The column a problem names: the file's heading where a column per year was read
         as ``column`` of ``financial_year``'s row, else ``column``."""
         return dict(self.year_columns).get((financial_year, column), column)
+
+    # the rows as a frame (a "row" number and the columns, as text) when polars read them;
+    # ``rows`` is then empty, and ``all_rows`` makes it when a reading rule needs it
+    frame: pl.DataFrame | None = None
+
+    @property
+    def row_count(self) -> int:
+        return self.frame.height if self.frame is not None else len(self.rows)
+
+    @cached_property
+    def all_rows(self) -> tuple[tuple[int, tuple[str | None, ...]], ...]:
+        if self.frame is None:
+            return self.rows
+        return tuple((r[0], tuple(r[1:])) for r in self.frame.iter_rows())
+
+    def cells(self) -> pl.DataFrame:
+        """The rows as a frame: a ``row`` number and each column as text (None where blank)."""
+        if self.frame is not None:
+            return self.frame
+        names = list(self.columns)
+        schema = {"row": pl.Int64, **dict.fromkeys(names, pl.String)}
+        if not self.rows:
+            return pl.DataFrame(schema=schema)
+        columns = zip(*(cells for _, cells in self.rows), strict=True)
+        data = {name: list(column) for name, column in zip(names, columns, strict=True)}
+        return pl.DataFrame({"row": [n for n, _ in self.rows], **data}, schema=schema)
+
+    def with_rows(self, rows, **changes) -> RawTable:
+        """The table with other rows (a reading rule's), read from them, not the frame."""
+        return replace(self, rows=tuple(rows), frame=None, **changes)
 
 
 @dataclass(frozen=True)
@@ -252,8 +289,51 @@ def _read_csv(name: str, data: bytes, look: _Look, limits: WorkbookLimits) -> Ra
     delimiter = _delimiter(text, look.wanted)
     if delimiter == ";":
         notes.append("columns separated by semicolons (;), not commas: read as such")
-    table = _locate(name, None, _csv_cells(name, text, limits, delimiter), look)
+    table = _regular(name, text, look, limits, delimiter)
+    if table is None:
+        table = _locate(name, None, _csv_cells(name, text, limits, delimiter), look)
     return replace(table, reading=(*notes, *table.reading))
+
+
+def _regular(
+    name: str, text: str, look: _Look, limits: WorkbookLimits, delimiter: str
+) -> RawTable | None:
+    """The table read with its head by the general reader and its body by polars, where the
+    body is regular (``csv_body``); None where the general reader must read the whole file."""
+    if text.count("\r") != text.count("\r\n"):
+        return None  # a line ended by \r alone: the csv module's reading, not polars'
+    end = 0
+    for _ in range(HEAD_ROWS):
+        found = text.find("\n", end)
+        end = len(text) if found < 0 else found + 1
+    head_text, body_text = text[:end], text[end:]
+    try:
+        head = _csv_cells(name, head_text, limits, delimiter)
+        located = _locate(name, None, head, look)
+    except (FileRejected, ImportRejected):
+        return None  # the general reader says what is wrong, having read it all
+    if len(set(located.columns)) != len(located.columns) or not all(located.columns):
+        return None  # a column named twice or not at all: a block per year, or a problem
+    lines = head_text.count("\n") + (0 if head_text.endswith("\n") else 1)
+    if body_text and (len(head) != lines or any("\n" in c for row in head for c in row if c)):
+        return None  # a cell of the head runs over two lines: rows are not lines
+    width = max(
+        (len(r) for r in csv.reader(io.StringIO(head_text), delimiter=delimiter)), default=0
+    )
+    read = body_frame(body_text, delimiter, width, len(located.columns), len(head) + 1)
+    if read is None:
+        return None
+    body, (last_row, last_column) = read
+    head_rows = max((i + 1 for i, row in enumerate(head) if row), default=0)
+    head_columns = max((len(row) for row in head), default=0)
+    try:
+        Extent(limits).add(max(head_rows, last_row), max(head_columns, last_column))
+    except ExtentPassed:
+        return None  # the general reader names the first cell past the limit
+    frame = pl.concat(
+        [located.cells(), body.rename(dict(zip(body.columns[1:], located.columns, strict=True)))]
+    )
+    return replace(located, rows=(), frame=frame)
 
 
 def _utf16(data: bytes) -> str | None:

@@ -292,7 +292,7 @@ def checked_rows(
     shape = list(table.problems)  # a totals row, a unit that cannot apply (``read_for_import``)
     if problems or any(p.row is None or p.row <= table.header_row for p in shape):
         raise ImportRejected([*shape, *problems])
-    if not table.rows:
+    if not table.row_count:
         raise ImportRejected(
             [
                 Problem(
@@ -307,7 +307,7 @@ def checked_rows(
     context = {"lists": configured_lists(store), "measures": measures_in_force(store)}
     # a refused row's problem is stated once, in reading's words
     refused_rows = {p.row for p in shape}
-    cells = cells_frame(table).filter(~pl.col("row").is_in(list(refused_rows)))
+    cells = table.cells().filter(~pl.col("row").is_in(list(refused_rows)))
     schema_ = typed_schema(spec.model)
     if reads_plainly(spec.model):
         plain = read_plain(spec.model, cells, defaults, context)
@@ -315,9 +315,9 @@ def checked_rows(
     else:
         fast, others = pl.DataFrame(schema=schema_), set(cells["row"])
     checked = []
-    for row_number, row_cells in table.rows:
-        if row_number not in others:
-            continue
+    # the rows the model reads, and only those: a large file's plain rows are never tuples
+    slow = table.cells().filter(pl.col("row").is_in(list(others)))
+    for row_number, *row_cells in slow.iter_rows():
         data = _row_data(table.columns, row_cells, defaults)
         version = data.pop("version", None)
         try:
@@ -344,20 +344,6 @@ def checked_rows(
     named = typed.filter(pl.col("version").is_not_null()).select(*keys, "version")
     versions = {tuple(row[:-1]): row[-1] for row in named.iter_rows()}
     return typed, versions, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
-
-
-def cells_frame(table: RawTable) -> pl.DataFrame:
-    """A table's cells as text columns (null where blank), with each row's number."""
-    names = list(table.columns)
-    columns = list(zip(*(cells for _, cells in table.rows), strict=True)) if table.rows else []
-    frame = {name: list(column) for name, column in zip(names, columns, strict=True)}
-    schema_ = {"row": pl.Int64, **dict.fromkeys(names, pl.String)}
-    return pl.DataFrame(
-        {"row": [number for number, _ in table.rows], **frame}
-        if table.rows
-        else dict.fromkeys(schema_, []),
-        schema=schema_,
-    )
 
 
 def _scope_problems(

@@ -102,7 +102,7 @@ def _one_row_per_year(table: RawTable, wide) -> tuple[RawTable, list[Problem]]:
     columns = (*(table.columns[i] for i in line_positions), "financial_year", *fields)
     by_year = {(year, field): position for position, (year, field) in wide.items()}
     rows = []
-    for number, cells in table.rows:
+    for number, cells in table.all_rows:
         line = tuple(cells[i] for i in line_positions)
         for year in years:
             values = tuple(
@@ -110,7 +110,7 @@ def _one_row_per_year(table: RawTable, wide) -> tuple[RawTable, list[Problem]]:
             )
             if any(v is not None for v in values):
                 rows.append((number, (*line, year, *values)))
-    lines = len(table.rows)
+    lines = table.row_count
     how = (
         "a block of columns per financial year"
         if table.years_above
@@ -127,6 +127,7 @@ def _one_row_per_year(table: RawTable, wide) -> tuple[RawTable, list[Problem]]:
         table,
         columns=columns,
         rows=tuple(rows),
+        frame=None,
         reading=(*table.reading, note),
         headers=tuple(_heading(table, i) for i in line_positions) + ("",) * (1 + len(fields)),
         year_columns=named,
@@ -171,7 +172,7 @@ def _apply_units(spec: DatasetSpec, table: RawTable, wide) -> tuple[RawTable, li
     if problems or not per_column:
         return replace(table, reading=(*table.reading, *notes)), problems
     rows = []
-    for number, cells in table.rows:
+    for number, cells in table.all_rows:
         new = list(cells)
         for position, unit in per_column.items():
             if _is_count(table, cells):
@@ -182,7 +183,7 @@ def _apply_units(spec: DatasetSpec, table: RawTable, wide) -> tuple[RawTable, li
                 problems.append(problem)
             new[position] = pounds
         rows.append((number, tuple(new)))
-    return replace(table, rows=tuple(rows), reading=(*table.reading, *notes)), problems
+    return table.with_rows(rows, reading=(*table.reading, *notes)), problems
 
 
 def _whole_note(spec, table, whole: Unit | None, per_column, money, wide) -> list[str]:
@@ -255,17 +256,16 @@ def _wrong_unit(spec: DatasetSpec, table: RawTable) -> RawTable:
     notes: list[str] = []
     # a file of a column per year was turned into rows: each value's year names its heading
     year = table.columns.index("financial_year") if table.year_columns else None
+    if len(set(table.columns)) != len(table.columns):
+        return table  # a column named twice: the file is refused for it (importer)
+    cells = table.cells()
     for column in spec.money_columns:
         if column not in table.columns:
             continue
-        position = table.columns.index(column)
-        frame = pl.DataFrame(
-            {
-                "row": [number for number, _ in table.rows],
-                "text": [cells[position] for _, cells in table.rows],
-                "year": [None if year is None else cells[year] for _, cells in table.rows],
-            },
-            schema={"row": pl.Int64, "text": pl.String, "year": pl.String},
+        frame = cells.select(
+            "row",
+            pl.col(column).alias("text"),
+            (pl.lit(None, pl.String) if year is None else pl.col("financial_year")).alias("year"),
         )
         # exact decimals, whole columns at once: text that is not a plain amount is left to
         # the row checks
@@ -322,7 +322,7 @@ def _serial_dates(spec: DatasetSpec, table: RawTable) -> RawTable:
         return table
     example = None
     rows = []
-    for number, cells in table.rows:
+    for number, cells in table.all_rows:
         new = list(cells)
         for position in positions:
             text = cells[position]
@@ -335,7 +335,7 @@ def _serial_dates(spec: DatasetSpec, table: RawTable) -> RawTable:
         return table
     column, text, day = example
     note = f"dates held as Excel numbers read as dates (e.g. {column} {text} is {day:%d/%m/%Y})"
-    return replace(table, rows=tuple(rows), reading=(*table.reading, note))
+    return table.with_rows(rows, reading=(*table.reading, note))
 
 
 __all__ = ["with_rules", "is_financial_year"]

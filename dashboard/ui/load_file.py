@@ -164,7 +164,7 @@ def _header_rows(path: Path, sheet: str | None):
     """The rows a header may be on, normalised, for ``recognise``."""
     limits = ReadLimits.from_settings(get_settings())
     table = read_table(path, wanted=(), limits=limits, sheet=sheet)
-    first = [cells for _, cells in table.rows[:20]]
+    first = [cells for _, cells in table.all_rows[:20]]
     return [table.columns, *[tuple(normalise_header(c) for c in row) for row in first]]
 
 
