@@ -513,3 +513,18 @@ def test_a_problem_of_the_whole_file_says_so_in_its_row_cell_not_not_published(
     assert "not published" not in page_text(at)
     downloaded = pl.read_csv(io.BytesIO(downloads.csv_bytes(offered["load-problems"])))
     assert downloaded["Row"].to_list() == [None]
+
+
+def test_a_workbook_whose_every_sheet_is_hidden_is_refused_in_words_for_the_page(
+    app_env, monkeypatch
+):
+    """The message the CLI shares names no command: unhide the sheet, or choose it by name."""
+    from tests.test_import_reading import HIDDEN_EVERYWHERE, every_sheet_hidden
+
+    frame, _ = savings_file(app_env, forecast="1000")
+    content = every_sheet_hidden(_workbook([("Savings", frame, False)]))
+    _upload(monkeypatch, "savings.xlsx", content)
+    at = _page("director")
+    assert "The file cannot be read: 1 problem(s)." in page_text(at)
+    [problem] = tables(at)[0].to_dict("records")
+    assert (problem["Row"], problem["Rule"]) == ("whole file", HIDDEN_EVERYWHERE)
