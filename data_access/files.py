@@ -30,6 +30,9 @@ from data_access.workbook_checks import (
     column_letters,
 )
 
+# said by ``ascgov import`` and on the Load a file page alike, so it names no command: the
+# CLI chooses a sheet by name with --sheet, the page with its sheet picker
+EVERY_SHEET_HIDDEN = "every sheet is hidden: unhide the sheet to load, or choose it by name"
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 20
@@ -455,7 +458,7 @@ def _read_xlsx(
             reading=(f'read sheet "{table.sheet}" of {name}', *skipped, *table.reading),
         )
     if not visible and hidden:
-        raise FileRejected(name, "every sheet is hidden: unhide the one to load, or name it")
+        raise FileRejected(name, EVERY_SHEET_HIDDEN)
     raise first_problem or FileRejected(name, "workbook has no sheets")
 
 

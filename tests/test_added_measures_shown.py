@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.briefing import content, make
-from dashboard.views.blocks import Chart, Heading
+from dashboard.views.blocks import Chart, Heading, Headlines
 from data_access import days
 from data_access.loaders import load_table
 from data_access.measures import ADDED_OWNER
@@ -119,3 +119,48 @@ def test_the_briefing_pack_lists_an_added_measure(carers):
     definitions = next(s for s in pack.sections if s.key == "definitions")
     table = next(b for b in definitions.blocks if hasattr(b, "frame"))
     assert LABEL in list(table.frame["Measure"])
+
+
+def _restate(env, tmp_path, value: int) -> None:
+    """A director restates the added measure's March figure (an update, listed by name among
+    the changes since the last meeting)."""
+    path = tmp_path / "restated.csv"
+    path.write_text(
+        HEADER
+        + f"carers_assessed,2024-03,All teams,All priorities,{value},carers.csv,2024-03-31\n",
+        encoding="utf-8",
+    )
+    run(env.url, "import", "backlog", str(path))
+
+
+def test_the_overview_has_a_card_for_an_added_measure(carers):
+    at = run_page("pages/overview.py")
+    assert not at.exception, [e.value for e in at.exception]
+    card = next(m for m in at.metric if m.label == LABEL)
+    assert card.value == "47"
+    assert card.delta.startswith("up 16 on the month before")
+    assert "People waiting for a review 460" in page_text(at)  # the built-in cards stay
+
+
+def test_the_change_list_names_an_added_measure_by_its_label(carers, tmp_path):
+    _restate(carers, tmp_path, 52)
+    at = run_page("pages/overview.py")
+    assert not at.exception, [e.value for e in at.exception]
+    changed = tables(at)[0]
+    items = list(changed["Item"])
+    assert f"{LABEL}, Mar 2024, All teams, All priorities" in items, items
+    assert not any("carers_assessed" in item for item in items)
+    i = items.index(f"{LABEL}, Mar 2024, All teams, All priorities")
+    assert list(changed["What changed"])[i] == "47 → 52"
+
+
+def test_the_packs_summary_has_a_card_for_an_added_measure(carers, tmp_path):
+    _restate(carers, tmp_path, 52)
+    pack = content.build(content.gather(carers, days.today()), make.options_for(carers))
+    summary = next(s for s in pack.sections if s.key == "summary")
+    cards = {h.label: h.value for b in summary.blocks if isinstance(b, Headlines) for h in b.items}
+    assert cards[LABEL] == "52"
+    assert cards["People waiting for a review"] == "460"
+    # the pack counts a figure imported and restated since the meeting as new (it reads
+    # inserts too); its summary names no internal code
+    assert "carers_assessed" not in repr(summary.blocks)

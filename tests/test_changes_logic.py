@@ -8,13 +8,20 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from dashboard.domain.changes import changes_since, changes_summary, changes_table
+from dashboard.domain import changes
+from dashboard.domain.changes import changes_summary, changes_table
 from dashboard.domain.history import changed_fields, changes_after, history_table
+from data_access.measures import BACKLOG, LOCAL, MEASURES, MeasureInfo, Registry
 from data_access.statuses import read_entries
 from data_access.vocab import DEFAULT_MILESTONE_STATUSES
 
 DEFAULTS = list(DEFAULT_MILESTONE_STATUSES)
 WHEN = datetime(2024, 4, 2, 10, 30, tzinfo=UTC)
+
+
+def changes_since(events: pl.DataFrame, *, measures: Registry = MEASURES, **given):
+    """``changes.changes_since`` with the built-in measures unless a test names others."""
+    return changes.changes_since(events, measures=measures, **given)
 
 
 def _events(*rows) -> pl.DataFrame:
@@ -179,3 +186,39 @@ def test_history_in_words_leaves_bookkeeping_out():
     assert table["What changed"].to_list() == ["rag: Amber → Red", "created"]
     assert table["When (UK time)"].to_list() == ["2 Apr 2024 11:02", "2 Apr 2024 11:01"]
     assert changes_after(events, 1) == ["b at 2 Apr 2024 11:02 UK time: rag: Amber → Red"]
+
+
+CARERS = MeasureInfo(
+    "carers_assessed",
+    "Carers assessed",
+    "Carers assessed.",
+    "people",
+    True,
+    "s",
+    "o",
+    LOCAL,
+    BACKLOG,
+)
+
+
+def test_a_restated_figure_of_an_added_measure_is_named_by_its_label_never_its_code():
+    figure = {
+        "measure": "carers_assessed",
+        "month": "2024-03-01",
+        "team": "All teams",
+        "priority_band": "All priorities",
+        "value": 47,
+        "version": 1,
+    }
+    restated = {**figure, "value": 52, "version": 2}
+    events = _events(("backlog", "carers_assessed|2024-03-01", figure, restated, "a"))
+    added = Registry.with_rows(MEASURES, [CARERS])
+    [change] = changes_since(events, measures=added)
+    assert (change.kind, change.item, change.what) == (
+        "Figure restated",
+        "Carers assessed, Mar 2024, All teams, All priorities",
+        "47 → 52",
+    )
+    # a measure not in force (none is ever removed) reads as plain words, not its code
+    [change] = changes_since(events)
+    assert "carers_assessed" not in change.item

@@ -279,6 +279,42 @@ def test_the_sheets_a_picker_offers(tmp_path):
     assert workbook_sheets(path, limits) == [("Old", True), ("Areas", False)]
 
 
+def every_sheet_hidden(workbook: bytes) -> bytes:
+    """``workbook`` with every sheet hidden, as Excel cannot save it but a file can hold."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                part = part.replace(b"<sheet ", b'<sheet state="hidden" ')
+            dst.writestr(info, part)
+    return out.getvalue()
+
+
+HIDDEN_EVERYWHERE = "every sheet is hidden: unhide the sheet to load, or choose it by name"
+
+
+def test_a_workbook_whose_every_sheet_is_hidden_says_how_to_load_one(sqlite_store, tmp_path):
+    path = tmp_path / "areas.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Areas")
+    sheet.write_row(0, 0, AREAS)
+    sheet.write_row(1, 0, ["A1", "Hidden", "", "In progress", "", "31/03/2024"])
+    workbook.close()
+    path.write_bytes(every_sheet_hidden(path.read_bytes()))
+    with pytest.raises(ImportRejected) as excinfo:
+        _import(sqlite_store, "areas", path)
+    assert _rules(excinfo) == [(None, None, HIDDEN_EVERYWHERE)]
+    # chosen by name (--sheet, the Load page's picker), it is read
+    report = _import(sqlite_store, "areas", path, sheet="Areas")
+    assert (
+        report.reading[0] == 'read sheet "Areas" of areas.xlsx (hidden, read because it was chosen)'
+    )
+
+
 def test_a_sheet_that_is_not_there_is_named(sqlite_store, tmp_path):
     with pytest.raises(ImportRejected) as excinfo:
         _import(sqlite_store, "areas", _hidden_workbook(tmp_path / "a.xlsx"), sheet="Nope")

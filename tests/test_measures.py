@@ -19,6 +19,7 @@ from data_access.measures import BACKLOG, BUILT_IN, LOCAL, MEASURES, MeasureInfo
 from data_access.problems import ImportRejected
 from data_access.vocab import Measure
 from tests.conftest import DIRECTOR
+from tests.test_headlines import _backlog as one_measure
 
 EXTRA = MeasureInfo(
     "carers_assessed",
@@ -107,8 +108,9 @@ def test_a_trend_takes_its_label_meaning_unit_and_direction_from_the_registry():
 
 def test_a_headline_rises_well_when_the_registry_says_so():
     for m in MEASURES.in_table(BACKLOG):
-        latest = headlines.Latest(m.code, m.label, date(2024, 1, 1), 1, "published", "s", 0)
-        assert latest.higher_is_better is m.rise_is_good
+        figures = one_measure({date(2024, 1, 1): 1}, measure=m.code)
+        [latest] = headlines.latest_backlog(figures, measures=MEASURES)
+        assert latest.higher_is_better is bool(m.rise_is_good)
 
 
 def test_a_registry_refuses_a_code_or_label_given_twice_and_an_overlong_code():

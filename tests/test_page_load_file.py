@@ -485,3 +485,46 @@ def test_the_problems_table_offers_csv_and_excel_downloads_of_every_problem(app_
         ("", 3, "target", "lots", rule, fix),
     ]
     assert "savings.csv" in source
+
+
+def test_a_problem_of_the_whole_file_says_so_in_its_row_cell_not_not_published(
+    app_env, monkeypatch
+):
+    """A problem with no row (of the file as a whole) reads "whole file" on the page, not
+    "not published" (the words for a missing figure); its row cell in the downloads is empty,
+    as a file holds any number it has not got."""
+    from dashboard.ui import components
+    from dashboard.views import downloads
+
+    offered = {}
+    original = components.download_buttons
+
+    def record(table, *, key, source=None):
+        offered[key] = table
+        original(table, key=key, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    _upload(monkeypatch, "savings.csv", b"")  # a problem of the file, not of a row
+    at = _page("director")
+    at.selectbox(key="load-dataset").select("savings").run()
+    at = _click(at, "Check the file")
+    problems = tables(at)[0].to_dict("records")
+    assert [(p["Row"], p["Rule"]) for p in problems] == [("whole file", "file is empty")]
+    assert "not published" not in page_text(at)
+    downloaded = pl.read_csv(io.BytesIO(downloads.csv_bytes(offered["load-problems"])))
+    assert downloaded["Row"].to_list() == [None]
+
+
+def test_a_workbook_whose_every_sheet_is_hidden_is_refused_in_words_for_the_page(
+    app_env, monkeypatch
+):
+    """The message the CLI shares names no command: unhide the sheet, or choose it by name."""
+    from tests.test_import_reading import HIDDEN_EVERYWHERE, every_sheet_hidden
+
+    frame, _ = savings_file(app_env, forecast="1000")
+    content = every_sheet_hidden(_workbook([("Savings", frame, False)]))
+    _upload(monkeypatch, "savings.xlsx", content)
+    at = _page("director")
+    assert "The file cannot be read: 1 problem(s)." in page_text(at)
+    [problem] = tables(at)[0].to_dict("records")
+    assert (problem["Row"], problem["Rule"]) == ("whole file", HIDDEN_EVERYWHERE)

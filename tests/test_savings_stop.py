@@ -555,8 +555,7 @@ def test_check_reports_a_bridge_that_does_not_add_up(store):
 
 
 def test_a_withdrawal_is_named_in_what_changed_and_is_no_rating_move_to_green():
-    from dashboard.domain.changes import changes_since
-    from tests.test_changes_logic import YEAR, _events
+    from tests.test_changes_logic import YEAR, _events, changes_since
 
     withdrawn = {
         **YEAR,

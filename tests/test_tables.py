@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names, first_rows, matching
 
 
@@ -45,3 +46,11 @@ def test_matching_blank_text_keeps_every_row_and_reads_text_literally():
     assert matching(frame, None, ["Title"]).height == 2
     assert matching(frame, "  ", ["Title"]).height == 2
     assert matching(frame, "(b)", ["Title"])["Title"].to_list() == ["a (b)"]
+
+
+def test_a_column_may_say_what_its_missing_value_reads_as_and_files_leave_it_empty():
+    frame = pl.DataFrame({"Row": [3, None], "People": [None, 7]})
+    table = Table.of("T", frame, {"Row": Column("Row", Kind.COUNT, missing="whole file")})
+    # the Row column says its own word; a missing figure reads as every missing figure does
+    assert table.shown().rows() == [("3", "not published"), ("whole file", "7")]
+    assert table.values().rows() == [(3, None), (None, 7)]

@@ -152,6 +152,7 @@ def test_new_rows_are_counted_and_only_changed_rows_listed(demo_store, tmp_path)
     from dashboard.domain.changes import COUNTED_NEW, WATCHED, changes_since
     from data_access.importer import import_file
     from data_access.loaders import audit_since, new_rows_since
+    from data_access.measures import MEASURES
     from tests.conftest import DIRECTOR
 
     path = tmp_path / "backlog.csv"
@@ -183,7 +184,7 @@ def test_new_rows_are_counted_and_only_changed_rows_listed(demo_store, tmp_path)
     ]
     updates = audit_since(demo_store, start, WATCHED, updates_only=True)
     assert updates["entity_key"].to_list() == ["waiting_review|2024-04-01|All teams|All bands"]
-    found = changes_since(updates, new_rows=counts)
+    found = changes_since(updates, measures=MEASURES, new_rows=counts)
     assert [(c.kind, c.item, c.what) for c in found] == [
         (
             "Figure restated",

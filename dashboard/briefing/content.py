@@ -182,6 +182,7 @@ def build(figures: Figures, options: Options, *, now: datetime | None = None) ->
     changed = changes.changes_since(
         figures.events,
         thresholds=options.thresholds,
+        measures=figures.measures,
         milestone_statuses=options.statuses["milestone_statuses"],
     )
     worked = _Worked(figures, options, rated, findings, changed)
@@ -228,7 +229,7 @@ def overview_for(worked: _Worked) -> overview_view.Overview:
         backlog=figures["backlog"],
         area_statuses=worked.options.statuses["area_statuses"],
         latest_backlog=headlines.latest_backlog(
-            figures["backlog"], meeting_date=worked.meeting.previous
+            figures["backlog"], measures=figures.measures, meeting_date=worked.meeting.previous
         ),
         meeting=worked.meeting.previous,
         changed=worked.changes,

@@ -19,7 +19,7 @@ from dashboard.domain import formatting
 from dashboard.domain.ratings import RED, Thresholds, brag
 from dashboard.domain.table import Kind, Table
 from data_access import days
-from data_access.measures import MEASURES
+from data_access.measures import Registry
 from data_access.statuses import Meaning, StatusList, default_statuses
 
 NEW_RED = "New red item"
@@ -55,6 +55,15 @@ WATCHED = (
     "backlog",
     "committee_actions",
 )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What the describers judge and name an item's changes by."""
+
+    thresholds: Thresholds
+    milestone_statuses: StatusList
+    measures: Registry  # the registry in force, whose labels name backlog figures
 
 
 @dataclass(frozen=True)
@@ -95,12 +104,16 @@ def changes_since(
     events: pl.DataFrame,
     *,
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen
+    measures: Registry,
     new_rows: pl.DataFrame | None = None,
     milestone_statuses: StatusList = DEFAULT_MILESTONE_STATUSES,
 ) -> list[Change]:
     """The changes in ``events`` (audit rows) and the counts of new rows in ``new_rows``
     (dataset, n, last_at, actor, actors), most telling first, then newest first. A milestone
-    moved to a status that means slipped (``milestone_statuses``) has slipped."""
+    moved to a status that means slipped (``milestone_statuses``) has slipped; a backlog
+    figure is named by its measure's label in ``measures``, the registry in force (built in
+    and added by an administrator)."""
+    rules = _Rules(thresholds, milestone_statuses, measures)
     found: list[Change] = _counted(new_rows) if new_rows is not None else []
     new_figures: dict[str, list[dict[str, Any]]] = {}
     new_items: dict[str, list[dict[str, Any]]] = {}
@@ -111,7 +124,7 @@ def changes_since(
         if item["dataset"] == "backlog" and item["before"] is None:
             new_figures.setdefault(item["after"]["month"][:7], []).append(item)
         elif describe is not None:
-            parts = _one_line(describe(item, thresholds, milestone_statuses))
+            parts = _one_line(describe(item, rules))
             if item["before"] is None and all(p.kind != NEW_RED for p in parts):
                 # a new item is news only when it arrives red; the rest are counted
                 new_items.setdefault(item["dataset"], []).append(item)
@@ -198,7 +211,7 @@ def _moved(before: dict | None, after: dict, column: str) -> tuple[Any, Any] | N
     return (old, new) if old != new else None
 
 
-def _areas(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
+def _areas(item: dict, rules: _Rules) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Area {after['code']}: {after['title']}"
     found = []
@@ -217,12 +230,12 @@ def _areas(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[C
     return found
 
 
-def _milestones(item: dict, _thresholds: Thresholds, statuses: StatusList) -> list[Change]:
+def _milestones(item: dict, rules: _Rules) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Milestone {after['code']}: {after['title']}"
     status = _moved(before, after, "status")
     due = _moved(before, after, "due_date")
-    if status and statuses.meaning(status[1]) == Meaning.SLIPPED:
+    if status and rules.milestone_statuses.meaning(status[1]) == Meaning.SLIPPED:
         return [_change(SLIPPED, item, label, f"status {status[0] or 'new'} → {status[1]}")]
     if due and before is not None and due[0] and due[1] and due[1] > due[0]:
         moved = f"due {formatting.day(date.fromisoformat(due[0]))} → "
@@ -258,7 +271,7 @@ def _money_moves(before: dict | None, after: dict, columns: tuple[str, ...]) -> 
     return moves
 
 
-def _savings_years(item: dict, thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
+def _savings_years(item: dict, rules: _Rules) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Savings line {after['line_code']} {after['financial_year']}"
     found = []
@@ -269,7 +282,7 @@ def _savings_years(item: dict, thresholds: Thresholds, _statuses: StatusList) ->
     if stopped and before is not None:
         said = f"{stopped[1]} ({after.get('status_reason')})" if stopped[1] else "tracked again"
         found.append(_change(UPDATED, item, label, said))
-    old, new = _rating(before, thresholds), _rating(after, thresholds)
+    old, new = _rating(before, rules.thresholds), _rating(after, rules.thresholds)
     if before is not None and old != new:
         kind = NEW_RED if new == RED else RATING
         found.append(_change(kind, item, label, f"BRAG by rule {old} → {new}"))
@@ -278,7 +291,7 @@ def _savings_years(item: dict, thresholds: Thresholds, _statuses: StatusList) ->
     return found
 
 
-def _savings_lines(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
+def _savings_lines(item: dict, rules: _Rules) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Savings line {after['code']}: {after['title']}"
     override = _moved(before, after, "brag_override")
@@ -292,7 +305,7 @@ def _savings_lines(item: dict, _thresholds: Thresholds, _statuses: StatusList) -
     return [_change(UPDATED, item, label, "details updated")]
 
 
-def _mtfs(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
+def _mtfs(item: dict, rules: _Rules) -> list[Change]:
     after = item["after"]
     moves = _money_moves(
         item["before"], after, ("required_pence", "forecast_pence", "reported_shortfall_pence")
@@ -303,10 +316,12 @@ def _mtfs(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Ch
     return [_change(RESTATED, item, label, "; ".join(moves))]
 
 
-def _backlog(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
+def _backlog(item: dict, rules: _Rules) -> list[Change]:
     before, after = item["before"], item["after"]
-    measure = MEASURES.get(after["measure"])
-    name = measure.label if measure else after["measure"]
+    measure = rules.measures.get(after["measure"])
+    # every measure a figure can be stored under is in force (measures are only ever added);
+    # were one not, members read plain words, never its internal code
+    name = measure.label if measure else "A backlog measure"
     month = formatting.month(date.fromisoformat(after["month"]))
     label = f"{name}, {month}, {after['team']}, {after['priority_band']}"
     value = _moved(before, after, "value")
@@ -322,7 +337,7 @@ def _backlog(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list
     ]
 
 
-def _actions(item: dict, _thresholds: Thresholds, _statuses: StatusList) -> list[Change]:
+def _actions(item: dict, rules: _Rules) -> list[Change]:
     before, after = item["before"], item["after"]
     label = f"Committee action {after['code']}"
     status = _moved(before, after, "status")

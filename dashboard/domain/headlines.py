@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.domain.ratings import RED
-from data_access.measures import BACKLOG, MEASURES
+from data_access.measures import Registry
 from data_access.statuses import StatusList
 
 
@@ -24,10 +24,11 @@ class Latest:
     previous_value: int | None
     meeting_date: date | None = None
     meeting_value: int | None = None
+    rise_is_good: bool | None = None  # the registry's, for the colour of the change
 
     @property
     def higher_is_better(self) -> bool:
-        return bool(MEASURES[self.measure].rise_is_good)
+        return bool(self.rise_is_good)
 
     @property
     def change(self) -> int | None:
@@ -63,15 +64,25 @@ def areas_by_status(areas: pl.DataFrame, statuses: Sequence[str]) -> list[tuple[
     return [(status, counts[status]) for status in statuses if counts.get(status)]
 
 
-def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -> list[Latest]:
+def latest_backlog(
+    backlog: pl.DataFrame, *, measures: Registry, meeting_date: date | None = None
+) -> list[Latest]:
     """Each measure's latest month (all teams and bands added up), the month before it, and the
-    figure members saw at the last meeting (the latest month on or before its date)."""
-    from dashboard.domain.backlog import monthly  # backlog builds on these labels
+    figure members saw at the last meeting (the latest month on or before its date); labels
+    from ``measures``, the registry in force.
+
+    The Overview's backlog cards (and the pack's summary, which prints them) are the measures
+    the Backlog page shows (``backlog.shown_measures``) that have figures, in the registry's
+    order: the four every council reports, any ADASS survey measure once loaded, and every
+    measure an administrator added (added to be reported, so it is a headline like the four)
+    once its first figures are loaded. A measure with no figures has no card: the Overview is a
+    short summary, and the Backlog page says which measures have none."""
+    from dashboard.domain.backlog import monthly, shown_measures  # backlog builds on these
 
     if backlog.is_empty():
         return []
     latest = []
-    for measure in MEASURES.codes(BACKLOG):
+    for measure in shown_measures(backlog, measures):
         rows = monthly(backlog, measure)
         if rows.is_empty():
             continue
@@ -81,7 +92,7 @@ def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -
         latest.append(
             Latest(
                 measure,
-                MEASURES.label(measure),
+                measures.label(measure),
                 last["month"],
                 last["value"],
                 last["basis"],
@@ -89,6 +100,7 @@ def latest_backlog(backlog: pl.DataFrame, *, meeting_date: date | None = None) -
                 previous,
                 meeting_date,
                 seen["value"][-1] if seen.height else None,
+                measures[measure].rise_is_good,
             )
         )
     return latest

@@ -60,6 +60,11 @@ class Column:
     # for COUNT: counts below this are not shown (small-number suppression, 0 for off): written
     # "fewer than N" on screen and in print, left empty in files
     small: int = 0
+    # what a missing value reads as on screen and in print, where the column's own words say
+    # it better than its kind's (a problem's row: "whole file"); None: the kind's, which
+    # ``formatting`` keeps ("not published" for a figure, empty for a date). Files hold any
+    # missing value as an empty cell.
+    missing: str | None = None
 
     @property
     def heading_in_file(self) -> str:
@@ -69,6 +74,14 @@ class Column:
 
 
 def _writer(column: Column):
+    write = _kind_writer(column)
+    if column.missing is None:
+        return write
+    said, plain = column.missing, write or str
+    return lambda value: said if value is None else plain(value)
+
+
+def _kind_writer(column: Column):
     kind = column.kind
     if kind is Kind.MONEY:
         return lambda pence: formatting.money(pence, style=column.money)

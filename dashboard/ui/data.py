@@ -130,12 +130,21 @@ def findings() -> list:
 def _latest_backlog(reads: Snapshot, meeting_date) -> list:
     from dashboard.domain.headlines import latest_backlog
 
-    return latest_backlog(_read(reads, "backlog"), meeting_date=meeting_date)
+    return latest_backlog(
+        _read(reads, "backlog"),
+        measures=_measures(reads.only("measures", dated=False)),
+        meeting_date=meeting_date,
+    )
 
 
 def latest_backlog(meeting_date) -> list:
-    """Each measure's latest figures, worked out once per backlog version and meeting date."""
-    return _latest_backlog(current().only("backlog"), meeting_date)
+    """Each measure's latest figures, worked out once per version of the backlog and the
+    measures in force, and meeting date."""
+    return _latest_backlog(current().only(*_BACKLOG), meeting_date)
+
+
+# the audit trail, the milestone statuses in force, and the measures whose labels name figures
+_CHANGES_READ = ("audit_events", "app_settings", "measures")
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -159,6 +168,7 @@ def _changes(reads: Snapshot, meeting: date, thresholds: Thresholds):
     return changes_since(
         events,
         thresholds=thresholds,
+        measures=_measures(reads.only("measures", dated=False)),
         new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
         milestone_statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
     )
@@ -170,7 +180,7 @@ def changes_since_meeting(meeting: date) -> list:
     from data_access.settings import get_settings
 
     return _changes(
-        current().only("audit_events", "app_settings"),
+        current().only(*_CHANGES_READ),
         meeting,
         Thresholds.from_settings(get_settings()),
     )
@@ -457,7 +467,7 @@ def as_at_or_today() -> date:
     return current().day or days.today()
 
 
-_OVERVIEW_TABLES = ("meetings", "audit_events", *_ATTENTION_TABLES)
+_OVERVIEW_TABLES = ("meetings", *_CHANGES_READ, *_BACKLOG, *_ATTENTION_TABLES)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -466,11 +476,7 @@ def _overview(reads: Snapshot, today: date, thresholds: Thresholds):
     from dashboard.views.overview import build
 
     meeting = last_meeting(_read(reads, "meetings"), today)
-    changed = (
-        []
-        if meeting is None
-        else _changes(reads.only("audit_events", "app_settings"), meeting, thresholds)
-    )
+    changed = [] if meeting is None else _changes(reads.only(*_CHANGES_READ), meeting, thresholds)
     return build(
         areas=_read(reads, "areas"),
         lines=_savings(reads.only(*_SAVINGS)),
@@ -478,7 +484,7 @@ def _overview(reads: Snapshot, today: date, thresholds: Thresholds):
         mtfs=_read(reads, "mtfs_requirements"),
         backlog=_read(reads, "backlog"),
         area_statuses=_lists(reads.url, reads.version("app_settings"))["area_statuses"],
-        latest_backlog=_latest_backlog(reads.only("backlog"), meeting),
+        latest_backlog=_latest_backlog(reads.only(*_BACKLOG), meeting),
         meeting=meeting,
         changed=changed,
         attention=_attention(reads.only(*_ATTENTION_TABLES), today, thresholds),

@@ -12,13 +12,15 @@ from typing import Protocol
 import polars as pl
 
 from dashboard.domain import formatting
-from dashboard.domain.table import Kind, Table
+from dashboard.domain.table import Column, Kind, Table
 from dashboard.views.blocks import Headline, Headlines, Paragraph
 
 # the most rows of changes and problems shown on screen; the downloads hold them all
 SHOWN_ROWS = 2_000
 
 PROBLEM_COLUMNS = ("Sheet", "Row", "Column", "Value", "Rule", "What to do")
+# the row of a problem with none: a problem of the file as a whole (empty, unreadable, too big)
+WHOLE_FILE = "whole file"
 CHANGE_COLUMNS = ("Item", "Field", "Before", "After")
 
 
@@ -91,9 +93,7 @@ def problems_table(problems: Iterable[ProblemLike], *, title: str = "Problems fo
         },
         schema={c: pl.Int64 if c == "Row" else pl.String for c in PROBLEM_COLUMNS},
     )
-    return Table.of(
-        title, frame, {c: Kind.COUNT if c == "Row" else Kind.TEXT for c in frame.columns}
-    )
+    return Table.of(title, frame, {"Row": Column("Row", Kind.COUNT, missing=WHOLE_FILE)})
 
 
 def _short(text: str) -> str:
