@@ -44,6 +44,7 @@ def body_frame(text: str, delimiter: str, width: int, columns: int, first_row: i
             schema=dict.fromkeys(names, pl.String),
             quote_char='"',
             raise_if_empty=False,
+            missing_columns="insert",
         )
     except (pl.exceptions.PolarsError, OSError):
         return None  # a row longer than the header, a quote the csv module reads otherwise
