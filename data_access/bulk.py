@@ -77,37 +77,39 @@ def rows_by_key(
     return found
 
 
-def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, ids: bool) -> None:
-    """Insert ``rows`` (dicts with the same columns); with ``ids``, set each row's new ``id``.
-
-    Ids are given in the order of ``rows``, as an autoincrementing insert would give them.
-    """
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        _copy_rows(conn, table, rows, ids=ids)
-    else:
-        if ids:
-            # the write transaction holds SQLite's write lock, so no one else can take these:
-            # they are the ids SQLite itself would give (max + 1 onwards), without RETURNING,
-            # which SQLAlchemy can only sort into parameter order by inserting row by row
-            last = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-            for new_id, row in enumerate(rows, start=int(last) + 1):
-                row["id"] = new_id
-        conn.execute(insert(table), rows)
-
-
-def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]], *, ids: bool) -> None:
-    if ids:
-        new_ids = conn.execute(
+def next_ids(conn: Connection, table: Table, count: int, *, reserve: bool = True) -> list[int]:
+    """The ids ``count`` new rows of ``table`` get, in order, as an autoincrementing insert
+    would give them. On PostgreSQL they are taken from the table's sequence; on SQLite they
+    are max + 1 onwards (the write transaction holds SQLite's write lock, so no one else can
+    take them), without RETURNING, which SQLAlchemy can only sort into parameter order by
+    inserting row by row. ``reserve=False`` (a preview) counts from the largest id on both,
+    taking nothing from a sequence, which no rollback gives back."""
+    if not count:
+        return []
+    if conn.dialect.name == "postgresql" and reserve:
+        taken = conn.execute(
             text(
                 "SELECT nextval(pg_get_serial_sequence(:table, 'id')) AS id "
                 "FROM generate_series(1, :count) ORDER BY 1"
             ),
-            {"table": table.name, "count": len(rows)},
+            {"table": table.name, "count": count},
         ).scalars()
-        for row, new_id in zip(rows, new_ids, strict=True):
-            row["id"] = int(new_id)
+        return [int(i) for i in taken]
+    last = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+    return list(range(last + 1, last + 1 + count))
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same columns; other keys are left out)."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        _copy_rows(conn, table, rows)
+    else:
+        conn.execute(insert(table), rows)
+
+
+def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     names = [n for n in rows[0] if n in table.c]  # as insert(), ignore other keys
     as_json = {i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON)}
     quote = conn.dialect.identifier_preparer.quote

@@ -140,7 +140,7 @@ class WriteTx:
     def finish(self) -> None:
         if not self.events:
             return
-        insert_rows(self.conn, schema.audit_events, self.events, ids=False)
+        insert_rows(self.conn, schema.audit_events, self.events)
         for dataset in sorted(self.touched | {"audit_events"}):
             self.conn.execute(
                 update(schema.dataset_versions)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from sqlalchemy import JSON, Table, and_, bindparam, func, select, update
+from sqlalchemy import JSON, Table, and_, bindparam, update
 from sqlalchemy import types as sql_types
 
-from data_access.bulk import insert_rows, rows_by_key
+from data_access.bulk import insert_rows, next_ids, rows_by_key
 from data_access.store import StaleVersionError, WriteTx, jsonable
 
 PROVENANCE_SYSTEM_FIELDS = ("loaded_by", "loaded_at", "version")
@@ -36,11 +36,6 @@ class UpsertResult:
     rows: pl.DataFrame | None = None
     # a rehearsal's changes, one row per changed field (CHANGE_COLUMNS)
     changes: pl.DataFrame | None = None
-
-    def ids(self, key: Sequence[str]) -> dict[tuple, int]:
-        if self.rows is None:
-            return {}
-        return {tuple(r[:-1]): r[-1] for r in self.rows.select(*key, "id").iter_rows()}
 
 
 def entity_key(key_values: tuple) -> str:
@@ -149,7 +144,7 @@ def upsert_frame(
         updated=plan.updates.height,
         unchanged=frame.height - plan.inserts.height - plan.updates.height,
     )
-    new_ids = _next_ids(tx, table, plan.inserts.height)
+    new_ids = next_ids(tx.conn, table, plan.inserts.height, reserve=not tx.rehearsal)
     inserts = plan.inserts.with_columns(pl.Series("id", new_ids, dtype=pl.Int64))
     result.rows = pl.concat(
         [
@@ -165,21 +160,13 @@ def upsert_frame(
         {**_decoded(row, json_columns), "loaded_by": tx.actor, "loaded_at": tx.now, "version": 1}
         for row in inserts.to_dicts()
     ]
-    updates = [
-        (
-            plan.stored[tuple(row[k] for k in key)],
-            {
-                **plan.stored[tuple(row[k] for k in key)],
-                **_decoded(row, json_columns),
-                "loaded_by": tx.actor,
-                "loaded_at": tx.now,
-                "version": plan.stored[tuple(row[k] for k in key)]["version"] + 1,
-            },
-        )
-        for row in plan.updates.to_dicts()
-    ]
+    updates = []
+    for row in plan.updates.to_dicts():
+        before = plan.stored[tuple(row[k] for k in key)]
+        after = {**before, **_decoded(row, json_columns), "loaded_by": tx.actor}
+        updates.append((before, {**after, "loaded_at": tx.now, "version": before["version"] + 1}))
     if inserted:
-        insert_rows(tx.conn, table, inserted, ids=False)
+        insert_rows(tx.conn, table, inserted)
     if updates:
         _apply_updates(tx, table, key, updates)
     _audit_changes(tx, table, key, inserted, updates, action, reason)
@@ -191,28 +178,6 @@ def _decoded(row: dict[str, Any], json_columns: Sequence[str]) -> dict[str, Any]
         if name in row and row[name] is not None:
             row[name] = json.loads(row[name])
     return row
-
-
-def _next_ids(tx: WriteTx, table: Table, count: int) -> list[int]:
-    """The ids ``count`` new rows get: on SQLite the ones SQLite itself would give (the write
-    transaction holds the lock); on PostgreSQL from the table's sequence."""
-    if not count:
-        return []
-    if tx.conn.dialect.name == "postgresql" and not tx.rehearsal:
-        from sqlalchemy import text
-
-        return [
-            int(i)
-            for i in tx.conn.execute(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) AS id "
-                    "FROM generate_series(1, :count) ORDER BY 1"
-                ),
-                {"table": table.name, "count": count},
-            ).scalars()
-        ]
-    last = tx.conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    return list(range(int(last) + 1, int(last) + 1 + count))
 
 
 @dataclass
