@@ -38,7 +38,8 @@ _PLAIN_NAME = rf"^{_EDGE}(?:[^\p{{C}}]*{_EDGE})?$"
 _PLAIN_LONG_TEXT = rf"(?s)^{_EDGE}(?:.*{_EDGE})?$"
 # years from 1900 to 2199: outside them, the model says what it makes of the date
 _ISO_DAY = r"^(?:19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$"
-_ISO_MONTH = r"^(?:19|20|21)[0-9]{2}-[0-9]{2}$"
+# a month, or a day in it (as exports write a month: its first day)
+_ISO_MONTH = r"^(?:19|20|21)[0-9]{2}-[0-9]{2}(?:-[0-9]{2})?$"
 _FY = r"^(?:199|20[0-9])[0-9]/[0-9]{2}$"
 _POUNDS = r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"
 _WHOLE = r"^[0-9]{1,10}$"
@@ -152,8 +153,10 @@ def _day(field: _Field, cell: pl.Expr, context) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _month(field: _Field, cell: pl.Expr, context) -> tuple[pl.Expr, pl.Expr]:
-    value = (cell + "-01").str.to_date("%Y-%m-%d", strict=False)
-    return value, cell.str.contains(_ISO_MONTH) & value.is_not_null()
+    # a day must be one the calendar has, as the model's date reading says; stored: the month
+    day = pl.when(cell.str.len_chars() == len("2024-03")).then(cell + "-01").otherwise(cell)
+    value = day.str.to_date("%Y-%m-%d", strict=False)
+    return value.dt.month_start(), cell.str.contains(_ISO_MONTH) & value.is_not_null()
 
 
 def _financial_year(field: _Field, cell: pl.Expr, context) -> tuple[pl.Expr, pl.Expr]:
