@@ -515,16 +515,61 @@ def test_a_problem_of_the_whole_file_says_so_in_its_row_cell_not_not_published(
     assert downloaded["Row"].to_list() == [None]
 
 
-def test_a_workbook_whose_every_sheet_is_hidden_is_refused_in_words_for_the_page(
+def test_a_workbook_of_one_hidden_sheet_offers_it_in_the_picker_and_reads_it_when_chosen(
     app_env, monkeypatch
 ):
-    """The message the CLI shares names no command: unhide the sheet, or choose it by name."""
-    from tests.test_import_reading import HIDDEN_EVERYWHERE, every_sheet_hidden
+    """The CLI's refusal says "unhide the sheet to load, or choose it by name": the page offers
+    the choice, with no sheet chosen until the user picks one."""
+    from tests.test_import_reading import every_sheet_hidden
 
     frame, _ = savings_file(app_env, forecast="1000")
     content = every_sheet_hidden(_workbook([("Savings", frame, False)]))
     _upload(monkeypatch, "savings.xlsx", content)
     at = _page("director")
-    assert "The file cannot be read: 1 problem(s)." in page_text(at)
-    [problem] = tables(at)[0].to_dict("records")
-    assert (problem["Row"], problem["Rule"]) == ("whole file", HIDDEN_EVERYWHERE)
+    picker = _sheet_picker(at)
+    assert picker is not None
+    assert picker.options == ["Savings (hidden)"]
+    assert picker.value is None
+    text = page_text(at)
+    assert "Every sheet of savings.xlsx is hidden: choose the sheet to load." in text
+    assert "cannot be read" not in text
+    assert not [b for b in at.button if b.label.startswith("Check the file")]
+
+    _sheet_picker(at).select("Savings").run()
+    assert "Recognised from its column headings as savings" in page_text(at)
+    _click(at, "Check the file")
+    text = page_text(at)
+    assert 'read sheet "Savings" of savings.xlsx (hidden, read because it was chosen)' in text
+    assert "No problems found" in text
+
+
+@pytest.mark.parametrize("chosen", [None, "savings"])
+def test_a_workbook_whose_every_sheet_is_hidden_waits_for_a_sheet_to_be_chosen(
+    app_env, monkeypatch, chosen
+):
+    """No hidden sheet is read until someone picks it: the picker starts with none chosen and
+    the page says so before any preview."""
+    from tests.test_import_reading import every_sheet_hidden
+
+    this_year, _ = savings_file(app_env, forecast="123456.78")
+    last_year, _ = savings_file(app_env, forecast="1000")
+    content = every_sheet_hidden(
+        _workbook([("Last year", last_year, False), ("This year", this_year, False)])
+    )
+    _upload(monkeypatch, "savings.xlsx", content)
+    at = _page("director")
+    if chosen is not None:
+        at.selectbox(key="load-dataset").select(chosen).run()
+    picker = _sheet_picker(at)
+    assert picker.options == ["Last year (hidden)", "This year (hidden)"]
+    assert picker.value is None
+    assert "Every sheet of savings.xlsx is hidden: choose the sheet to load." in page_text(at)
+    assert not [b for b in at.button if b.label.startswith("Check the file")]
+
+    _sheet_picker(at).select("This year").run()
+    assert "Every sheet of savings.xlsx is hidden" not in page_text(at)
+    _click(at, "Check the file")
+    assert at.session_state[_PREVIEW]["sheet"] == "This year"
+    text = page_text(at)
+    assert 'read sheet "This year" of savings.xlsx (hidden, read because it was chosen)' in text
+    assert tables(at)[0].to_dict("records")[0]["After"] == "£123,456.78"

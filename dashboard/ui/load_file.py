@@ -95,11 +95,10 @@ def page(who: Principal) -> None:
         return
     content = uploaded.getvalue()
     digest = hashlib.sha256(content).hexdigest()
-    sheet = _sheet_picker(uploaded.name, content, digest, choice, offered)
-    dataset = choice if choice != RECOGNISE else _recognised(uploaded.name, content, offered, sheet)
-    if dataset is None:
+    resolved = _dataset_and_sheet(uploaded.name, content, digest, choice, offered)
+    if resolved is None:
         return
-    sheet = _sheet_to_name(uploaded.name, content, digest, dataset, sheet)
+    dataset, sheet = resolved
     if st.button("Check the file (nothing is written)", key="load-check", type="primary"):
         st.session_state.pop(_OUTCOME, None)
         st.session_state[_PREVIEW] = _dry_run(who, dataset, uploaded.name, content, sheet)
@@ -117,6 +116,27 @@ def page(who: Principal) -> None:
         if st.button(f"Apply: write these rows of {dataset}", key="load-apply"):
             _apply(who, preview, uploaded.name, content)
             st.rerun()
+
+
+def _dataset_and_sheet(
+    name: str, content: bytes, digest: str, choice: str, offered: list[str]
+) -> tuple[str, str | None] | None:
+    """The dataset to check and the sheet to name to the importer; None, with the reason on
+    the page, while no sheet of a workbook of hidden sheets is chosen or no dataset is told."""
+    sheet, every_hidden = _sheet_picker(name, content, digest, choice, offered)
+    if sheet is None and every_hidden:
+        # no sheet is read, to recognise or check, until someone picks one
+        st.warning(
+            plain(
+                f"Every sheet of {name} is hidden: choose the sheet to load. Only a sheet "
+                "chosen above is read."
+            )
+        )
+        return None
+    dataset = choice if choice != RECOGNISE else _recognised(name, content, offered, sheet)
+    if dataset is None:
+        return None
+    return dataset, _sheet_to_name(name, content, digest, dataset, sheet)
 
 
 def _label(name: str) -> str:
@@ -170,11 +190,13 @@ def _header_rows(path: Path, sheet: str | None):
 
 def _sheet_picker(
     name: str, content: bytes, digest: str, choice: str, offered: list[str]
-) -> str | None:
-    """The sheet chosen of a workbook of several, offered with the one the importer would
-    read first; None for a CSV file or a single sheet (the importer then reads it as it is)."""
+) -> tuple[str | None, bool]:
+    """The sheet chosen of a workbook of several sheets or any hidden one, and whether every
+    sheet is hidden. The picker starts on the sheet the importer would read first; with no
+    sheet visible it starts on none, as a hidden sheet is read only when a person picks it.
+    None for a CSV file or a single visible sheet (the importer then reads it as it is)."""
     if not name.lower().endswith(XLSX_SUFFIXES):
-        return None
+        return None, False
     held = st.session_state.get(_SHEETS)
     if held is None or held[0] != (digest, choice):
         # a picker's default reads the workbook (each sheet, to recognise one): once per file
@@ -184,26 +206,33 @@ def _sheet_picker(
             )
         except ImportRejected:
             sheets, default = [], None  # the check reads the file again and names the problem
-        if len(sheets) > 1 and choice != RECOGNISE:
+        if default is not None and len(sheets) > 1 and choice != RECOGNISE:
             default = _importer_sheet(name, content, digest, choice) or default
         held = ((digest, choice), sheets, default)
         st.session_state[_SHEETS] = held
     _, sheets, default = held
-    if len(sheets) < 2:
-        return None
     names = [sheet for sheet, _ in sheets]
     hidden = {sheet for sheet, is_hidden in sheets if is_hidden}
-    return st.selectbox(
+    if len(sheets) < 2 and not hidden:
+        return None, False
+    every_hidden = len(hidden) == len(names)
+    chosen = st.selectbox(
         "Sheet to load",
         names,
-        index=names.index(default),
+        index=None if default is None else names.index(default),
+        placeholder="Choose a sheet",
         # a new file or dataset starts again from its own default
         key=f"load-sheet-{digest[:16]}-{choice}",
         # session state is pickled: a module function, not a lambda
         format_func=partial(_sheet_label, frozenset(hidden)),
-        help="The workbook has more than one sheet. The first one that holds the columns is "
-        "chosen; a hidden sheet is read only when chosen here.",
+        help=(
+            "Every sheet of the workbook is hidden: a hidden sheet is read only when chosen here."
+            if every_hidden
+            else "The first visible sheet that holds the columns is chosen; a hidden sheet is "
+            "read only when chosen here."
+        ),
     )
+    return chosen, every_hidden
 
 
 def _sheet_label(hidden: frozenset[str], sheet: str) -> str:
@@ -213,8 +242,9 @@ def _sheet_label(hidden: frozenset[str], sheet: str) -> str:
 def _sheets_and_default(path: Path, choice: str, offered: list[str]):
     sheets = workbook_sheets(path, ReadLimits.from_settings(get_settings()))
     visible = [sheet for sheet, hidden in sheets if not hidden]
-    fallback = (visible or [sheet for sheet, _ in sheets] or [None])[0]
-    if len(sheets) < 2 or choice != RECOGNISE:
+    # with no sheet visible there is no default: a hidden sheet is read only when picked
+    fallback = (visible or [None])[0]
+    if len(visible) < 2 or choice != RECOGNISE:
         return sheets, fallback  # a named dataset's default is the importer's own
     for sheet in visible:
         try:
