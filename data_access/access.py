@@ -30,6 +30,9 @@ class Permission(StrEnum):
     EDIT_ACTION = "edit a committee action"
     RECORD_MEETING = "record a committee meeting"
     IMPORT = "import a file"
+    # person-level rows (the ``cases`` extract): load them, export them; an officer only their
+    # teams' (the teams they are assigned), members and administrators never
+    CASES = "work with case records"
     BRIEF = "produce a briefing pack"
     MANAGE_USERS = "manage users"
     MANAGE_SETTINGS = "manage settings"
@@ -59,11 +62,12 @@ _EDITS = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset({Permission.READ}),
     # an officer's edits (and imports) are limited to what they are assigned: see SCOPED
-    Role.OFFICER: frozenset({Permission.READ, Permission.IMPORT, *_EDITS}),
+    Role.OFFICER: frozenset({Permission.READ, Permission.IMPORT, Permission.CASES, *_EDITS}),
     Role.DIRECTOR: frozenset(
         {
             Permission.READ,
             Permission.IMPORT,
+            Permission.CASES,
             Permission.BRIEF,
             Permission.RECORD_MEETING,
             *_EDITS,
@@ -129,6 +133,7 @@ SCOPED: dict[Permission, ScopeKind] = {
     Permission.EDIT_SAVINGS: ScopeKind.WORKSTREAM,
     Permission.EDIT_BACKLOG: ScopeKind.TEAM,
     Permission.EDIT_ACTION: ScopeKind.ACTION,
+    Permission.CASES: ScopeKind.TEAM,
 }
 
 # the edit an import of each dataset amounts to; other datasets are imported by directors only
@@ -138,6 +143,8 @@ IMPORT_AS_EDIT: dict[str, tuple[Permission, str]] = {
     "savings": (Permission.EDIT_SAVINGS, "workstream"),
     "backlog": (Permission.EDIT_BACKLOG, "team"),
     "actions": (Permission.EDIT_ACTION, "code"),
+    # a census extract's people, by their team
+    "cases": (Permission.CASES, "team"),
 }
 
 

@@ -165,6 +165,45 @@ PER_DATASET = {
             "columns it may be negative (a start or result that is an underspend)."
         ),
     },
+    "cases": {
+        "extract_date": (
+            "The date the extract was taken from the case-management system "
+            "(`2024-03-31` or `31/03/2024`). A corrected extract for the same date replaces "
+            "that date's rows."
+        ),
+        "person_id": (
+            "The council's own person id from the case-management system (letters, digits, "
+            "`.`, `_`, `/`, `-`; at most 40). Never an NHS number: an id of ten digits with a "
+            "valid NHS check digit is refused."
+        ),
+        "team": "The team the person is allocated to, as the backlog names teams.",
+        "age_band": "`18-64` or `65+` (the age band, not the age or date of birth).",
+        "primary_support_reason": "Primary support reason, e.g. `Physical support`.",
+        "setting": "Where the person is supported, e.g. `Community` or `Residential care`.",
+        "support_start": "Date long-term support started, if the person has it.",
+        "last_review": "Date of the last completed review.",
+        "next_review_due": "Date the next review is due, if the system records it.",
+        "waiting_assessment_since": "Date the person started waiting for a first assessment.",
+        "waiting_ot_since": (
+            "Date the person started waiting for an occupational-therapy assessment."
+        ),
+        "waiting_service_since": (
+            "Date the person, assessed, started waiting for a service or first direct payment."
+        ),
+        "safeguarding_open": (
+            "An open safeguarding enquiry: `yes` or `no` (also `y`/`n`, `true`/`false`, "
+            "`1`/`0`, any case). Blank means not recorded and is stored as `no`."
+        ),
+        "provider_concern": (
+            "A concern about the provider of the person's setting: yes or no, as "
+            "`safeguarding_open` (blank is `no`)."
+        ),
+        "lives_alone": "Lives alone: yes or no, as `safeguarding_open` (blank is `no`).",
+        "has_unpaid_carer": (
+            "Supported by an unpaid carer: yes or no, as `safeguarding_open` (blank is `no`)."
+        ),
+        "last_contact": "Date of the last contact with the person.",
+    },
     "reported_totals": {
         "label": "What the total is, as the paper describes it.",
         "dataset": "What it adds up: `savings_target`, `components`, `posts_cost` or `backlog`.",

@@ -22,7 +22,14 @@ from data_access.loaders import load_table
 from data_access.plain_cells import typed_schema
 from data_access.store import Store, WriteTx
 from data_access.text_columns import text_per_value
-from data_access.writes import CHANGED, SAME, UpsertResult, upsert_frame
+from data_access.writes import (
+    CHANGE_COLUMNS,
+    CHANGED,
+    SAME,
+    UpsertResult,
+    mark_absent,
+    upsert_frame,
+)
 
 PROVENANCE_COLUMNS = ("source", "source_kind", "as_at", "basis")
 # a savings year's status: stored on the year, so "withdrawn for 2025/26" names one year
@@ -45,6 +52,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "committee_actions": ("code",),
     "reported_totals": ("code",),
     "budget_bridge_steps": ("report", "label"),
+    "cases": ("extract_date", "person_id"),
 }
 # written by exports for traceability; accepted back on import but set by the store
 SYSTEM_COLUMNS = ("loaded_by", "loaded_at", "version")
@@ -59,6 +67,10 @@ class DatasetSpec:
     write: Callable[..., UpsertResult]
     export: Callable[[Store, date | None], pl.DataFrame]
     description: str
+    # one row per person (a case-management extract): refused with any direct identifier
+    # (data_access.identifiers), never offered to members, exported only to officers (their
+    # teams) and directors (data_access.exporter)
+    person_level: bool = False
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -333,6 +345,41 @@ def _export_bridges(store: Store, as_at: date | None) -> pl.DataFrame:
     return frame.with_columns(_pounds("amount_pence")).select(*BRIDGES.columns, *SYSTEM_COLUMNS)
 
 
+# cases ---------------------------------------------------------------------------------------
+
+
+def _write_cases(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+    """A census extract: its rows upserted by (extract_date, person_id), and a corrected
+    extract replaces its dates' rows: a person stored for one of the file's extract dates whose
+    row the file no longer holds is marked removed (``writes.mark_absent``: audited, never
+    deleted). A row the file names again is live again. Other dates are left alone."""
+    table, key = schema.cases, KEYS["cases"]
+    rows = _table_frame(frame, table).with_columns(pl.lit(None, dtype=pl.Date).alias("removed_on"))
+    result = upsert_frame(tx, table, rows, key, expected_versions=expected_versions)
+    dates = frame["extract_date"].unique().sort().to_list()
+    gone = mark_absent(tx, table, key, {"extract_date": dates}, frame.select(key), "removed_on")
+    result.removed = gone.height
+    if tx.rehearsal and not gone.is_empty():
+        removed = gone.select(
+            pl.lit(table.name).alias("table"),
+            pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="|").alias("item"),
+            pl.lit("removed_on").alias("field"),
+            pl.lit(None, dtype=pl.String).alias("before"),
+            pl.lit(tx.today.isoformat()).alias("after"),
+        )
+        held = result.changes
+        if held is None:
+            held = pl.DataFrame(schema=dict.fromkeys(CHANGE_COLUMNS, pl.String))
+        result.changes = pl.concat([held, removed])
+    return result
+
+
+def _export_cases(store: Store, as_at: date | None) -> pl.DataFrame:
+    """The people of every extract as stored, without those a corrected extract left out."""
+    frame = load_table(store, "cases", as_at=as_at).filter(pl.col("removed_on").is_null())
+    return frame.sort("extract_date", "person_id").select(*CASES.columns, *SYSTEM_COLUMNS)
+
+
 AREAS = DatasetSpec(
     "areas",
     models.Area,
@@ -442,6 +489,19 @@ BRIDGES = DatasetSpec(
     "takes off or adds, and what it says that leaves (checked by `ascgov check`).",
 )
 
+CASES = DatasetSpec(
+    "cases",
+    models.Case,
+    ("extract_date", "person_id"),
+    ("cases",),
+    _write_cases,
+    _export_cases,
+    "Case-management census extract, one row per person at an extract date: team, age band, "
+    "support, reviews, waits and risk factors. Person-level: no names, NHS numbers, dates of "
+    "birth, postcodes or GP practices; members never see it.",
+    person_level=True,
+)
+
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
     for spec in (
@@ -456,6 +516,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ACTIONS,
         REPORTED,
         BRIDGES,
+        CASES,
     )
 }
 # the order that satisfies references when loading several datasets
@@ -471,6 +532,7 @@ LOAD_ORDER = (
     "actions",
     "reported_totals",
     "bridges",
+    "cases",
 )
 
 

@@ -32,6 +32,13 @@ from data_access.datasets import (
 )
 from data_access.files import RawTable, ReadLimits, read_table
 from data_access.formulas import unescape_formula
+from data_access.identifiers import (
+    IDENTIFIER_FIX,
+    NHS_NUMBER_ID_FIX,
+    NHS_NUMBER_ID_RULE,
+    identifier_kind,
+    nhs_number_expr,
+)
 from data_access.limits import INTEGER_MAX
 from data_access.measures import measures_in_force
 from data_access.plain_cells import read_plain, reads_plainly, typed_schema
@@ -65,12 +72,19 @@ class ImportReport:
     based_on: tuple[tuple[str, int], ...] = ()
     # a dry run's changes, one row per changed field: table, item, field, before, after
     changes: pl.DataFrame | None = field(default=None, compare=False, repr=False)
+    # rows stored for the file's extract dates that a corrected extract left out (cases):
+    # marked removed, never deleted
+    removed: int = 0
 
     def __str__(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
+        removed = ""
+        if self.removed:
+            gone = "would remove" if self.dry_run else "removed"
+            removed = f"; {gone} {self.removed} no longer in the extract"
         return (
             f"{self.file}: {self.rows} rows of {self.dataset} checked; {verb} "
-            f"{self.inserted} new, {self.updated} changed, {self.unchanged} unchanged"
+            f"{self.inserted} new, {self.updated} changed, {self.unchanged} unchanged{removed}"
         )
 
 
@@ -164,6 +178,7 @@ def _run(store, spec, table, typed, versions, actor, dry_run, based_on) -> Impor
         table.sha256,
         tuple(sorted(run.held.items())),
         run.changes,
+        result.removed,
     )
 
 
@@ -243,6 +258,7 @@ def _write(store: Store, run: _Run) -> UpsertResult:
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                **({"removed": result.removed} if result.removed else {}),
             },
         )
         if dry_run:
@@ -333,6 +349,8 @@ def checked_rows(
             continue
         checked.append({"row": row_number, **stored_values(record), "version": expected})
     typed = pl.concat([fast, pl.DataFrame(checked, schema=schema_)]).sort("row")
+    if spec.person_level:
+        problems = _nhs_number_ids(spec, table, problems)
     problems.extend(shape)
     problems.extend(_duplicate_problems(spec, table, typed))
     problems.extend(_consistency_problems(spec, table, typed))
@@ -344,6 +362,30 @@ def checked_rows(
     named = typed.filter(pl.col("version").is_not_null()).select(*keys, "version")
     versions = {tuple(row[:-1]): row[-1] for row in named.iter_rows()}
     return typed, versions, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def _nhs_number_ids(spec: DatasetSpec, table: RawTable, problems: list[Problem]) -> list[Problem]:
+    """A person id that is an NHS number (``identifiers.is_nhs_number``), its row named and
+    its value not repeated; any other problem of that cell is dropped, so that no message
+    shows the number back."""
+    column = spec.column_for("person_id")
+    cells = table.cells()
+    found = cells.filter(nhs_number_expr(column))["row"].to_list()
+    if not found:
+        return problems
+    rows = set(found)
+    kept = [p for p in problems if not (p.row in rows and p.column == column)]
+    return kept + [
+        Problem(
+            table.file,
+            NHS_NUMBER_ID_RULE,
+            sheet=table.sheet,
+            row=row_number,
+            column=column,
+            fix=NHS_NUMBER_ID_FIX,
+        )
+        for row_number in found
+    ]
 
 
 def _scope_problems(
@@ -389,7 +431,20 @@ def _column_problems(spec: DatasetSpec, table: RawTable) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for name in table.columns:
-        if not name:
+        kind = identifier_kind(name) if spec.person_level and name not in allowed else None
+        if kind is not None:
+            # a direct identifier: the file is refused, one problem per such column
+            problems.append(
+                Problem(
+                    table.file,
+                    f"holds a direct identifier ({kind}), which is never stored: {IDENTIFIER_FIX}",
+                    sheet=table.sheet,
+                    row=table.header_row,
+                    column=name,
+                    fix=IDENTIFIER_FIX,
+                )
+            )
+        elif not name:
             problems.append(
                 Problem(
                     table.file, "a column has no header", sheet=table.sheet, row=table.header_row

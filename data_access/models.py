@@ -50,8 +50,10 @@ from data_access.plain_cells import Plain
 from data_access.rating_scales import BRAG, RAG
 from data_access.statuses import Meaning, StatusList, default_statuses
 from data_access.vocab import (
+    FLAG_WORDS,
     STOPPED_SCOPE,
     ActionKind,
+    AgeBand,
     Basis,
     BridgeKind,
     Cohort,
@@ -80,6 +82,25 @@ def _money(allow_negative: bool):
         return parsing.parse_money_pence(str(value), allow_negative=allow_negative)
 
     return convert
+
+
+FLAG_RULE = "must be yes or no (also y/n, true/false or 1/0)"
+
+
+def _flag(value: Any) -> Any:
+    """A yes/no cell: yes, y, true, 1 or no, n, false, 0 in any case; blank is no (not
+    recorded)."""
+    value = _blank_to_none(value)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    word = FLAG_WORDS.get(str(value).strip().lower())
+    if word is None:
+        raise ValueError(FLAG_RULE)
+    return word
 
 
 def _date(value: Any) -> Any:
@@ -204,6 +225,7 @@ FinancialYear = Annotated[
     str, Field(max_length=len("2023/24")), BeforeValidator(_fy), Plain("financial_year")
 ]
 Count = Annotated[int, Field(ge=0, le=INTEGER_MAX), BeforeValidator(_count), Plain("count")]
+Flag = Annotated[bool, BeforeValidator(_flag), Plain("flag")]
 
 
 def _name_type(max_chars: int):
@@ -568,6 +590,30 @@ class CommitteeAction(Provenance):
     owner: Text | None = None
     due_date: Day | None = None
     status: ActionStatus
+
+
+class Case(Provenance):
+    """One person in a case-management census extract at its extract date: the row of the
+    ``cases`` dataset. No direct identifier has a field (``data_access.identifiers`` refuses a
+    file that carries one); ``person_id`` is the council's own id."""
+
+    extract_date: Day
+    person_id: Code
+    team: Team
+    age_band: Annotated[AgeBand, BeforeValidator(_case_insensitive(AgeBand)), Plain("enum")]
+    primary_support_reason: Text | None = None
+    setting: Text | None = None
+    support_start: Day | None = None
+    last_review: Day | None = None
+    next_review_due: Day | None = None
+    waiting_assessment_since: Day | None = None
+    waiting_ot_since: Day | None = None
+    waiting_service_since: Day | None = None
+    safeguarding_open: Flag = False
+    provider_concern: Flag = False
+    lives_alone: Flag = False
+    has_unpaid_carer: Flag = False
+    last_contact: Day | None = None
 
 
 # a scope names rows by their names (workstream, team ...): the same rule as the names

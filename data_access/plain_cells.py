@@ -29,6 +29,7 @@ import annotated_types
 import polars as pl
 
 from data_access.measures import BACKLOG
+from data_access.vocab import FLAG_WORDS
 
 # a character that is not a space, a separator or a control or format character (which
 # includes every invisible character the name rule refuses): text starting and ending with one
@@ -50,7 +51,7 @@ _ASCII = r"^[!-~](?:[ -~]*[!-~])?$"
 @dataclass(frozen=True)
 class Plain:
     """Marks a field type whose plain form polars reads (``kind``: name, code, long_text, day,
-    month, financial_year, pence, count, enum, measure)."""
+    month, financial_year, pence, count, enum, measure, flag)."""
 
     kind: str
 
@@ -86,7 +87,7 @@ def _metadata(annotation: Any, found: list[Any]) -> type | None:
 
 
 # how each stored value is held in a frame (an enum is stored as its value: text)
-_DTYPES = {date: pl.Date(), int: pl.Int64(), str: pl.String()}
+_DTYPES = {date: pl.Date(), int: pl.Int64(), str: pl.String(), bool: pl.Boolean()}
 
 
 @functools.cache
@@ -195,6 +196,13 @@ def _named(field: _Field, cell: pl.Expr, context) -> tuple[pl.Expr, pl.Expr]:
     return value, cell.str.contains(_ASCII) & value.is_not_null()
 
 
+def _flag(field: _Field, cell: pl.Expr, context) -> tuple[pl.Expr, pl.Expr]:
+    """A yes/no cell in one of its spellings, in any case (``vocab.FLAG_WORDS``)."""
+    words = cell.str.to_lowercase()
+    value = words.replace_strict(FLAG_WORDS, default=None, return_dtype=pl.Boolean)
+    return value, cell.str.contains(_ASCII) & value.is_not_null()
+
+
 # (value, plain) for a non-null cell of a field of each kind: plain false where the model reads
 _READERS = {
     "name": _text,
@@ -207,6 +215,7 @@ _READERS = {
     "count": _count,
     "enum": _named,
     "measure": _named,
+    "flag": _flag,
 }
 
 

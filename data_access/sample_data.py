@@ -886,6 +886,8 @@ def sample_rows() -> dict[str, list[dict]]:
         "reported_totals": _reported_totals(),
         # none of the five papers in ../shared/seeds states a budget-monitoring bridge
         "bridges": [],
+        # the demo council has no case-level history yet (people are never invented here)
+        "cases": [],
     }
 
 

@@ -193,6 +193,38 @@ backlog = Table(
     UniqueConstraint("measure", "month", "team", "priority_band"),
 )
 
+# a case-management census extract: one row per person at an extract date (the ``cases``
+# dataset). No direct identifier is ever stored (data_access/identifiers.py): person_id is the
+# council's own id. A corrected extract for the same date that leaves a person out marks their
+# row removed_on (the UK day of that import) rather than deleting it: the app's database role
+# has no DELETE, and the history stays whole; readers skip removed rows.
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("extract_date", Date, nullable=False),
+    Column("person_id", String(40), nullable=False),
+    Column("team", String(200), nullable=False),
+    Column("age_band", String(10), nullable=False),
+    Column("primary_support_reason", String(4000)),
+    Column("setting", String(4000)),
+    Column("support_start", Date),
+    Column("last_review", Date),
+    Column("next_review_due", Date),
+    Column("waiting_assessment_since", Date),
+    Column("waiting_ot_since", Date),
+    Column("waiting_service_since", Date),
+    Column("safeguarding_open", Boolean, nullable=False),
+    Column("provider_concern", Boolean, nullable=False),
+    Column("lives_alone", Boolean, nullable=False),
+    Column("has_unpaid_carer", Boolean, nullable=False),
+    Column("last_contact", Date),
+    Column("removed_on", Date),
+    *_provenance(),
+    UniqueConstraint("extract_date", "person_id"),
+    Index("ix_cases_team_extract", "team", "extract_date"),
+)
+
 meetings = Table(
     "meetings",
     metadata,

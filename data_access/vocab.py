@@ -12,6 +12,26 @@ class Cohort(StrEnum):
     ALL_AGE = "all-age"
 
 
+class AgeBand(StrEnum):
+    """A person's age band in a case-management extract (the issue's cohorts)."""
+
+    WORKING_AGE = "18-64"
+    OLDER = "65+"
+
+
+# the spellings of a yes/no cell (read in any case); a blank cell is no: not recorded
+FLAG_WORDS = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+}
+
+
 class Role(StrEnum):
     MEMBER = "member"
     OFFICER = "officer"

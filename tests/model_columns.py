@@ -19,7 +19,11 @@ STORE_SETS = {"id", "loaded_by", "loaded_at", "version"}
 # columns a field reaches under another name (a savings line's code is each year's line_code)
 RENAMED = {("SavingsYear", "code"): [schema.savings_years.c.line_code]}
 # columns the write derives from other fields: the meeting an action's committee and date name
-DERIVED = [schema.committee_actions.c.meeting_id]
+DERIVED = [
+    schema.committee_actions.c.meeting_id,
+    # set by the cases writer on a person a corrected extract for the same date leaves out
+    schema.cases.c.removed_on,
+]
 # a user's assignments are rows of user_scopes, one per value; the store numbers the user and
 # stamps the row; the password is set apart from the model (``ascgov users set-password``)
 USER_FIELDS = {

@@ -75,6 +75,7 @@ import_mtfs               no      no          no           yes       no
 import_programmes         no      no          no           yes       no
 import_posts              no      no          no           yes       no
 import_reported_totals    no      no          no           yes       no
+import_cases              no      yes         rows         yes       no
 add_user                  no      no          no           no        yes
 set_password              no      no          no           no        yes
 set_status_list           no      no          no           no        yes
@@ -433,6 +434,29 @@ def plan_import(dataset: str) -> Callable[[Store, str, str, Path], Plan]:
     return plan
 
 
+CASES_HEADER = "extract_date,person_id,team,age_band,source"
+
+
+def plan_import_cases(store: Store, scope: str, tag: str, tmp: Path) -> Plan:
+    """A census extract of one person (the demo has none): in the officer's team, or not. Each
+    attempt its own extract date, so that none corrects another's."""
+    team = {"in": "North locality", "out": "South locality"}[scope]
+    n = next(_unique)
+    day, person = date(2024, 1, 1) + timedelta(days=n), f"MATRIX-{n}"
+    source = f"Matrix import ({tag})"
+    path = tmp / f"cases-{n}.csv"
+    path.write_text(f"{CASES_HEADER}\n{day.isoformat()},{person},{team},65+,{source}\n")
+    return Plan(
+        lambda who: import_file(store, "cases", path, actor=who),
+        ["import", "cases", str(path)],
+        "cases",
+        {"extract_date": day, "person_id": person},
+        "source",
+        source,
+        ("imports", f"cases:{path.name}"),
+    )
+
+
 def plan_add_user(store: Store, scope: str, tag: str, _tmp: Path) -> Plan:
     email = f"new.member.{next(_unique)}@council.example"
     user = User(email=email, name="New Member", role="member")
@@ -486,6 +510,7 @@ PLANS: dict[str, Callable[[Store, str, str, Path], Plan]] = {
     "edit_action": plan_edit_action,
     "record_meeting": plan_record_meeting,
     **{f"import_{dataset}": plan_import(dataset) for dataset in IMPORT_TARGETS},
+    "import_cases": plan_import_cases,
     "add_user": plan_add_user,
     "set_password": plan_set_password,
     "set_status_list": plan_set_status_list,
@@ -944,3 +969,37 @@ def test_page_director_records_a_meeting_and_edits_any_area(page_store):
     at = _press(at, "Save")
     assert "IP01 is now at version 2" in _saved_message(at)
     assert _audit_by(page_store, "areas", "IP01") == [(f"director@{DEMO}", "edit:update")]
+
+
+# --- a dataset of people: never exported to members or administrators -------------------------
+@pytest.mark.parametrize("role", ["member", "officer", "director", "admin"])
+def test_export_cases_is_refused_to_members_and_administrators(cli_store, tmp_path, role):
+    """``ascgov export cases``: refused to members and administrators (and the refusal kept);
+    an officer gets their teams' people only, a director everyone; without --as, no one."""
+    from dashboard.cli.main import app
+
+    extract = tmp_path / "extract.csv"
+    extract.write_text(
+        f"{CASES_HEADER}\n2024-03-31,MATRIX-N,North locality,65+,x\n"
+        "2024-03-31,MATRIX-S,South locality,18-64,x\n"
+    )
+    director = principal_for(cli_store, email_of("director"))
+    import_file(cli_store, "cases", extract, actor=director)
+    out = tmp_path / "cases-out.csv"
+    env = {"ASCGOV_AS": email_of(role), "ASCGOV_DATABASE_URL": cli_store.url}
+    argv = ["export", "cases", "--format", "csv", "-o", str(out), "--db", cli_store.url]
+    before = state(cli_store)
+    result = CliRunner().invoke(app, argv, env=env)
+    if role in ("member", "admin"):
+        assert result.exit_code == 1, result.stdout
+        assert "may not work with case records (export cases)" in result.stderr
+        assert not out.exists()
+        events = events_after(cli_store, before.last_event)
+        assert [(e["action"], e["entity_key"]) for e in events] == [("refused", "cases")]
+    else:
+        assert result.exit_code == 0, result.stderr
+        people = pl.read_csv(out)["person_id"].to_list()
+        assert people == (["MATRIX-N"] if role == "officer" else ["MATRIX-N", "MATRIX-S"])
+    # no one at all: refused before anything is read
+    nobody = CliRunner().invoke(app, argv, env={"ASCGOV_DATABASE_URL": cli_store.url})
+    assert nobody.exit_code == 2 and "--as EMAIL" in nobody.stderr

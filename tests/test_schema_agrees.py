@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Integer, String
 
 from data_access import models, schema
 from data_access.datasets import DATASETS
@@ -81,6 +81,8 @@ def _value_type(annotation) -> tuple[type, bool]:
 
 def _column_kind(model: type, field: str, kind: type) -> type:
     """The column type a field's values need: money and reported figures are 64-bit pence."""
+    if kind is bool:
+        return Boolean
     if kind is int:
         return BigInteger if field.endswith("_pence") or field == "reported_value" else Integer
     if kind is datetime:

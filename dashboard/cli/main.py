@@ -159,15 +159,22 @@ def export(
     fmt: Annotated[Format, typer.Option("--format", help="csv or xlsx")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
     as_at: Annotated[str | None, typer.Option(help="Figures as they stood on this date.")] = None,
+    as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export a dataset (optionally as at a past date) to CSV or XLSX."""
+    """Export a dataset (optionally as at a past date) to CSV or XLSX. A dataset of people
+    (cases) is exported only as an officer (their teams) or a director (--as EMAIL)."""
     from data_access.exporter import export_file
 
     store = _store(db)
-    rows = export_file(
-        store, _dataset(dataset), output, fmt=fmt.value, as_at=_parse_day(as_at, "--as-at")
-    )
+    name = _dataset(dataset)
+    actor = _principal(as_, store) if DATASETS[name].person_level else None
+    try:
+        rows = export_file(
+            store, name, output, fmt=fmt.value, as_at=_parse_day(as_at, "--as-at"), actor=actor
+        )
+    except NotPermitted as exc:
+        _fail(str(exc))
     typer.echo(f"wrote {rows} rows of {dataset} to {output}")
 
 

@@ -70,6 +70,11 @@ def dataset_downloads(day: date | None) -> None:
     store = get_store()
     when = f"as at {day.day} {day:%B %Y}" if day else "now (live)"
     for name, spec in DATASETS.items():
+        if spec.person_level:
+            # a row per person: never among the whole-dataset downloads (members and
+            # administrators may open this page); officers and directors export it with
+            # ``ascgov export cases --as EMAIL``
+            continue
         st.markdown(f"**{plain(name)}**: {plain(spec.description)}")
         stem = f"{name}-{day.isoformat() if day else 'live'}"
         with st.container(horizontal=True):
