@@ -136,11 +136,51 @@ class Settings(BaseSettings):
             )
         return self
 
-    small_number_threshold: int = Field(
-        default=0,
+    disclosure_threshold: int = Field(
+        default=8,
         ge=0,
-        description="Counts below this are shown as 'fewer than N' to members (0 shows all).",
+        description="Disclosure control of counts of people that members see: counts from 1 "
+        "to one below this are shown as 'fewer than N' (NHS England's rule: 8; 0 suppresses "
+        "none).",
     )
+    disclosure_round_to: int = Field(
+        default=5,
+        ge=1,
+        description="Counts of people that members see are rounded to the nearest this "
+        "(NHS England's rule: 5; 1 rounds none).",
+    )
+    # the threshold's old name, read when the new one is not set (deprecated)
+    small_number_threshold: int | None = Field(
+        default=None,
+        ge=0,
+        description="Deprecated: the old name of ASCGOV_DISCLOSURE_THRESHOLD, used when that "
+        "is not set.",
+    )
+
+    @model_validator(mode="after")
+    def _one_disclosure_rule(self) -> Settings:
+        old, named = self.small_number_threshold, "disclosure_threshold"
+        if old is not None:
+            if "disclosure_threshold" not in self.model_fields_set:
+                self.disclosure_threshold, named = old, "small_number_threshold"
+            elif old != self.disclosure_threshold:
+                raise ValueError(
+                    f"{_variable('small_number_threshold')}={str(old)!r} cannot be used with "
+                    f"{_variable('disclosure_threshold')}="
+                    f"{str(self.disclosure_threshold)!r}: the first is the old name of the "
+                    "second; set only the second"
+                )
+        threshold, base = self.disclosure_threshold, self.disclosure_round_to
+        # a count that is not suppressed must never be rounded to 0
+        if base > 1 and threshold < (base + 1) // 2:
+            raise ValueError(
+                f"{_variable(named)}={str(threshold)!r} cannot be used with "
+                f"{_variable('disclosure_round_to')}={str(base)!r}: counts from 1 to "
+                f"{(base + 1) // 2 - 1} would be rounded to 0; set the threshold to at least "
+                f"{(base + 1) // 2} (or the rounding to 1)"
+            )
+        return self
+
     stale_after_days: int = Field(
         default=90,
         gt=0,

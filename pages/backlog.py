@@ -7,15 +7,13 @@ from dashboard.ui.components import choose, kpi, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import backlog
 from dashboard.views.blocks import Paragraph
-from data_access.settings import get_settings
 
-signed_in()  # also when a page runs on its own (tests): no figures before sign-in
+viewer = signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Backlog and reviews")
 if data.table("backlog").is_empty():
     st.info(backlog.NO_FIGURES)
     st.stop()
 
-threshold = get_settings().small_number_threshold
 teams, bands = data.backlog_options()
 measure_col, team_col, band_col = st.columns(3)
 with measure_col:
@@ -25,7 +23,8 @@ with team_col:
     team = choose("Team", teams, key="team", all_label="All teams")
 with band_col:
     band = choose("Priority band", bands, key="band", all_label="All priority bands")
-view = data.backlog_view(team, band, threshold)
+rule = data.backlog_rule(viewer, team)  # exact for a director, or an officer's own team
+view = data.backlog_view(team, band, rule)
 cards = view.headlines.items
 for start in range(0, len(cards), 2):  # two cards a row, however many measures have figures
     for column, item in zip(st.columns(2), cards[start : start + 2], strict=False):
@@ -38,6 +37,8 @@ for start in range(0, len(cards), 2):  # two cards a row, however many measures 
             help_text=item.note,
         )
 st.caption(backlog.MARKER_KEY)
+if view.note:
+    st.caption(view.note)
 
 for item in view.chosen(label):
     st.header(item.label)
@@ -70,7 +71,7 @@ inputs = [
     )
     for column, spec in zip(st.columns(3), costs.inputs, strict=True)
 ]
-scenario = data.backlog_what_if(team, band, threshold, tuple(inputs))
+scenario = data.backlog_what_if(team, band, rule, tuple(inputs))
 if scenario is None:
     st.info(backlog.NO_WHAT_IF)
     st.stop()

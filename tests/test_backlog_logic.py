@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 from dashboard.charts import figures as charts
 from dashboard.domain import backlog
-from dashboard.domain.suppression import is_suppressed, shown_count
+from dashboard.domain.disclosure import EXACT, NHS_ENGLAND, DisclosureRule
 from dashboard.domain.table import Kind
 from dashboard.views import backlog as backlog_view
 from data_access.measures import MEASURES
@@ -126,19 +126,28 @@ def test_filter_options_leave_out_totals_and_keep_the_data_order():
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "threshold", "expected"),
+    ("before", "after", "rule", "expected"),
     [
-        (318, 460, 0, "People waiting rose 45% from 318 in Apr 2023 to 460 in Nov 2023."),
-        (750, 2398, 0, "People waiting rose 220% from 750 in Apr 2023 to 2,398 in Nov 2023."),
-        (460, 414, 0, "People waiting fell 10% from 460 in Apr 2023 to 414 in Nov 2023."),
-        (460, 460, 0, "People waiting was 460 in both Apr 2023 and Nov 2023."),
-        (0, 12, 0, "People waiting rose from 0 in Apr 2023 to 12 in Nov 2023."),
-        (8, 12, 10, "People waiting went from fewer than 10 in Apr 2023 to 12 in Nov 2023."),
+        (318, 460, EXACT, "People waiting rose 45% from 318 in Apr 2023 to 460 in Nov 2023."),
+        (750, 2398, EXACT, "People waiting rose 220% from 750 in Apr 2023 to 2,398 in Nov 2023."),
+        (460, 414, EXACT, "People waiting fell 10% from 460 in Apr 2023 to 414 in Nov 2023."),
+        (460, 460, EXACT, "People waiting was 460 in both Apr 2023 and Nov 2023."),
+        (0, 12, EXACT, "People waiting rose from 0 in Apr 2023 to 12 in Nov 2023."),
+        (
+            8,
+            12,
+            DisclosureRule(10, 5),
+            "People waiting went from fewer than 10 in Apr 2023 to 10 in Nov 2023.",
+        ),
+        # members: the counts rounded to the nearest 5 and the percentage worked out from them
+        (318, 460, NHS_ENGLAND, "People waiting rose 44% from 320 in Apr 2023 to 460 in Nov 2023."),
+        (0, 12, NHS_ENGLAND, "People waiting rose from 0 in Apr 2023 to 10 in Nov 2023."),
+        (11, 9, NHS_ENGLAND, "People waiting was 10 in both Apr 2023 and Nov 2023."),
     ],
 )
-def test_change_sentence(before, after, threshold, expected):
+def test_change_sentence(before, after, rule, expected):
     first, last = (_m(2023, 4), before), (_m(2023, 11), after)
-    assert backlog.change_sentence("People waiting", first, last, threshold) == expected
+    assert backlog.change_sentence("People waiting", first, last, rule) == expected
 
 
 @pytest.mark.parametrize(
@@ -204,25 +213,7 @@ def test_money_as_published(pence, expected):
     assert backlog.money_as_published(pence) == expected
 
 
-# small-number suppression ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "threshold", "expected"),
-    [
-        (4, 5, "fewer than 5"),
-        (5, 5, "5"),
-        (0, 5, "fewer than 5"),
-        (0, 0, "0"),
-        (1234, 0, "1,234"),
-        (1234, 1000, "1,234"),
-        (999, 1000, "fewer than 1,000"),
-        (None, 5, "not published"),
-    ],
-)
-def test_shown_count(value, threshold, expected):
-    assert shown_count(value, threshold) == expected
-    assert is_suppressed(value, threshold) == expected.startswith("fewer")
+# disclosure control (the rule itself: tests/test_disclosure.py) ------------------------------
 
 
 def test_trend_hides_small_counts_from_chart_table_and_headline():
@@ -232,7 +223,9 @@ def test_trend_hides_small_counts_from_chart_table_and_headline():
             (OVERDUE, _m(2023, 11), NORTH, HIGH, 12),
         ]
     )
-    item = backlog.trend(rows, OVERDUE, team=NORTH, band=HIGH, threshold=5, measures=MEASURES)
+    item = backlog.trend(
+        rows, OVERDUE, team=NORTH, band=HIGH, rule=DisclosureRule(5, 1), measures=MEASURES
+    )
     assert item.chart["value"].to_list() == [None, 12]
     assert item.table.shown()["Count"].to_list() == ["fewer than 5", "12"]
     # the suppressed count is not in a download either
@@ -248,7 +241,7 @@ def test_trend_hides_small_counts_from_chart_table_and_headline():
 
 def test_trend_of_the_sample_waiting_list():
     item = backlog.trend(
-        waiting(SAMPLE_WAITING), WAITING, team=None, band=None, threshold=0, measures=MEASURES
+        waiting(SAMPLE_WAITING), WAITING, team=None, band=None, rule=EXACT, measures=MEASURES
     )
     assert item.message is None
     assert item.headline == "460" and item.change == "+24 since Oct 2023"
@@ -287,7 +280,7 @@ def test_trend_marks_modelled_points_and_charts_targets():
             (DONE, _m(2023, 8), ALL_T, ALL_B, 2398, "published", 2500),
         ]
     )
-    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0, measures=MEASURES)
+    item = backlog.trend(rows, DONE, team=None, band=None, rule=EXACT, measures=MEASURES)
     assert item.chart.select("series", "value", "basis", "modelled").rows() == [
         ("Reviews completed", 2163, "modelled", True),
         ("Reviews completed", 2398, "published", False),
@@ -299,7 +292,7 @@ def test_trend_marks_modelled_points_and_charts_targets():
 
 def test_reviews_completed_without_targets_says_none_was_loaded():
     rows = frame([(DONE, _m(2023, 1), ALL_T, ALL_B, 750), (DONE, _m(2023, 8), ALL_T, ALL_B, 2398)])
-    item = backlog.trend(rows, DONE, team=None, band=None, threshold=0, measures=MEASURES)
+    item = backlog.trend(rows, DONE, team=None, band=None, rule=EXACT, measures=MEASURES)
     assert item.summary == (
         "Reviews completed rose 220% from 750 in Jan 2023 to 2,398 in Aug 2023. "
         "No target has been loaded for it."
@@ -330,14 +323,14 @@ def test_trend_says_why_there_is_no_chart(measure, team, expected):
         measure,
         team=team,
         band=None,
-        threshold=0,
+        rule=EXACT,
         measures=MEASURES,
     )
     assert item.message == expected and item.chart is None
 
 
 def test_chosen_trends_follow_the_measure_filter():
-    items = backlog.trends(waiting([1, 2]), team=None, band=None, threshold=0, measures=MEASURES)
+    items = backlog.trends(waiting([1, 2]), team=None, band=None, rule=EXACT, measures=MEASURES)
     assert [t.measure for t in items] == [WAITING, OT, DONE, OVERDUE]
     assert [t.measure for t in backlog.chosen(items, "Overdue annual reviews")] == [OVERDUE]
     assert len(backlog.chosen(items, None)) == 4
@@ -353,7 +346,7 @@ def test_breakdown_names_the_largest_team_then_band():
             (OVERDUE, _m(2023, 11), SOUTH, LOW, 78),
         ]
     )
-    whole = backlog.breakdown(rows, OVERDUE, team=None, band=None, threshold=0, measures=MEASURES)
+    whole = backlog.breakdown(rows, OVERDUE, team=None, band=None, rule=EXACT, measures=MEASURES)
     assert whole.title == "Overdue annual reviews by team and priority band, Nov 2023"
     assert whole.summary == (
         "In Nov 2023, the team with the most overdue annual reviews was North locality "
@@ -361,7 +354,7 @@ def test_breakdown_names_the_largest_team_then_band():
     )
     assert [c.name for c in whole.table.columns] == ["Team", "Priority band", "Count", "Basis"]
     assert whole.table.column("Count").kind is Kind.COUNT and whole.table.title == whole.title
-    north = backlog.breakdown(rows, OVERDUE, team=NORTH, band=None, threshold=0, measures=MEASURES)
+    north = backlog.breakdown(rows, OVERDUE, team=NORTH, band=None, rule=EXACT, measures=MEASURES)
     assert north.summary == (
         "In Nov 2023, the priority band with the most overdue annual reviews was Low: routine "
         "(90 of 150)."
@@ -371,7 +364,7 @@ def test_breakdown_names_the_largest_team_then_band():
 def test_no_breakdown_for_council_wide_totals():
     assert (
         backlog.breakdown(
-            waiting([1, 2]), WAITING, team=None, band=None, threshold=0, measures=MEASURES
+            waiting([1, 2]), WAITING, team=None, band=None, rule=EXACT, measures=MEASURES
         )
         is None
     )
@@ -417,7 +410,7 @@ def test_largest_teams_leaves_a_short_list_as_it_is():
 def test_breakdown_of_more_teams_than_a_chart_holds_charts_the_largest():
     values = list(range(1, backlog.CHART_TEAMS + 3))  # Team 14 has the most
     whole = backlog.breakdown(
-        _teams(values), OVERDUE, team=None, band=None, threshold=0, measures=MEASURES
+        _teams(values), OVERDUE, team=None, band=None, rule=EXACT, measures=MEASURES
     )
     assert whole.title == (
         "Overdue annual reviews by team and priority band, Nov 2023: the 12 teams with the most"
@@ -432,7 +425,7 @@ def test_breakdown_of_more_teams_than_a_chart_holds_charts_the_largest():
     ]
     assert whole.table.height == 24
     one = backlog.breakdown(
-        _teams(values), OVERDUE, team="Team 01", band=None, threshold=0, measures=MEASURES
+        _teams(values), OVERDUE, team="Team 01", band=None, rule=EXACT, measures=MEASURES
     )
     assert one.note is None and one.table.shown()["Count"].to_list() == ["0", "1"]
     assert one.table.values()["Count"].to_list() == [0, 1]
@@ -452,8 +445,8 @@ def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
         ]
     )
     for team, band in ((None, None), (NORTH, None), (None, HIGH)):
-        view = backlog_view.view(rows, team=team, band=band, threshold=0, measures=MEASURES)
-        trends = backlog.trends(rows, team=team, band=band, threshold=0, measures=MEASURES)
+        view = backlog_view.view(rows, team=team, band=band, rule=EXACT, measures=MEASURES)
+        trends = backlog.trends(rows, team=team, band=band, rule=EXACT, measures=MEASURES)
         assert [t.measure for t in view.trends] == [WAITING, OT, DONE, OVERDUE]
         for part, alone in zip(view.trends, trends, strict=True):
             assert (part.label, part.message, part.sources) == (
@@ -466,7 +459,7 @@ def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
                 assert (part.chart.title, part.chart.alt) == (alone.title, alone.summary)
                 assert part.chart.table.values().rows() == alone.table.values().rows()
             parts = backlog.breakdown(
-                rows, part.measure, team=team, band=band, threshold=0, measures=MEASURES
+                rows, part.measure, team=team, band=band, rule=EXACT, measures=MEASURES
             )
             if parts is None or alone.message:
                 assert part.breakdown is None
@@ -475,7 +468,7 @@ def test_view_is_the_trends_breakdowns_and_projection_for_the_choice():
                 assert (part.breakdown.title, part.breakdown_note) == (parts.title, parts.note)
         projection = backlog.project(rows, team=team, band=band)
         assert _fields(view.projection.projection) == _fields(projection)
-        assert view.projection.sentence == backlog.projection_sentence(projection, 0)
+        assert view.projection.sentence == backlog.projection_sentence(projection, EXACT)
 
 
 def _fields(item) -> dict | None:
@@ -492,7 +485,7 @@ def test_trend_names_the_first_sources_and_counts_the_rest():
     rows = frame(
         [(WAITING, _m(2023, month), f"Team {i}", ALL_B, 10) for month in (10, 11) for i in range(7)]
     ).with_columns(source=pl.format("Paper {}", pl.col("team").str.slice(5)))
-    item = backlog.trend(rows, WAITING, team=None, band=None, threshold=0, measures=MEASURES)
+    item = backlog.trend(rows, WAITING, team=None, band=None, rule=EXACT, measures=MEASURES)
     assert item.sources == (
         "Source: Paper 0; Paper 1; Paper 2; Paper 3; Paper 4 and 2 more. Figures as at 30 Nov 2023."
     )
@@ -556,7 +549,7 @@ def test_months_to_clear(latest, rate, expected):
     ],
 )
 def test_projection_sentence(values, expected):
-    assert backlog.projection_sentence(backlog.project(waiting(values)), 0) == expected
+    assert backlog.projection_sentence(backlog.project(waiting(values)), EXACT) == expected
 
 
 def test_projection_rate_spans_calendar_months_when_some_are_missing():
@@ -703,7 +696,7 @@ def test_what_if_inputs_are_whole_numbers_with_the_programme_default():
 
 def test_projection_chart_runs_to_the_month_the_list_clears():
     projection = backlog.project(waiting([100, 90, 80, 70]))  # falling 10 a month
-    view = backlog.projection_chart(backlog.what_if(projection, 1, 25, 1_000), 0)
+    view = backlog.projection_chart(backlog.what_if(projection, 1, 25, 1_000), EXACT)
     assert view.title == "People waiting for a review: recorded, and projected to Feb 2024"
     assert view.summary == (
         "At the current rate the list clears by Feb 2024; with 1 extra reviewer it clears by "
@@ -724,7 +717,7 @@ def test_projection_chart_runs_to_the_month_the_list_clears():
 
 
 def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
-    view = backlog.projection_chart(_sample_what_if(1, 20, 9_613), 0)
+    view = backlog.projection_chart(_sample_what_if(1, 20, 9_613), EXACT)
     assert view.summary == (
         "At the current rate the list does not clear (it would be 744 by Nov 2024); with 1 "
         "extra reviewer it does not clear (it would be 504 by Nov 2024)."
@@ -734,7 +727,7 @@ def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
 
 def test_count_trend_chart_shows_the_subtitle_literally_and_separates_thousands():
     item = backlog.trend(
-        waiting([1_500, 2_398]), WAITING, team=None, band=None, threshold=0, measures=MEASURES
+        waiting([1_500, 2_398]), WAITING, team=None, band=None, rule=EXACT, measures=MEASURES
     )
     fig = charts.count_trend_chart(
         item.chart, title=item.title, y_title=item.unit, subtitle="<b>North</b> & South"

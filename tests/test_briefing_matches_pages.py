@@ -181,14 +181,10 @@ def test_backlog_section_prints_the_pages_view_objects(app_env, pack):
     from dashboard.views.blocks import Heading
 
     figures = content.gather(app_env, TODAY)
-    threshold = make.options_for(app_env).small_number_threshold
-    view = backlog_view.view(
-        figures["backlog"], team=None, band=None, threshold=threshold, measures=MEASURES
-    )
+    rule = make.options_for(app_env).disclosure  # the pack is for members: always disclosed
+    view = backlog_view.view(figures["backlog"], team=None, band=None, rule=rule, measures=MEASURES)
     costs = backlog_view.programme(figures["review_programmes"])
-    scenario = backlog_view.what_if(
-        view.projection.projection, *costs.defaults, threshold=threshold
-    )
+    scenario = backlog_view.what_if(view.projection.projection, *costs.defaults, rule=rule)
     expected = [
         *view.blocks(),
         Paragraph(costs.sentence),

@@ -12,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from dashboard.domain import backlog, definitions, headlines
+from dashboard.domain.disclosure import EXACT
 from dashboard.domain.ratings import Thresholds
 from data_access import models
 from data_access.importer import import_file
@@ -95,7 +96,7 @@ def test_a_trend_takes_its_label_meaning_unit_and_direction_from_the_registry():
             "as_at": pl.Date,
         }
     )
-    for item in backlog.trends(empty, team=None, band=None, threshold=0, measures=MEASURES):
+    for item in backlog.trends(empty, team=None, band=None, rule=EXACT, measures=MEASURES):
         m = MEASURES[item.measure]
         assert (item.label, item.definition, item.rise_is_good) == (
             m.label,

@@ -12,6 +12,7 @@ from tests.conftest import DIRECTOR
 from tests.pages_support import page_text, run_page, tables
 
 PAGE = "pages/backlog.py"
+HIGH_BAND = "High: risk or safeguarding"
 HEADER = "measure,month,team,priority_band,value,target,source,as_at,basis\n"
 
 
@@ -34,7 +35,7 @@ def _load(store, tmp_path, lines: list[str]) -> None:
 
 
 def test_demo_shows_published_figures_trends_and_sources(app_env):
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="director")  # exact counts: a director's own work
     text = page_text(at)
     for expected in (
         "People waiting for a review 460",
@@ -63,7 +64,7 @@ def test_demo_shows_published_figures_trends_and_sources(app_env):
 
 
 def test_published_and_modelled_points_look_different(app_env):
-    at = run_page(PAGE, query={"measure": "Reviews completed"})
+    at = run_page(PAGE, query={"measure": "Reviews completed"}, role="director")
     trace = _specs(at)[0]["data"][0]
     assert trace["y"][0] == 750 and trace["y"][-1] == 2398
     symbols = trace["marker"]["symbol"]
@@ -96,7 +97,7 @@ def test_what_if_inputs_come_from_the_url_and_change_the_answer(app_env):
 
 
 def test_team_filter_from_the_url_shows_that_team(app_env):
-    at = run_page(PAGE, query={"team": "North locality"})
+    at = run_page(PAGE, query={"team": "North locality"}, role="director")
     text = page_text(at)
     assert "Overdue annual reviews 299" in text
     assert (
@@ -111,13 +112,47 @@ def test_team_filter_from_the_url_shows_that_team(app_env):
 
 
 def test_measure_and_band_filters_change_what_is_shown(app_env):
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="director")
     at.selectbox(key="measure").select("Overdue annual reviews").run()
     at.selectbox(key="band").select("High: risk or safeguarding").run()
     assert len(_titles(at)) == 2  # the trend and its breakdown: no waiting list by band
     assert "Overdue annual reviews 149" in page_text(at)
     breakdown = tables(at)[1]
     assert list(breakdown["Count"]) == ["60", "52", "37"]
+
+
+def test_members_see_counts_rounded_and_percentages_from_the_rounded_figures(app_env):
+    at = run_page(PAGE)  # a member: NHS England's rule, the default
+    text = page_text(at)
+    for expected in (
+        "People waiting for a review 460",
+        "People waiting for an OT assessment 690",  # 692
+        "Reviews completed 2,400",  # 2,398
+        # 318 -> 320 and 460: 44% from the rounded figures (45% from the exact ones)
+        "People waiting for a review rose 44% from 320 in Apr 2023 to 460 in Nov 2023.",
+        "In Nov 2023, the team with the most overdue annual reviews was North locality "
+        "(300 of 745).",  # 299 of 746
+        "Counts of people are rounded to the nearest 5; counts from 1 to 7 are shown as "
+        "'fewer than 8'",
+    ):
+        assert expected in text
+    at = run_page(PAGE, query={"measure": "Overdue annual reviews", "band": HIGH_BAND})
+    assert list(tables(at)[1]["Count"]) == ["60", "50", "35"]  # 60, 52, 37
+
+
+@pytest.mark.parametrize(
+    ("team", "role", "headline"),
+    [
+        ("North locality", "officer", "Overdue annual reviews 299\n"),  # the officer's own team
+        (None, "officer", "Overdue annual reviews 746\n"),  # the demo officer has "All teams"
+        ("South locality", "officer", "Overdue annual reviews 260\n"),  # another team: 261 rounded
+        ("North locality", "admin", "Overdue annual reviews 300\n"),
+        ("North locality", "director", "Overdue annual reviews 299\n"),
+    ],
+)
+def test_officers_see_exact_counts_for_their_own_teams(app_env, team, role, headline):
+    query = {"measure": "Overdue annual reviews"} | ({"team": team} if team else {})
+    assert headline in page_text(run_page(PAGE, query=query, role=role))
 
 
 def test_small_counts_are_suppressed(app_env, monkeypatch):
@@ -147,7 +182,7 @@ def test_single_month_says_there_is_no_trend_yet(empty_app_env, tmp_path):
             "published",
         ],
     )
-    text = page_text(run_page(PAGE))
+    text = page_text(run_page(PAGE, role="director"))
     assert "Only one month of figures so far (Nov 2023: 460), so there is no trend" in text
     assert "People waiting for an OT assessment 692" in text
     assert "The projection needs at least two months of figures" in text
@@ -201,8 +236,8 @@ def test_many_teams_chart_the_largest_and_say_how_many_are_not_shown(empty_app_e
     assert len(tables(at)[1]) == 12
     # every team can still be chosen, and a chosen team is shown whatever its size
     at = run_page(PAGE, query={"measure": "Overdue annual reviews", "team": "Team 01"})
-    assert "Overdue annual reviews 21" in page_text(at)
-    assert list(tables(at)[1]["Count"]) == ["21"]
+    assert "Overdue annual reviews 20" in page_text(at)  # a member: 21 rounded to the nearest 5
+    assert list(tables(at)[1]["Count"]) == ["20"]
 
 
 def test_the_worked_out_figures_follow_the_as_at_day(app_env, tmp_path):

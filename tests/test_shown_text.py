@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from dashboard.domain import adults, backlog, definitions, plan, savings
+from dashboard.domain.disclosure import EXACT, NHS_ENGLAND, DisclosureRule
 from dashboard.domain.plan import actions_table
 from data_access.datasets import REPORTED
 from data_access.measures import MEASURES
@@ -228,15 +229,19 @@ LONG = pl.DataFrame(
 
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize(
-    ("threshold", "counts"),
+    ("rule", "counts"),
     [
-        (0, ["1,234,567", "4", "not published", "5"]),
-        (5, ["1,234,567", "fewer than 5", "not published", "5"]),
-        (1_000, ["1,234,567", "fewer than 1,000", "not published", "fewer than 1,000"]),
+        (EXACT, ["1,234,567", "4", "not published", "5"]),
+        (DisclosureRule(5, 1), ["1,234,567", "fewer than 5", "not published", "5"]),
+        (NHS_ENGLAND, ["1,234,565", "fewer than 8", "not published", "fewer than 8"]),
+        (
+            DisclosureRule(1_000, 1),
+            ["1,234,567", "fewer than 1,000", "not published", "fewer than 1,000"],
+        ),
     ],
 )
-def test_backlog_chart_table_writes_months_and_suppresses_small_counts(shape, threshold, counts):
-    table = backlog._long_table(shaped(LONG, shape), threshold)
+def test_backlog_chart_table_writes_months_and_suppresses_small_counts(shape, rule, counts):
+    table = backlog._long_table(shaped(LONG, shape), rule)
     shown = table.shown()
     assert shown.columns == ["Month", "Figure", "Count", "Basis"]
     assert shown["Month"].to_list() == ["Jan 2024", "Feb 2024", "Mar 2024", "Mar 2024"]
@@ -250,7 +255,7 @@ def test_backlog_chart_table_writes_months_and_suppresses_small_counts(shape, th
 
 
 def test_backlog_chart_table_of_no_months_is_empty_with_text_columns():
-    table = backlog._long_table(LONG.clear(), 5).shown()
+    table = backlog._long_table(LONG.clear(), NHS_ENGLAND).shown()
     assert (table.height, table.schema["Month"], table.schema["Count"]) == (0, pl.String, pl.String)
 
 
@@ -271,14 +276,16 @@ def _team_rows(values: list[int]) -> pl.DataFrame:
 def test_breakdown_table_suppresses_small_counts(shape):
     rows = shaped(_team_rows([2, 12_000, 7]), shape)
     split = backlog.breakdown(
-        rows, "overdue_annual_reviews", team=None, band=None, threshold=5, measures=MEASURES
+        rows, "overdue_annual_reviews", team=None, band=None, rule=NHS_ENGLAND, measures=MEASURES
     )
-    assert split.table.values()["Count"].to_list() == [None, 12_000, 7]
+    # members: Team 0's 2 and Team 2's 7 are suppressed (NHS England's rule, 8), never 0
+    assert split.table.values()["Count"].to_list() == [None, 12_000, None]
     assert split.table.shown().select("Team", "Count").rows() == [
-        ("Team 0", "fewer than 5"),
+        ("Team 0", "fewer than 8"),
         ("Team 1", "12,000"),
-        ("Team 2", "7"),
+        ("Team 2", "fewer than 8"),
     ]
+    assert split.table.note.startswith("Counts of people are rounded to the nearest 5")
 
 
 # younger and older adults -----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from dashboard.domain import (
     overview,
     savings,
 )
+from dashboard.domain.disclosure import NHS_ENGLAND, DisclosureRule
 from dashboard.domain.ratings import Thresholds
 from dashboard.domain.reconciliation import Finding, reconcile
 from dashboard.views import adults as adults_view
@@ -61,7 +62,8 @@ _TABLES = (
 class Options:
     council: str
     thresholds: Thresholds = field(default_factory=Thresholds)
-    small_number_threshold: int = 0
+    # the pack is for members: its counts of people are always disclosed by this rule
+    disclosure: DisclosureRule = NHS_ENGLAND
     # the status lists in force, each status with its meaning
     statuses: dict[str, StatusList] = field(default_factory=default_statuses)
     sections: tuple[str, ...] = tuple(SECTIONS)
@@ -167,8 +169,8 @@ class _Worked:
         return self.figures.as_at
 
     @property
-    def threshold(self) -> int:
-        return self.options.small_number_threshold
+    def rule(self) -> DisclosureRule:
+        return self.options.disclosure
 
     @cached_property
     def overview(self) -> overview_view.Overview:
@@ -362,12 +364,12 @@ def backlog_section(worked: _Worked) -> Section:
     figures = worked.figures["backlog"]
     if figures.is_empty():
         return _empty("backlog", backlog_view.NO_FIGURES.replace("`", ""))
-    threshold = worked.threshold
+    rule = worked.rule
     shown = backlog_view.view(
-        figures, team=None, band=None, threshold=threshold, measures=worked.figures.measures
+        figures, team=None, band=None, rule=rule, measures=worked.figures.measures
     )
     costs = backlog_view.programme(worked.figures["review_programmes"])
-    blocks = backlog_view.pack_blocks(shown, costs, threshold)
+    blocks = backlog_view.pack_blocks(shown, costs, rule)
     return Section("backlog", SECTIONS["backlog"], blocks)
 
 
@@ -436,15 +438,15 @@ def definitions_section(worked: _Worked) -> Section:
     frames |= {name: figures[name] for name in ("backlog", "mtfs_requirements", "areas", "posts")}
     table = data_quality.definitions_view(worked.options.thresholds, frames, figures.measures)
     sources = overview.figures_as_at_table(overview_frames(figures, figures.savings))
-    small = worked.threshold
+    note = worked.rule.note
     blocks: list[Block] = [
         table.titled("What each measure means").select(
             table.frame.columns, widths=data_quality.PRINTED_DEFINITION_WIDTHS
         ),
         sources.select(sources.frame.columns, widths=(1, 1, 3)),
     ]
-    if small:
-        blocks.append(Paragraph(f"Counts below {small} are shown as 'fewer than {small}'.", "note"))
+    if note:
+        blocks.append(Paragraph(note, "note"))
     return Section("definitions", SECTIONS["definitions"], tuple(blocks))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dashboard.briefing import content, docx, images, pdf
+from dashboard.domain.disclosure import DisclosureRule
 from dashboard.domain.ratings import Thresholds
 from dashboard.views.blocks import Pack
 from data_access.app_settings import configured_lists
@@ -41,7 +42,7 @@ def options_for(
     return content.Options(
         council=settings.council_name,
         thresholds=Thresholds.from_settings(settings),
-        small_number_threshold=settings.small_number_threshold,
+        disclosure=DisclosureRule.from_settings(settings),
         statuses=configured_lists(store),
         sections=sections or tuple(content.SECTIONS),
         meeting_id=meeting_id,

@@ -17,8 +17,8 @@ from typing import Protocol, TypeVar
 
 import polars as pl
 
-from dashboard.domain.formatting import day, money, month
-from dashboard.domain.suppression import hide_small, is_suppressed, shown_count
+from dashboard.domain.disclosure import DisclosureRule, protect
+from dashboard.domain.formatting import count, day, money, month
 from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names
 from data_access.measures import BACKLOG, MEASURES, MeasureInfo, Registry
@@ -183,13 +183,17 @@ def monthly(
     )
 
 
-def _count(threshold: int) -> Column:
-    """The count column of a backlog table: small counts suppressed on screen, in print and in
-    files."""
-    return Column("Count", Kind.COUNT, small=threshold)
+def _count(rule: DisclosureRule, *, protected: bool = False) -> Column:
+    """The count column of a backlog table, disclosed by ``rule`` (the viewer's) on screen, in
+    print and in files; ``protected``: the frame holds counts already disclosed by ``protect``
+    (a suppressed one null)."""
+    if rule.is_exact:
+        return Column("Count", Kind.COUNT)
+    said = rule.suppressed_words if protected else None
+    return Column("Count", Kind.COUNT, disclosure=rule, missing=said)
 
 
-def _long_table(long: pl.DataFrame, threshold: int, title: str = "") -> Table:
+def _long_table(long: pl.DataFrame, rule: DisclosureRule, title: str = "") -> Table:
     """A chart's figures by month: months, the figure, its count (small counts suppressed) and
     its basis."""
     frame = long.select(
@@ -198,12 +202,12 @@ def _long_table(long: pl.DataFrame, threshold: int, title: str = "") -> Table:
         pl.col("value").cast(pl.Int64).alias("Count"),
         pl.col("basis").cast(pl.String).alias("Basis"),
     )
-    return Table.of(title, frame, {"Month": Kind.MONTH, "Count": _count(threshold)})
+    return Table.of(title, frame, {"Month": Kind.MONTH, "Count": _count(rule)})
 
 
-def _chart(long: pl.DataFrame, threshold: int) -> pl.DataFrame:
+def _chart(long: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
     return long.with_columns(
-        hide_small("value", threshold),
+        rule.expr("value"),
         modelled=pl.col("basis") != Basis.PUBLISHED.value,
     )
 
@@ -238,12 +242,16 @@ class Trend:
         )
 
 
-def change_sentence(label: str, first: tuple[date, int], last: tuple[date, int], threshold: int):
-    """``People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023.``"""
+def change_sentence(
+    label: str, first: tuple[date, int], last: tuple[date, int], rule: DisclosureRule
+):
+    """``People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023.`` The
+    counts as ``rule`` discloses them, and the percentage worked out from those."""
     (start, before), (end, after) = first, last
-    was, now = shown_count(before, threshold), shown_count(after, threshold)
-    if is_suppressed(before, threshold) or is_suppressed(after, threshold):
+    was, now = rule.words(before), rule.words(after)
+    if rule.suppressed(before) or rule.suppressed(after):
         return f"{label} went from {was} in {month(start)} to {now} in {month(end)}."
+    before, after = rule.disclosed(before), rule.disclosed(after)
     if before == after:
         return f"{label} was {now} in both {month(start)} and {month(end)}."
     verb = "rose" if after > before else "fell"
@@ -278,7 +286,7 @@ def trend(
     *,
     team: str | None,
     band: str | None,
-    threshold: int,
+    rule: DisclosureRule,
     measures: Registry,
 ) -> Trend:
     """The measure's months for the chosen team and band, with its headline and sentence;
@@ -289,7 +297,7 @@ def trend(
     if months.is_empty():
         return replace(base, message=_no_figures(backlog, measure, label, team, band))
     first, last = months.row(0, named=True), months.row(-1, named=True)
-    base = replace(base, headline=shown_count(last["value"], threshold))
+    base = replace(base, headline=rule.words(last["value"]))
     if months.height == 1:
         return replace(
             base,
@@ -297,19 +305,19 @@ def trend(
             f"{base.headline}), so there is no trend to chart yet.",
         )
     summary = change_sentence(
-        label, (first["month"], first["value"]), (last["month"], last["value"]), threshold
+        label, (first["month"], first["value"]), (last["month"], last["value"]), rule
     )
     summary += _target_clause(measure, last)
     long = _long(months, label)
     title = f"{label}, {period(first['month'], last['month'])}"
     return replace(
         base,
-        change=_previous_change(months, threshold),
+        change=_previous_change(months, rule),
         title=title,
         subtitle=_capital(scope(team, band)),
         summary=summary,
-        chart=_chart(long, threshold),
-        table=_long_table(long, threshold, title),
+        chart=_chart(long, rule),
+        table=_long_table(long, rule, title),
         sources=f"Source: {first_names(last['sources'])}. Figures as at {day(last['as_at'])}.",
     )
 
@@ -323,11 +331,13 @@ def _target_clause(measure: str, last: dict) -> str:
     return ""
 
 
-def _previous_change(months: pl.DataFrame, threshold: int) -> str | None:
-    """The KPI delta: ``+24 since Oct 2023`` (nothing when either count is suppressed)."""
+def _previous_change(months: pl.DataFrame, rule: DisclosureRule) -> str | None:
+    """The KPI delta: ``+24 since Oct 2023``, between the disclosed counts (nothing when either
+    is suppressed)."""
     (earlier, before), (_, after) = months.select("month", "value").tail(2).rows()
-    if is_suppressed(before, threshold) or is_suppressed(after, threshold):
+    if rule.suppressed(before) or rule.suppressed(after):
         return None
+    before, after = rule.disclosed(before), rule.disclosed(after)
     return f"{after - before:+,} since {month(earlier)}"
 
 
@@ -336,12 +346,12 @@ def trends(
     *,
     team: str | None,
     band: str | None,
-    threshold: int,
+    rule: DisclosureRule,
     measures: Registry,
 ) -> list[Trend]:
     """Every measure's trend, in the registry's order."""
     return [
-        trend(backlog, code, team=team, band=band, threshold=threshold, measures=measures)
+        trend(backlog, code, team=team, band=band, rule=rule, measures=measures)
         for code in shown_measures(backlog, measures)
     ]
 
@@ -400,7 +410,7 @@ def breakdown(
     *,
     team: str | None,
     band: str | None,
-    threshold: int,
+    rule: DisclosureRule,
     measures: Registry,
 ) -> Breakdown | None:
     """The measure's latest month split by team and priority band (None when not split); past
@@ -419,23 +429,27 @@ def breakdown(
     label = measures.label(measure)
     title = f"{label} by {'priority band' if team else 'team and priority band'}, {month(latest)}"
     # the sentence is about every team, not only those charted
-    summary = _largest_part(rows, _lower(label), latest, threshold)
+    # every cell, team total and band total disclosed, with secondary suppression: the team
+    # totals are the team's trend, the band totals the band's and the grand total the council's
+    cells = protect(rows, rule, exact=False, row="team", column="priority_band")
+    rows = rows.with_columns(shown=cells["shown"].head(rows.height))
+    summary = _largest_part(cells, _lower(label), latest, rule)
     rows, note = largest_teams(rows, _lower(label), latest)
     if note:
         title += f": the {CHART_TEAMS} teams with the most"
     return Breakdown(
         title=title,
         summary=summary,
-        chart=rows.select("team", "priority_band", hide_small("value", threshold)),
+        chart=rows.select("team", "priority_band", pl.col("shown").alias("value")),
         table=Table.of(
             title,
             rows.select(
                 pl.col("team").alias("Team"),
                 pl.col("priority_band").alias("Priority band"),
-                pl.col("value").cast(pl.Int64).alias("Count"),
+                pl.col("shown").cast(pl.Int64).alias("Count"),
                 pl.col("basis").alias("Basis"),
             ),
-            {"Count": _count(threshold)},
+            {"Count": _count(rule, protected=True)},
         ),
         note=note,
     )
@@ -460,16 +474,25 @@ def largest_teams(
     )
 
 
-def _largest_part(rows: pl.DataFrame, what: str, latest: date, threshold: int) -> str:
+def _largest_part(cells: pl.DataFrame, what: str, latest: date, rule: DisclosureRule) -> str:
     """``In Nov 2023, the team with the most overdue annual reviews was North locality (299 of
-    746).`` By priority band when only one team is shown."""
-    by = "team" if rows["team"].n_unique() > 1 else "priority_band"
-    parts = rows.group_by(by, maintain_order=True).agg(pl.col("value").sum())
-    name, largest = parts.sort("value", descending=True, maintain_order=True).row(0)
-    total = int(parts["value"].sum())
+    746).`` By priority band when only one team is shown. ``cells`` is the table ``protect``
+    made (its totals have a null key), so a total it suppressed is suppressed here too."""
+    interior = cells.filter(pl.col("team").is_not_null() & pl.col("priority_band").is_not_null())
+    by, other = "team", "priority_band"
+    if interior["team"].n_unique() <= 1:
+        by, other = other, by
+    parts = cells.filter(pl.col(by).is_not_null() & pl.col(other).is_null())
+    largest = parts.sort("value", descending=True, maintain_order=True)
+    name, shown = largest.select(by, "shown").row(0)
+    total = cells.filter(pl.col(by).is_null() & pl.col(other).is_null())["shown"][0]
+
+    def said(value: int | None) -> str:
+        return rule.suppressed_words if value is None else count(value)
+
     return (
         f"In {month(latest)}, the {by.replace('_', ' ')} with the most {what} was {name} "
-        f"({shown_count(largest, threshold)} of {shown_count(total, threshold)})."
+        f"({said(shown)} of {said(total)})."
     )
 
 
@@ -549,12 +572,12 @@ def project(
     )
 
 
-def projection_sentence(projection: Projection, threshold: int) -> str:
+def projection_sentence(projection: Projection, rule: DisclosureRule) -> str:
     """What the recent net rate means for the list, naming the months it is based on."""
     if projection.message:
         return projection.message
     p = projection
-    latest, end = shown_count(p.latest, threshold), month(p.end)
+    latest, end = rule.words(p.latest), month(p.end)
     if p.latest == 0:
         return f"The review waiting list was clear in {end}."
     months_text = "month" if p.span == 1 else f"{p.span:,} months"
@@ -781,28 +804,28 @@ def _path(projection: Projection, rate: Fraction, horizon: int, name: str) -> pl
     ).with_columns(basis=pl.lit(PROJECTED))
 
 
-def _outcome(months: int | None, end: date, path: pl.DataFrame, threshold: int) -> str:
+def _outcome(months: int | None, end: date, path: pl.DataFrame, rule: DisclosureRule) -> str:
     if months is not None:
         return f"clears by {month(add_months(end, months))}"
     last_month, _, last_value, _ = path.row(-1)
-    size = shown_count(last_value, threshold)
+    size = rule.words(last_value)
     return f"does not clear (it would be {size} by {month(last_month)})"
 
 
-def projection_chart(scenario: WhatIf, threshold: int) -> ProjectionChart:
+def projection_chart(scenario: WhatIf, rule: DisclosureRule) -> ProjectionChart:
     """Recorded months, then the list at the current rate and with the extra reviewers."""
     p = scenario.projection
     clearing = [m for m in (p.months_to_clear, scenario.months_to_clear) if m is not None]
     horizon = min(HORIZON_MONTHS, max(clearing, default=12))
     current = _path(p, p.rate, horizon, "At the current rate")
     paths = [p.history.with_columns(series=pl.lit("Recorded")), current]
-    outcome = _outcome(p.months_to_clear, p.end, current, threshold)
+    outcome = _outcome(p.months_to_clear, p.end, current, rule)
     summary = f"At the current rate the list {outcome}"
     if scenario.extra_reviews:
         name = f"With {_plural(scenario.extra_reviewers, 'extra reviewer')}"
         extra = _path(p, scenario.rate, horizon, name)
         paths.append(extra)
-        outcome = _outcome(scenario.months_to_clear, p.end, extra, threshold)
+        outcome = _outcome(scenario.months_to_clear, p.end, extra, rule)
         summary += f"; {_lower(name)} it {outcome}"
     long = pl.concat([frame.select("month", "series", "value", "basis") for frame in paths])
     title = f"People waiting for a review: recorded, and projected to {month(long['month'].max())}"
@@ -810,6 +833,6 @@ def projection_chart(scenario: WhatIf, threshold: int) -> ProjectionChart:
         title=title,
         subtitle=_capital(p.scope),
         summary=summary + ".",
-        chart=_chart(long, threshold),
-        table=_long_table(long, threshold, title),
+        chart=_chart(long, rule),
+        table=_long_table(long, rule, title),
     )

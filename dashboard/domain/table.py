@@ -18,7 +18,7 @@ from functools import cached_property
 import polars as pl
 
 from dashboard.domain import formatting
-from dashboard.domain.suppression import shown_count
+from dashboard.domain.disclosure import DisclosureRule
 from data_access.rating_scales import BRAG, RAG, Scale
 from data_access.text_columns import text_per_value
 
@@ -57,9 +57,12 @@ class Column:
     money: str = "auto"  # for MONEY on screen: "auto" (£1.29m, £429,000), "exact", "thousands"
     scale: str = ""  # for RATING: "RAG" or "BRAG"
     file_name: str = ""  # the heading in a download, where the screen's would mislead
-    # for COUNT: counts below this are not shown (small-number suppression, 0 for off): written
-    # "fewer than N" on screen and in print, left empty in files
-    small: int = 0
+    # for COUNT of people: the disclosure rule for the viewer (None: exact). A suppressed count
+    # is written "fewer than 8" on screen and in print and left empty in files; the others are
+    # rounded everywhere, and ``Table.note`` says so. A count already suppressed by ``protect``
+    # (secondary suppression) is null in the frame, and the column's ``missing`` is the rule's
+    # ``suppressed_words``.
+    disclosure: DisclosureRule | None = None
     # what a missing value reads as on screen and in print, where the column's own words say
     # it better than its kind's (a problem's row: "whole file"); None: the kind's, which
     # ``formatting`` keeps ("not published" for a figure, empty for a date). Files hold any
@@ -86,8 +89,8 @@ def _kind_writer(column: Column):
     if kind is Kind.MONEY:
         return lambda pence: formatting.money(pence, style=column.money)
     if kind is Kind.COUNT:
-        if column.small > 0:
-            return lambda value: shown_count(value, column.small)
+        if column.disclosure is not None and not column.disclosure.is_exact:
+            return column.disclosure.words
         return formatting.count
     if kind is Kind.PERCENT:
         return formatting.percent
@@ -191,6 +194,15 @@ class Table:
                 titled.__dict__[name] = self.__dict__[name]
         return titled
 
+    @property
+    def note(self) -> str | None:
+        """How the counts are disclosed (rounded, small ones suppressed), for a note under the
+        table on screen, in print and in a download; None when every count is exact."""
+        for column in self.columns:
+            if column.kind is Kind.COUNT and column.disclosure is not None:
+                return column.disclosure.note
+        return None
+
     def aligns(self) -> tuple[str, ...]:
         """``R`` for figures, ``L`` for words, as a printed table sets them."""
         return tuple("R" if c.kind in NUMERIC else "L" for c in self.columns)
@@ -237,8 +249,8 @@ class Table:
             elif column.kind is Kind.RATING:
                 write = _writer(column)
                 value = text_per_value(self.frame, column.name, write, skip_nulls=False)
-            elif column.kind is Kind.COUNT and column.small > 0:
-                value = pl.when(value < column.small).then(None).otherwise(value)
+            elif column.kind is Kind.COUNT and column.disclosure is not None:
+                value = column.disclosure.expr(column.name)
             elif column.kind is Kind.MOMENT:
                 value = value.dt.convert_time_zone(formatting.UK.key).dt.replace_time_zone(None)
             exprs.append(value.alias(column.heading_in_file))

@@ -28,7 +28,9 @@ _BACKLOG = ("backlog", "measures")
 _USERS = ("users", "user_scopes")
 
 if TYPE_CHECKING:
+    from dashboard.domain.disclosure import DisclosureRule
     from dashboard.domain.ratings import Thresholds
+    from data_access.access import Principal
 
 
 def as_at() -> date | None:
@@ -193,6 +195,23 @@ def history(dataset: str, key: str):
     return item_history(get_store(), dataset, key)
 
 
+def backlog_rule(viewer: Principal, team: str | None) -> DisclosureRule:
+    """How the backlog's counts of people are disclosed to ``viewer``: exact for a director and
+    for an officer looking at one of their own teams (their own work; all teams when they are
+    assigned "All teams"); otherwise, for members, administrators and an officer looking at
+    another's team, the disclosure rule in force (``ASCGOV_DISCLOSURE_*``)."""
+    from dashboard.domain.disclosure import DisclosureRule
+    from data_access.access import ScopeKind
+    from data_access.settings import get_settings
+    from data_access.vocab import ALL_TEAMS, Role
+
+    # an officer assigned "All teams" keeps the council-wide figures: all teams are their own
+    shown_team = ALL_TEAMS if team is None else team
+    own = viewer.role is Role.OFFICER and shown_team in viewer.scope_values(ScopeKind.TEAM)
+    exact = viewer.role is Role.DIRECTOR or own
+    return DisclosureRule.from_settings(get_settings()).for_viewer(exact)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _backlog_options(reads: Snapshot) -> tuple[list[str], list[str]]:
     from dashboard.domain.backlog import filter_options
@@ -207,23 +226,23 @@ def backlog_options() -> tuple[list[str], list[str]]:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _backlog_view(reads: Snapshot, team: str | None, band: str | None, threshold: int):
+def _backlog_view(reads: Snapshot, team: str | None, band: str | None, rule: DisclosureRule):
     from dashboard.views.backlog import view
 
     return view(
         _read(reads, "backlog"),
         team=team,
         band=band,
-        threshold=threshold,
+        rule=rule,
         measures=_measures(reads.only("measures", dated=False)),
     )
 
 
-def backlog_view(team: str | None, band: str | None, threshold: int):
+def backlog_view(team: str | None, band: str | None, rule: DisclosureRule):
     """The backlog page's trends, breakdowns and projection for a team and band, worked out
     once per backlog version, as-at day and choice: every rerun (each what-if change) reuses
     them."""
-    return _backlog_view(current().only(*_BACKLOG), team, band, threshold)
+    return _backlog_view(current().only(*_BACKLOG), team, band, rule)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -239,18 +258,20 @@ def backlog_programme():
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _backlog_what_if(reads: Snapshot, team, band, threshold: int, inputs: tuple[int, ...]):
+def _backlog_what_if(reads: Snapshot, team, band, rule: DisclosureRule, inputs: tuple[int, ...]):
     from dashboard.views.backlog import what_if
 
-    projection = _backlog_view(reads, team, band, threshold).projection.projection
-    return what_if(projection, *inputs, threshold=threshold)
+    projection = _backlog_view(reads, team, band, rule).projection.projection
+    return what_if(projection, *inputs, rule=rule)
 
 
-def backlog_what_if(team: str | None, band: str | None, threshold: int, inputs: tuple[int, ...]):
+def backlog_what_if(
+    team: str | None, band: str | None, rule: DisclosureRule, inputs: tuple[int, ...]
+):
     """The what-if for the chosen team, band and inputs (None without a projection), once per
     backlog version and choice: a rerun with the same inputs rebuilds no chart or table."""
     return _backlog_what_if(
-        current().only(*_BACKLOG), team, band, threshold, tuple(int(i) for i in inputs)
+        current().only(*_BACKLOG), team, band, rule, tuple(int(i) for i in inputs)
     )
 
 

@@ -15,6 +15,7 @@ import polars as pl
 
 from dashboard.charts import figures as charts
 from dashboard.domain import backlog
+from dashboard.domain.disclosure import DisclosureRule
 from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
 from data_access.measures import Registry
 
@@ -117,6 +118,8 @@ class View:
 
     trends: tuple[TrendPart, ...]
     projection: ProjectionPart
+    # how the counts are disclosed to this viewer (rounded, small ones suppressed); None: exact
+    note: str | None = None
 
     @property
     def headlines(self) -> Headlines:
@@ -128,6 +131,8 @@ class View:
 
     def blocks(self) -> tuple[Block, ...]:
         blocks: list[Block] = [Paragraph(MARKER_KEY, "note")]
+        if self.note:
+            blocks.append(Paragraph(self.note, "note"))
         for item in self.trends:
             blocks += item.blocks()
         return (*blocks, *self.projection.blocks())
@@ -138,14 +143,14 @@ def view(
     *,
     team: str | None,
     band: str | None,
-    threshold: int,
+    rule: DisclosureRule,
     measures: Registry,
 ) -> View:
     """What the page shows for ``team`` and ``band``, in one pass per measure of ``measures``
     (the registry in force: built in and added by an administrator): a national store has
     2.2M rows, and each measure's figures are read once rather than once per use."""
     items, projection = [], None
-    shown = {"team": team, "band": band, "threshold": threshold, "measures": measures}
+    shown = {"team": team, "band": band, "rule": rule, "measures": measures}
     for measure in backlog.shown_measures(figures, measures):
         rows = figures.filter(pl.col("measure") == measure)
         item = backlog.trend(rows, measure, **shown)
@@ -153,8 +158,8 @@ def view(
         items.append(trend_part(item, parts))
         if measure == backlog.WAITING:
             projection = backlog.project(rows, team=team, band=band)
-    sentence = backlog.projection_sentence(projection, threshold)
-    return View(tuple(items), ProjectionPart(projection, sentence))
+    sentence = backlog.projection_sentence(projection, rule)
+    return View(tuple(items), ProjectionPart(projection, sentence), rule.note)
 
 
 # the what-if -------------------------------------------------------------------------------------
@@ -193,13 +198,13 @@ def what_if(
     reviews_each: int,
     cost_each_pounds: int,
     *,
-    threshold: int,
+    rule: DisclosureRule,
 ) -> WhatIfPart | None:
     """The projection with the extra reviewers (None when there is no projection)."""
     scenario = backlog.what_if(projection, extra_reviewers, reviews_each, cost_each_pounds)
     if scenario is None:
         return None
-    shown = backlog.projection_chart(scenario, threshold)
+    shown = backlog.projection_chart(scenario, rule)
     figure = charts.count_trend_chart(
         shown.chart, title=shown.title, subtitle=shown.subtitle, y_title="People"
     )
@@ -213,10 +218,10 @@ def what_if(
 # the pack ----------------------------------------------------------------------------------------
 
 
-def pack_blocks(shown: View, costs: Programme, threshold: int) -> tuple[Block, ...]:
+def pack_blocks(shown: View, costs: Programme, rule: DisclosureRule) -> tuple[Block, ...]:
     """The page for all teams and bands, with the what-if at its starting inputs."""
     blocks = [*shown.blocks(), Paragraph(costs.sentence)]
-    scenario = what_if(shown.projection.projection, *costs.defaults, threshold=threshold)
+    scenario = what_if(shown.projection.projection, *costs.defaults, rule=rule)
     if scenario is None:
         return tuple(blocks)
     return (*blocks, Paragraph(WHAT_IF_IN_PRINT), *scenario.blocks())
