@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from dashboard.domain import adults, backlog, definitions, plan, savings
+from dashboard.domain.disclosure import NHS_ENGLAND
 
 # small frames in many chunks: each table is quick, so threads meet in polars often (on the code
 # before issue 9 this deadlocked within 2 seconds in 9 runs of 9 on a 2-core machine)
@@ -107,7 +108,7 @@ def formatters() -> list:
     no_lines = pl.DataFrame(schema={"code": pl.String, "title": pl.String, "as_at": pl.Date})
     return [
         lambda: plan.tracker_table(areas).shown(),
-        lambda: backlog._long_table(long, 5).shown(),
+        lambda: backlog._long_table(long, NHS_ENGLAND).shown(),
         lambda: savings.totals_table(sums, "cohort", "Cohort").shown(),
         lambda: plan.actions_table(actions).shown(),
         lambda: adults.savings_table(years),
