@@ -169,7 +169,7 @@ def _run(store, spec, table, typed, versions, actor, dry_run, based_on) -> Impor
     return ImportReport(
         spec.name,
         table.file,
-        records.height,
+        table.row_count,  # every row read: a preview with problems counts the rest apart
         result.inserted,
         result.updated,
         result.unchanged,

@@ -131,7 +131,7 @@ def test_a_dry_run_shows_a_change_and_a_problem_then_the_fixed_file_applies(app_
     assert "Recognised from its column headings as savings" in page_text(at)
     _click(at, "Check the file")
     text = page_text(at)
-    assert "1 problem(s) found" in text
+    assert "1 problem found" in text
     problems, changes = tables(at)[0], tables(at)[1]
     assert problems.to_dict("records")[0] == {
         "Sheet": "",
@@ -183,7 +183,10 @@ def test_an_officers_rows_outside_their_assignment_are_named_and_refused(app_env
     at = _page("officer")
     _click(at, "Check the file")
     text = page_text(at)
-    assert "row(s) are outside your assignment and cannot be loaded by you: row(s) 2, 3" in text
+    assert (
+        "10 rows are outside your assignment and cannot be loaded by you: "
+        "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11." in text
+    )
     outside = tables(at)[0]
     assert set(outside["Column"]) == {"workstream"}
     assert OFFICERS_WORKSTREAM not in set(outside["Value"])

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 import polars as pl
 
 from dashboard.domain.disclosure import DisclosureRule, protect
-from dashboard.domain.formatting import count, day, money, month
+from dashboard.domain.formatting import count, counted, day, money, month
 from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names
 from data_access.measures import BACKLOG, MEASURES, MeasureInfo, Registry
@@ -111,10 +111,6 @@ def _lower(label: str) -> str:
 
 def _capital(text: str) -> str:
     return text[0].upper() + text[1:]
-
-
-def _plural(number: int, word: str) -> str:
-    return f"{number:,} {word}{'' if number == 1 else 's'}"
 
 
 def scope(team: str | None, band: str | None) -> str:
@@ -596,7 +592,7 @@ def projection_sentence(projection: Projection, rule: DisclosureRule) -> str:
     months = p.months_to_clear
     return (
         f"{basis} is falling by {per_month(p.rate)} a month and would clear in "
-        f"{_plural(months, 'month')}, by {month(add_months(p.end, months))}."
+        f"{counted(months, 'month')}, by {month(add_months(p.end, months))}."
     )
 
 
@@ -735,8 +731,8 @@ def what_if(
 def what_if_sentence(scenario: WhatIf) -> str:
     n = scenario.extra_reviewers
     capacity = (
-        f"With {_plural(n, 'extra reviewer')} each completing "
-        f"{_plural(scenario.reviews_each, 'review')} a month "
+        f"With {counted(n, 'extra reviewer')} each completing "
+        f"{counted(scenario.reviews_each, 'review')} a month "
         f"({scenario.extra_reviews:,} more a month)"
     )
     if scenario.extra_reviews == 0:
@@ -748,7 +744,7 @@ def what_if_sentence(scenario: WhatIf) -> str:
     else:
         outcome = (
             f"the list would fall by {per_month(scenario.rate)} a month and clear in "
-            f"{_plural(months, 'month')}, by {month(scenario.clears_by)}"
+            f"{counted(months, 'month')}, by {month(scenario.clears_by)}"
         )
     return f"{capacity}, {outcome}. {_cost_clause(scenario)}"
 
@@ -822,7 +818,7 @@ def projection_chart(scenario: WhatIf, rule: DisclosureRule) -> ProjectionChart:
     outcome = _outcome(p.months_to_clear, p.end, current, rule)
     summary = f"At the current rate the list {outcome}"
     if scenario.extra_reviews:
-        name = f"With {_plural(scenario.extra_reviewers, 'extra reviewer')}"
+        name = f"With {counted(scenario.extra_reviewers, 'extra reviewer')}"
         extra = _path(p, scenario.rate, horizon, name)
         paths.append(extra)
         outcome = _outcome(scenario.months_to_clear, p.end, extra, rule)

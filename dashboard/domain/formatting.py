@@ -45,6 +45,15 @@ def count(value: int | None) -> str:
     return MISSING if value is None else f"{value:,}"
 
 
+def counted(number: int, word: str, plural: str | None = None) -> str:
+    """A count with its noun agreeing: ``1 row``, ``2 rows``, ``1,200 problems``.
+
+    >>> counted(1, "row"), counted(2, "row"), counted(3, "entry", "entries")
+    ('1 row', '2 rows', '3 entries')
+    """
+    return f"{number:,} {word if number == 1 else plural or word + 's'}"
+
+
 def percent(value: int | float | Decimal | None) -> str:
     """``42%``; a fraction of a percent is kept to one place (``4.5%``).
 

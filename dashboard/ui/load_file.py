@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dashboard.domain.formatting import plain
+from dashboard.domain.formatting import counted, plain
 from dashboard.ui import data, render
 from dashboard.ui.components import table_with_downloads
 from dashboard.ui.update_forms import show_history
@@ -333,7 +333,7 @@ def _refusal(name: str, text: str):
 
 
 def _problems_only(exc: ImportRejected) -> None:
-    st.error(plain(f"The file cannot be read: {len(exc.problems)} problem(s)."))
+    st.error(plain(f"The file cannot be read: {counted(len(exc.problems), 'problem')}."))
     render.table(view.problems_table(exc.problems), key="load-read-problems")
 
 
@@ -355,10 +355,13 @@ def _show_preview(preview: dict) -> None:
     outside = [p for p in problems if p.rule.startswith(OUTSIDE_ASSIGNMENT)]
     if outside:
         rows = ", ".join(str(p.row) for p in outside[:50]) + (" ..." if len(outside) > 50 else "")
+        are = "is" if len(outside) == 1 else "are"
         st.error(
             plain(
-                f"{len(outside):,} row(s) are outside your assignment and cannot be loaded by "
-                f"you: row(s) {rows}. Remove them, or ask a director to assign them to you."
+                f"{counted(len(outside), 'row')} {are} outside your assignment and cannot be "
+                f"loaded by you: {'row' if len(outside) == 1 else 'rows'} {rows}. Remove "
+                f"{'it' if len(outside) == 1 else 'them'}, or ask a director to assign "
+                f"{'it' if len(outside) == 1 else 'them'} to you."
             )
         )
         render.table(
@@ -368,8 +371,8 @@ def _show_preview(preview: dict) -> None:
     if problems:
         st.error(
             plain(
-                f"{len(problems):,} problem(s) found: nothing can be written until the file is "
-                "corrected. The counts above are the rows without a problem."
+                f"{counted(len(problems), 'problem')} found: nothing can be written until the "
+                "file is corrected. New, changed and unchanged count the rows without a problem."
             )
         )
         table_with_downloads(

@@ -48,6 +48,8 @@ def counts(*, rows: int, inserted: int, updated: int, unchanged: int, dry_run: b
 
 def reading(file: str, lines: Sequence[str]) -> Paragraph:
     """What was read and how (the file, the sheet, each reading rule applied)."""
+    # the file's own name is already the lead; saying "read savings.csv" again adds nothing
+    lines = [line for line in lines if line != f"read {file}"]
     said = "; ".join(lines) if lines else "read as it is: no reading rule was needed"
     return Paragraph(said, kind="note", lead=f"What was read from {file}:")
 

@@ -79,7 +79,7 @@ def test_officer_previews_fixes_and_applies_and_a_member_sees_it(own_server, bro
     officer.get_by_role("heading", name="Load a file").wait_for(timeout=60_000)
     _upload_and_check(officer, "reviews.csv", _csv(broken))
     main = officer.locator("[data-testid='stMain']")
-    officer.get_by_text("1 problem(s) found").wait_for(timeout=30_000)
+    officer.get_by_text("1 problem found").wait_for(timeout=30_000)
     text = main.inner_text()
     assert "Changes, field by field" in text
     changed_metric = officer.locator("[data-testid='stMetric']").filter(
@@ -112,7 +112,7 @@ def test_an_officers_rows_outside_their_assignment_are_refused_on_the_page(own_s
     context, officer = _signed_in(browser, own_server, "officer", "load_file")
     officer.get_by_role("heading", name="Load a file").wait_for(timeout=60_000)
     _upload_and_check(officer, "all-savings.csv", _csv(everything))
-    officer.get_by_text("row(s) are outside your assignment").wait_for(timeout=30_000)
+    officer.get_by_text("rows are outside your assignment").wait_for(timeout=30_000)
     assert officer.get_by_role("button", name="Apply: write these rows of savings").count() == 0
     officer.screenshot(path=str(ARTIFACTS / "load-file-outside.png"), full_page=True)
     context.close()
