@@ -643,3 +643,17 @@ def measures():
     """The measures in force (built in, and those an administrator added), once per version
     of the measures table."""
     return _measures(current().only("measures", dated=False))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _census(reads: Snapshot) -> pl.DataFrame:
+    from dashboard.domain.census import in_force
+
+    return in_force(_read(reads, "cases"), reads.day)
+
+
+def census() -> pl.DataFrame:
+    """Every person of the census extract in force at the as-at day (the latest extract when
+    live), person-level: only for pages whose viewer may work with case records
+    (``Permission.CASES``); a member's page reads aggregates made from it, never these rows."""
+    return _census(current().only("cases"))
