@@ -43,6 +43,12 @@ PAGES = (
         "Backlog and reviews",
     ),
     PageSpec(
+        "pages/committee_actions.py",
+        "Committee actions",
+        ":material/gavel:",
+        "Committee actions",
+    ),
+    PageSpec(
         "pages/younger_older_adults.py",
         "Younger and older adults",
         ":material/groups:",

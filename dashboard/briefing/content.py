@@ -172,6 +172,14 @@ class _Worked:
     def rule(self) -> DisclosureRule:
         return self.options.disclosure
 
+    @property
+    def actions(self) -> pl.DataFrame:
+        """The committee actions flagged open and overdue as at the pack's day."""
+        from dashboard.domain.committee_actions import flag_actions
+
+        statuses = self.options.statuses["action_statuses"]
+        return flag_actions(self.figures.actions, self.as_at, statuses=statuses)
+
     @cached_property
     def overview(self) -> overview_view.Overview:
         return overview_for(self)
@@ -216,6 +224,7 @@ def attention(worked: _Worked) -> pl.DataFrame:
         rated=worked.rated,
         findings=worked.findings,
         statuses=worked.options.statuses["milestone_statuses"],
+        actions=worked.actions,
     )
 
 
@@ -236,6 +245,8 @@ def overview_for(worked: _Worked) -> overview_view.Overview:
         meeting=worked.meeting.previous,
         changed=worked.changes,
         attention=attention(worked),
+        actions=worked.actions,
+        today=worked.as_at,
     )
 
 

@@ -120,10 +120,13 @@ def attention_items(
     red_lines: pl.DataFrame | None = None,
     differing: list[str] = (),
     statuses: StatusList | None = None,
+    actions: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The red items a member should ask about: red areas, overdue milestones (by the
-    milestone ``statuses`` in force; default, the default list), savings lines at risk,
+    milestone ``statuses`` in force; default, the default list), overdue committee actions
+    (``actions`` flagged by ``committee_actions.flag_actions``), savings lines at risk,
     reported totals that do not equal their parts."""
+    from dashboard.domain.committee_actions import attention_rows
     from dashboard.domain.plan import DEFAULT_STATUSES, milestones_with_flags
 
     rows = [
@@ -142,6 +145,8 @@ def attention_items(
         )
         for r in overdue.sort("due_date").iter_rows(named=True)
     ]
+    if actions is not None:
+        rows += attention_rows(actions)
     if red_lines is not None:
         rows += [
             ("Savings at risk", f"{r['code']}: {r['title']}", r["reason"])

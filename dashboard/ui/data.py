@@ -276,7 +276,17 @@ def backlog_what_if(
 
 
 # app_settings: the milestone statuses, which say what is finished and so not overdue
-_ATTENTION_TABLES = ("areas", "milestones", "app_settings", *_RECONCILED_TABLES)
+_ACTIONS = ("committee_actions", "meetings", "app_settings")
+_ATTENTION_TABLES = ("areas", "milestones", *_ACTIONS, *_RECONCILED_TABLES)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _flagged_actions(reads: Snapshot, today: date) -> pl.DataFrame:
+    from dashboard.domain.committee_actions import flag_actions, with_meetings
+
+    statuses = _lists(reads.url, reads.version("app_settings"))["action_statuses"]
+    joined = with_meetings(_read(reads, "committee_actions"), _read(reads, "meetings"))
+    return flag_actions(joined, today, statuses=statuses)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -291,6 +301,7 @@ def _attention(reads: Snapshot, today: date, thresholds: Thresholds):
         red_lines=rated.filter(rated["rating"] == RED),
         differing=overview.differing_labels(_findings(reads.only(*_RECONCILED_TABLES))),
         statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
+        actions=_flagged_actions(reads.only(*_ACTIONS), today),
     )
 
 
@@ -509,6 +520,8 @@ def _overview(reads: Snapshot, today: date, thresholds: Thresholds):
         meeting=meeting,
         changed=changed,
         attention=_attention(reads.only(*_ATTENTION_TABLES), today, thresholds),
+        actions=_flagged_actions(reads.only(*_ACTIONS), today),
+        today=today,
     )
 
 
@@ -657,3 +670,16 @@ def census() -> pl.DataFrame:
     live), person-level: only for pages whose viewer may work with case records
     (``Permission.CASES``); a member's page reads aggregates made from it, never these rows."""
     return _census(current().only("cases"))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _committee_actions(reads: Snapshot, today: date):
+    from dashboard.views.committee_actions import page
+
+    return page(_flagged_actions(reads, today), today)
+
+
+def committee_actions():
+    """The Committee actions page's view: every resolution and action flagged open or overdue
+    as at the page's day, with what to filter by."""
+    return _committee_actions(current().only(*_ACTIONS), as_at_or_today())

@@ -51,7 +51,8 @@ class ChangesPart:
     sentence: str  # the count sentence, cut or not
 
 
-def changes_part(changed: Sequence[Change], meeting: date) -> ChangesPart:
+def changes_part(changed: Sequence[Change], meeting: date, also: str | None = None) -> ChangesPart:
+    """``also``: a sentence the summary ends with (the committee actions overdue now)."""
     table, sentence = None, ""
     cut = None
     if changed:
@@ -59,9 +60,10 @@ def changes_part(changed: Sequence[Change], meeting: date) -> ChangesPart:
         shown, sentence = first_rows(whole.frame, what="changes", by="Kind")
         table = whole.head(shown.height)
         cut = sentence if shown.height < len(changed) else None
+    summary = changes_logic.changes_summary(list(changed), meeting)
     return ChangesPart(
         meeting,
-        changes_logic.changes_summary(list(changed), meeting),
+        summary if also is None else f"{summary} {also}",
         tuple(changed),
         table,
         cut,
@@ -83,6 +85,7 @@ def attention_items(
     rated: pl.DataFrame,
     findings: list[Finding],
     statuses,
+    actions: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The red items a member should ask about (the rows the attention table is made of)."""
     from dashboard.domain.ratings import RED
@@ -94,6 +97,7 @@ def attention_items(
         red_lines=rated.filter(pl.col("rating") == RED),
         differing=overview.differing_labels(findings),
         statuses=statuses,
+        actions=actions,
     )
 
 
@@ -208,10 +212,17 @@ def build(
     meeting: date | None,
     changed: Sequence[Change],
     attention: pl.DataFrame,
+    actions: pl.DataFrame | None = None,
+    today: date | None = None,
 ) -> Overview:
     """``lines``: the savings lines as loaded (dated by their as-at); ``rated``: with their BRAG
     ratings; ``changed``: the changes since ``meeting`` (None: no meeting recorded);
-    ``attention``: the items needing attention (``attention_items``)."""
+    ``attention``: the items needing attention (``attention_items``); ``actions``: committee
+    actions flagged as at ``today`` (``committee_actions.flag_actions``), whose overdue count
+    the changes since the meeting end with."""
+    from dashboard.domain.committee_actions import overdue_sentence
+
+    also = None if actions is None or today is None else overdue_sentence(actions, today)
     frames = dated_frames(areas, lines, mtfs, backlog)
     screen, printed = backlog_headlines(latest_backlog)
     counts = headlines.areas_by_status(areas, area_statuses)
@@ -224,7 +235,7 @@ def build(
         split=brag_split_chart(rated),
         backlog=screen,
         backlog_printed=printed,
-        changes=None if meeting is None else changes_part(changed, meeting),
+        changes=None if meeting is None else changes_part(changed, meeting, also),
         attention=attention_part(attention),
         sources=overview.figures_as_at_table(frames),
     )
