@@ -66,6 +66,23 @@ def page_text(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))
 
 
+def _unescaped(frame):
+    """A static table's cells and headings as a reader sees them (the page escapes them for
+    markdown)."""
+    literal = lambda text: re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")  # noqa: E731
+    frame = frame.rename(columns=literal)
+    return frame.apply(lambda column: column.map(lambda v: literal(v) if isinstance(v, str) else v))
+
+
 def tables(at: AppTest) -> list:
-    """The frames shown with st.dataframe / st.table, as pandas-like objects."""
-    return [d.value for d in at.dataframe] + [t.value for t in at.table]
+    """The tables on the page in order (st.dataframe for a long table, st.table for a short
+    one shown whole), as pandas frames of the text a reader sees."""
+    dataframes = {id(d) for d in at.dataframe}
+    statics = {id(t) for t in at.table}
+    found = []
+    for node in at.main:  # depth first: the order a reader meets them
+        if id(node) in dataframes:
+            found.append(node.value)
+        elif id(node) in statics:
+            found.append(_unescaped(node.value))
+    return found

@@ -277,7 +277,7 @@ def test_every_backlog_table_downloads_its_values(app_env, monkeypatch):
     monkeypatch.setattr(components, "download_buttons", record)
     at = run_page(PAGE)
     keys = [key for key, _ in offered]
-    assert len(at.dataframe) == len(offered) > 0 and len(set(keys)) == len(keys)
+    assert len(tables(at)) == len(offered) > 0 and len(set(keys)) == len(keys)
     assert "projection-table" in keys and "trend-waiting_review-table" in keys
     for key, table in offered:
         assert isinstance(table, Table), key

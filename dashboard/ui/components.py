@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from dashboard.charts import figures as charts
@@ -50,13 +51,33 @@ def chart_with_table(
 SCREEN_ROWS = 1_000
 
 
+# a table this short is shown whole and its long text wrapped (a static table), so a member
+# reads every row and column at 1366 pixels without a scroll box; a longer one scrolls
+WHOLE_ROWS = 30
+
+
+def _whole(table: Table) -> None:
+    """Every row of a short table as a static table. Its cells are markdown, so each value
+    from the store or a file is escaped (``plain``) and shows literally, never as a link."""
+    shown = table.shown()
+    columns = {
+        plain(name): [plain("" if value is None else value) for value in shown[name].to_list()]
+        for name in shown.columns
+    }
+    st.table(pa.table(columns), hide_index=True, border="horizontal")
+
+
 def table_with_downloads(
     table: Table, *, key: str, source: str | None = None, limit: int = SCREEN_ROWS
 ) -> None:
-    """A table as members read it (its first ``limit`` rows, saying so when there are more),
-    then buttons to download all of its values as CSV and Excel."""
+    """A table as members read it (a short one whole; a long one its first ``limit`` rows,
+    saying so when there are more), then buttons to download all of its values as CSV and
+    Excel."""
     shown = table.shown()
-    st.dataframe(table.screen(limit), hide_index=True, key=key)
+    if 0 < shown.height <= min(WHOLE_ROWS, limit):
+        _whole(table)
+    else:
+        st.dataframe(table.screen(limit), hide_index=True, key=key)
     if shown.height > limit:
         st.caption(
             f"{shown.height:,} rows; the first {limit:,} are shown here. "

@@ -49,36 +49,27 @@ def _open(browser, server, path: str, **context_options):
 
 
 def test_a_table_holding_a_formula_offers_no_csv_download_or_copy(hostile_server, browser):
-    context, page, _ = _open(
-        browser,
-        hostile_server,
-        "improvement_plan",
-        permissions=["clipboard-read", "clipboard-write"],
-    )
-    table = page.locator("[data-testid='stDataFrame']").first
+    """The tracker (19 areas) is short, so it is a static table shown whole: the formula is
+    words in a cell, there is no table toolbar to download the cells as they are, and the app's
+    own download (formulas escaped) is offered under it."""
+    context, page, _ = _open(browser, hostile_server, "improvement_plan")
+    table = page.locator("[data-testid='stTable']").first
     table.wait_for(timeout=60_000)
     table.scroll_into_view_if_needed()
     table.hover()
-    toolbar = page.locator("[data-testid='stElementToolbar']").first
-    # the toolbar is there (search, full screen), without the download that writes cells as is
-    toolbar.get_by_role("button", name="Search").wait_for(timeout=30_000)
-    assert toolbar.get_by_role("button", name="Download as CSV").count() == 0
-    assert page.get_by_role("button", name="Download as CSV").count() == 0
-    page.wait_for_timeout(1000)  # the toolbar fades in
+    page.wait_for_timeout(1000)  # a toolbar would fade in
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     box = table.bounding_box()
     page.screenshot(
         path=str(ARTIFACTS / "hostile-table-toolbar.png"),
         clip={"x": box["x"], "y": box["y"] - 60, "width": box["width"], "height": 200},
     )
-    # the formula's cell (first row, the title column), selected and copied
-    page.evaluate("() => navigator.clipboard.writeText('nothing copied')")
-    page.mouse.click(box["x"] + 180, box["y"] + 55)
-    page.keyboard.press("Control+C")
-    page.wait_for_timeout(500)
-    copied = page.evaluate("() => navigator.clipboard.readText()")
-    assert "HYPERLINK" not in copied
-    # and the app's own download of the same table is still offered, under it
+    cells = table.locator("td").all_inner_texts()
+    assert FORMULA in [cell.replace("\u2060", "") for cell in cells]
+    # the formula's cell is text: no link, no image in the table
+    assert table.locator("a[href], img").count() == 0
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    assert page.locator("[data-testid='stElementToolbar']").count() == 0
     assert page.get_by_role("button", name="Download CSV").count() >= 1
     context.close()
 
