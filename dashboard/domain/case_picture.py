@@ -16,7 +16,8 @@ Disclosure (``dashboard.domain.disclosure``, the viewer's rule):
 - the waiting-list categories overlap (a person awaiting a service can be overdue a review, and
   "over six months" is part of "awaiting a first assessment"), so each category is its own
   table: its teams add up to its total, the categories do not add up to anything;
-- a median (and a longest wait, one person's wait) over 1 to 7 people is suppressed;
+- a median (and a longest wait, one person's wait) over 1 to 7 people is suppressed, as is one
+  whose count of people is hidden (a hidden group's longest wait could be read off the total's);
 - percentages are worked out from the disclosed figures, in whole percent.
 
 For an exact viewer (a director, an officer on their own teams) every figure is exact.
@@ -219,8 +220,10 @@ def _ot(
             [ot_waits(cases, (dimension,)).rename({dimension: "group"}), everyone],
             how="diagonal_relaxed",
         ).with_columns(pl.col("group").fill_null(total))
-        hidden = rule.suppressed_expr("ot_waiting")
-        shown = counts[dimension].join(waits, on="group", how="left")
+        # a statistic is shown only beside its count: the longest wait of a hidden group could
+        # otherwise be read off the council's longest
+        hidden = rule.suppressed_expr("ot_waiting") | pl.col("count").is_null()
+        shown = counts[dimension].join(waits, on="group", how="left", maintain_order="left")
         result[dimension] = shown.select(
             "group",
             pl.col("count").alias("waiting"),
@@ -290,9 +293,7 @@ def case_picture(
     shown_bands = _bands(band_cells, rule)
     shown_waiting = _waiting(category_cells, rule)
     ot = _ot(cases, _ot_counts(cases, rule), rule)
-    splits = {
-        d: Split(d, shown_bands[d], shown_waiting[d], ot[d]) for d in ("team", "cohort")
-    }
+    splits = {d: Split(d, shown_bands[d], shown_waiting[d], ot[d]) for d in ("team", "cohort")}
     return CasePicture(
         extract_date=cases["extract_date"].max(),
         rule=rule,
