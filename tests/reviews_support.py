@@ -50,3 +50,31 @@ def load_extract(store, folder: Path) -> None:
     path = folder / "extract.csv"
     path.write_text("\n".join(extract_lines()) + "\n", encoding="utf-8")
     import_file(store, "cases", path, actor=DIRECTOR)
+
+
+def extract_frame():
+    """The same extract as a frame in the ``cases`` shape (``tests.census_support``)."""
+    from datetime import date
+
+    from tests.census_support import census
+
+    def day(text: str):
+        return date.fromisoformat(text) if text else None
+
+    people, number = [], 0
+    for team, age, many, start, review, assessment, ot in GROUPS:
+        for _ in range(many):
+            number += 1
+            people.append(
+                {
+                    "person_id": f"PID-ZZ-{number:04d}",
+                    "team": team,
+                    "age_band": age,
+                    "support_start": day(start),
+                    "last_review": day(review),
+                    "waiting_assessment_since": day(assessment),
+                    "waiting_ot_since": day(ot),
+                    "extract_date": date(2024, 3, 31),
+                }
+            )
+    return census(*people)
