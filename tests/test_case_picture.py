@@ -209,3 +209,17 @@ def test_reviews_done_disclosed():
     assert months[(None, None)] == 10
     small = reviews_done(_cld_events(3, 10), date(2024, 3, 31), NHS_ENGLAND)
     assert (small.clients, small.reviewed, small.share) == (15, None, None)
+
+
+def test_protect_hides_a_shared_total_it_is_told_to_and_a_cell_that_would_give_it_away():
+    from dashboard.domain.disclosure import protect
+
+    cells = pl.DataFrame({"group": ["A", "B"], "band": ["x", "x"], "value": [20, 30]})
+    plain = protect(cells, NHS_ENGLAND, exact=False, row="group", column="band")
+    assert plain["shown"].to_list() == [20, 30, 20, 30, 50, 50]
+    told = protect(
+        cells, NHS_ENGLAND, exact=False, row="group", column="band", hidden={(None, "x")}
+    )
+    # the band total (50) hidden, so A's 20 (the smaller of its band) with it, A's row total
+    # (20, which is A's cell) and the grand total (50, which is the one band's total)
+    assert told["shown"].to_list() == [None, 30, None, 30, None, None]
