@@ -43,6 +43,12 @@ PAGES = (
         "Backlog and reviews",
     ),
     PageSpec(
+        "pages/reviews_and_waiting.py",
+        "Reviews and waiting lists",
+        ":material/hourglass_top:",
+        "Reviews and waiting lists",
+    ),
+    PageSpec(
         "pages/committee_actions.py",
         "Committee actions",
         ":material/gavel:",

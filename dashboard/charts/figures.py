@@ -279,9 +279,11 @@ def bar_chart(
     colours: dict[str, str] | None = None,
     horizontal: bool = False,
     y_tickformat: str | None = None,
+    text: str | None = None,
 ) -> go.Figure:
     """Bars per ``x``, one series per value of ``series``; ``y_tickformat`` formats the value
-    axis's ticks (plotly's d3 format, e.g. ``","`` for thousands separators)."""
+    axis's ticks (plotly's d3 format, e.g. ``","`` for thousands separators); ``text`` names a
+    column of words to write on each bar (e.g. a count, or "fewer than 8" where none is drawn)."""
     fig = go.Figure()
     groups = frame.partition_by(series, maintain_order=True) if series else [frame]
     patterns = ("", "/", "\\", "x", ".", "+", "-", "|")
@@ -296,6 +298,17 @@ def bar_chart(
                 name=name,
                 orientation="h" if horizontal else "v",
                 marker={"color": colour, "pattern": {"shape": patterns[i % len(patterns)]}},
+                **(
+                    {}
+                    if text is None
+                    else {
+                        "text": group[text].to_list(),
+                        "textposition": "outside",
+                        "cliponaxis": False,
+                        # the words, not the drawn height (a suppressed count is drawn as 0)
+                        "hovertemplate": "%{fullData.name}: %{text}<extra></extra>",
+                    }
+                ),
             )
         )
     fig.update_layout(barmode="group")

@@ -24,7 +24,7 @@ under the tables, in the pack and in a download's notes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -186,6 +186,7 @@ def protect(
     row: str,
     column: str,
     value: str = "value",
+    hidden: Collection[tuple[object, object]] = (),
 ) -> pl.DataFrame:
     """A table of counts (long: one row per ``row`` x ``column`` cell, whole ``value``s) with its
     row and column totals and the grand total, disclosed with secondary suppression.
@@ -205,6 +206,10 @@ def protect(
     need one, hence the repeat; it stops because each pass hides at least one more cell. A
     line whose other cells are all 0 cannot hide its one cell by a second cell: then its total
     equals that cell and is itself below the threshold, so it is hidden too.
+
+    ``hidden``: cells (``(row, column)`` keys, None for a total) to hide from the start, whatever
+    their size: a total this table shares with another table (the same column totals by team and
+    by age band) must be hidden in both when either hides it, or the other would give it away.
     """
     cells = cells.select(row, column, pl.col(value).cast(pl.Int64))
     totals = pl.concat(
@@ -228,7 +233,11 @@ def protect(
     if shown.is_exact:
         return totals.with_columns(pl.col(value).alias("shown"), suppressed=pl.lit(False))
     table = totals.with_row_index("_cell").with_columns(suppressed=shown.suppressed_expr(value))
+    forced = set(hidden)
     hidden = set(table.filter("suppressed")["_cell"].to_list())
+    if forced:
+        keys = zip(table[row].to_list(), table[column].to_list(), strict=True)
+        hidden |= {i for i, key in enumerate(keys) if key in forced}
     if hidden:
         lines = _lines(table, row, column)
         sizes = dict(zip(table["_cell"].to_list(), table[value].to_list(), strict=True))

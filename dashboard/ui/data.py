@@ -683,3 +683,54 @@ def committee_actions():
     """The Committee actions page's view: every resolution and action flagged open or overdue
     as at the page's day, with what to filter by."""
     return _committee_actions(current().only(*_ACTIONS), as_at_or_today())
+
+
+# reviews and waiting lists: aggregates only ---------------------------------------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _case_teams(reads: Snapshot) -> list[str]:
+    return sorted(_census(reads)["team"].drop_nulls().unique().to_list())
+
+
+def case_teams() -> list[str]:
+    """The teams of the census extract in force, to choose from (names, not people)."""
+    return _case_teams(current().only("cases"))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _reviews_view(reads: Snapshot, team: str | None, rule: DisclosureRule):
+    from dashboard.domain.case_picture import case_picture
+    from dashboard.views.reviews import view
+
+    people = _census(reads)
+    if team is not None:
+        people = people.filter(pl.col("team") == team)
+    picture = case_picture(people, rule)
+    return None if picture is None else view(picture, team=team)
+
+
+def reviews_view(team: str | None, rule: DisclosureRule):
+    """The Reviews and waiting lists page for ``team`` (None: all teams), built here from the
+    person-level extract and disclosed by ``rule``, so the page's script (and the browser) only
+    ever receive the aggregates; None when no extract is in force."""
+    return _reviews_view(current().only("cases"), team, rule)
+
+
+def cld_events() -> pl.DataFrame | None:
+    """The Client Level Data events in force (``dashboard.domain.cld``'s frame), or None.
+
+    None for now: no store table holds the CLD return yet. When its dataset lands, this is the
+    one call to wire to its cached read (keyed by its dataset version, as ``census`` is)."""
+    return None
+
+
+def reviews_done(rule: DisclosureRule):
+    """The block of reviews done against the 12-month duty, from the CLD return when one is
+    loaded (else the words saying none is)."""
+    from dashboard.domain.reviews_done import reviews_done as done
+    from dashboard.views.reviews import reviews_done_blocks
+
+    events = cld_events()
+    figures = None if events is None else done(events, as_at_or_today(), rule)
+    return reviews_done_blocks(figures, rule)
