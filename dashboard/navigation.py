@@ -43,6 +43,14 @@ PAGES = (
         "Backlog and reviews",
     ),
     PageSpec(
+        "pages/review_queue.py",
+        "Review queue",
+        ":material/format_list_numbered:",
+        "Review queue",
+        # person-level rows: officers (their teams) and directors, never members or administrators
+        permissions=(Permission.CASES,),
+    ),
+    PageSpec(
         "pages/younger_older_adults.py",
         "Younger and older adults",
         ":material/groups:",
