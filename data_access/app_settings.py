@@ -172,7 +172,7 @@ def set_queue_weights(
             held = _weights_row(tx.conn, lock=True)
             if held.version != version:
                 current = {"key": QUEUE_WEIGHTS, "version": held.version}
-                raise StaleVersionError("the review queue", "weights", version, current)
+                raise StaleVersionError("the review queue", "weighting", version, current)
             try:
                 wanted = changed_weights(held.weights, changes)
             except WeightRefusedError as exc:
@@ -183,7 +183,7 @@ def set_queue_weights(
     except IntegrityError:
         # two first saves at once: the other one's row is there now
         raise StaleVersionError(
-            "the review queue", "weights", version, {"key": QUEUE_WEIGHTS}
+            "the review queue", "weighting", version, {"key": QUEUE_WEIGHTS}
         ) from None
     return SavedWeights(wanted, held.version + 1)
 
