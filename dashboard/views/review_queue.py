@@ -79,11 +79,14 @@ def no_extract(as_at: date | None) -> str:
 
 
 def scope_words(teams: frozenset[str] | None) -> str:
-    """Whose people the viewer sees: ``in all teams``, ``in your team (North)``."""
+    """Whose people the viewer sees: ``in all teams``, ``in North``, ``in East, North and
+    South``."""
     if teams is None:
         return "in all teams"
-    named = ", ".join(sorted(teams))
-    return f"in your team ({named})" if len(teams) == 1 else f"in your teams ({named})"
+    named = sorted(teams)
+    if len(named) < 2:
+        return f"in {''.join(named) or 'no team'}"
+    return f"in {', '.join(named[:-1])} and {named[-1]}"
 
 
 def lead(weights: QueueWeights, extract_date: date, rules: ClockRules = DEFAULT_RULES) -> str:
