@@ -224,9 +224,13 @@ def test_filters_by_team_setting_and_band_renumber_the_people_shown(queue_env):
 
 
 def test_a_filter_matching_nobody_says_so(queue_env):
+    at = _page(team=SOUTH, setting="Residential care")
+    assert "Nobody in the queue matches these filters." in page_text(at)
+    assert "0 people shown: 0 overdue, 0 due within 28 days (of 5 people" in page_text(at)
+    assert not at.dataframe
+    # a band the officer's own queue does not hold is not offered, and a link naming it shows
+    # their whole queue
     at = _page(NORTH_OFFICER, band=OVER_12)
-    # the officer's own queue has nobody over 12 months: the band is not offered, and a link
-    # naming it shows their whole queue
     assert OVER_12 not in at.selectbox(key="band").options
     assert len(_rows(at)) == 4
 
@@ -357,3 +361,15 @@ def test_a_change_based_on_weights_someone_has_since_changed_is_refused(queue_en
     with pytest.raises(StaleVersionError):
         set_queue_weights(queue_env, {"safeguarding_open": 90}, version=0, actor=other)
     assert len(_audit_rows(queue_env)) == 1
+
+
+def test_nobody_due_is_said_in_words(empty_app_env, tmp_path):
+    path = tmp_path / "extract.csv"
+    path.write_text(EXTRACT.splitlines()[0] + "\n" + EXTRACT.splitlines()[-1] + "\n")
+    import_file(empty_app_env, "cases", path, actor=DIRECTOR, as_at=date(2024, 4, 2))
+    text = page_text(_page())
+    assert (
+        "Nobody in all teams is overdue a review or due one within 28 days at the census "
+        "extract's date." in text
+    )
+    assert "0 people in the queue in all teams: 0 overdue, 0 due within 28 days." in text
