@@ -55,6 +55,14 @@ PAGES = (
         "Committee actions",
     ),
     PageSpec(
+        "pages/review_queue.py",
+        "Review queue",
+        ":material/format_list_numbered:",
+        "Review queue",
+        # person-level rows: officers (their teams) and directors, never members or administrators
+        permissions=(Permission.CASES,),
+    ),
+    PageSpec(
         "pages/younger_older_adults.py",
         "Younger and older adults",
         ":material/groups:",

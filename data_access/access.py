@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from data_access import schema
 from data_access.store import Store
-from data_access.vocab import Role
+from data_access.vocab import ALL_TEAMS, Role
 
 log = logging.getLogger("ascgov.access")
 
@@ -194,6 +194,18 @@ class Principal:
             return False
         permission, _ = IMPORT_AS_EDIT[dataset]
         return all(self.may(permission, value) for value in scope_values)
+
+    def case_teams(self) -> frozenset[str] | None:
+        """The teams whose people (rows of the ``cases`` extract) this person may see on a
+        page: None for every team (a director, or an officer assigned "All teams"), an
+        officer's assigned teams otherwise, and none for anyone who may not work with case
+        records (members, administrators)."""
+        if not self.has(Permission.CASES):
+            return frozenset()
+        if self.role is not Role.OFFICER:
+            return None
+        teams = self.scope_values(ScopeKind.TEAM)
+        return None if ALL_TEAMS in teams else teams
 
     def scope_values(self, kind: ScopeKind) -> frozenset[str]:
         return frozenset(value for k, value in self.scopes if k is kind)

@@ -1,16 +1,26 @@
 """Settings an administrator changes at run time (status lists with the meaning of each
-status), stored and audited."""
+status; the review queue's weights), stored and audited."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from data_access import schema
 from data_access.access import Permission, Principal, authorise
 from data_access.models import Status
+from data_access.queue_weights import (
+    DEFAULT_WEIGHTS,
+    QueueWeights,
+    WeightRefusedError,
+    changed_weights,
+    weights_from_stored,
+)
 from data_access.statuses import (
     Meaning,
     StatusEntryError,
@@ -18,7 +28,7 @@ from data_access.statuses import (
     default_statuses,
     read_entries,
 )
-from data_access.store import Store, settings_value
+from data_access.store import StaleVersionError, Store, settings_value
 from data_access.vocab import CONFIGURABLE_LISTS
 
 # which column of which table holds values from each list
@@ -116,3 +126,83 @@ def set_list(store: Store, name: str, values: list[str], *, actor: Principal) ->
             {"key": name, "value": value},
         )
     return saved
+
+
+# the review queue's weights ---------------------------------------------------------------------
+
+QUEUE_WEIGHTS = "queue_weights"
+
+
+@dataclass(frozen=True)
+class SavedWeights:
+    """The review queue's weights in force, and the version a change must be based on (0: the
+    defaults, never saved)."""
+
+    weights: QueueWeights
+    version: int
+
+
+def _weights_row(conn, *, lock: bool = False) -> SavedWeights:
+    table = schema.app_settings
+    query = select(table.c.value, table.c.version).where(table.c.key == QUEUE_WEIGHTS)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        return SavedWeights(DEFAULT_WEIGHTS, 0)
+    value = json.loads(row.value) if isinstance(row.value, str) else row.value
+    return SavedWeights(weights_from_stored(value), int(row.version))
+
+
+def queue_weights(store: Store) -> SavedWeights:
+    """The review queue's weights in force (the defaults until an administrator sets them)."""
+    with store.engine.connect() as conn:
+        return _weights_row(conn)
+
+
+def set_queue_weights(
+    store: Store, changes: Mapping[str, object], *, version: int, actor: Principal
+) -> SavedWeights:
+    """Change some of the review queue's weights (administrators), audited, if they are still
+    at ``version`` (what the person changing them saw; a change by someone else since is
+    refused rather than overwritten). Each change is factor -> points, a whole number from 0
+    to ``MAX_POINTS`` (text such as ``"40"`` is read as a number). Changing nothing writes
+    nothing."""
+    authorise(store, actor, Permission.MANAGE_SETTINGS, target=QUEUE_WEIGHTS)
+    try:
+        with store.write(actor.email) as tx:
+            held = _weights_row(tx.conn, lock=True)
+            if held.version != version:
+                current = {"key": QUEUE_WEIGHTS, "version": held.version}
+                raise StaleVersionError("the review queue", "weighting", version, current)
+            try:
+                wanted = changed_weights(held.weights, changes)
+            except WeightRefusedError as exc:
+                raise SettingRefusedError(str(exc)) from None
+            if wanted == held.weights:
+                return held
+            _write_weights(tx, held, wanted)
+    except IntegrityError:
+        # two first saves at once: the other one's row is there now
+        raise StaleVersionError(
+            "the review queue", "weighting", version, {"key": QUEUE_WEIGHTS}
+        ) from None
+    return SavedWeights(wanted, held.version + 1)
+
+
+def _write_weights(tx, held: SavedWeights, wanted: QueueWeights) -> None:
+    table = schema.app_settings
+    value = wanted.as_dict()
+    if held.version == 0:
+        tx.conn.execute(table.insert().values(key=QUEUE_WEIGHTS, value=value, version=1))
+    else:
+        tx.conn.execute(
+            table.update()
+            .where(table.c.key == QUEUE_WEIGHTS)
+            .values(value=value, version=table.c.version + 1)
+        )
+    tx.audit(
+        "settings:set",
+        "app_settings",
+        QUEUE_WEIGHTS,
+        {"value": held.weights.as_dict(), "version": held.version},
+        {"key": QUEUE_WEIGHTS, "value": value, "version": held.version + 1},
+    )

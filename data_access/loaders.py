@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 
 import polars as pl
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, Table, Text, cast, select
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Integer, Table, Text, cast, select
 from sqlalchemy.engine import make_url
 
 from data_access import days, schema
@@ -36,6 +36,9 @@ def _dtype(column) -> pl.DataType:
         return pl.Date
     if isinstance(kind, BigInteger | Integer):
         return pl.Int64
+    if isinstance(kind, Boolean):
+        # SQLite hands back 0 and 1, PostgreSQL true and false: both are read as booleans
+        return pl.Boolean
     return pl.String
 
 

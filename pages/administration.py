@@ -1,8 +1,14 @@
-"""Administration: users, their roles and assignments, and the status lists."""
+"""Administration: users, their roles and assignments, the status lists, the backlog measures
+and the review queue's weights."""
 
 import streamlit as st
 
-from dashboard.ui.admin_forms import lists_section, measures_section, users_section
+from dashboard.ui.admin_forms import (
+    lists_section,
+    measures_section,
+    queue_weights_section,
+    users_section,
+)
 from dashboard.ui.session import Permission, signed_in
 
 who = signed_in()
@@ -15,3 +21,4 @@ if who.has(Permission.MANAGE_USERS):
 if who.has(Permission.MANAGE_SETTINGS):
     lists_section(who)
     measures_section(who)
+    queue_weights_section(who)

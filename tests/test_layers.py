@@ -45,6 +45,7 @@ PURE_DATA_ACCESS = tuple(
         "days",
         "formulas",
         "measures",
+        "queue_weights",
         "rating_scales",
         "settings",
         "statuses",

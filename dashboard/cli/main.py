@@ -34,11 +34,16 @@ demo_app = typer.Typer(help="The demo council from the published papers.", no_ar
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 settings_app = typer.Typer(help="Status lists an administrator can change.", no_args_is_help=True)
 measures_app = typer.Typer(help="Backlog measures: built in, and added.", no_args_is_help=True)
+weights_app = typer.Typer(
+    help="The review queue's weights: the points each factor adds to a person's place.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(settings_app, name="settings")
 app.add_typer(measures_app, name="measures")
+app.add_typer(weights_app, name="queue-weights")
 app.add_typer(edit_app, name="edit")
 app.add_typer(meetings_app, name="meetings")
 app.command("brief")(brief)
@@ -555,6 +560,51 @@ def settings_set_list(
     except (SettingRefusedError, NotPermitted) as exc:
         _fail(str(exc))
     typer.echo(f"{name}: {_meanings(saved.statuses, saved.unsaid)}")
+
+
+@weights_app.command("show")
+def queue_weights_show(db: DbOption = None) -> None:
+    """Show the review queue's weights in force: each factor, its points and what it is."""
+    from data_access.app_settings import queue_weights
+    from data_access.queue_weights import FACTOR_WORDS
+
+    saved = queue_weights(_store(db))
+    for name, points in saved.weights.as_dict().items():
+        typer.echo(f"{name}\t{points}\t{FACTOR_WORDS[name]}")
+    said = "the defaults, never changed" if saved.version == 0 else f"version {saved.version}"
+    typer.echo(f"({said})")
+
+
+@weights_app.command("set")
+def queue_weights_set(
+    factor: Annotated[str, typer.Argument(help="The factor, as `queue-weights show` names it")],
+    points: Annotated[str, typer.Argument(help="Whole number of points from 0 to 1000")],
+    version: Annotated[
+        int | None,
+        typer.Option(
+            help="The version you saw (`queue-weights show`): refused if someone has changed "
+            "the weights since. Default: the version in force now."
+        ),
+    ] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change the points one factor adds (administrators), audited."""
+    from data_access.app_settings import SettingRefusedError, queue_weights, set_queue_weights
+
+    store = _store(db)
+    actor = _principal(as_, store)
+    seen = queue_weights(store).version if version is None else version
+    try:
+        saved = set_queue_weights(store, {factor: points}, version=seen, actor=actor)
+    except (SettingRefusedError, NotPermitted) as exc:
+        _fail(f"refused: {exc}")
+    except StaleVersionError as exc:
+        _fail(f"refused: {exc}; nothing was written")
+    if saved.version == seen:
+        typer.echo(f"{factor} is already {saved.weights.as_dict()[factor]}: nothing changed")
+        return
+    typer.echo(f"{factor} set to {saved.weights.as_dict()[factor]} (version {saved.version})")
 
 
 @app.command("history")

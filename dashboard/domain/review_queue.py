@@ -21,8 +21,9 @@ no contact for over 12 months           40      ``last_contact`` is missing, or 
                                                 calendar months before the extract date
 lives alone without an unpaid carer     30      ``lives_alone`` true and ``has_unpaid_carer``
                                                 false
-provider concern in a care home         20      ``provider_concern`` true and ``setting`` is
-                                                residential or nursing
+provider concern in a care home         20      ``provider_concern`` true and ``setting``'s
+                                                first word is residential or nursing
+                                                ("Residential care", "Nursing")
 each whole 30 days overdue              5       97 days overdue: 3 x 5 = 15
 ======================================  ======  ==============================================
 
@@ -62,8 +63,6 @@ them from 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 import polars as pl
 
 from dashboard.domain.review_clock import (
@@ -74,6 +73,8 @@ from dashboard.domain.review_clock import (
     require_columns,
     review_clock,
 )
+from data_access.queue_weights import DEFAULT_WEIGHTS as DEFAULT_WEIGHTS
+from data_access.queue_weights import QueueWeights
 
 # settings where a concern about the provider is a concern about where the person lives
 CARE_HOME_SETTINGS = ("residential", "nursing")
@@ -93,32 +94,6 @@ QUEUE_COLUMNS = (
     "score",
     "reason",
 )
-
-
-@dataclass(frozen=True)
-class QueueWeights:
-    """Points each factor adds to a person's place in the review queue (whole numbers, >= 0).
-
-    >>> QueueWeights(safeguarding_open=50).safeguarding_open
-    50
-    """
-
-    safeguarding_open: int = 100
-    no_contact_12_months: int = 40
-    lives_alone_without_carer: int = 30
-    provider_concern_care_home: int = 20
-    per_30_days_overdue: int = 5
-
-    def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(
-                    f"{field.name} must be a whole number of at least 0, not {value!r}"
-                )
-
-
-DEFAULT_WEIGHTS = QueueWeights()
 
 
 def _plural(number: pl.Expr, unit: str) -> pl.Expr:
@@ -171,7 +146,9 @@ def _factors(weights: QueueWeights) -> list[tuple[int, pl.Expr, pl.Expr]]:
         (
             weights.provider_concern_care_home,
             pl.col("provider_concern").fill_null(False)
-            & setting.is_in(CARE_HOME_SETTINGS).fill_null(False),
+            # by its first word: councils write "Residential care", "Nursing home" (and the
+            # CLD's service types are "Residential care" and "Nursing care")
+            & setting.str.extract(r"^(\w+)").is_in(CARE_HOME_SETTINGS).fill_null(False),
             pl.concat_str(pl.lit("provider concern in a "), setting, pl.lit(" setting")),
         ),
     ]

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from dashboard.domain import formatting
 from dashboard.ui import data
 from data_access.access import NotPermitted, Principal, assignment_text, scopes_of
-from data_access.app_settings import SettingRefusedError, set_list
+from data_access.app_settings import SettingRefusedError, set_list, set_queue_weights
 from data_access.models import User, describe_errors
+from data_access.queue_weights import FACTOR_WORDS, MAX_POINTS
 from data_access.statuses import MEANING_HELP, WORD_MEANINGS, StatusList
 from data_access.store import StaleVersionError
 from data_access.users import (
@@ -394,3 +395,45 @@ def _save_list(who: Principal, name: str) -> None:
         state[_OUTCOME] = (f"list-{name}", "ok", message)
         # shown again as saved, each status with its meaning, rather than as typed
         del state[f"list:{name}"]
+
+
+def queue_weights_section(who: Principal) -> None:
+    """The review queue's weights: the points each factor adds, saved against the version
+    shown here (a change by someone else since is refused, not overwritten)."""
+    st.header("Review queue weights")
+    st.markdown(
+        "The points each factor adds to a person's place in the review queue that officers "
+        "and directors use to decide whom to review first (the queue is a tool for their "
+        f"professional judgement). Whole numbers from 0 to {MAX_POINTS:,}; 0 leaves a factor "
+        "out of the score. Every change is kept in the history with your name."
+    )
+    saved = data.queue_weights()
+    with st.form("queue-weights"):
+        for name, words in FACTOR_WORDS.items():
+            st.number_input(
+                f"{words.capitalize()} (points)",
+                min_value=0,
+                max_value=MAX_POINTS,
+                step=1,
+                value=getattr(saved.weights, name),
+                key=f"weight:{name}",
+            )
+        st.form_submit_button("Save weights", on_click=_save_weights, args=(who, saved.version))
+        outcome("queue-weights")
+
+
+def _save_weights(who: Principal, version: int) -> None:
+    state = st.session_state
+    changes = {name: state[f"weight:{name}"] for name in FACTOR_WORDS}
+
+    def save() -> str:
+        held = version
+        saved = set_queue_weights(data.get_store(), changes, version=held, actor=who)
+        if saved.version == held:
+            return "Nothing changed: the weights were already these."
+        return "Review queue weights saved: the queue now ranks by them."
+
+    _save("queue-weights", save, "")
+    # shown again as stored: the saved weights, or someone else's that refused this change
+    for name in FACTOR_WORDS:
+        del state[f"weight:{name}"]

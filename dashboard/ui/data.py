@@ -734,3 +734,50 @@ def reviews_done(rule: DisclosureRule):
     events = cld_events()
     figures = None if events is None else done(events, as_at_or_today(), rule)
     return reviews_done_blocks(figures, rule)
+
+
+# the review queue (person-level: only for pages whose viewer may work with case records) -------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _weights(url: str, version: int):
+    from data_access.app_settings import queue_weights as stored
+
+    return stored(store_for(url))
+
+
+def queue_weights():
+    """The review queue's weights in force and their version (``SavedWeights``), read once per
+    version of the settings: an administrator's change shows on everyone's next run."""
+    reads = current()
+    return _weights(reads.url, reads.version("app_settings"))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _review_queue(reads: Snapshot, teams: frozenset[str] | None, weights) -> pl.DataFrame:
+    from dashboard.views.review_queue import queue_for
+
+    return queue_for(_census(reads), teams, weights)
+
+
+def review_queue(viewer: Principal) -> pl.DataFrame:
+    """The ranked review queue of the people ``viewer`` may see (an officer their teams, a
+    director every team), by the weights in force, once per extract and weights version."""
+    weights = queue_weights().weights
+    return _review_queue(current().only("cases"), viewer.case_teams(), weights)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _review_queue_view(reads: Snapshot, teams, weights, team, setting, band):
+    from dashboard.views.review_queue import view
+
+    queue = _review_queue(reads, teams, weights)
+    return view(queue, teams=teams, team=team, setting=setting, band=band)
+
+
+def review_queue_view(viewer: Principal, team: str | None, setting: str | None, band: str | None):
+    """The queue as the page shows it for one choice of filters (counts and the ranked table),
+    built once per extract, weights and choice: a rerun with the same choice reuses it."""
+    weights = queue_weights().weights
+    teams = viewer.case_teams()
+    return _review_queue_view(current().only("cases"), teams, weights, team, setting, band)
