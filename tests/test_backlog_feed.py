@@ -243,3 +243,15 @@ def test_an_earlier_extract_in_a_month_leaves_the_later_ones_figures(sqlite_stor
 def test_without_derive_an_extract_feeds_nothing(sqlite_store, tmp_path):
     import_file(sqlite_store, "cases", _file(tmp_path, _csv(PEOPLE)), actor=DIRECTOR)
     assert _backlog(sqlite_store) == []
+
+
+def test_ascgov_import_of_an_extract_feeds_the_backlog(empty_app_env, tmp_path):
+    from tests.test_cli import run
+
+    path = _file(tmp_path, _csv(PEOPLE))
+    preview = run(empty_app_env.url, "import", "cases", str(path), "--dry-run")
+    assert "would write 12 new" in preview.stdout
+    assert "backlog figures from it: 21 new, 0 changed" in preview.stdout
+    assert _backlog(empty_app_env) == []
+    run(empty_app_env.url, "import", "cases", str(path))
+    assert _figures(empty_app_env) == _first_load_figures()
