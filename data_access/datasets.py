@@ -71,6 +71,8 @@ class DatasetSpec:
     # (data_access.identifiers), never offered to members, exported only to officers (their
     # teams) and directors (data_access.exporter)
     person_level: bool = False
+    # its counts feed the backlog series in the same transaction (data_access.backlog_feed)
+    feeds_backlog: bool = False
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -500,6 +502,7 @@ CASES = DatasetSpec(
     "support, reviews, waits and risk factors. Person-level: no names, NHS numbers, dates of "
     "birth, postcodes or GP practices; members never see it.",
     person_level=True,
+    feeds_backlog=True,
 )
 
 DATASETS: dict[str, DatasetSpec] = {

@@ -21,6 +21,7 @@ from data_access.access import (
     refuse,
 )
 from data_access.app_settings import configured_lists
+from data_access.backlog_feed import Derivation, feed_backlog
 from data_access.bulk import rows_by_key
 from data_access.datasets import (
     DATASETS,
@@ -75,6 +76,9 @@ class ImportReport:
     # rows stored for the file's extract dates that a corrected extract left out (cases):
     # marked removed, never deleted
     removed: int = 0
+    # backlog figures an extract's counts add or change (a cases import given ``derive``)
+    figures_new: int = 0
+    figures_changed: int = 0
 
     def __str__(self) -> str:
         verb = "would write" if self.dry_run else "wrote"
@@ -82,9 +86,15 @@ class ImportReport:
         if self.removed:
             gone = "would remove" if self.dry_run else "removed"
             removed = f"; {gone} {self.removed} no longer in the extract"
+        figures = ""
+        if self.figures_new or self.figures_changed:
+            figures = (
+                f"; backlog figures from it: {self.figures_new} new, {self.figures_changed} changed"
+            )
         return (
             f"{self.file}: {self.rows} rows of {self.dataset} checked; {verb} "
-            f"{self.inserted} new, {self.updated} changed, {self.unchanged} unchanged{removed}"
+            f"{self.inserted} new, {self.updated} changed, {self.unchanged} unchanged"
+            f"{removed}{figures}"
         )
 
 
@@ -110,8 +120,13 @@ def import_file(
     expected_sha256: str | None = None,
     based_on: Mapping[str, int] | None = None,
     sheet: str | None = None,
+    derive: Derivation | None = None,
 ) -> ImportReport:
     """Validate every row of ``path``; write all of them in one transaction, or none.
+
+    ``derive`` (``dashboard.domain.case_counts.backlog_counts``) counts a census extract's
+    people as backlog figures, written in the same transaction (``backlog_feed``); without it a
+    ``cases`` file feeds nothing.
 
     A workbook's visible sheet is read unless ``sheet`` names one (hidden or not).
 
@@ -151,15 +166,16 @@ def import_file(
             # the preview still shows what the rows without a problem would change
             wrong = [p.row for p in problems if p.row is not None]
             fine = typed.filter(~pl.col("row").is_in(wrong))
-            rejected.report = _run(store, spec, table, fine, {}, actor, True, None)
+            rejected.report = _run(store, spec, table, fine, {}, actor, True, None, derive)
         raise rejected
-    return _run(store, spec, table, typed, versions, actor, dry_run, based_on)
+    return _run(store, spec, table, typed, versions, actor, dry_run, based_on, derive)
 
 
-def _run(store, spec, table, typed, versions, actor, dry_run, based_on) -> ImportReport:
+def _run(store, spec, table, typed, versions, actor, dry_run, based_on, derive) -> ImportReport:
     # the rows as the writers take them: each field as stored, nothing of the file's own
     records = typed.drop("row", "version")
     run = _Run(spec, records, versions, actor.email, table.file, table.sha256, dry_run, based_on)
+    run.derive = derive if spec.feeds_backlog else None
     try:
         result = _write(store, run)
     except StaleVersionError as exc:
@@ -179,6 +195,8 @@ def _run(store, spec, table, typed, versions, actor, dry_run, based_on) -> Impor
         tuple(sorted(run.held.items())),
         run.changes,
         result.removed,
+        run.fed.inserted,
+        run.fed.updated,
     )
 
 
@@ -209,6 +227,8 @@ class _Run:
     based_on: Mapping[str, int] | None
     held: dict[str, int] = field(default_factory=dict)
     changes: pl.DataFrame | None = None
+    derive: Derivation | None = None
+    fed: UpsertResult = field(default_factory=UpsertResult)
 
 
 def _table_versions(conn, tables: Sequence[str]) -> dict[str, int]:
@@ -227,7 +247,9 @@ def _write(store: Store, run: _Run) -> UpsertResult:
     actor, file, digest, dry_run = run.actor, run.file, run.digest, run.dry_run
     with store.write(actor) as tx:
         tx.rehearsal = dry_run
-        run.held = _table_versions(tx.conn, spec.tables)
+        # the backlog too when the extract feeds it: a preview names the figures it replaces
+        tables = (*spec.tables, "backlog") if run.derive is not None else spec.tables
+        run.held = _table_versions(tx.conn, tables)
         if run.based_on is not None and run.held != dict(run.based_on):
             raise ImportRejected(
                 [
@@ -245,6 +267,8 @@ def _write(store: Store, run: _Run) -> UpsertResult:
             if versions
             else spec.write(tx, records)
         )
+        if run.derive is not None:
+            run.fed = feed_backlog(tx, records, run.derive)
         tx.audit(
             "import",
             "imports",
@@ -259,12 +283,20 @@ def _write(store: Store, run: _Run) -> UpsertResult:
                 "updated": result.updated,
                 "unchanged": result.unchanged,
                 **({"removed": result.removed} if result.removed else {}),
+                **_fed_counts(run.fed),
             },
         )
         if dry_run:
-            run.changes = change_frame(spec, result.changes)
+            changes = [c for c in (result.changes, run.fed.changes) if c is not None]
+            run.changes = change_frame(spec, pl.concat(changes) if changes else None)
             raise _DryRun(result)
     return result
+
+
+def _fed_counts(fed: UpsertResult) -> dict[str, int]:
+    if not (fed.inserted or fed.updated):
+        return {}
+    return {"backlog_inserted": fed.inserted, "backlog_updated": fed.updated}
 
 
 def change_frame(spec: DatasetSpec, changes: pl.DataFrame | None) -> pl.DataFrame:

@@ -123,6 +123,17 @@ no longer counted or exported); extracts of other dates are left alone. The yes/
 as `no`. Officers load and export the rows of the teams assigned to them (their backlog teams),
 directors every team; members and administrators never receive these rows (the Briefing page's
 downloads leave the dataset out, and `ascgov export cases` needs `--as` an officer or director).
+
+Each extract also feeds the backlog series, in the same transaction: for its month (the latest
+extract dated in a month counts), for each team and for all teams, all priority bands, people
+overdue a review (`waiting_review` and `overdue_review`), with no review in the last 12 months
+(`overdue_annual_reviews`), waiting for an OT assessment (`waiting_ot_assessment`), awaiting a
+first assessment (`awaiting_assessment`, and `awaiting_assessment_over_6_months`) and awaiting a
+service (`awaiting_service`). They are published figures sourced "case-system extract as at 31
+March 2024 (derived from N people)". Loading the same extract again leaves them as they are; a
+corrected extract replaces its own figures, each saying "revised: replaces the figures of the
+extract loaded on DATE"; a figure loaded for the same measure, month, team and band from another
+source is replaced, its source naming the value and source it replaced. The preview lists each.
 """
 
 

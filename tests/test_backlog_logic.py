@@ -517,23 +517,35 @@ def test_months_to_clear(latest, rate, expected):
             SAMPLE_WAITING,
             "At the net change of the last 3 months (Sep to Nov 2023), the review waiting list "
             "will not clear at the current rate: it is growing by about 24 a month (+71 over the "
-            "3 months, to 460 in Nov 2023).",
+            "3 months, to 460 in Nov 2023). The range rests on published figures: the last 6 "
+            "month-to-month changes between published months (Jun to Nov 2023) went from a rise "
+            "of 17 to a rise of 26, so the rate above is taken give or take about 5 a month; at "
+            "none of those rates would the list clear.",
         ),
         (
             [500, 480, 450, 440],
             "At the net change of the last 3 months (May to Jul 2023), the review waiting list "
-            "is falling by 20 a month and would clear in 22 months, by May 2025.",
+            "is falling by 20 a month and would clear in 22 months, by May 2025. The range rests "
+            "on published figures: the last 3 month-to-month changes between published months "
+            "(May to Jul 2023) went from a fall of 30 to a fall of 10, so the rate above is taken "
+            "give or take 10 a month: the list would clear between Oct 2024 and Mar 2027 at "
+            "recent rates.",
         ),
         (
             [300, 310],
             "At the net change of the last month (May 2023), the review waiting list will not "
             "clear at the current rate: it is growing by 10 a month (+10 over the month, to 310 "
-            "in May 2023).",
+            "in May 2023). There are too few published months in a row to give a range (it needs "
+            "at least two month-to-month changes between published months).",
         ),
         (
             [310, 300, 310],
             "At the net change of the last 2 months (May to Jun 2023), the review waiting list "
-            "did not change (310 in Jun 2023), so it will not clear at that rate.",
+            "did not change (310 in Jun 2023), so it will not clear at that rate. The range "
+            "rests on published figures: the last 2 month-to-month changes between published "
+            "months (May to Jun 2023) went from a fall of 10 to a rise of 10, so the rate above "
+            "is taken give or take 10 a month: at the fastest the list would clear by Jan 2026, "
+            "at the slowest it would not clear.",
         ),
         ([12, 0], "The review waiting list was clear in May 2023."),
         (
@@ -562,6 +574,70 @@ def test_projection_rate_spans_calendar_months_when_some_are_missing():
     projection = backlog.project(rows)
     assert (projection.span, projection.net_change, projection.rate) == (3, -60, Fraction(-20))
     assert projection.months_to_clear == 17
+
+
+# the projection's range ----------------------------------------------------------------------
+
+# Apr to Nov 2023; changes -20 -30 -10 -20 -20 -10 -30; the last six (Jun to Nov) run from -30
+# to -10, half the gap 10. The net rate over Sep to Nov is (360 - 420) / 3 = -20 a month.
+FALLING = [500, 480, 450, 440, 420, 400, 390, 360]
+
+
+def test_the_range_is_the_rate_give_or_take_half_the_spread_of_six_published_changes():
+    projection = backlog.project(waiting(FALLING))
+    assert projection.steps == (-30, -10, -20, -20, -10, -30)
+    assert projection.steps_end[0] == _m(2023, 6) and projection.steps_end[-1] == _m(2023, 11)
+    assert (projection.rate, projection.spread) == (Fraction(-20), Fraction(10))
+    # 360 at 30 a month: 12 months, Nov 2024; at 10 a month: 36 months, Nov 2026
+    assert projection.months_to_clear == 18
+    assert projection.clearing_range == (12, 36)
+    assert backlog.range_sentence(projection) == (
+        "The range rests on published figures: the last 6 month-to-month changes between "
+        "published months (Jun to Nov 2023) went from a fall of 30 to a fall of 10, so the rate "
+        "above is taken give or take 10 a month: the list would clear between Nov 2024 and Nov "
+        "2026 at recent rates."
+    )
+
+
+def test_modelled_months_and_gaps_give_no_changes_to_the_range():
+    basis = ["published", "modelled", "published", "published", "published", "published"]
+    rows = frame(
+        [
+            (WAITING, backlog.add_months(_m(2023, 4), i), ALL_T, ALL_B, v, b, None)
+            for i, (v, b) in enumerate(zip([300, 290, 280, 262, 250, 244], basis, strict=True))
+        ]
+        # Nov missing: Dec follows no published month
+        + [(WAITING, _m(2023, 12), ALL_T, ALL_B, 200)]
+    )
+    projection = backlog.project(rows)
+    # Jun -> Jul -18, Jul -> Aug -12, Aug -> Sep -6; April to June passes a modelled month
+    assert projection.steps == (-18, -12, -6)
+    assert projection.spread == Fraction(6)
+    # the rate: the last 3 changes of the rows, Jul 262 to Dec 200 over 5 months, -62/5 a
+    # month; give or take 6: -92/5 and -32/5
+    assert projection.rate == Fraction(-62, 5)
+    assert projection.clearing_range == (11, 32)  # 200 / 18.4 = 10.9; 200 / 6.4 = 31.25
+    assert "(Jul to Sep 2023) went from a fall of 18 to a fall of 6" in backlog.range_sentence(
+        projection
+    )
+    assert "between Nov 2024 and Aug 2026 at recent rates" in backlog.range_sentence(projection)
+
+
+def test_the_range_within_one_year_names_the_year_once():
+    # Apr 120 falling 10, 20, 10 a month to 80 in Jul: net -40/3, spread 5
+    projection = backlog.project(waiting([120, 110, 90, 80]))
+    assert projection.clearing_range == (5, 10)  # 80 / (55/3) = 4.4; 80 / (25/3) = 9.6
+    assert "clear between Dec 2023 and May 2024 at recent rates" in backlog.range_sentence(
+        projection
+    )
+    same_year = backlog.project(waiting([100, 90, 70, 60], start=_m(2024, 1)))
+    # Apr 60 at -55/3 and -25/3: 4 and 8 months, Aug and Dec 2024
+    assert "clear between Aug and Dec 2024 at recent rates" in backlog.range_sentence(same_year)
+
+
+def test_a_list_growing_at_every_recent_rate_has_no_clearing_month():
+    projection = backlog.project(waiting(SAMPLE_WAITING))
+    assert projection.clearing_range == (None, None)
 
 
 # the programme and the what-if ----------------------------------------------------------------

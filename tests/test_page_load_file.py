@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 import pytest
@@ -577,3 +578,45 @@ def test_a_workbook_whose_every_sheet_is_hidden_waits_for_a_sheet_to_be_chosen(
     text = page_text(at)
     assert 'read sheet "This year" of savings.xlsx (hidden, read because it was chosen)' in text
     assert tables(at)[0].to_dict("records")[0]["After"] == "£123,456.78"
+
+
+def test_a_census_extract_previews_and_applies_the_backlog_figures_it_feeds(app_env, monkeypatch):
+    header = (
+        "extract_date,person_id,team,age_band,primary_support_reason,setting,support_start,"
+        "last_review,next_review_due,waiting_assessment_since,waiting_ot_since,"
+        "waiting_service_since,safeguarding_open,provider_concern,lives_alone,has_unpaid_carer,"
+        "last_contact\n"
+    )
+    # P1 supported since 2020 and never reviewed: overdue, and no review in 12 months; P2
+    # awaiting a first assessment since January
+    content = (
+        header + "2024-03-31,P1,North locality,65+,,,2020-01-01,,,,,,,,,,\n"
+        "2024-03-31,P2,North locality,18-64,,,,,,2024-01-10,,,,,,,\n"
+    ).encode()
+    _upload(monkeypatch, "extract.csv", content)
+    at = _click(_page("director"), "Check the file")
+    changes = tables(at)[0].to_dict("records")
+    assert len(changes) == 14  # 7 measures, for North locality and for all teams
+    assert {
+        "Item": "waiting_review, 2024-03-01, North locality, All priorities",
+        "Field": "value",
+        "Before": "(blank)",
+        "After": "1",
+    } in changes
+    assert {
+        "Item": "awaiting_assessment, 2024-03-01, All teams, All priorities",
+        "Field": "value",
+        "Before": "(blank)",
+        "After": "1",
+    } in changes
+    _click(at, "Apply")
+    assert "backlog figures from it: 14 new, 0 changed" in page_text(at)
+    with app_env.engine.connect() as conn:
+        stored = conn.execute(
+            select(schema.backlog.c.value, schema.backlog.c.source).where(
+                schema.backlog.c.measure == "overdue_annual_reviews",
+                schema.backlog.c.team == "All teams",
+                schema.backlog.c.month == date(2024, 3, 1),
+            )
+        ).one()
+    assert tuple(stored) == (1, "case-system extract as at 31 March 2024 (derived from 2 people)")

@@ -137,6 +137,7 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import a file: every row is written, or none and every problem is listed."""
+    from dashboard.domain.case_counts import backlog_counts
     from data_access.importer import import_file
 
     store = _store(db)
@@ -150,6 +151,7 @@ def import_(
             source=source,
             dry_run=dry_run,
             sheet=sheet,
+            derive=backlog_counts,  # a census extract's counts feed the backlog series
         )
     except (ImportRejected, NotPermitted) as exc:
         _fail(str(exc))

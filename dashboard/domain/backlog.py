@@ -28,6 +28,10 @@ WAITING = Measure.WAITING_REVIEW.value
 # a quarter: long enough that one odd month does not swing the projection, short enough to
 # describe the current rate rather than last year's
 RECENT_MONTHS = 3
+# the projection's range: the spread of this many recent month-to-month changes, published
+# months only (half a year: enough changes to show how much a month varies, recent enough to
+# describe the current service)
+RANGE_CHANGES = 6
 # the what-if's starting point; officers change both on the page
 DEFAULT_EXTRA_REVIEWERS = 2
 DEFAULT_REVIEWS_EACH = 20
@@ -510,7 +514,14 @@ def months_to_clear(latest: int, rate: Fraction) -> int | None:
 
 @dataclass(frozen=True)
 class Projection:
-    """The review waiting list at the net change between ``start`` and ``end`` (its last month)."""
+    """The review waiting list at the net change between ``start`` and ``end`` (its last month).
+
+    Its range: the rate plus or minus half the gap between the largest and smallest of
+    ``steps``, the last ``RANGE_CHANGES`` month-to-month changes between two published months
+    in a row (a modelled month is no evidence of how much a month varies). Changes of -30,
+    -10, -20, -20, -10 and -30 spread 20 wide, so a rate of -20 a month ranges from -30 to -10.
+    Fewer than two such changes give no range.
+    """
 
     history: pl.DataFrame  # month, value, basis
     message: str | None = None  # why there is no projection
@@ -518,6 +529,27 @@ class Projection:
     end: date | None = None
     net_change: int = 0
     scope: str = "all teams, all priority bands"
+    steps: tuple[int, ...] = ()  # the published month-to-month changes, oldest first
+    steps_end: tuple[date, ...] = ()  # the later month of each
+
+    @property
+    def spread(self) -> Fraction | None:
+        """Half the gap between the largest and smallest of ``steps`` (None: no range)."""
+        if len(self.steps) < 2:
+            return None
+        return Fraction(max(self.steps) - min(self.steps), 2)
+
+    @property
+    def clearing_range(self) -> tuple[int | None, int | None] | None:
+        """Months to clear at the fastest and the slowest rate of the range (None: no range;
+        a None month: it does not clear at that rate)."""
+        spread = self.spread
+        if spread is None:
+            return None
+        return (
+            months_to_clear(self.latest, self.rate - spread),
+            months_to_clear(self.latest, self.rate + spread),
+        )
 
     @property
     def latest(self) -> int:
@@ -559,12 +591,31 @@ def project(
             f"{what}; there is only {month(history['month'][0])}.",
         )
     window = history.tail(recent + 1)
+    steps = published_steps(history).tail(RANGE_CHANGES)
     return Projection(
         history,
         start=window["month"][0],
         end=window["month"][-1],
         net_change=int(window["value"][-1] - window["value"][0]),
         scope=scope(team, band),
+        steps=tuple(steps["change"].to_list()),
+        steps_end=tuple(steps["month"].to_list()),
+    )
+
+
+def published_steps(history: pl.DataFrame) -> pl.DataFrame:
+    """``month`` and ``change`` from the month before, for each month that follows the
+    calendar month before it and where both are published, oldest first."""
+    published = pl.col("basis") == Basis.PUBLISHED.value
+    return (
+        history.sort("month")
+        .with_columns(
+            change=pl.col("value") - pl.col("value").shift(),
+            _follows=pl.col("month").shift().dt.offset_by("1mo") == pl.col("month"),
+            _both=published & published.shift(),
+        )
+        .filter(pl.col("_follows") & pl.col("_both"))
+        .select("month", pl.col("change").cast(pl.Int64))
     )
 
 
@@ -582,18 +633,62 @@ def projection_sentence(projection: Projection, rule: DisclosureRule) -> str:
         f"({period(add_months(p.start, 1), p.end)}), the review waiting list"
     )
     if p.net_change == 0:
-        return f"{basis} did not change ({latest} in {end}), so it will not clear at that rate."
+        return (
+            f"{basis} did not change ({latest} in {end}), so it will not clear at that rate. "
+            f"{range_sentence(p)}"
+        )
     if p.net_change > 0:
         return (
             f"{basis} will not clear at the current rate: it is growing by "
             f"{per_month(p.rate)} a month ({p.net_change:+,} over the {months_text}, to "
-            f"{latest} in {end})."
+            f"{latest} in {end}). {range_sentence(p)}"
         )
     months = p.months_to_clear
     return (
         f"{basis} is falling by {per_month(p.rate)} a month and would clear in "
-        f"{counted(months, 'month')}, by {month(add_months(p.end, months))}."
+        f"{counted(months, 'month')}, by {month(add_months(p.end, months))}. {range_sentence(p)}"
     )
+
+
+def _step_words(change: int) -> str:
+    if change == 0:
+        return "no change"
+    return f"a {'rise' if change > 0 else 'fall'} of {abs(change):,}"
+
+
+def _between(first: date, last: date) -> str:
+    """``between Nov 2024 and May 2025``, ``between Jun and Oct 2025`` or ``by Jun 2025``."""
+    if first == last:
+        return f"by {month(first)}"
+    start = first.strftime("%b") if first.year == last.year else month(first)
+    return f"between {start} and {month(last)}"
+
+
+def range_sentence(p: Projection) -> str:
+    """The projection's range in words, and the published months it rests on."""
+    if p.spread is None:
+        return (
+            "There are too few published months in a row to give a range (it needs at least "
+            "two month-to-month changes between published months)."
+        )
+    rests = (
+        f"The range rests on published figures: the last {len(p.steps)} month-to-month "
+        "changes between published months "
+        f"({period(p.steps_end[0], p.steps_end[-1])}) went from {_step_words(min(p.steps))} "
+        f"to {_step_words(max(p.steps))}, so the rate above is taken give or take "
+        f"{per_month(p.spread)} a month"
+    )
+    fastest, slowest = p.clearing_range
+    if fastest is None:
+        return f"{rests}; at none of those rates would the list clear."
+    soonest = add_months(p.end, fastest)
+    if slowest is None:
+        return (
+            f"{rests}: at the fastest the list would clear by {month(soonest)}, at the "
+            "slowest it would not clear."
+        )
+    latest = add_months(p.end, slowest)
+    return f"{rests}: the list would clear {_between(soonest, latest)} at recent rates."
 
 
 # the reviews programme's cost and the extra-capacity what-if -----------------------------------

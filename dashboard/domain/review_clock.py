@@ -172,7 +172,20 @@ def days_between(start: str | pl.Expr, end: str | pl.Expr) -> pl.Expr:
     return (last - first).dt.total_days().cast(pl.Int64)
 
 
-def _has_support() -> pl.Expr:
+def counted_review() -> pl.Expr:
+    """``last_review`` where it counts (after ``support_start``, on or before
+    ``extract_date``), else null: the one rule of which review a clock runs from."""
+    start, extract = pl.col("support_start"), pl.col("extract_date")
+    review = pl.col("last_review")
+    return (
+        pl.when(review.is_not_null() & (review > start) & (review <= extract))
+        .then(review)
+        .otherwise(None)
+    )
+
+
+def has_support() -> pl.Expr:
+    """Long-term support at the extract date: ``support_start`` given, on or before it."""
     start = pl.col("support_start")
     return start.is_not_null() & (start <= pl.col("extract_date"))
 
@@ -182,13 +195,8 @@ def _clock_expressions(rules: ClockRules) -> list[list[pl.Expr]]:
 
     Rows without long-term support at the extract date get nulls.
     """
-    start, extract = pl.col("support_start"), pl.col("extract_date")
-    review = pl.col("last_review")
-    counted = (
-        pl.when(review.is_not_null() & (review > start) & (review <= extract))
-        .then(review)
-        .otherwise(None)
-    )
+    start = pl.col("support_start")
+    counted = counted_review()
     statutory = (
         pl.when(pl.col("_review_counted").is_null())
         .then(start + pl.duration(weeks=rules.first_review_weeks))
@@ -202,7 +210,7 @@ def _clock_expressions(rules: ClockRules) -> list[list[pl.Expr]]:
         .otherwise(council > pl.col("_review_counted"))
     )
     council_wins = council.is_not_null() & (council < pl.col("_statutory_due")) & live
-    support = _has_support()
+    support = has_support()
     due = (
         pl.when(support & council_wins)
         .then(council)
@@ -264,7 +272,7 @@ def review_clock(cases: pl.DataFrame, rules: ClockRules = DEFAULT_RULES) -> pl.D
     ``rules.bands``, so it sorts from not due to longest overdue). The module docstring gives
     the rules at their edges.
     """
-    return _with_clock(cases, rules).filter(_has_support())
+    return _with_clock(cases, rules).filter(has_support())
 
 
 def _since_expr(column: str) -> pl.Expr:

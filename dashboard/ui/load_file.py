@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from dashboard.domain.case_counts import backlog_counts
 from dashboard.domain.formatting import counted, plain
 from dashboard.ui import data, render
 from dashboard.ui.components import table_with_downloads
@@ -310,7 +311,15 @@ def _dry_run(who: Principal, dataset: str, name: str, content: bytes, sheet: str
         report = _with_file(
             name,
             content,
-            lambda path: import_file(store, dataset, path, actor=who, dry_run=True, sheet=sheet),
+            lambda path: import_file(
+                store,
+                dataset,
+                path,
+                actor=who,
+                dry_run=True,
+                sheet=sheet,
+                derive=backlog_counts,
+            ),
         )
     except ImportRejected as exc:
         problems, report = exc.problems, exc.report
@@ -411,6 +420,7 @@ def _apply(who: Principal, preview: dict, name: str, content: bytes) -> None:
                 expected_sha256=preview["sha256"],
                 based_on=dict(report.based_on),
                 sheet=preview["sheet"],
+                derive=backlog_counts,
             ),
         )
     except (ImportRejected, NotPermitted) as exc:
