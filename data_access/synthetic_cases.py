@@ -292,9 +292,25 @@ def _base(rng: np.random.Generator, n: int, group: str, older_share: float) -> d
         "older": older,
         "age": _ages(rng, older),
         "reason": reason,
-        "team": rng.choice(len(TEAMS), n, p=_TEAM_WEIGHTS / _TEAM_WEIGHTS.sum()),
+        "team": _teams(rng, reason),
         "setting": setting,
     }
+
+
+def _teams(rng: np.random.Generator, reason: np.ndarray) -> np.ndarray:
+    """Most people with a learning disability or a mental illness are with the specialist team;
+    everyone else with a locality or other team."""
+    general = _TEAM_WEIGHTS.copy()
+    general[[TEAMS.index("Learning disability team"), TEAMS.index("Mental health team")]] = 0
+    team = rng.choice(len(TEAMS), reason.size, p=general / general.sum())
+    specialist = rng.random(reason.size) < 0.7
+    for label, name in (
+        ("Learning Disability Support", "Learning disability team"),
+        ("Mental Health Support", "Mental health team"),
+    ):
+        which = [i for i, r in enumerate(_REASONS) if r[1] == label]
+        team = np.where(np.isin(reason, which) & specialist, TEAMS.index(name), team)
+    return team
 
 
 @dataclass
@@ -664,7 +680,9 @@ def _segments(rng, comps: pl.DataFrame) -> pl.DataFrame:
     which = np.repeat(np.arange(comps.height), changes)
     w0, w1 = comps["w0"].to_numpy()[which], comps["w1"].to_numpy()[which]
     points = [
-        pl.DataFrame({"component_id": which, "day": w0 + (rng.random(which.size) * (w1 - w0))}),
+        pl.DataFrame(
+            {"component_id": which, "day": w0 + 1 + (rng.random(which.size) * (w1 - w0 - 1))}
+        ),
         comps.select("component_id", pl.col("cs").alias("day")),
     ]
     for april in _APRILS:
