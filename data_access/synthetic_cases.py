@@ -498,7 +498,8 @@ def _census(persons: pl.DataFrame) -> pl.DataFrame:
     support = pl.col("group") == "supported"
     dob = pl.col("dob")
     birthday_to_come = (
-        dob.dt.month() * 100 + dob.dt.day() > EXTRACT_DATE.month * 100 + EXTRACT_DATE.day
+        dob.dt.month().cast(pl.Int32) * 100 + dob.dt.day()
+        > EXTRACT_DATE.month * 100 + EXTRACT_DATE.day
     )
     age = EXTRACT_DATE.year - dob.dt.year() - birthday_to_come.cast(pl.Int32)
     last_review = _date("last_review")
@@ -1060,7 +1061,10 @@ def events_as_stored(cld: pl.DataFrame) -> pl.DataFrame:
     frame; the importer's rule replaces it then.
     """
     dob, day = pl.col("Date_of_Birth"), pl.col("Event_Start_Date")
-    before_birthday = day.dt.month() * 100 + day.dt.day() < dob.dt.month() * 100 + dob.dt.day()
+    before_birthday = (
+        day.dt.month().cast(pl.Int32) * 100 + day.dt.day()
+        < dob.dt.month().cast(pl.Int32) * 100 + dob.dt.day()
+    )
     return cld.select(
         pl.col("LA_Person_Unique_Identifier").alias("person_id"),
         pl.col("Client_Type").alias("client_type"),

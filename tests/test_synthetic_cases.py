@@ -141,3 +141,30 @@ def test_the_full_council_has_about_a_million_events():
     assert 900_000 < full.cld.height < 1_100_000
     assert waiting_lists(full.census)["overdue_review"].item() == 460
     assert ot_waits(full.census)["ot_waiting"].item() == 692
+
+
+def test_age_at_an_event_turns_on_the_birthday():
+    # December birthdays: a month times 100 must not overflow polars' small month type
+    cld = (
+        pl.DataFrame(
+            {
+                "LA_Person_Unique_Identifier": ["SYN-1", "SYN-1", "SYN-2"],
+                "Date_of_Birth": [date(1950, 12, 31), date(1950, 12, 31), date(1960, 3, 1)],
+                "Event_Start_Date": [date(2023, 12, 30), date(2023, 12, 31), date(2024, 2, 29)],
+            }
+        )
+        .with_columns(
+            pl.lit(None, dtype=pl.String).alias(name)
+            for name in (
+                "Client_Type",
+                "Event_Type",
+                "Event_Reference",
+                "Event_Outcome",
+                "Service_Type",
+                "Review_Reason",
+                "Team",
+            )
+        )
+        .with_columns(pl.lit(None, dtype=pl.Date).alias("Event_End_Date"))
+    )
+    assert events_as_stored(cld)["age_at_event"].to_list() == [72, 73, 63]
