@@ -59,6 +59,11 @@ NOT_USED = (
 _NOT_USED = {squashed(name) for name in NOT_USED}
 
 
+def dropped(squashed_names: Iterable[str]) -> set[str]:
+    """Of some headers (squashed), those a CLD import drops: identifiers and unused columns."""
+    return {n for n in squashed_names if n in _NOT_USED or identifier_kind(n) is not None}
+
+
 def prepared(table: RawTable, columns: Iterable[str]) -> RawTable:
     """``table`` with each header matched to one of ``columns`` (the dataset's file columns)
     by its squashed name, direct identifiers other than the date of birth and unused Release 2

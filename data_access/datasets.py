@@ -18,6 +18,8 @@ from sqlalchemy import select
 
 from data_access import models, schema
 from data_access.cld_codes import CODED_FIELDS, lookup_frame, map_codes
+from data_access.cld_columns import dropped as cld_dropped
+from data_access.identifiers import squashed
 from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
 from data_access.loaders import load_table
 from data_access.plain_cells import typed_schema
@@ -389,8 +391,12 @@ def age_at(birth: str, day: str) -> pl.Expr:
     """Whole years from ``birth`` to ``day``: one less before the birthday in ``day``'s year (a
     29 February birthday comes on 1 March in other years)."""
     born, then = pl.col(birth), pl.col(day)
-    before = then.dt.month() * 100 + then.dt.day() < born.dt.month() * 100 + born.dt.day()
-    return then.dt.year() - born.dt.year() - before.cast(pl.Int32)
+
+    def month_day(d: pl.Expr) -> pl.Expr:  # month and day are Int8: widen before multiplying
+        return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+
+    before = month_day(then) < month_day(born)
+    return then.dt.year().cast(pl.Int32) - born.dt.year() - before.cast(pl.Int32)
 
 
 def cld_lookups(tx: WriteTx) -> pl.DataFrame:
@@ -644,11 +650,18 @@ def recognise(headers: Sequence[Sequence[str | None]]) -> list[Recognised]:
         for spec in DATASETS.values():
             required = [c for c in spec.required if c not in _OPTIONAL_IN_FILES]
             known = set(spec.columns) | set(SYSTEM_COLUMNS)
+            seen = names
+            if spec.name == "cld":
+                # a CLD file's headers are matched as its importer matches them, and the
+                # columns it drops are no strangers (data_access.cld_columns)
+                seen = {squashed(n) for n in names}
+                required = [squashed(c) for c in required]
+                known = {squashed(c) for c in known} | cld_dropped(seen)
             match = Recognised(
                 spec.name,
-                sum(c in names for c in required),
+                sum(c in seen for c in required),
                 len(required),
-                tuple(sorted(names - known)),
+                tuple(sorted(seen - known)),
             )
             held = best.get(spec.name)
             if held is None or _rank(match) < _rank(held):
