@@ -64,13 +64,9 @@ def dropped(squashed_names: Iterable[str]) -> set[str]:
     return {n for n in squashed_names if n in _NOT_USED or identifier_kind(n) is not None}
 
 
-def prepared(table: RawTable, columns: Iterable[str]) -> RawTable:
-    """``table`` with each header matched to one of ``columns`` (the dataset's file columns)
-    by its squashed name, direct identifiers other than the date of birth and unused Release 2
-    columns taken out, and the reading notes saying which."""
-    known = {squashed(name): name for name in columns}
-    if len(set(table.columns)) != len(table.columns):
-        return table  # a header named twice: the importer says so
+def _sorted(table: RawTable, known: dict[str, str]):
+    """Each column's name after matching, the positions kept, and the headers (as the file
+    writes them) of the identifiers and of the unused columns left out."""
     headers = table.headers or table.columns
     renamed: list[str] = []
     identifiers: list[str] = []
@@ -79,14 +75,10 @@ def prepared(table: RawTable, columns: Iterable[str]) -> RawTable:
     for position, name in enumerate(table.columns):
         written = headers[position] if position < len(headers) and headers[position] else name
         key = squashed(name)
-        if key in known:
-            renamed.append(known[key])
-            keep.append(position)
-            continue
         kind = identifier_kind(name)
-        if kind == "date of birth" and DATE_OF_BIRTH in known.values():
-            # "DOB", "Birth date": read for the age, as Date_of_Birth is
-            renamed.append(DATE_OF_BIRTH)
+        if key in known or (kind == "date of birth" and DATE_OF_BIRTH in known.values()):
+            # a known column; "DOB" and "Birth date" are read for the age as Date_of_Birth is
+            renamed.append(known.get(key, DATE_OF_BIRTH))
             keep.append(position)
             continue
         renamed.append(name)
@@ -96,10 +88,22 @@ def prepared(table: RawTable, columns: Iterable[str]) -> RawTable:
             unused.append(written)
         else:
             keep.append(position)  # unknown: the importer names it
+    return renamed, keep, identifiers, unused
+
+
+def prepared(table: RawTable, columns: Iterable[str]) -> RawTable:
+    """``table`` with each header matched to one of ``columns`` (the dataset's file columns)
+    by its squashed name, direct identifiers other than the date of birth and unused Release 2
+    columns taken out, and the reading notes saying which."""
+    known = {squashed(name): name for name in columns}
+    if len(set(table.columns)) != len(table.columns):
+        return table  # a header named twice: the importer says so
+    renamed, keep, identifiers, unused = _sorted(table, known)
     kept = [renamed[i] for i in keep]
     if len(set(kept)) != len(kept) or not all(kept):
         # a column named twice: left as it is, for the importer to say so
         return replace(table, columns=tuple(renamed))
+    headers = table.headers or table.columns
     notes = []
     if identifiers:
         notes.append(f"direct identifiers dropped, never stored: {', '.join(identifiers)}")

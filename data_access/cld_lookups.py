@@ -100,7 +100,9 @@ def add_lookup(
             .where(table.c.id == row.id)
             .values(clean=clean, added_by=actor.email, added_at=tx.now, version=row.version + 1)
         )
-        tx.audit("cld-lookup:change", TABLE, entity, {"clean": row.clean, "version": row.version}, after)
+        tx.audit(
+            "cld-lookup:change", TABLE, entity, {"clean": row.clean, "version": row.version}, after
+        )
         return SavedLookup(field, key, clean, row.version + 1, True)
 
 
@@ -129,7 +131,7 @@ def lookups(store: Store) -> pl.DataFrame:
     rows = [(f, normalised(v), v, "DHSC list") for f, values in DEFINED.items() for v in values]
     rows += [(f, normalised(raw), clean, "built in") for f, raw, clean in BUILT_IN]
     rows += [(f, raw, clean, f"added by {who}") for f, raw, clean, who in added]
-    frame = pl.DataFrame(
-        rows, schema=["field", "raw", "clean", "source"], orient="row"
-    ).unique(["field", "raw"], keep="last", maintain_order=True)
+    frame = pl.DataFrame(rows, schema=["field", "raw", "clean", "source"], orient="row").unique(
+        ["field", "raw"], keep="last", maintain_order=True
+    )
     return frame.sort("field", "raw", maintain_order=True)

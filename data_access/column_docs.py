@@ -239,9 +239,7 @@ PER_DATASET = {
             "`Short term support: ST-Max`."
         ),
         "review_reason": "`Review_Reason` of a review: `Planned` or `Unplanned - <reason>`.",
-        "assessment_type": (
-            "`Assessment_Type` of an assessment, e.g. `Long Term Assessment`."
-        ),
+        "assessment_type": ("`Assessment_Type` of an assessment, e.g. `Long Term Assessment`."),
         "team": (
             "The council's own team for the event (not a DHSC column): officers load and see "
             "the events of their teams. Optional."

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from data_access import models, schema
 from data_access.cld_codes import CODED_FIELDS, lookup_frame, map_codes
 from data_access.cld_columns import dropped as cld_dropped
-from data_access.identifiers import squashed
 from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
+from data_access.identifiers import squashed
 from data_access.loaders import load_table
 from data_access.plain_cells import typed_schema
 from data_access.store import Store, WriteTx

@@ -154,7 +154,7 @@ def test_events_are_stored_mapped_aged_and_without_identifiers(store, cld_file):
     assert stored["R1"]["team"] == "North"
     # counted, per field, in the report
     assert (
-        "service_type: 1 value not mapped (kept as \"Invalid and not mapped\", the value as "
+        'service_type: 1 value not mapped (kept as "Invalid and not mapped", the value as '
         f"written kept beside it): '{MISSPELT}' (1 row)"
     ) in report.reading
     # the identifiers named as dropped, the unused columns too
@@ -267,9 +267,7 @@ def test_the_loaded_table_feeds_dhscs_waits_and_the_reviews(store, tmp_path):
     _import(store, _csv(tmp_path / "cld.csv", UNDERSCORED, ROWS))
     events = cld_events_frame(store)
 
-    waits = cld.dhsc_waits(events).select(
-        "measure", "quarter", "age_band", "median_days", "waits"
-    )
+    waits = cld.dhsc_waits(events).select("measure", "quarter", "age_band", "median_days", "waits")
     # P1: request 1 June, assessment 11 June (10 days, aged 64), service 20 June (19 days,
     # aged 65); P2: request 1 July, service 11 July (10 days both ways, aged 34)
     assert waits.rows() == [
@@ -330,7 +328,8 @@ def test_ascgov_cld_lookup_add_and_list(sqlite_store):
         )
 
     added = ascgov("cld-lookup", "add", "review_reason", "Annual review", "Planned")
-    assert (added.exit_code, added.stdout) == (0, "added: review_reason 'Annual review' -> 'Planned'\n")
+    assert added.exit_code == 0
+    assert added.stdout == "added: review_reason 'Annual review' -> 'Planned'\n"
     listed = ascgov("cld-lookup", "list").stdout.splitlines()
     assert "review_reason\tannualreview\tPlanned\tadded by admin@demo.example" in listed
     assert listed[-1] == "version 2"

@@ -47,9 +47,9 @@ def test_every_model_field_is_stored():
     for spec in DATASETS.values():
         for field in spec.model.model_fields:
             if (spec.model.__name__, field) in NOT_STORED:
-                assert not any(
-                    field in schema.metadata.tables[t].c for t in spec.tables
-                ), f"{spec.model.__name__}.{field} is stored"
+                assert not any(field in schema.metadata.tables[t].c for t in spec.tables), (
+                    f"{spec.model.__name__}.{field} is stored"
+                )
                 continue
             assert (spec.model, field) in stored, f"{spec.model.__name__}.{field}: no column"
     assert {field for model, field, _ in PAIRS if model is models.User} == set(

@@ -57,9 +57,7 @@ def upgrade() -> None:
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cld_events")),
-        sa.UniqueConstraint(
-            "person_id", "event_reference", name=op.f("uq_cld_events_person_id")
-        ),
+        sa.UniqueConstraint("person_id", "event_reference", name=op.f("uq_cld_events_person_id")),
     )
     op.create_index("ix_cld_events_type_start", "cld_events", ["event_type", "event_start_date"])
     op.create_table(
