@@ -145,6 +145,9 @@ IMPORT_AS_EDIT: dict[str, tuple[Permission, str]] = {
     "actions": (Permission.EDIT_ACTION, "code"),
     # a census extract's people, by their team
     "cases": (Permission.CASES, "team"),
+    # a CLD file's events, by the council's own team column (DHSC's file has none: a file
+    # without one is for a director to load)
+    "cld": (Permission.CASES, "team"),
 }
 
 

@@ -204,6 +204,49 @@ PER_DATASET = {
         ),
         "last_contact": "Date of the last contact with the person.",
     },
+    "cld": {
+        "la_person_unique_identifier": (
+            "`LA_Person_Unique_Identifier`: the council's own person id (letters, digits, `.`, "
+            "`_`, `/`, `-`; at most 40). Never an NHS number: an id of ten digits with a valid "
+            "NHS check digit is refused."
+        ),
+        "event_reference": (
+            "`Event_Reference`: the council's reference for the event; with the person id it "
+            "names the event, so a quarter's file sent again updates its events."
+        ),
+        "event_type": "`Event_Type`: `Request`, `Assessment`, `Service` or `Review`.",
+        "event_start_date": "`Event_Start_Date` (`2024-03-31` or `31/03/2024`).",
+        "event_end_date": "`Event_End_Date`; blank while a service is open.",
+        "client_type": "`Client_Type`: `Service User`, `Carer` or `Carer known by association`.",
+        "date_of_birth": (
+            "`Date_of_Birth`: read only to work out the person's age at each event's start "
+            "date, then dropped; never stored."
+        ),
+        "age_at_event": (
+            "The age in whole years at the event's start, as an export writes it in place of "
+            "the date of birth; used when `date_of_birth` is blank."
+        ),
+        "primary_support_reason": (
+            "`Primary_Support_Reason`, e.g. `Physical Support: Personal Care Support`."
+        ),
+        "event_description": "`Event_Description`, as the council's system writes it.",
+        "event_outcome": (
+            "`Event_Outcome`, e.g. `Progress to support planning or services` or "
+            "`NFA - Self-funded client (inc. 12-week disregard)`."
+        ),
+        "service_type": (
+            "`Service_Type` of a service, e.g. `Long term support: Community` or "
+            "`Short term support: ST-Max`."
+        ),
+        "review_reason": "`Review_Reason` of a review: `Planned` or `Unplanned - <reason>`.",
+        "assessment_type": ("`Assessment_Type` of an assessment, e.g. `Long Term Assessment`."),
+        "team": (
+            "The council's own team for the event (not a DHSC column): officers load and see "
+            "the events of their teams. Optional."
+        ),
+        "reporting_period_start_date": "`Reporting_Period_Start_Date` of the submission.",
+        "reporting_period_end_date": "`Reporting_Period_End_Date` of the submission.",
+    },
     "reported_totals": {
         "label": "What the total is, as the paper describes it.",
         "dataset": "What it adds up: `savings_target`, `components`, `posts_cost` or `backlog`.",

@@ -17,7 +17,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from data_access import models, schema
+from data_access.cld_codes import CODED_FIELDS, lookup_frame, map_codes
+from data_access.cld_columns import dropped as cld_dropped
 from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
+from data_access.identifiers import squashed
 from data_access.loaders import load_table
 from data_access.plain_cells import typed_schema
 from data_access.store import Store, WriteTx
@@ -53,6 +56,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "reported_totals": ("code",),
     "budget_bridge_steps": ("report", "label"),
     "cases": ("extract_date", "person_id"),
+    "cld_events": ("person_id", "event_reference"),
 }
 # written by exports for traceability; accepted back on import but set by the store
 SYSTEM_COLUMNS = ("loaded_by", "loaded_at", "version")
@@ -382,6 +386,70 @@ def _export_cases(store: Store, as_at: date | None) -> pl.DataFrame:
     return frame.sort("extract_date", "person_id").select(*CASES.columns, *SYSTEM_COLUMNS)
 
 
+# cld -----------------------------------------------------------------------------------------
+
+
+def age_at(birth: str, day: str) -> pl.Expr:
+    """Whole years from ``birth`` to ``day``: one less before the birthday in ``day``'s year (a
+    29 February birthday comes on 1 March in other years)."""
+    born, then = pl.col(birth), pl.col(day)
+
+    def month_day(d: pl.Expr) -> pl.Expr:  # month and day are Int8: widen before multiplying
+        return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+
+    before = month_day(then) < month_day(born)
+    return then.dt.year().cast(pl.Int32) - born.dt.year() - before.cast(pl.Int32)
+
+
+def cld_lookups(tx: WriteTx) -> pl.DataFrame:
+    """The lookup frame of a CLD import: DHSC's lists, the built-in spellings and the
+    administrator's rows (``cld_lookups``) as the transaction sees them."""
+    table = schema.cld_lookups
+    rows = tx.conn.execute(select(table.c.field, table.c.raw, table.c.clean)).all()
+    return lookup_frame(tuple(row) for row in rows)
+
+
+def _write_cld(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+    """A CLD file's events: the age at each event's start worked out from the date of birth
+    (or taken from an export's age_at_event) and the date of birth dropped; each coded field
+    mapped to DHSC's list (``cld_codes.map_codes``), an unknown value kept as not mapped and
+    counted in ``notes``; then upserted by person and event reference, so the rolling 12 months
+    sent again each quarter changes only what changed."""
+    aged = frame.with_columns(
+        pl.when(pl.col("date_of_birth").is_not_null())
+        .then(age_at("date_of_birth", "event_start_date"))
+        .otherwise(pl.col("age_at_event"))
+        .cast(pl.Int64)
+        .alias("age_at_event")
+    ).drop("date_of_birth")
+    mapped, unmapped = map_codes(aged, cld_lookups(tx))
+    table = schema.cld_events
+    result = upsert_frame(
+        tx,
+        table,
+        _table_frame(mapped, table),
+        KEYS[table.name],
+        expected_versions=expected_versions,
+    )
+    result.notes = [u.sentence() for u in unmapped]
+    return result
+
+
+def _export_cld(store: Store, as_at: date | None) -> pl.DataFrame:
+    """The events as a CLD file: each coded field as the file wrote it, the age at each event
+    in place of the date of birth (never stored)."""
+    frame = load_table(store, "cld_events", as_at=as_at)
+    written = [pl.coalesce(f"{field}_raw", field).alias(field) for field in CODED_FIELDS]
+    frame = frame.sort("person_id", "event_start_date", "event_reference").with_columns(
+        *written,
+        pl.col("person_id").alias("la_person_unique_identifier"),
+        pl.lit(None, dtype=pl.Date).alias("date_of_birth"),
+        pl.col("reporting_period_start").alias("reporting_period_start_date"),
+        pl.col("reporting_period_end").alias("reporting_period_end_date"),
+    )
+    return frame.select(*CLD.columns, *SYSTEM_COLUMNS)
+
+
 AREAS = DatasetSpec(
     "areas",
     models.Area,
@@ -505,6 +573,20 @@ CASES = DatasetSpec(
     feeds_backlog=True,
 )
 
+CLD = DatasetSpec(
+    "cld",
+    models.CldEvent,
+    ("la_person_unique_identifier", "event_reference"),
+    ("cld_events",),
+    _write_cld,
+    _export_cld,
+    "Client Level Data as made for DHSC, one row per event (request, assessment, service, "
+    "review), Release 2 columns. Person-level: the NHS number, postcode, GP practice and names "
+    "are dropped; the date of birth is read for the age at each event and never stored; codes "
+    "are mapped to DHSC's lists, unknown ones kept as not mapped; members never see it.",
+    person_level=True,
+)
+
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
     for spec in (
@@ -520,6 +602,7 @@ DATASETS: dict[str, DatasetSpec] = {
         REPORTED,
         BRIDGES,
         CASES,
+        CLD,
     )
 }
 # the order that satisfies references when loading several datasets
@@ -536,6 +619,7 @@ LOAD_ORDER = (
     "reported_totals",
     "bridges",
     "cases",
+    "cld",
 )
 
 
@@ -569,11 +653,18 @@ def recognise(headers: Sequence[Sequence[str | None]]) -> list[Recognised]:
         for spec in DATASETS.values():
             required = [c for c in spec.required if c not in _OPTIONAL_IN_FILES]
             known = set(spec.columns) | set(SYSTEM_COLUMNS)
+            seen = names
+            if spec.name == "cld":
+                # a CLD file's headers are matched as its importer matches them, and the
+                # columns it drops are no strangers (data_access.cld_columns)
+                seen = {squashed(n) for n in names}
+                required = [squashed(c) for c in required]
+                known = {squashed(c) for c in known} | cld_dropped(seen)
             match = Recognised(
                 spec.name,
-                sum(c in names for c in required),
+                sum(c in seen for c in required),
                 len(required),
-                tuple(sorted(names - known)),
+                tuple(sorted(seen - known)),
             )
             held = best.get(spec.name)
             if held is None or _rank(match) < _rank(held):

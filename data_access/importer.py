@@ -12,7 +12,7 @@ import polars as pl
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from data_access import days, reading, schema
+from data_access import cld_columns, days, reading, schema
 from data_access.access import (
     IMPORT_AS_EDIT,
     Permission,
@@ -190,7 +190,7 @@ def _run(store, spec, table, typed, versions, actor, dry_run, based_on, derive) 
         result.updated,
         result.unchanged,
         dry_run,
-        table.reading,
+        (*table.reading, *result.notes),
         table.sha256,
         tuple(sorted(run.held.items())),
         run.changes,
@@ -211,6 +211,9 @@ def read_for_import(spec: DatasetSpec, path: Path, *, sheet: str | None = None) 
         wanted = tuple(c for c in wanted if c not in ("financial_year", "target"))
     limits = ReadLimits.from_settings(get_settings())
     table = read_table(path, wanted=wanted, limits=limits, sheet=sheet, known=spec.columns)
+    if spec.name == "cld":
+        # DHSC's headers in a council's spelling; identifiers dropped and named
+        table = cld_columns.prepared(table, (*spec.columns, *SYSTEM_COLUMNS))
     table, found = reading.with_rules(spec, table)
     return replace(table, problems=(*table.problems, *found))
 

@@ -31,6 +31,8 @@ PERSON_NAME_CHARS = 200
 # a workstream or team can also be an officer's assignment (user_scopes.value: String(400))
 WORKSTREAM_CHARS = 400
 TEAM_CHARS = 200  # backlog.team: String(200)
+# a CLD code as written and an event's reference: cld_events' String(200)
+CLD_CODE_CHARS = 200
 # budget_bridge_steps.report and .label: together the step's key, which the audit trail holds
 BRIDGE_REPORT_CHARS = 200
 BRIDGE_LABEL_CHARS = 150

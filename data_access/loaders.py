@@ -390,3 +390,24 @@ def dataset_versions(store: Store, tables: tuple[str, ...]) -> tuple[int, ...]:
     """The versions of the given tables, for use as a cache key."""
     versions = store.dataset_versions()
     return tuple(versions[t] for t in tables)
+
+
+# the columns of CLD events the CLD logic reads (dashboard/domain/cld.py)
+CLD_EVENT_COLUMNS = (
+    "person_id",
+    "client_type",
+    "age_at_event",
+    "event_type",
+    "event_reference",
+    "event_start_date",
+    "event_end_date",
+    "event_outcome",
+    "service_type",
+    "review_reason",
+    "team",
+)
+
+
+def cld_events_frame(store: Store, *, as_at: date | None = None) -> pl.DataFrame:
+    """The stored CLD events as the CLD logic takes them (``CLD_EVENT_COLUMNS``)."""
+    return load_table(store, "cld_events", as_at=as_at).select(CLD_EVENT_COLUMNS)

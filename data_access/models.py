@@ -31,6 +31,7 @@ from data_access import parsing
 from data_access.limits import (
     BRIDGE_LABEL_CHARS,
     BRIDGE_REPORT_CHARS,
+    CLD_CODE_CHARS,
     CODE_CHARS,
     COMMITTEE_CHARS,
     EMAIL_CHARS,
@@ -614,6 +615,52 @@ class Case(Provenance):
     lives_alone: Flag = False
     has_unpaid_carer: Flag = False
     last_contact: Day | None = None
+
+
+# a CLD code as written (mapped to DHSC's list on import) and an event's reference: 200
+# characters, the column's (person id and reference together name an event in the audit trail)
+CldText = _name_type(CLD_CODE_CHARS)
+# an age in whole years, as an export of CLD events writes it in place of the date of birth
+Age = Annotated[int, Field(ge=0, le=150), BeforeValidator(_count), Plain("count")]
+
+
+class CldEvent(Provenance):
+    """One event of a council's Client Level Data file: the row of the ``cld`` dataset.
+
+    File columns are DHSC's Release 2 names as normalised headers (``Event Type``,
+    ``Event_Type`` and ``EVENT-TYPE`` are all ``event_type``; data_access/cld_columns.py reads
+    the rest, drops direct identifiers and names them). The date of birth is read only to work
+    out the age at each event (``age_at_event``, which an export writes instead) and is never
+    stored. Coded fields hold the value as written; the writer maps them to DHSC's lists.
+    """
+
+    person_id: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=CODE_CHARS,
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+            alias="la_person_unique_identifier",
+        ),
+        BeforeValidator(_name),
+        Plain("code"),
+    ]
+    event_reference: CldText
+    event_type: CldText
+    event_start_date: Day
+    event_end_date: Day | None = None
+    client_type: CldText | None = None
+    date_of_birth: Day | None = None
+    age_at_event: Age | None = None
+    primary_support_reason: CldText | None = None
+    event_description: Text | None = None
+    event_outcome: CldText | None = None
+    service_type: CldText | None = None
+    review_reason: CldText | None = None
+    assessment_type: CldText | None = None
+    team: Team | None = None
+    reporting_period_start: Day | None = Field(None, alias="reporting_period_start_date")
+    reporting_period_end: Day | None = Field(None, alias="reporting_period_end_date")
 
 
 # a scope names rows by their names (workstream, team ...): the same rule as the names

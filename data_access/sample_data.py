@@ -888,6 +888,7 @@ def sample_rows() -> dict[str, list[dict]]:
         "bridges": [],
         # the demo council has no case-level history yet (people are never invented here)
         "cases": [],
+        "cld": [],
     }
 
 

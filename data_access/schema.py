@@ -225,6 +225,58 @@ cases = Table(
     Index("ix_cases_team_extract", "team", "extract_date"),
 )
 
+# cld_events: the council's Client Level Data return (as made for DHSC), one row per event. No
+# direct identifier has a column: the importer works out the age at each event from the date of
+# birth and drops it, with the NHS number, postcode, GP practice and any name. Each coded field
+# holds its value on DHSC's list (or "Invalid and not mapped"); its ``*_raw`` column keeps what
+# the file said where that differs (data_access/cld_codes.py).
+cld_events = Table(
+    "cld_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", String(40), nullable=False),
+    Column("event_reference", String(200), nullable=False),
+    Column("client_type", String(200)),
+    Column("age_at_event", Integer),
+    Column("primary_support_reason", String(200)),
+    Column("event_type", String(200), nullable=False),
+    Column("event_start_date", Date, nullable=False),
+    Column("event_end_date", Date),
+    Column("event_description", String(4000)),
+    Column("event_outcome", String(200)),
+    Column("service_type", String(200)),
+    Column("review_reason", String(200)),
+    Column("assessment_type", String(200)),
+    Column("team", String(200)),
+    Column("reporting_period_start", Date),
+    Column("reporting_period_end", Date),
+    Column("client_type_raw", String(200)),
+    Column("primary_support_reason_raw", String(200)),
+    Column("event_type_raw", String(200)),
+    Column("event_outcome_raw", String(200)),
+    Column("service_type_raw", String(200)),
+    Column("review_reason_raw", String(200)),
+    Column("assessment_type_raw", String(200)),
+    *_provenance(),
+    UniqueConstraint("person_id", "event_reference"),
+    Index("ix_cld_events_type_start", "event_type", "event_start_date"),
+)
+
+# cld_lookups: an administrator's extra spellings of a coded CLD field, each to a value on DHSC's
+# list; read with the built-in spellings (data_access/cld_codes.py) at every CLD import
+cld_lookups = Table(
+    "cld_lookups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("field", String(40), nullable=False),
+    Column("raw", String(400), nullable=False),
+    Column("clean", String(200), nullable=False),
+    Column("added_by", String(254), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    UniqueConstraint("field", "raw"),
+)
+
 meetings = Table(
     "meetings",
     metadata,

@@ -39,6 +39,9 @@ class UpsertResult:
     # stored rows a file that replaces a set of rows (a corrected extract) left out: marked
     # removed (``mark_absent``), never deleted
     removed: int = 0
+    # what the writer has to say about the rows beyond the counts (a CLD file's codes that
+    # match nothing on DHSC's lists), in words for the preview and the success line
+    notes: list[str] = field(default_factory=list)
 
 
 def entity_key(key_values: tuple) -> str:

@@ -137,6 +137,28 @@ source is replaced, its source naming the value and source it replaced. The prev
 """
 
 
+CLD_NOTES = """
+Headers are matched ignoring case, spaces, underscores and punctuation, so DHSC's
+`Request_Route_of_Access` and a council's `Request: Route of Access` are one column. The file's
+direct identifiers are **dropped, never stored**: `NHS_Number`, `Postcode`, `GP_Practice_Code`,
+`GP_Practice_Name` and any name column are left out and the preview names each one; the
+`Date_of_Birth` is read only to work out the age at each event's start date, then dropped. The
+Release 2 columns the dashboard does not use (gender, ethnicity, costs, carers' details ...) are
+left out and named too; any other column is refused as unknown.
+
+The coded columns (`event_type`, `client_type`, `service_type`, `event_outcome`, `review_reason`,
+`primary_support_reason`, `assessment_type`) are mapped to DHSC's lists: a value matches when it
+is a listed value or a known spelling of one, ignoring case, spaces and punctuation
+(`long term support - community` is `Long term support: Community`). An administrator adds
+spellings (`ascgov cld-lookup add FIELD RAW CLEAN`, the clean value one on DHSC's list). A value
+that matches nothing is kept as `Invalid and not mapped` with the value as written beside it,
+and the preview counts such values per column; no row is dropped. Loading the same file again
+changes nothing; the next quarter's rolling 12 months updates the events it sends again. Officers
+load and export the events of their teams (the optional `team` column), directors all of them;
+members and administrators never receive these rows.
+"""
+
+
 def _intro() -> str:
     defaults = {name: field.default for name, field in Settings.model_fields.items()}
     return INTRO.format(
@@ -209,7 +231,9 @@ def _section(name: str) -> str:
         field = spec.field_for(column)
         limit = _limit(bounds.get(column, {}), field, column in spec.money_columns)
         lines.append(f"| `{column}` | {need} | {limit} | {describe(name, column)} |")
-    if spec.person_level:
+    if name == "cld":
+        lines += ["", CLD_NOTES.strip()]
+    elif spec.person_level:
         lines += ["", PERSON_LEVEL.strip()]
     return "\n".join(lines) + "\n"
 
@@ -250,6 +274,8 @@ def _template_rows(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     if name == "cases" and frame.is_empty():
         # the demo council has no case-level rows: invented people, their ids plainly examples
         return _example_cases(frame)
+    if name == "cld" and frame.is_empty():
+        return _example_cld(frame)
     return frame.head(TEMPLATE_ROWS)
 
 
@@ -345,6 +371,63 @@ def _example_cases(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col(c) == "yes" for c in flags
     )
     return example.with_columns(pl.lit(None).alias(c) for c in SYSTEM_COLUMNS).select(frame.columns)
+
+
+def _example_cld(frame: pl.DataFrame) -> pl.DataFrame:
+    """One invented person's request, assessment, service and review (the id says it is an
+    example; the date of birth is invented)."""
+    base = dict.fromkeys(frame.columns)
+    base |= {
+        "la_person_unique_identifier": "EXAMPLE-0001",
+        "client_type": "Service User",
+        "date_of_birth": "1950-05-17",
+        "primary_support_reason": "Physical Support: Personal Care Support",
+        "team": "North locality",
+        "reporting_period_start_date": "2023-04-01",
+        "reporting_period_end_date": "2024-03-31",
+        "source": "Example CLD file (invented person)",
+        "source_kind": "system extract",
+        "as_at": "2024-03-31",
+        "basis": "illustrative",
+    }
+    events = [
+        {
+            "event_reference": "EX-REQ-1",
+            "event_type": "Request",
+            "event_start_date": "2023-06-01",
+            "event_end_date": "2023-06-01",
+            "event_outcome": "Progress to assessment, review or reassessment",
+        },
+        {
+            "event_reference": "EX-ASM-1",
+            "event_type": "Assessment",
+            "event_start_date": "2023-06-20",
+            "event_end_date": "2023-07-04",
+            "event_outcome": "Progress to support planning or services",
+            "assessment_type": "Long Term Assessment",
+        },
+        {
+            "event_reference": "EX-SRV-1",
+            "event_type": "Service",
+            "event_start_date": "2023-07-10",
+            "service_type": "Long term support: Community",
+            "event_description": "Home care",
+        },
+        {
+            "event_reference": "EX-REV-1",
+            "event_type": "Review",
+            "event_start_date": "2024-01-08",
+            "event_end_date": "2024-01-08",
+            "review_reason": "Planned",
+            "event_outcome": "Continuation of support or services",
+        },
+    ]
+    rows = [{**base, **event} for event in events]
+    example = pl.DataFrame(rows, schema=dict.fromkeys(frame.columns, pl.String))
+    dates = [c for c in frame.columns if frame.schema[c] == pl.Date]
+    return example.with_columns(pl.col(c).str.to_date() for c in dates).with_columns(
+        pl.col("age_at_event").cast(pl.Int64)
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Column
 
 from data_access import models, schema
+from data_access.cld_codes import CODED_FIELDS
 from data_access.datasets import DATASETS
 
 # columns the store sets on every row it writes
@@ -23,7 +24,12 @@ DERIVED = [
     schema.committee_actions.c.meeting_id,
     # set by the cases writer on a person a corrected extract for the same date leaves out
     schema.cases.c.removed_on,
+    # the CLD writer keeps each coded value as the file wrote it where mapping changed it
+    *(schema.cld_events.c[f"{field}_raw"] for field in CODED_FIELDS),
 ]
+# fields read from a file but never stored: a CLD file's date of birth gives the age at each
+# event (``age_at_event``) and goes no further
+NOT_STORED = {("CldEvent", "date_of_birth")}
 # a user's assignments are rows of user_scopes, one per value; the store numbers the user and
 # stamps the row; the password is set apart from the model (``ascgov users set-password``)
 USER_FIELDS = {

@@ -79,7 +79,7 @@ def _longest(model: type, field: str) -> int:
         return len("2024-03-31")
     if field == "financial_year":
         return len("2024/25")
-    return field_bounds(model)[field]["maxLength"]
+    return field_bounds(model)[model.model_fields[field].alias or field]["maxLength"]
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

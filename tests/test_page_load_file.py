@@ -109,6 +109,7 @@ def test_an_officer_may_choose_only_the_datasets_they_edit(app_env):
         "backlog",
         "actions",
         "cases",  # the people of their teams
+        "cld",  # their teams' CLD events
     ]
 
 

@@ -73,6 +73,9 @@ def source(new_store) -> Store:
     # nor people: the cases template's invented extract
     cases = REPO / "docs" / "templates" / "cases.csv"
     import_file(store, "cases", cases, actor=system_principal("sample-data"))
+    # nor CLD events: the cld template's invented person
+    events = REPO / "docs" / "templates" / "cld.csv"
+    import_file(store, "cld", events, actor=system_principal("sample-data"))
     return store
 
 

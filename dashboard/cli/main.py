@@ -38,12 +38,17 @@ weights_app = typer.Typer(
     help="The review queue's weights: the points each factor adds to a person's place.",
     no_args_is_help=True,
 )
+cld_lookup_app = typer.Typer(
+    help="Spellings of CLD codes mapped to DHSC's lists: built in, and added.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(settings_app, name="settings")
 app.add_typer(measures_app, name="measures")
 app.add_typer(weights_app, name="queue-weights")
+app.add_typer(cld_lookup_app, name="cld-lookup")
 app.add_typer(edit_app, name="edit")
 app.add_typer(meetings_app, name="meetings")
 app.command("brief")(brief)
@@ -513,6 +518,49 @@ def measures_add(
     except (MeasureRefused, NotPermitted) as exc:
         _fail(f"refused: {exc}")
     typer.echo(f"added measure {added.code} ({added.label})")
+
+
+@cld_lookup_app.command("list")
+def cld_lookup_list(db: DbOption = None) -> None:
+    """Every spelling of a CLD code and the value on DHSC's list it maps to (raw values as
+    matched: lower case, letters and digits only), then the lookups' version."""
+    from data_access.cld_lookups import lookup_version, lookups
+
+    store = _store(db)
+    for field, raw, clean, source in lookups(store).iter_rows():
+        typer.echo(f"{field}\t{raw}\t{clean}\t{source}")
+    typer.echo(f"version {lookup_version(store)}")
+
+
+@cld_lookup_app.command("add")
+def cld_lookup_add(
+    field: Annotated[str, typer.Argument(help="e.g. service_type, event_outcome")],
+    raw: Annotated[str, typer.Argument(help="the value as files write it")],
+    clean: Annotated[str, typer.Argument(help="the value on DHSC's list it means")],
+    based_on: Annotated[
+        int | None,
+        typer.Option(help="the version `ascgov cld-lookup list` showed: refused if changed since"),
+    ] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Map a spelling of a CLD code to a value on DHSC's list (administrators; audited). Every
+    CLD import after it maps the spelling; load the file again to re-map stored events."""
+    from pydantic import ValidationError
+
+    from data_access.cld_lookups import add_lookup
+    from data_access.models import describe_errors
+
+    store = _store(db)
+    actor = _principal(as_, store)
+    try:
+        saved = add_lookup(store, field, raw, clean, actor=actor, based_on=based_on)
+    except ValidationError as exc:
+        _fail(describe_errors(exc), 2)
+    except (ValueError, NotPermitted, StaleVersionError) as exc:
+        _fail(f"refused: {exc}")
+    verb = "changed" if saved.changed else "added"
+    typer.echo(f"{verb}: {saved.field} '{raw}' -> '{saved.clean}'")
 
 
 @settings_app.command("show")
