@@ -117,3 +117,35 @@ def test_with_no_extract_loaded_the_page_says_so_in_words(app_env):
     assert "No census extract from the council's case-management system has been loaded" in text
     assert "No Client Level Data return has been loaded yet" in text
     assert not tables(at)
+
+
+def _load_cld(store, tmp_path):
+    """The CLD file of the import tests, its people given distinctive ids."""
+    from tests.test_cld_import import ROWS, UNDERSCORED, _csv, _import
+
+    rows = [[f"PID-ZZ-C{r[0]}", *r[1:]] for r in ROWS]
+    _import(store, _csv(tmp_path / "cld.csv", UNDERSCORED, rows))
+
+
+def test_with_a_cld_return_loaded_the_reviews_done_block_shows_its_figures(
+    extract_env, tmp_path, offered
+):
+    _load_cld(extract_env, tmp_path)
+    member = run_page(PAGE, role="member")
+    text = page_text(member)
+    assert "No Client Level Data return has been loaded yet" not in text
+    assert "In Sep 2024, fewer than 8 reviews were completed." in text
+    assert (
+        "On 15 September 2024, fewer than 8 people had long-term support in the return: too few "
+        "to say what share had a review in the 12 months before."
+    ) in text
+    director = page_text(run_page(PAGE, role="director"))
+    assert "In Sep 2024, 2 reviews were completed." in director
+    # P1's service is misspelt and not mapped, so only P2 is a long-term client
+    assert (
+        "On 15 September 2024, 1 of 1 person with long-term support (100%) had a review "
+        "completed in the 12 months before."
+    ) in director
+    assert PERSON not in _payload(member._tree)
+    for table in offered:
+        assert PERSON not in downloads.csv_bytes(table)

@@ -57,7 +57,12 @@ def _waits(events: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
 
 
 def reviews_done(events: pl.DataFrame, at: date, rule: DisclosureRule) -> ReviewsDone:
-    """The CLD figures as ``rule`` discloses them, with the review share at ``at``."""
+    """The CLD figures as ``rule`` discloses them, with the review share at ``at`` or, when
+    the return ends before it, at the return's last recorded day: a later day would count
+    reviews that no event in the return could yet show as missing."""
+    covered = events.select(pl.max_horizontal("event_start_date", "event_end_date").max()).item()
+    if covered is not None and covered < at:
+        at = covered
     coverage = review_coverage(events, at)
     clients, reviewed = rule.disclosed(coverage.clients), rule.disclosed(coverage.reviewed)
     # 0 reviewed stays 0; a suppressed whole leaves no share

@@ -717,23 +717,35 @@ def reviews_view(team: str | None, rule: DisclosureRule):
     return _reviews_view(current().only("cases"), team, rule)
 
 
-def cld_events() -> pl.DataFrame | None:
-    """The Client Level Data events in force (``dashboard.domain.cld``'s frame), or None.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cld_events(reads: Snapshot) -> pl.DataFrame:
+    from data_access.loaders import CLD_EVENT_COLUMNS
 
-    None for now: no store table holds the CLD return yet. When its dataset lands, this is the
-    one call to wire to its cached read (keyed by its dataset version, as ``census`` is)."""
-    return None
+    return _read(reads, "cld_events").select(CLD_EVENT_COLUMNS)
+
+
+def cld_events() -> pl.DataFrame | None:
+    """The Client Level Data events as stored at the as-at day (``dashboard.domain.cld``'s
+    frame), or None when no CLD return has been loaded. Person-level: aggregates are made from
+    it here, never handed to a member's page."""
+    events = _cld_events(current().only("cld_events"))
+    return None if events.is_empty() else events
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _reviews_done(reads: Snapshot, at: date, rule: DisclosureRule):
+    from dashboard.domain.reviews_done import reviews_done as done
+    from dashboard.views.reviews import reviews_done_blocks
+
+    events = _cld_events(reads)
+    figures = None if events.is_empty() else done(events, at, rule)
+    return reviews_done_blocks(figures, rule)
 
 
 def reviews_done(rule: DisclosureRule):
     """The block of reviews done against the 12-month duty, from the CLD return when one is
-    loaded (else the words saying none is)."""
-    from dashboard.domain.reviews_done import reviews_done as done
-    from dashboard.views.reviews import reviews_done_blocks
-
-    events = cld_events()
-    figures = None if events is None else done(events, as_at_or_today(), rule)
-    return reviews_done_blocks(figures, rule)
+    loaded (else the words saying none is), worked out once per CLD version, day and rule."""
+    return _reviews_done(current().only("cld_events"), as_at_or_today(), rule)
 
 
 # the review queue (person-level: only for pages whose viewer may work with case records) -------

@@ -323,11 +323,20 @@ def reviews_done_blocks(done: ReviewsDone | None, rule: DisclosureRule) -> tuple
     if done is None:
         return (Heading(REVIEWS_DONE_HEADING), Paragraph(NO_CLD, "notice"))
     share = "" if done.share is None else f" ({percent(done.share)})"
-    coverage = (
-        f"On {long_day(done.at)}, {_said(rule, done.reviewed)} of the "
-        f"{_said(rule, done.clients)} people with long-term support{share} had a review "
-        "completed in the 12 months before."
-    )
+    if done.share is None:
+        # a suppressed or empty whole leaves no share to give, and "0 of the fewer than 8"
+        # would read as a finding
+        coverage = (
+            f"On {long_day(done.at)}, {_said(rule, done.clients)} people had long-term support "
+            "in the return: too few to say what share had a review in the 12 months before."
+        )
+    else:
+        clients = _said(rule, done.clients)
+        people = "person" if clients == "1" else "people"
+        coverage = (
+            f"On {long_day(done.at)}, {_said(rule, done.reviewed)} of {clients} {people} with "
+            f"long-term support{share} had a review completed in the 12 months before."
+        )
     return (
         Heading(REVIEWS_DONE_HEADING),
         Paragraph(coverage),
@@ -360,7 +369,8 @@ def _months_chart(done: ReviewsDone, rule: DisclosureRule) -> tuple[Block, ...]:
     )
     totals = done.months.filter(pl.col("kind").is_null() & pl.col("month").is_null())
     total = totals["count"][0] if totals.height else None
-    sentence = f"From {month(first)} to {month(last)}, {_said(rule, total)} reviews were completed."
+    span = f"In {month(first)}" if first == last else f"From {month(first)} to {month(last)}"
+    sentence = f"{span}, {_said(rule, total)} reviews were completed."
     wide = (
         done.months.filter(pl.col("month").is_not_null())
         .with_columns(pl.col("kind").fill_null("All reviews"))
