@@ -287,3 +287,33 @@ def test_open_actions_in_the_pack_are_those_whose_status_means_open(sqlite_demo_
     edit_action(store, director, third["code"], version=third["version"], status="Closed")
     total, still_open = re.search(r"(\d+) resolutions and actions; (\d+) open", before).groups()
     assert actions_line() == f"{total} resolutions and actions; {int(still_open) - 1} open."
+
+
+def test_the_reviews_section_prints_disclosed_aggregates_and_no_person_id(
+    sqlite_demo_store, tmp_path
+):
+    """A pack is tabled in public: its Reviews and waiting lists section prints the census
+    extract's figures under the disclosure rule (NHS England's by default), in both formats,
+    and no person id from the extract or the CLD return."""
+    from tests.reviews_support import load_extract
+    from tests.test_page_reviews import _load_cld
+
+    store = sqlite_demo_store
+    options = make.options_for(store, sections=("reviews",))
+    [empty] = content.build(content.gather(store, TODAY), options).sections
+    assert empty.blocks[0].text.startswith("No census extract from the council's case-management")
+    load_extract(store, tmp_path)
+    _load_cld(store, tmp_path)
+    for fmt in ("pdf", "docx"):
+        made = make.make(store, as_at=TODAY, fmt=fmt, options=options, browser=None)
+        if fmt == "pdf":
+            text = "\n".join(pdf_pages(made.data))
+        else:
+            text = docx_text(docx_document(made.data))
+        flat = " ".join(text.split())
+        assert "Census extract as at 31 March 2024" in flat, fmt
+        # 34 people with long-term support and 21 overdue, rounded to the nearest 5
+        assert "35 people had long-term support; 20 of them (57%) were overdue" in flat, fmt
+        assert "fewer than 8" in flat, fmt
+        assert "Reviews done against the 12-month duty" in flat, fmt
+        assert "PID-ZZ" not in text, fmt

@@ -21,6 +21,7 @@ from dashboard.domain import (
     overview,
     savings,
 )
+from dashboard.domain.census import in_force
 from dashboard.domain.disclosure import NHS_ENGLAND, DisclosureRule
 from dashboard.domain.ratings import Thresholds
 from dashboard.domain.reconciliation import Finding, reconcile
@@ -39,7 +40,7 @@ from dashboard.views.blocks import (
 )
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
-from data_access.loaders import audit_since, load_table, table_schema
+from data_access.loaders import audit_since, cld_events_frame, load_table, table_schema
 from data_access.measures import Registry, measures_in_force
 from data_access.statuses import StatusList, default_statuses
 from data_access.store import Store
@@ -84,6 +85,10 @@ class Figures:
     meeting: Meeting
     events: pl.DataFrame
     measures: Registry
+    # person-level: the census extract in force and the CLD events at the pack's day; only
+    # their disclosed aggregates are ever printed
+    census: pl.DataFrame
+    cld_events: pl.DataFrame
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]
@@ -108,7 +113,9 @@ def gather(
     savings_lines, actions = savings_frame(store, day), actions_frame(store, day)
     # measures are only ever added, so the registry in force names every figure of any day
     measures = measures_in_force(store)
-    return Figures(as_at, frames, savings_lines, actions, meeting, events, measures)
+    census = in_force(load_table(store, "cases", as_at=day), as_at)
+    cld = cld_events_frame(store, as_at=day)
+    return Figures(as_at, frames, savings_lines, actions, meeting, events, measures, census, cld)
 
 
 class UnknownMeeting(ValueError):
@@ -384,6 +391,33 @@ def backlog_section(worked: _Worked) -> Section:
     return Section("backlog", SECTIONS["backlog"], blocks)
 
 
+# reviews and waiting lists ---------------------------------------------------------------------
+
+
+def reviews_section(worked: _Worked) -> Section:
+    """The Reviews and waiting lists page for all teams, from the census extract in force and
+    the CLD return, disclosed by the pack's rule: the page's own view objects."""
+    from dashboard.domain.case_picture import case_picture
+    from dashboard.domain.reviews_done import reviews_done
+    from dashboard.views import reviews as reviews_view
+
+    figures, rule = worked.figures, worked.rule
+    picture = case_picture(figures.census, rule)
+    done = None
+    if not figures.cld_events.is_empty():
+        done = reviews_done(figures.cld_events, worked.as_at, rule)
+    if picture is None and done is None:
+        return _empty("reviews", reviews_view.NO_EXTRACT)
+    blocks: list[Block] = []
+    if picture is not None:
+        shown = reviews_view.view(picture, team=None)
+        blocks += [Paragraph(f"{shown.source}.", "note"), shown.headlines, *shown.blocks]
+        if shown.note:
+            blocks.append(Paragraph(shown.note, "note"))
+    blocks += reviews_view.reviews_done_blocks(done, rule)
+    return Section("reviews", SECTIONS["reviews"], tuple(blocks))
+
+
 # younger and older adults ----------------------------------------------------------------------
 
 
@@ -467,6 +501,7 @@ _BUILDERS = {
     "plan": plan_section,
     "savings": savings_section,
     "backlog": backlog_section,
+    "reviews": reviews_section,
     "adults": adults_section,
     "actions": actions_section,
     "reconciliation": reconciliation_section,

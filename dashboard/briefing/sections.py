@@ -7,6 +7,7 @@ SECTIONS = {
     "plan": "Improvement plan",
     "savings": "Savings programme",
     "backlog": "Backlog and reviews",
+    "reviews": "Reviews and waiting lists",
     "adults": "Younger and older adults",
     "actions": "Committee actions",
     "reconciliation": "Reconciliation notes",
