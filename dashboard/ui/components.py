@@ -51,9 +51,12 @@ def chart_with_table(
 SCREEN_ROWS = 1_000
 
 
-# a table this short is shown whole and its long text wrapped (a static table), so a member
-# reads every row and column at 1366 pixels without a scroll box; a longer one scrolls
+# a table this short and this narrow is shown whole and its long text wrapped (a static
+# table), so a member reads every row and column at 1366 pixels without a scroll box; a longer
+# or wider one scrolls in a grid (a static table wider than the page would scroll sideways in
+# a region the keyboard cannot reach)
 WHOLE_ROWS = 30
+WHOLE_COLUMNS = 9
 
 
 def _whole(table: Table) -> None:
@@ -74,7 +77,7 @@ def table_with_downloads(
     saying so when there are more), then buttons to download all of its values as CSV and
     Excel."""
     shown = table.shown()
-    if 0 < shown.height <= min(WHOLE_ROWS, limit):
+    if 0 < shown.height <= min(WHOLE_ROWS, limit) and shown.width <= WHOLE_COLUMNS:
         _whole(table)
     else:
         st.dataframe(table.screen(limit), hide_index=True, key=key)
