@@ -1,5 +1,6 @@
-"""``ascgov serve``: migrate the store, load the demo council on first start, and serve the app
-(``dashboard/server.py``: Streamlit behind the edge guard) with the deployment's options."""
+"""``ascgov serve``: migrate the store, load the demo council (and its synthetic case history) on
+first start, and serve the app (``dashboard/server.py``: Streamlit behind the edge guard) with
+the deployment's options."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def _first_cases(store) -> None:
 
     typer.echo(
         f"first start: loading the demo's synthetic case history ({DEFAULT_PEOPLE:,} people "
-        "and three years of their events; about two minutes; --no-demo-cases skips it)..."
+        "and three years of their events; about three minutes; --no-demo-cases skips it)..."
     )
     sys.stdout.flush()
     try:
@@ -118,7 +119,7 @@ def serve(
         bool,
         typer.Option(
             help="On first start, also load the demo's synthetic case history (reviews, "
-            "waiting lists, the review queue; about two minutes)."
+            "waiting lists, the review queue; about three minutes)."
         ),
     ] = True,
     secrets: Annotated[
