@@ -11,6 +11,7 @@ from polars.testing import assert_frame_equal
 from data_access.demo_cases import DemoCasesRefused, cld_files, load_demo_cases
 from data_access.files import ReadLimits
 from data_access.loaders import load_table
+from data_access.sample_data import load_demo
 from data_access.workbook_checks import WorkbookLimits
 
 
@@ -41,11 +42,13 @@ def test_cld_files_each_pass_the_limits_and_hold_every_event_once(
     assert all(path.stat().st_size <= max_bytes for path in tmp_path.iterdir())
 
 
-def test_the_history_loads_and_another_size_is_refused(demo_store):
+def test_the_history_loads_is_the_demos_own_and_another_size_is_refused(demo_store):
     load = load_demo_cases(demo_store, people=1_000, seed=7)
     cases, events = load_table(demo_store, "cases"), load_table(demo_store, "cld_events")
     assert (cases.height, events.height) == (load.cases.rows, load.events)
     assert load.cases.inserted == load.cases.rows and load.changed
+    # the history is the demo's own: refreshing the demo council is not refused because of it
+    assert load_demo(demo_store, dry_run=True).holds_only_demo
     with pytest.raises(DemoCasesRefused, match="would mix two councils' events"):
         load_demo_cases(demo_store, people=1_100, seed=7)
     assert load_table(demo_store, "cases").height == cases.height
