@@ -51,7 +51,8 @@ def test_demo_load_fills_an_empty_store(sqlite_store):
     done = run(sqlite_store.url, "demo", "load", as_=None)
     assert done.stdout.splitlines() == [
         "demo council loaded: areas 19, milestones 13, savings 11, components 6, mtfs 1, "
-        "programmes 1, posts 7, backlog 96, actions 12, reported_totals 10, bridges 0, cases 0"
+        "programmes 1, posts 7, backlog 96, actions 12, reported_totals 10, bridges 0, cases 0, "
+        "cld 0"
     ]
     assert export_frame(sqlite_store, "areas").row(0, named=True)["title"] == (
         "Safeguarding Adults"

@@ -22,6 +22,7 @@ from data_access.access import NotPermitted
 from data_access.datasets import DATASETS
 from data_access.problems import ImportRejected
 from data_access.store import StaleVersionError
+from data_access.synthetic_cases import DEFAULT_PEOPLE, DEFAULT_SEED, MIN_PEOPLE
 
 app = typer.Typer(
     help="Adult social care governance dashboard: store, data and checks.",
@@ -126,6 +127,34 @@ def demo_load(
     typer.echo("demo council loaded: " + ", ".join(f"{n} {c}" for n, c in load.rows.items()))
     if not load.changed:
         typer.echo("the store already held the demo council: nothing changed")
+
+
+@demo_app.command("cases")
+def demo_cases(
+    people: Annotated[
+        int,
+        typer.Option(help="People with long-term support at 30 November 2023 (at least 1,000)."),
+    ] = DEFAULT_PEOPLE,
+    seed: Annotated[int, typer.Option(help="The generator's seed.")] = DEFAULT_SEED,
+    db: DbOption = None,
+) -> None:
+    """Load the demo council's synthetic case history (census extract at 30 November 2023 and
+    three years of CLD events) into a store holding the demo council; run again, it changes
+    nothing. Every person in it is generated, none real."""
+    from data_access.demo_cases import DemoCasesRefused, load_demo_cases
+
+    if people < MIN_PEOPLE:
+        _fail(f"--people must be at least {MIN_PEOPLE:,}, not {people:,}", 2)
+    store = _store(db)
+    typer.echo(f"generating a synthetic council of {people:,} people and loading it...")
+    try:
+        load = load_demo_cases(store, people=people, seed=seed)
+    except (DemoCasesRefused, ImportRejected) as exc:
+        _fail(str(exc))
+    for line in load.lines():
+        typer.echo(line)
+    if not load.changed:
+        typer.echo("the store already held this case history: nothing changed")
 
 
 @app.command("import")

@@ -1,5 +1,6 @@
-"""``ascgov serve``: migrate the store, load the demo council on first start, and serve the app
-(``dashboard/server.py``: Streamlit behind the edge guard) with the deployment's options."""
+"""``ascgov serve``: migrate the store, load the demo council (and its synthetic case history) on
+first start, and serve the app (``dashboard/server.py``: Streamlit behind the edge guard) with
+the deployment's options."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def streamlit_options(origin: str, address: str, port: int) -> list[str]:
     ]
 
 
-def _first_start(store) -> None:
+def _first_start(store, *, cases: bool) -> None:
     from data_access.demo_accounts import create_demo_accounts
     from data_access.sample_data import load_sample_data
 
@@ -75,6 +76,31 @@ def _first_start(store) -> None:
     for account in create_demo_accounts(store):
         scope = f"  edits: {account.scope}" if account.scope else ""
         typer.echo(f"  {account.role:<9}{account.email:<26}{account.password}{scope}")
+    if cases:
+        _first_cases(store)
+
+
+def _first_cases(store) -> None:
+    """The demo's synthetic case history, after the sign-ins are printed: the longest step of
+    a first start, and one that a failure must not cost the sign-ins of."""
+    from data_access.demo_cases import DemoCasesRefused, load_demo_cases
+    from data_access.problems import ImportRejected
+    from data_access.synthetic_cases import DEFAULT_PEOPLE
+
+    typer.echo(
+        f"first start: loading the demo's synthetic case history ({DEFAULT_PEOPLE:,} people "
+        "and three years of their events; about three minutes; --no-demo-cases skips it)..."
+    )
+    sys.stdout.flush()
+    try:
+        load = load_demo_cases(store)
+    except (DemoCasesRefused, ImportRejected) as exc:
+        typer.echo(f"first start: the case history was not loaded ({exc}); `ascgov demo cases`")
+        return
+    typer.echo(
+        f"first start: loaded the case history ({load.cases.rows:,} people in the census "
+        f"extract, {load.events:,} CLD events) in {load.generate_s + load.load_s:.0f} s"
+    )
 
 
 def serve(
@@ -89,6 +115,13 @@ def serve(
         ),
     ] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo council into an empty store.")] = True,
+    demo_cases: Annotated[
+        bool,
+        typer.Option(
+            help="On first start, also load the demo's synthetic case history (reviews, "
+            "waiting lists, the review queue; about three minutes)."
+        ),
+    ] = True,
     secrets: Annotated[
         Path | None,
         typer.Option(
@@ -98,7 +131,8 @@ def serve(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Start the dashboard: migrate the store, load the demo council on first start, serve."""
+    """Start the dashboard: migrate the store, load the demo council (and its case history) on
+    first start, serve."""
     from data_access.sample_data import store_is_empty
 
     origin = public_origin(public_url, address, port)
@@ -106,7 +140,7 @@ def serve(
     secrets_file = secrets.resolve() if secrets else None
     store = _store(db)
     if demo and store_is_empty(store):
-        _first_start(store)
+        _first_start(store, cases=demo_cases)
     os.environ["ASCGOV_DATABASE_URL"] = store.url
     os.environ["ASCGOV_PUBLIC_URL"] = origin  # the edge guard's allowed origin
     typer.echo(f"store: {store.engine.url.render_as_string(hide_password=True)}")

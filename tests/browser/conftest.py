@@ -79,13 +79,17 @@ def _printed_passwords(process) -> dict[str, str]:
 def served(db: Path, *extra: str, port: int | None = None, env: dict[str, str] | None = None):
     """`ascgov serve` on a new store at ``db``, as a newcomer would start it: the first start
     loads the demo council and prints one sign-in per role. Yields a ``Server``; ``env`` adds
-    to the server's environment."""
+    to the server's environment.
+
+    The demo's case history is left out (``--no-demo-cases``: it takes minutes) unless
+    ``extra`` asks for it; a test that needs case data loads a small one
+    (``data_access.demo_cases``)."""
     url = "sqlite:///" + str(db)
     port = port or _free_port()
     env = {**os.environ, **(env or {}), "ASCGOV_DATABASE_URL": url}
     ascgov = shutil.which("ascgov", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
-        [ascgov, "serve", f"--port={port}", *extra],
+        [ascgov, "serve", f"--port={port}", *_without_case_history(extra)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -103,6 +107,12 @@ def served(db: Path, *extra: str, port: int | None = None, env: dict[str, str] |
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _without_case_history(extra: tuple[str, ...]) -> tuple[str, ...]:
+    if any(option in extra for option in ("--demo-cases", "--no-demo-cases")):
+        return extra
+    return ("--no-demo-cases", *extra)
 
 
 def _wait_healthy(base: str, process) -> None:
