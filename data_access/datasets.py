@@ -354,16 +354,30 @@ def _export_bridges(store: Store, as_at: date | None) -> pl.DataFrame:
 # cases ---------------------------------------------------------------------------------------
 
 
-def _write_cases(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+def _write_cases(
+    tx: WriteTx, frame, expected_versions=None, *, teams: frozenset[str] | None = None
+) -> UpsertResult:
     """A census extract: its rows upserted by (extract_date, person_id), and a corrected
     extract replaces its dates' rows: a person stored for one of the file's extract dates whose
     row the file no longer holds is marked removed (``writes.mark_absent``: audited, never
-    deleted). A row the file names again is live again. Other dates are left alone."""
+    deleted). A row the file names again is live again. Other dates are left alone.
+
+    ``teams`` are the teams the importer may load (``Principal.case_teams``: an officer's
+    assigned teams; None, every team, for a director or an officer with "All teams"): an
+    officer's North-only extract replaces North's people of its dates, never South's."""
     table, key = schema.cases, KEYS["cases"]
     rows = _table_frame(frame, table).with_columns(pl.lit(None, dtype=pl.Date).alias("removed_on"))
     result = upsert_frame(tx, table, rows, key, expected_versions=expected_versions)
     dates = frame["extract_date"].unique().sort().to_list()
-    gone = mark_absent(tx, table, key, {"extract_date": dates}, frame.select(key), "removed_on")
+    gone = mark_absent(
+        tx,
+        table,
+        key,
+        {"extract_date": dates},
+        frame.select(key),
+        "removed_on",
+        only=None if teams is None else {"team": sorted(teams)},
+    )
     result.removed = gone.height
     if tx.rehearsal and not gone.is_empty():
         removed = gone.select(
@@ -409,12 +423,16 @@ def cld_lookups(tx: WriteTx) -> pl.DataFrame:
     return lookup_frame(tuple(row) for row in rows)
 
 
-def _write_cld(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+def _write_cld(
+    tx: WriteTx, frame, expected_versions=None, *, teams: frozenset[str] | None = None
+) -> UpsertResult:
     """A CLD file's events: the age at each event's start worked out from the date of birth
     (or taken from an export's age_at_event) and the date of birth dropped; each coded field
     mapped to DHSC's list (``cld_codes.map_codes``), an unknown value kept as not mapped and
     counted in ``notes``; then upserted by person and event reference, so the rolling 12 months
-    sent again each quarter changes only what changed."""
+    sent again each quarter changes only what changed. Events a later file leaves out stay as
+    they are (a rolling 12 months drops its oldest events without their having been wrong), so
+    ``teams`` (what the importer may load) has nothing to narrow."""
     aged = frame.with_columns(
         pl.when(pl.col("date_of_birth").is_not_null())
         .then(age_at("date_of_birth", "event_start_date"))

@@ -334,11 +334,15 @@ def mark_absent(
     marker: str,
     *,
     action: str = "import",
+    only: dict[str, Sequence[Any]] | None = None,
 ) -> pl.DataFrame:
     """Mark removed the stored rows of ``within`` (column -> values: the sets a file replaces,
     e.g. its extract dates) that ``present`` (a frame of key columns) does not name and that
     are not marked already: ``marker`` set to the transaction's UK day, the version bumped, an
     ``{action}:remove`` audit event per row with the row before and after.
+
+    ``only`` (column -> values) narrows the sets further to what the writer may replace: an
+    officer's extract replaces only their teams' rows of its dates.
 
     Nothing is deleted (the app's database role has no DELETE): readers skip marked rows, and
     a later file that names the row again clears the mark by an ordinary update. Returns the
@@ -348,6 +352,8 @@ def mark_absent(
     (column, values), *more = within.items()
     assert not more, "one column names the sets a file replaces"
     statement = select(table).where(table.c[column].in_(list(values)), table.c[marker].is_(None))
+    for name, allowed in (only or {}).items():
+        statement = statement.where(table.c[name].in_(list(allowed)))
     held = [dict(row._mapping) for row in tx.conn.execute(statement)]
     if not held:
         return present.select(key).clear()

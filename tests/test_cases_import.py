@@ -438,3 +438,45 @@ def test_migration_0007_down_and_up(store, tmp_path):
     assert _stored(store) == {}
     assert _import(store, _file(tmp_path, EXTRACT)).inserted == 3
     assert _stored(store) == EXPECTED
+
+
+NORTH_ONLY = (
+    HEADER + "\n2024-03-31,P0001,North locality,65+,Physical support,Community,2021-06-14,"
+    "2022-11-02,2023-11-02,,,,yes,no,Y,n,2023-01-20\n"
+)
+
+
+def _north_only(tmp_path: Path) -> Path:
+    # the same name as the first file: the same source, so P0001 reads unchanged
+    (tmp_path / "north").mkdir()
+    return _file(tmp_path / "north", NORTH_ONLY)
+
+
+def _removed(store) -> dict[str, bool]:
+    return {person: row["removed_on"] is not None for person, row in _stored(store).items()}
+
+
+def test_an_officers_extract_replaces_only_their_teams_people(store, tmp_path):
+    # the March extract holds North's P0001 and P0003 and South's P0002
+    _import(store, _file(tmp_path, EXTRACT))
+    report = _import(store, _north_only(tmp_path), who=_officer("North locality"))
+    # North's P0003 is no longer in North's extract; South's P0002 is none of its business
+    assert (report.unchanged, report.removed) == (1, 1)
+    assert _removed(store) == {"P0001": False, "P0002": False, "P0003": True}
+
+
+def test_a_directors_extract_replaces_every_team(store, tmp_path):
+    _import(store, _file(tmp_path, EXTRACT))
+    report = _import(store, _north_only(tmp_path))
+    # the director's file is the whole extract for the date: South's P0002 is left out too
+    assert (report.unchanged, report.removed) == (1, 2)
+    assert _removed(store) == {"P0001": False, "P0002": True, "P0003": True}
+
+
+def test_an_officer_assigned_all_teams_replaces_every_team(store, tmp_path):
+    from data_access.vocab import ALL_TEAMS
+
+    _import(store, _file(tmp_path, EXTRACT))
+    report = _import(store, _north_only(tmp_path), who=_officer("North locality", ALL_TEAMS))
+    assert report.removed == 2
+    assert _removed(store) == {"P0001": False, "P0002": True, "P0003": True}
