@@ -288,6 +288,7 @@ def _write(store: Store, run: _Run) -> UpsertResult:
                 "updated": result.updated,
                 "unchanged": result.unchanged,
                 **({"removed": result.removed} if result.removed else {}),
+                **result.covers,
                 **_fed_counts(run.fed),
             },
         )
