@@ -22,17 +22,11 @@ from data_access.cld_columns import dropped as cld_dropped
 from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
 from data_access.identifiers import squashed
 from data_access.loaders import load_table
+from data_access.person_rows import Replaces, write_person_rows
 from data_access.plain_cells import typed_schema
 from data_access.store import Store, WriteTx
 from data_access.text_columns import text_per_value
-from data_access.writes import (
-    CHANGE_COLUMNS,
-    CHANGED,
-    SAME,
-    UpsertResult,
-    mark_absent,
-    upsert_frame,
-)
+from data_access.writes import CHANGED, SAME, UpsertResult, upsert_frame
 
 PROVENANCE_COLUMNS = ("source", "source_kind", "as_at", "basis")
 # a savings year's status: stored on the year, so "withdrawn for 2025/26" names one year
@@ -354,29 +348,26 @@ def _export_bridges(store: Store, as_at: date | None) -> pl.DataFrame:
 # cases ---------------------------------------------------------------------------------------
 
 
-def _write_cases(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
-    """A census extract: its rows upserted by (extract_date, person_id), and a corrected
-    extract replaces its dates' rows: a person stored for one of the file's extract dates whose
-    row the file no longer holds is marked removed (``writes.mark_absent``: audited, never
-    deleted). A row the file names again is live again. Other dates are left alone."""
+def _write_cases(
+    tx: WriteTx, frame, expected_versions=None, *, teams: frozenset[str] | None = None
+) -> UpsertResult:
+    """A census extract, written in bulk and audited once per import (``person_rows``): its
+    rows upserted by (extract_date, person_id), and a corrected extract replaces its dates'
+    rows: a person stored for one of the file's extract dates whose row the file no longer
+    holds is marked removed (never deleted). A row the file names again is live again. Other
+    dates are left alone.
+
+    ``teams`` are the teams the importer may load (``Principal.case_teams``: an officer's
+    assigned teams; None, every team, for a director or an officer with "All teams"): an
+    officer's North-only extract replaces North's people of its dates, never South's."""
     table, key = schema.cases, KEYS["cases"]
     rows = _table_frame(frame, table).with_columns(pl.lit(None, dtype=pl.Date).alias("removed_on"))
-    result = upsert_frame(tx, table, rows, key, expected_versions=expected_versions)
     dates = frame["extract_date"].unique().sort().to_list()
-    gone = mark_absent(tx, table, key, {"extract_date": dates}, frame.select(key), "removed_on")
-    result.removed = gone.height
-    if tx.rehearsal and not gone.is_empty():
-        removed = gone.select(
-            pl.lit(table.name).alias("table"),
-            pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="|").alias("item"),
-            pl.lit("removed_on").alias("field"),
-            pl.lit(None, dtype=pl.String).alias("before"),
-            pl.lit(tx.today.isoformat()).alias("after"),
-        )
-        held = result.changes
-        if held is None:
-            held = pl.DataFrame(schema=dict.fromkeys(CHANGE_COLUMNS, pl.String))
-        result.changes = pl.concat([held, removed])
+    replaces = Replaces("extract_date", dates, None if teams is None else {"team": sorted(teams)})
+    result = write_person_rows(
+        tx, table, rows, key, expected_versions=expected_versions, replaces=replaces
+    )
+    result.covers = {"extract_dates": [d.isoformat() for d in dates]}
     return result
 
 
@@ -409,12 +400,16 @@ def cld_lookups(tx: WriteTx) -> pl.DataFrame:
     return lookup_frame(tuple(row) for row in rows)
 
 
-def _write_cld(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
+def _write_cld(
+    tx: WriteTx, frame, expected_versions=None, *, teams: frozenset[str] | None = None
+) -> UpsertResult:
     """A CLD file's events: the age at each event's start worked out from the date of birth
     (or taken from an export's age_at_event) and the date of birth dropped; each coded field
     mapped to DHSC's list (``cld_codes.map_codes``), an unknown value kept as not mapped and
     counted in ``notes``; then upserted by person and event reference, so the rolling 12 months
-    sent again each quarter changes only what changed."""
+    sent again each quarter changes only what changed. Events a later file leaves out stay as
+    they are (a rolling 12 months drops its oldest events without their having been wrong), so
+    ``teams`` (what the importer may load) has nothing to narrow."""
     aged = frame.with_columns(
         pl.when(pl.col("date_of_birth").is_not_null())
         .then(age_at("date_of_birth", "event_start_date"))
@@ -424,15 +419,28 @@ def _write_cld(tx: WriteTx, frame, expected_versions=None) -> UpsertResult:
     ).drop("date_of_birth")
     mapped, unmapped = map_codes(aged, cld_lookups(tx))
     table = schema.cld_events
-    result = upsert_frame(
+    result = write_person_rows(
         tx,
         table,
         _table_frame(mapped, table),
         KEYS[table.name],
         expected_versions=expected_versions,
     )
-    result.notes = [u.sentence() for u in unmapped]
+    result.notes = [*result.notes, *(u.sentence() for u in unmapped)]
+    result.covers = {"reporting_periods": _periods(mapped)}
     return result
+
+
+def _periods(events: pl.DataFrame) -> list[str]:
+    """A CLD file's reporting periods (``2024-04-01 to 2025-03-31``); without any, the span of
+    its events' start dates."""
+    named = events.select("reporting_period_start", "reporting_period_end").unique().drop_nulls()
+    if named.is_empty():
+        named = events.select(
+            pl.col("event_start_date").min().alias("reporting_period_start"),
+            pl.col("event_start_date").max().alias("reporting_period_end"),
+        ).drop_nulls()
+    return [f"{start} to {end}" for start, end in named.sort(pl.all()).iter_rows()]
 
 
 def _export_cld(store: Store, as_at: date | None) -> pl.DataFrame:

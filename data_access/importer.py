@@ -176,6 +176,8 @@ def _run(store, spec, table, typed, versions, actor, dry_run, based_on, derive) 
     records = typed.drop("row", "version")
     run = _Run(spec, records, versions, actor.email, table.file, table.sha256, dry_run, based_on)
     run.derive = derive if spec.feeds_backlog else None
+    # what a person-level file may replace: the importer's teams (None: every team)
+    run.teams = actor.case_teams() if spec.person_level else None
     try:
         result = _write(store, run)
     except StaleVersionError as exc:
@@ -231,6 +233,7 @@ class _Run:
     held: dict[str, int] = field(default_factory=dict)
     changes: pl.DataFrame | None = None
     derive: Derivation | None = None
+    teams: frozenset[str] | None = None
     fed: UpsertResult = field(default_factory=UpsertResult)
 
 
@@ -265,11 +268,10 @@ def _write(store: Store, run: _Run) -> UpsertResult:
             )
         if versions:
             versions = _held_versions(tx.conn, spec, versions)
-        result = (
-            spec.write(tx, records, expected_versions=versions)
-            if versions
-            else spec.write(tx, records)
-        )
+        options = {"teams": run.teams} if spec.person_level else {}
+        if versions:
+            options["expected_versions"] = versions
+        result = spec.write(tx, records, **options)
         if run.derive is not None:
             run.fed = feed_backlog(tx, records, run.derive)
         tx.audit(
@@ -286,6 +288,7 @@ def _write(store: Store, run: _Run) -> UpsertResult:
                 "updated": result.updated,
                 "unchanged": result.unchanged,
                 **({"removed": result.removed} if result.removed else {}),
+                **result.covers,
                 **_fed_counts(run.fed),
             },
         )

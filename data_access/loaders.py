@@ -5,7 +5,9 @@ PostgreSQL is read through ADBC (Arrow, fast at national scale); SQLite through 
 comes back with the same dtypes on both (SQLite hands dates back as text; the frames here always
 hold ``pl.Date`` and UTC datetimes). ``as_at`` rebuilds a table as it stood at the end of a past
 UK day (midnight in London: ``data_access.days``) from the audit history, which holds every
-row's full state.
+row's full state; except the person-level tables (``schema.PERSON_LEVEL_TABLES``), whose imports
+keep no per-row states (``data_access.person_rows``): their rows as at a day are those first
+loaded by then and not removed by then, with their latest values.
 """
 
 from __future__ import annotations
@@ -329,6 +331,8 @@ def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
 
 
 def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
+    if name in schema.PERSON_LEVEL_TABLES:
+        return person_rows_as_at(load_table(store, name), as_at)
     events = (
         _audit_before(store, name, days.end_of(as_at))
         .sort("id")
@@ -337,6 +341,18 @@ def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
         .filter(pl.col("after").is_not_null())
     )
     return rebuild_from_states(events["after"], name)
+
+
+def person_rows_as_at(frame: pl.DataFrame, as_at: date) -> pl.DataFrame:
+    """A person-level table's rows as at the end of ``as_at``: those first loaded by then; one
+    removed later reads as not removed (a removal by then stays). Values are the latest: a
+    correction loaded after ``as_at`` shows (``person_rows`` keeps no earlier values)."""
+    frame = frame.filter(pl.col("first_loaded_on") <= as_at)
+    if "removed_on" not in frame.columns:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col("removed_on") <= as_at).then(pl.col("removed_on")).alias("removed_on")
+    )
 
 
 def rebuild_from_states(states: pl.Series, name: str) -> pl.DataFrame:

@@ -45,6 +45,22 @@ def _provenance() -> list[Column]:
     ]
 
 
+# the tables of person-level datasets (``cases``, ``cld``): written in bulk and audited once per
+# import, never row by row (data_access/person_rows.py); read as at a day from these columns
+PERSON_LEVEL_TABLES = ("cases", "cld_events")
+
+
+def _person_level_provenance() -> list[Column]:
+    return [
+        # the UK day the row was first loaded (kept when a later file changes it): an as-at
+        # read counts the row from that day
+        Column("first_loaded_on", Date),
+        # a hash of the row's values as last loaded: a file's unchanged rows are found by it
+        # without reading the stored values back (null: compare the values)
+        Column("row_hash", BigInteger),
+    ]
+
+
 areas = Table(
     "areas",
     metadata,
@@ -220,6 +236,7 @@ cases = Table(
     Column("has_unpaid_carer", Boolean, nullable=False),
     Column("last_contact", Date),
     Column("removed_on", Date),
+    *_person_level_provenance(),
     *_provenance(),
     UniqueConstraint("extract_date", "person_id"),
     Index("ix_cases_team_extract", "team", "extract_date"),
@@ -257,6 +274,7 @@ cld_events = Table(
     Column("service_type_raw", String(200)),
     Column("review_reason_raw", String(200)),
     Column("assessment_type_raw", String(200)),
+    *_person_level_provenance(),
     *_provenance(),
     UniqueConstraint("person_id", "event_reference"),
     Index("ix_cld_events_type_start", "event_type", "event_start_date"),

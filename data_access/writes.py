@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from sqlalchemy import JSON, Table, and_, bindparam, select, update
+from sqlalchemy import JSON, Table, and_, bindparam, update
 from sqlalchemy import types as sql_types
 
 from data_access.bulk import insert_rows, next_ids, rows_by_key
@@ -37,11 +37,14 @@ class UpsertResult:
     # a rehearsal's changes, one row per changed field (CHANGE_COLUMNS)
     changes: pl.DataFrame | None = None
     # stored rows a file that replaces a set of rows (a corrected extract) left out: marked
-    # removed (``mark_absent``), never deleted
+    # removed (``person_rows``), never deleted
     removed: int = 0
     # what the writer has to say about the rows beyond the counts (a CLD file's codes that
     # match nothing on DHSC's lists), in words for the preview and the success line
     notes: list[str] = field(default_factory=list)
+    # what a person-level file covers (its extract dates, its reporting periods), for the
+    # import's one audit event (``person_rows``)
+    covers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def entity_key(key_values: tuple) -> str:
@@ -323,85 +326,3 @@ def _audit_changes(tx: WriteTx, table: Table, key, inserts, updates, action, rea
     for before, after in updates:
         row_key = tuple(before[k] for k in key)
         tx.audit(f"{action}:update", table.name, entity_key(row_key), before, after, reason)
-
-
-def mark_absent(
-    tx: WriteTx,
-    table: Table,
-    key: Sequence[str],
-    within: dict[str, Sequence[Any]],
-    present: pl.DataFrame,
-    marker: str,
-    *,
-    action: str = "import",
-) -> pl.DataFrame:
-    """Mark removed the stored rows of ``within`` (column -> values: the sets a file replaces,
-    e.g. its extract dates) that ``present`` (a frame of key columns) does not name and that
-    are not marked already: ``marker`` set to the transaction's UK day, the version bumped, an
-    ``{action}:remove`` audit event per row with the row before and after.
-
-    Nothing is deleted (the app's database role has no DELETE): readers skip marked rows, and
-    a later file that names the row again clears the mark by an ordinary update. Returns the
-    keys of the rows marked (in a rehearsal, those that would be), in key order.
-    """
-    key = list(key)
-    (column, values), *more = within.items()
-    assert not more, "one column names the sets a file replaces"
-    statement = select(table).where(table.c[column].in_(list(values)), table.c[marker].is_(None))
-    held = [dict(row._mapping) for row in tx.conn.execute(statement)]
-    if not held:
-        return present.select(key).clear()
-    stored = frame_of(table, [{k: row[k] for k in key} for row in held])
-    named = _as_table_types(table, present.select(key))
-    gone = stored.join(named, on=key, how="anti", nulls_equal=True).sort(key)
-    if gone.is_empty() or tx.rehearsal:
-        return gone
-    wanted = set(gone.iter_rows())
-    removals = []
-    for before in held:
-        row_key = tuple(before[k] for k in key)
-        if row_key in wanted:
-            after = {
-                **before,
-                marker: tx.today,
-                "loaded_by": tx.actor,
-                "loaded_at": tx.now,
-                "version": before["version"] + 1,
-            }
-            removals.append((before, after))
-    removals.sort(key=lambda pair: tuple(str(pair[0][k]) for k in key))
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("k_id"), table.c.version == bindparam("k_version"))
-        .values(
-            {
-                marker: bindparam("v_marker"),
-                "loaded_by": bindparam("v_by"),
-                "loaded_at": bindparam("v_at"),
-                "version": bindparam("v_version"),
-            }
-        )
-    )
-    outcome = tx.conn.execute(
-        statement,
-        [
-            {
-                "k_id": before["id"],
-                "k_version": before["version"],
-                "v_marker": after[marker],
-                "v_by": after["loaded_by"],
-                "v_at": after["loaded_at"],
-                "v_version": after["version"],
-            }
-            for before, after in removals
-        ],
-    )
-    if outcome.rowcount is not None and 0 <= outcome.rowcount < len(removals):
-        before = removals[0][0]
-        raise StaleVersionError(
-            table.name, entity_key(tuple(before[k] for k in key)), before["version"], None
-        )
-    for before, after in removals:
-        row_key = tuple(before[k] for k in key)
-        tx.audit(f"{action}:remove", table.name, entity_key(row_key), before, after)
-    return gone

@@ -115,10 +115,21 @@ own person id. Headers are matched ignoring case, spaces and punctuation (`NHS N
 A `person_id` that is an NHS number (ten digits, spaces or hyphens between them allowed, with a
 valid modulus 11 check digit) is refused, its row named and its value not shown back.
 
+The audit trail keeps one event per import of a person-level file (this extract and the CLD
+return), never one per person: the file's name and SHA-256, who loaded it and when, the counts of
+rows new, changed, unchanged and removed, and the extract dates (or CLD reporting periods) it
+covers; no person id and no person's values. Each stored row keeps its latest values, the day it
+was first loaded and, if a corrected extract left it out, the day it was removed; a view "as at"
+a past day counts the rows first loaded by then and not removed by then, with their latest
+values. The earlier values of a row that a corrected file changed are not kept.
+
 Loading the same extract again changes nothing. A corrected extract for an extract date already
 loaded replaces that date's rows: rows it holds are updated or added, and a person stored for that
-date whom it no longer holds is marked removed (kept, with the removal in the audit history, and
-no longer counted or exported); extracts of other dates are left alone. The yes/no columns take
+date whom it no longer holds is marked removed (kept, with the day of removal, and no longer
+counted or exported); extracts of other dates are left alone. An officer's extract replaces only
+the people of the teams assigned to them: a North officer's file for a date leaves South's people
+of that date as they are (a director's file, or an officer's assigned "All teams", replaces every
+team). The yes/no columns take
 `yes`/`no`, `y`/`n`, `true`/`false` or `1`/`0` in any case; a blank is "not recorded" and stored
 as `no`. Officers load and export the rows of the teams assigned to them (their backlog teams),
 directors every team; members and administrators never receive these rows (the Briefing page's

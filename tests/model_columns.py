@@ -26,6 +26,13 @@ DERIVED = [
     schema.cases.c.removed_on,
     # the CLD writer keeps each coded value as the file wrote it where mapping changed it
     *(schema.cld_events.c[f"{field}_raw"] for field in CODED_FIELDS),
+    # set by the person-level writer (data_access/person_rows.py): the day of a row's first
+    # load and the hash of its values
+    *(
+        schema.metadata.tables[t].c[c]
+        for t in schema.PERSON_LEVEL_TABLES
+        for c in ("first_loaded_on", "row_hash")
+    ),
 ]
 # fields read from a file but never stored: a CLD file's date of birth gives the age at each
 # event (``age_at_event``) and goes no further

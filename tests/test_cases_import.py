@@ -4,9 +4,10 @@ at an extract date, imported with no direct identifier ever stored.
 Literal files with the values they must store (SQLite and PostgreSQL); each identifier column
 refused by name with the store unchanged byte for byte; an NHS number given as the person id
 refused (a valid check digit only); yes/no cells in their spellings; re-import changes nothing;
-a corrected extract replaces its own date's rows (audited) and leaves other dates alone; an
-officer's rows outside their teams refused; members never import or export it; migration 0007
-down and up.
+a corrected extract replaces its own date's rows (counted in the import's one audit event) and
+leaves other dates alone; an officer's rows outside their teams refused, and an officer's extract
+replacing only their teams; members never import or export it; migrations 0007 and 0009 down
+and up.
 """
 
 from __future__ import annotations
@@ -135,21 +136,28 @@ def _stored(store) -> dict[str, dict]:
         row.person_id: {
             k: v
             for k, v in row._mapping.items()
-            if k not in ("id", "person_id", "loaded_by", "loaded_at")
+            if k not in ("id", "person_id", "loaded_by", "loaded_at", "first_loaded_on", "row_hash")
         }
         for row in rows
     }
 
 
-def _audit(store, action: str) -> list[tuple[str, dict | None, dict | None]]:
+def _person_events(store) -> list:
+    """Audit events about the cases table itself: a person-level import writes none."""
+    events = schema.audit_events
+    with store.engine.connect() as conn:
+        return conn.execute(select(events.c.action).where(events.c.dataset == "cases")).all()
+
+
+def _import_events(store) -> list[dict]:
     events = schema.audit_events
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(events.c.entity_key, events.c.before, events.c.after)
-            .where(events.c.dataset == "cases", events.c.action == action)
+            select(events.c.after)
+            .where(events.c.dataset == "imports", events.c.action == "import")
             .order_by(events.c.id)
-        ).all()
-    return [tuple(r) for r in rows]
+        ).scalars()
+        return [after for after in rows if after["dataset"] == "cases"]
 
 
 def _import(store, path, who=DIRECTOR, **options):
@@ -160,11 +168,11 @@ def test_a_literal_extract_is_stored_exactly(store, tmp_path):
     report = _import(store, _file(tmp_path, EXTRACT))
     assert (report.rows, report.inserted, report.updated, report.unchanged) == (3, 3, 0, 0)
     assert _stored(store) == EXPECTED
-    assert [key for key, *_ in _audit(store, "import:insert")] == [
-        "2024-03-31|P0001",
-        "2024-03-31|P0002",
-        "2024-03-31|P0003",
-    ]
+    # one audit event for the import (no longer one per person with its values: person_rows)
+    assert _person_events(store) == []
+    (event,) = _import_events(store)
+    assert event["extract_dates"] == ["2024-03-31"]
+    assert (event["inserted"], event["updated"], event["unchanged"]) == (3, 0, 0)
 
 
 def test_reimport_changes_nothing(store, tmp_path):
@@ -343,10 +351,9 @@ def test_a_corrected_extract_replaces_its_dates_rows_and_leaves_other_dates(stor
         (date(2024, 3, 31), "P0003", "South locality", False, 2),
         (date(2024, 3, 31), "P0004", "North locality", False, 1),
     ]
-    ((key, before, after),) = _audit(store, "import:remove")
-    assert key == "2024-03-31|P0002"
-    assert before["removed_on"] is None and after["removed_on"] is not None
-    assert (before["version"], after["version"]) == (1, 2)
+    # the removal is counted in the import's one event, not audited row by row
+    assert _person_events(store) == []
+    assert _import_events(store)[-1]["removed"] == 1
     # those left out are no longer exported (nor, so, counted)
     exported = export_frame(store, "cases", actor=DIRECTOR)
     assert exported.select("extract_date", "person_id").rows() == [
@@ -432,9 +439,66 @@ def test_migration_0007_down_and_up(store, tmp_path):
     _migrate(store, "downgrade", "0006")
     assert "cases" not in inspect(store.engine).get_table_names()
     assert "cases" not in store.dataset_versions()
-    _migrate(store, "upgrade", "0007")
+    _migrate(store, "upgrade", "head")  # 0007, then 0009's columns
     assert "cases" in inspect(store.engine).get_table_names()
     assert store.dataset_versions()["cases"] == 1
     assert _stored(store) == {}
     assert _import(store, _file(tmp_path, EXTRACT)).inserted == 3
     assert _stored(store) == EXPECTED
+
+
+NORTH_ONLY = (
+    HEADER + "\n2024-03-31,P0001,North locality,65+,Physical support,Community,2021-06-14,"
+    "2022-11-02,2023-11-02,,,,yes,no,Y,n,2023-01-20\n"
+)
+
+
+def _north_only(tmp_path: Path) -> Path:
+    # the same name as the first file: the same source, so P0001 reads unchanged
+    (tmp_path / "north").mkdir()
+    return _file(tmp_path / "north", NORTH_ONLY)
+
+
+def _removed(store) -> dict[str, bool]:
+    return {person: row["removed_on"] is not None for person, row in _stored(store).items()}
+
+
+def test_an_officers_extract_replaces_only_their_teams_people(store, tmp_path):
+    # the March extract holds North's P0001 and P0003 and South's P0002
+    _import(store, _file(tmp_path, EXTRACT))
+    report = _import(store, _north_only(tmp_path), who=_officer("North locality"))
+    # North's P0003 is no longer in North's extract; South's P0002 is none of its business
+    assert (report.unchanged, report.removed) == (1, 1)
+    assert _removed(store) == {"P0001": False, "P0002": False, "P0003": True}
+
+
+def test_a_directors_extract_replaces_every_team(store, tmp_path):
+    _import(store, _file(tmp_path, EXTRACT))
+    report = _import(store, _north_only(tmp_path))
+    # the director's file is the whole extract for the date: South's P0002 is left out too
+    assert (report.unchanged, report.removed) == (1, 2)
+    assert _removed(store) == {"P0001": False, "P0002": True, "P0003": True}
+
+
+def test_an_officer_assigned_all_teams_replaces_every_team(store, tmp_path):
+    from data_access.vocab import ALL_TEAMS
+
+    _import(store, _file(tmp_path, EXTRACT))
+    report = _import(store, _north_only(tmp_path), who=_officer("North locality", ALL_TEAMS))
+    assert report.removed == 2
+    assert _removed(store) == {"P0001": False, "P0002": True, "P0003": True}
+
+
+def test_migration_0009_dates_stored_rows_by_their_load_and_comes_back_down(store, tmp_path):
+    _import(store, _file(tmp_path, EXTRACT))
+    with store.engine.connect() as conn:
+        loaded = conn.execute(select(schema.cases.c.loaded_at)).scalars().first()
+    _migrate(store, "downgrade", "0008")
+    assert "first_loaded_on" not in {c["name"] for c in inspect(store.engine).get_columns("cases")}
+    _migrate(store, "upgrade", "head")
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(schema.cases.c.first_loaded_on, schema.cases.c.row_hash)).all()
+    # the UTC day of their last load; no hash, so the next import compares them by value
+    assert [tuple(r) for r in rows] == [(loaded.date(), None)] * 3
+    again = _import(store, _file(tmp_path, EXTRACT))
+    assert (again.updated, again.unchanged) == (0, 3)
