@@ -164,6 +164,8 @@ def _load_keys(conn: Connection, target: Table, keys: pl.DataFrame, *, indexed: 
                 f"CREATE INDEX temp.{_KEYS_TABLE}_key ON {_KEYS_TABLE} ({', '.join(names)})"
             )
         return
+    # one transaction may write more than one file (the demo's CLD history comes in parts)
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{_KEYS_TABLE}")
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE {_KEYS_TABLE} (n BIGINT, {types}, h BIGINT) ON COMMIT DROP"
     )
