@@ -44,7 +44,8 @@ OT_WAITING = 692  # the demo's published "waiting for an OT assessment", Novembe
 DEFAULT_PEOPLE = 25_000
 DEFAULT_SEED = 20231130
 MIN_PEOPLE = 1_000  # fewer could not hold 460 overdue reviews among realistic others
-SOURCE = "Synthetic demo council: generated people, not real (data_access/synthetic_cases.py)"
+# said on members' pages beside every figure from it: words, no file or module name
+SOURCE = "Synthetic demo council, generated people, not real"
 LA_CODE = "E99999999"  # not an ONS code any council has
 
 TEAMS = (

@@ -61,7 +61,11 @@ def test_the_pages_then_show_the_extract(loaded):
     # members (692 to 690; 460 already is)
     assert "Overdue a review 460" in text
     assert "Waiting for an OT assessment 690" in text
-    assert "Census extract as at 30 November 2023." in text
+    # invented people are said to be so beside their figures: members quote what they read
+    assert (
+        "Census extract as at 30 November 2023. Illustrative, not published figures: "
+        "Synthetic demo council, generated people, not real."
+    ) in text
     assert "SYN-" not in text and all("SYN-" not in t.to_csv() for t in tables(at))
     for role in ("director", "officer"):
         at = run_page("pages/review_queue.py", role=role)

@@ -105,6 +105,9 @@ class CasePicture:
     by_team: Split
     by_cohort: Split
     headline: Headline
+    # (basis, source) of the extract's rows that are not published figures, e.g. a synthetic
+    # demo's ("illustrative", "Synthetic demo council, ..."): said beside the figures
+    unpublished: tuple[tuple[str, str], ...] = ()
 
     def split(self, dimension: str) -> Split:
         return self.by_team if dimension == "team" else self.by_cohort
@@ -294,7 +297,12 @@ def case_picture(
     shown_waiting = _waiting(category_cells, rule)
     ot = _ot(cases, _ot_counts(cases, rule), rule)
     splits = {d: Split(d, shown_bands[d], shown_waiting[d], ot[d]) for d in ("team", "cohort")}
+    unpublished = ()
+    if {"basis", "source"} <= set(cases.columns):
+        shown = cases.filter(pl.col("basis") != "published").select("basis", "source").unique()
+        unpublished = tuple(sorted(shown.iter_rows()))
     return CasePicture(
+        unpublished=unpublished,
         extract_date=cases["extract_date"].max(),
         rule=rule,
         bands=bands,

@@ -46,17 +46,19 @@ RANK_NOTE = (
 )
 NOT_RECORDED = "not recorded"
 
+# who, why and how urgent first: at 1366 pixels (and on a tablet) the columns after these may
+# need scrolling sideways, and the reason is what a team manager acts on
 SHOWN_COLUMNS = {
     "rank": "Rank",
     "person_id": "Person id",
+    "reason": "Why here",
+    "score": "Score",
+    "days_overdue": "Days overdue",
+    "review_due": "Review due",
+    "band": "Ageing band",
     "team": "Team",
     "setting": "Setting",
     "age_band": "Age band",
-    "band": "Ageing band",
-    "days_overdue": "Days overdue",
-    "review_due": "Review due",
-    "score": "Score",
-    "reason": "Why here",
 }
 
 

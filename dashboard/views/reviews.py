@@ -299,6 +299,9 @@ class View:
 def view(picture: CasePicture, *, team: str | None) -> View:
     """The page for ``team`` (None: all teams) from figures already disclosed for the viewer."""
     source = extract_words(picture.extract_date, first=True)
+    for basis, said in picture.unpublished:
+        # members quote what they read: invented or modelled people are said to be so
+        source += f". {basis.capitalize()}, not published figures: {said}"
     blocks: list[Block] = [
         Heading(BANDS_HEADING),
         Paragraph(DUTY),
