@@ -18,6 +18,10 @@ figures). This module decides what the figures replace and says so in their sour
   team and band is replaced: the extract is the council's own count of the people at a date.
   The source names what it replaced (``replaces 460 from Committee paper ...``) and the Load a
   file preview shows it as a change before -> after.
+- **An officer's part of an extract.** A file loaded by an officer replaces only their teams'
+  people (``teams``); the figures are counted from the file's people together with the stored
+  people of that date in the other teams, so the all-teams figure stays the whole extract's and
+  the other teams' figures stay as they were.
 - **Months.** The backlog keeps one figure per month, so of several extracts dated in one
   month the latest feeds it; an earlier one loaded afterwards leaves the month alone. Months
   the file has no extract for are never touched.
@@ -58,15 +62,21 @@ def _people(n: int) -> str:
     return f"{n:,} {'person' if n == 1 else 'people'}"
 
 
-def feed_backlog(tx: WriteTx, extract: pl.DataFrame, derive: Derivation) -> UpsertResult:
+def feed_backlog(
+    tx: WriteTx,
+    extract: pl.DataFrame,
+    derive: Derivation,
+    teams: frozenset[str] | None = None,
+) -> UpsertResult:
     """Write the backlog figures of each extract date in ``extract`` (the file's rows as
     stored) that is the latest of its month, by the rules of the module docstring, through
-    ``writes.upsert_frame`` (audited, each update checked against the version read). In a
+    ``writes.upsert_frame`` (audited, each update checked against the version read). ``teams``:
+    the teams the file replaces (None: every team, the file is the whole extract). In a
     rehearsal nothing is written and ``changes`` lists new figures too (before blank)."""
     dates = _feeding_dates(tx, extract["extract_date"].unique().to_list())
     if not dates:
         return UpsertResult()
-    counts = pl.concat([derive(extract.filter(pl.col("extract_date") == d)) for d in dates])
+    counts = pl.concat([derive(_whole_extract(tx, extract, d, teams)) for d in dates])
     stored = _stored(tx, [d.replace(day=1) for d in dates], counts["measure"].unique().to_list())
     rows = pl.concat([_rows_for(d, counts, stored) for d in dates])
     result = upsert_frame(tx, schema.backlog, rows, KEY, reason=REASON)
@@ -94,6 +104,29 @@ def _feeding_dates(tx: WriteTx, dates: list[date]) -> list[date]:
         first = day.replace(day=1)
         latest[first] = max(latest.get(first, day), day)
     return sorted(d for d in set(dates) if latest[d.replace(day=1)] == d)
+
+
+def _whole_extract(
+    tx: WriteTx, extract: pl.DataFrame, day: date, teams: frozenset[str] | None
+) -> pl.DataFrame:
+    """The people of the extract dated ``day`` once this file is written: the file's, and,
+    when the file replaces only some teams, the stored live people of the others."""
+    mine = extract.filter(pl.col("extract_date") == day)
+    if teams is None:
+        return mine
+    cases = schema.cases
+    columns = [c for c in mine.columns if c in cases.c]
+    others = tx.conn.execute(
+        select(*(cases.c[c] for c in columns)).where(
+            cases.c.extract_date == day,
+            cases.c.removed_on.is_(None),
+            cases.c.team.not_in(sorted(teams)),
+        )
+    ).all()
+    if not others:
+        return mine
+    stored = pl.DataFrame(others, schema={c: mine.schema[c] for c in columns}, orient="row")
+    return pl.concat([mine.select(columns), stored])
 
 
 def _next_month(first: date) -> date:

@@ -273,7 +273,7 @@ def _write(store: Store, run: _Run) -> UpsertResult:
             options["expected_versions"] = versions
         result = spec.write(tx, records, **options)
         if run.derive is not None:
-            run.fed = feed_backlog(tx, records, run.derive)
+            run.fed = feed_backlog(tx, records, run.derive, run.teams)
         tx.audit(
             "import",
             "imports",

@@ -255,3 +255,31 @@ def test_ascgov_import_of_an_extract_feeds_the_backlog(empty_app_env, tmp_path):
     assert _backlog(empty_app_env) == []
     run(empty_app_env.url, "import", "cases", str(path))
     assert _figures(empty_app_env) == _first_load_figures()
+
+
+def test_an_officers_part_of_an_extract_keeps_the_other_teams_in_the_figures(store, tmp_path):
+    """An officer of North loads North's people again without N1: only North's people are
+    replaced, so the figures count North from the file and South from the store; the
+    all-teams figure stays the whole extract's (before, it fell to North's alone)."""
+    from data_access.access import Principal, ScopeKind
+    from data_access.vocab import Role
+
+    _import(store, _file(tmp_path, _csv(PEOPLE)))
+    officer = Principal(
+        email="officer@demo.example",
+        name="Demo Officer",
+        role=Role.OFFICER,
+        scopes=frozenset({(ScopeKind.TEAM, "North")}),
+    )
+    north_without_n1 = [p for p in PEOPLE if p[1] == "North" and p[0] != "N1"]
+    path = _file(tmp_path, _csv(north_without_n1), "north.csv")
+    import_file(store, "cases", path, actor=officer, as_at=date(2024, 4, 3), derive=backlog_counts)
+    figures = {key: value for key, (value, _, _) in _figures(store).items()}
+    # N1 was overdue (waiting and overdue review, no review in 12 months): North loses one
+    assert figures[("waiting_review", "North")] == 3
+    assert figures[("waiting_review", "South")] == 2
+    assert figures[("waiting_review", "All teams")] == 5
+    assert figures[("overdue_annual_reviews", "All teams")] == 3
+    assert figures[("awaiting_service", "All teams")] == 2  # South's two, from the store
+    source = _figures(store)[("waiting_review", "All teams")][1]
+    assert source.startswith(f"{BASE} (derived from 11 people; revised: ")
