@@ -25,6 +25,7 @@ class Latest:
     meeting_date: date | None = None
     meeting_value: int | None = None
     rise_is_good: bool | None = None  # the registry's, for the colour of the change
+    previous_basis: str | None = None  # the month before's: a change from a modelled month says so
 
     @property
     def higher_is_better(self) -> bool:
@@ -38,18 +39,30 @@ class Latest:
     def change_since_meeting(self) -> int | None:
         return None if self.meeting_value is None else self.value - self.meeting_value
 
+    def month_change(self) -> str:
+        """ "up 24 on the month before", with "(modelled)" when that month's figure was modelled:
+        members quote it, and a change from a modelled figure is not a published change."""
+        if self.change is None:
+            return ""
+        modelled = self.previous_basis not in (None, "published")
+        return f"{_movement(self.change)} on the month before" + (
+            f" ({self.previous_basis})" if modelled else ""
+        )
+
+    def meeting_change(self) -> str:
+        """ "no change since the meeting on 23 Jan 2024"."""
+        if self.meeting_date is None:
+            return ""
+        since = self.change_since_meeting
+        return (
+            f"{_movement(since) if since is not None else 'no figure'} since the meeting on "
+            f"{self.meeting_date.day} {self.meeting_date:%b %Y}"
+        )
+
     def direction(self) -> str:
-        """ "Up 24 on Oct 2023; no change since the meeting on 23 Jan 2024"."""
-        parts = []
-        if self.change is not None:
-            parts.append(f"{_movement(self.change)} on the month before")
-        if self.meeting_date is not None:
-            since = self.change_since_meeting
-            parts.append(
-                f"{_movement(since) if since is not None else 'no figure'} since the meeting on "
-                f"{self.meeting_date.day} {self.meeting_date:%b %Y}"
-            )
-        return "; ".join(parts)
+        """ "up 24 on the month before (modelled); no change since the meeting on 23 Jan
+        2024"."""
+        return "; ".join(part for part in (self.month_change(), self.meeting_change()) if part)
 
 
 def _movement(change: int) -> str:
@@ -87,7 +100,8 @@ def latest_backlog(
         if rows.is_empty():
             continue
         last = rows.row(-1, named=True)
-        previous = rows.row(-2, named=True)["value"] if rows.height > 1 else None
+        before = rows.row(-2, named=True) if rows.height > 1 else None
+        previous = None if before is None else before["value"]
         seen = rows.filter(pl.col("month") <= meeting_date) if meeting_date else rows.clear()
         latest.append(
             Latest(
@@ -101,6 +115,7 @@ def latest_backlog(
                 meeting_date,
                 seen["value"][-1] if seen.height else None,
                 measures[measure].rise_is_good,
+                None if before is None else before["basis"],
             )
         )
     return latest

@@ -158,6 +158,11 @@ def mtfs_figures(mtfs: pl.DataFrame) -> tuple[MtfsFigures, ...]:
     )
 
 
+def _sentence(words: str) -> str:
+    """``no change since ... 12 Mar 2024`` as a sentence: its first letter up, a full stop."""
+    return f"{words[:1].upper()}{words[1:]}."
+
+
 def backlog_headlines(latest: Sequence[headlines.Latest]) -> tuple[Headlines, Headlines]:
     """The latest backlog figures on screen (the change as a delta) and in print (the change
     in words)."""
@@ -166,8 +171,11 @@ def backlog_headlines(latest: Sequence[headlines.Latest]) -> tuple[Headlines, He
             Headline(
                 item.label,
                 formatting.count(item.value),
-                f"{formatting.month(item.month)} ({item.basis}). Source: {item.source}",
-                delta=item.direction() or None,
+                # the comparison with the meeting is a sentence under the figure: as a delta
+                # it was cut off at 1366 pixels ("up 24 on the month bef...")
+                (f"{_sentence(item.meeting_change())} " if item.meeting_change() else "")
+                + f"{formatting.month(item.month)} ({item.basis}). Source: {item.source}",
+                delta=item.month_change() or None,
                 rise_is_good=item.higher_is_better,
             )
             for item in latest
