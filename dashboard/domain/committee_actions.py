@@ -30,6 +30,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.domain import formatting
+from dashboard.domain.formatting import counted_column
 from dashboard.domain.table import Column, Kind, Table
 from data_access.statuses import STILL_OPEN, StatusList, default_statuses
 
@@ -112,12 +113,7 @@ def actions_table(flagged: pl.DataFrame) -> Table:
     overdue_words = (
         pl.when(pl.col("overdue"))
         .then(
-            pl.format(
-                "{} by {} day{}",
-                pl.lit(OVERDUE),
-                pl.col("days_overdue"),
-                pl.when(pl.col("days_overdue") == 1).then(pl.lit("")).otherwise(pl.lit("s")),
-            )
+            pl.concat_str(pl.lit(f"{OVERDUE} by "), counted_column(pl.col("days_overdue"), "day"))
         )
         .otherwise(pl.lit(""))
     )

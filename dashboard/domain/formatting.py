@@ -8,6 +8,8 @@ import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import polars as pl
+
 from data_access.days import UK
 
 # a figure the source does not give: never shown as 0 or £0, never left blank
@@ -52,6 +54,19 @@ def counted(number: int, word: str, plural: str | None = None) -> str:
     ('1 row', '2 rows', '3 entries')
     """
     return f"{number:,} {word if number == 1 else plural or word + 's'}"
+
+
+def counted_column(number: pl.Expr, word: str) -> pl.Expr:
+    """``counted`` for a column of whole numbers: ``1 day``, ``97 days`` (a polars expression,
+    no Python per row).
+
+    >>> pl.select(counted_column(pl.Series([1, 97]), "day")).to_series().to_list()
+    ['1 day', '97 days']
+    """
+    return pl.concat_str(
+        number.cast(pl.String),
+        pl.when(number == 1).then(pl.lit(f" {word}")).otherwise(pl.lit(f" {word}s")),
+    )
 
 
 def percent(value: int | float | Decimal | None) -> str:

@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard.domain.formatting import counted_column
 from dashboard.domain.review_clock import (
     DEFAULT_RULES,
     NOT_DUE,
@@ -94,14 +95,6 @@ QUEUE_COLUMNS = (
     "score",
     "reason",
 )
-
-
-def _plural(number: pl.Expr, unit: str) -> pl.Expr:
-    """``1 day``, ``97 days``."""
-    return pl.concat_str(
-        number.cast(pl.String),
-        pl.when(number == 1).then(pl.lit(f" {unit}")).otherwise(pl.lit(f" {unit}s")),
-    )
 
 
 def whole_months(start: str, end: str) -> pl.Expr:
@@ -134,7 +127,7 @@ def _factors(weights: QueueWeights) -> list[tuple[int, pl.Expr, pl.Expr]]:
             .otherwise(
                 pl.concat_str(
                     pl.lit("no contact for "),
-                    _plural(whole_months("last_contact", "extract_date"), "month"),
+                    counted_column(whole_months("last_contact", "extract_date"), "month"),
                 )
             ),
         ),
@@ -161,10 +154,10 @@ def _timing() -> pl.Expr:
     ahead = (pl.col("review_due") - pl.col("extract_date")).dt.total_days()
     return (
         pl.when(overdue > 0)
-        .then(pl.concat_str(_plural(overdue, "day"), pl.lit(" overdue")))
+        .then(pl.concat_str(counted_column(overdue, "day"), pl.lit(" overdue")))
         .when(ahead == 0)
         .then(pl.lit("due today"))
-        .otherwise(pl.concat_str(pl.lit("due in "), _plural(ahead, "day")))
+        .otherwise(pl.concat_str(pl.lit("due in "), counted_column(ahead, "day")))
     )
 
 
