@@ -15,6 +15,7 @@ from sqlalchemy import select
 from data_access import schema
 from data_access.store import Store
 from tests.browser.conftest import ARTIFACTS, _free_port, sign_in
+from tests.browser.test_pages_in_browser import axe_violations
 
 OVERVIEW = "Adult social care: overview"
 FILTER = "/committee_actions?status=Open"
@@ -72,7 +73,7 @@ def _sessions(server) -> list[dict]:
 
 
 def test_a_sign_in_lasts_through_reload_tab_and_link_and_sign_out_ends_it(
-    browser, server, elsewhere
+    browser, server, elsewhere, axe_source
 ):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
     first = context.new_page()
@@ -122,6 +123,7 @@ def test_a_sign_in_lasts_through_reload_tab_and_link_and_sign_out_ends_it(
     ).wait_for(timeout=WAIT)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     third.screenshot(path=str(ARTIFACTS / "sign-in-not-for-this-role.png"))
+    assert axe_violations(third, axe_source) == []
 
     # signing out in the first tab ends it everywhere
     first.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
@@ -144,7 +146,7 @@ def test_a_sign_in_lasts_through_reload_tab_and_link_and_sign_out_ends_it(
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (768, 1024)])
 def test_the_sign_in_page_says_what_the_dashboard_is_and_what_to_do_about_a_password(
-    browser, server, width, height
+    browser, server, axe_source, width, height
 ):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
@@ -157,4 +159,5 @@ def test_the_sign_in_page_says_what_the_dashboard_is_and_what_to_do_about_a_pass
     assert "Ask your dashboard administrator: they can set a new password for you." in text
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"sign-in-page-{width}.png"), full_page=True)
+    assert axe_violations(page, axe_source) == []
     context.close()
