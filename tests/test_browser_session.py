@@ -240,3 +240,23 @@ def test_a_page_the_role_cannot_use_says_so(app_store, role, page, told):
     assert not at.dataframe and not at.table and not at.text_input
     # still signed in, with the way out
     assert at.sidebar.button(key="sign-out")
+
+
+def test_a_page_run_checks_the_session_in_the_store_once(app_store, monkeypatch):
+    """The app's entry and the page both ask who is signed in: one look-up a run."""
+    browser = Browser(monkeypatch)
+    _waiting(app_store, browser.jar["ascgov-browser"])
+    browser.sent_to.append("/_sign-in/finish?next=%2F")
+    browser.follow()
+    from data_access import sign_in_sessions
+
+    checks = []
+    real = sign_in_sessions.check
+    monkeypatch.setattr(
+        sign_in_sessions, "check", lambda *a, **k: checks.append(1) or real(*a, **k)
+    )
+    at = _run(_app())
+    assert [t.value for t in at.title] == [OVERVIEW]
+    assert len(checks) == 1
+    _run(at)
+    assert len(checks) == 2

@@ -22,7 +22,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from dashboard.ui import browser_session, data
 from dashboard.ui.data import get_store
-from dashboard.ui.snapshot import page_run
+from dashboard.ui.snapshot import current, page_run
 from data_access import sign_in_sessions
 from data_access.access import DISABLED_ACCOUNT, Permission, Principal
 from data_access.settings import get_settings
@@ -32,6 +32,8 @@ from data_access.sign_in_sessions import Checked, Ended, Limits
 _SIGNED_IN_AT = "ascgov_signed_in_at"
 _LAST_SEEN = "ascgov_last_seen"
 _NOTICE = "ascgov_sign_in_notice"
+# the local session as checked in this script run: (the run's snapshot, the token, the check)
+_CHECKED = "ascgov_local_session_checked"
 NO_BROWSER_COOKIE = (
     "This browser did not keep the dashboard's cookie, which is what keeps you signed in. "
     "Allow cookies for this site, then reload the page."
@@ -165,6 +167,18 @@ def _local_session() -> Checked | None:
     return sign_in_sessions.check(get_store(), token, now=now(), limits=Limits.from_settings())
 
 
+def _checked_this_run() -> Checked | None:
+    """``_local_session``, once a script run: the app's entry and the page both ask, and each
+    run has its own snapshot object (``dashboard.ui.snapshot``)."""
+    run, token = current(), _session_token()
+    held = st.session_state.get(_CHECKED)
+    if held is not None and held[0] is run and held[1] == token:
+        return held[2]
+    checked = _local_session()
+    st.session_state[_CHECKED] = (run, token, checked)
+    return checked
+
+
 def _oidc_session(email: str) -> str | None:
     moment = now()
     reason = _expired(moment)
@@ -181,7 +195,7 @@ def current_email() -> str | None:
     email = _oidc_email()
     if email is not None:
         return _oidc_session(email)
-    checked = _local_session()
+    checked = _checked_this_run()
     if checked is None:
         return None
     if checked.email is None:
