@@ -260,3 +260,28 @@ def test_a_page_run_checks_the_session_in_the_store_once(app_store, monkeypatch)
     assert len(checks) == 1
     _run(at)
     assert len(checks) == 2
+
+
+def test_an_administrator_resets_a_forgotten_password_and_the_old_sign_ins_end(
+    app_store, monkeypatch
+):
+    browser = Browser(monkeypatch)
+    _waiting(app_store, browser.jar["ascgov-browser"])
+    browser.sent_to.append("/_sign-in/finish?next=%2F")
+    browser.follow()
+    assert [t.value for t in _run(_app()).title] == [OVERVIEW]
+
+    admin = signed_in_as(
+        AppTest.from_file(str(REPO / "pages/administration.py"), default_timeout=60), "admin"
+    )
+    admin = _run(admin)
+    admin.selectbox(key="pw-email").select("member@demo.example")
+    admin.text_input(key="pw-new").input("a brand new long passphrase")
+    admin = _run(admin.button(key="FormSubmitter:set-password-Set password").click())
+    assert (
+        "Password set for member@demo.example; they are signed out wherever they were signed "
+        "in. Give them the new password in person or by phone, not by email."
+    ) in page_text(admin)
+    at = _run(_app())
+    _asks_to_sign_in(at)
+    assert [i.value for i in at.info] == [ui_session.SIGNED_OUT_ELSEWHERE]
