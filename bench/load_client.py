@@ -1,9 +1,12 @@
 """A Streamlit client that speaks the browser's websocket protocol, for the load benchmark.
 
 It does what the browser does, without drawing anything: it loads the app's address (keeping
-any cookie the server sets, such as the XSRF token), opens ``/_stcore/stream`` with the
-``streamlit`` subprotocol and the page's own origin, sends ``BackMsg.rerun_script`` with the page
-to show and the widget values, and reads ``ForwardMsg``s until the script run finishes. Twenty of
+any cookie the server sets, such as the XSRF token and the browser cookie local sign-in needs),
+opens ``/_stcore/stream`` with the ``streamlit`` subprotocol and the page's own origin, sends
+``BackMsg.rerun_script`` with the page to show and the widget values, and reads ``ForwardMsg``s
+until the script run finishes. When the app sends the browser to an address (after a local
+sign-in, to collect the session cookie), ``follow`` loads it, keeps its cookies and opens the
+connection again, as the browser's new page would. Twenty of
 these cost a few per cent of one core, where twenty chromium pages would saturate the machine and
 measure the browser rather than the server.
 
@@ -14,11 +17,14 @@ being asked for raises ``Hang``; a closed or refused connection raises ``Disconn
 from __future__ import annotations
 
 import asyncio
+import http.client
 import http.cookiejar
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import urlsplit
 
 import websockets
 from streamlit.proto.Alert_pb2 import Alert
@@ -61,6 +67,7 @@ class Run:
     headline_s: float | None = None
     finished_s: float | None = None
     problems: list[str] = field(default_factory=list)
+    redirect: str | None = None  # an address the app sent the browser to
 
     def widget(self, kind: str, label: str, *, form: str | None = None) -> Any:
         """The widget of this kind and label (in ``form``, when given); LookupError otherwise."""
@@ -117,19 +124,63 @@ def _first_visit(base: str) -> dict[str, str]:
     return {cookie.name: cookie.value for cookie in jar}
 
 
+def _load(base: str, address: str, cookies: dict[str, str]) -> dict[str, str]:
+    """GET an address of the app with the browser's cookies, not following its redirect; the
+    cookies afterwards (a cookie set with Max-Age=0 is forgotten)."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=CONNECT_TIMEOUT_S)
+    try:
+        connection.request("GET", address, headers={"Cookie": _cookie_header(cookies)})
+        reply = connection.getresponse()
+        reply.read()
+        kept = dict(cookies)
+        for header in reply.headers.get_all("set-cookie") or ():
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0":
+                    kept.pop(name, None)
+                else:
+                    kept[name] = morsel.value
+        return kept
+    finally:
+        connection.close()
+
+
+def _cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
 class Client:
     """One browser session. ``async with Client(base, hang_after) as client: ...``"""
 
     def __init__(self, base: str, hang_after: float):
         self.base = base
         self.hang_after = hang_after
+        self.cookies: dict[str, str] = {}
         self._ws = None
 
     async def __aenter__(self) -> Client:
         try:
-            cookies = await asyncio.to_thread(_first_visit, self.base)
+            self.cookies = await asyncio.to_thread(_first_visit, self.base)
+        except OSError as exc:
+            raise Disconnected(f"could not load the page: {type(exc).__name__}: {exc}") from exc
+        await self._connect()
+        return self
+
+    async def follow(self, address: str) -> None:
+        """Load ``address`` as the browser does when the app sends it there, then open the
+        connection again with the cookies it set."""
+        try:
+            self.cookies = await asyncio.to_thread(_load, self.base, address, self.cookies)
+        except OSError as exc:
+            raise Disconnected(f"could not load {address}: {type(exc).__name__}: {exc}") from exc
+        await self.__aexit__()
+        await self._connect()
+
+    async def _connect(self) -> None:
+        cookies = self.cookies
+        try:
             token = cookies.get(XSRF_COOKIE)
-            cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            cookie_header = _cookie_header(cookies)
             self._ws = await websockets.connect(
                 "ws" + self.base.removeprefix("http") + "/_stcore/stream",
                 subprotocols=["streamlit", *([token] if token else [])],
@@ -143,7 +194,6 @@ class Client:
             )
         except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
             raise Disconnected(f"could not connect: {type(exc).__name__}: {exc}") from exc
-        return self
 
     async def __aexit__(self, *exc_info) -> None:
         if self._ws is not None:
@@ -186,7 +236,11 @@ def _take(run: Run, message: ForwardMsg) -> None:
     if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
         _take_element(run, message, elapsed)
     elif kind == "navigation":
-        run.pages = {p.page_name: p.page_script_hash for p in message.navigation.app_pages}
+        # hidden pages are registered only to say that this role cannot use them
+        pages = message.navigation.app_pages
+        run.pages = {p.page_name: p.page_script_hash for p in pages if not p.is_hidden}
+    elif kind == "auth_redirect":
+        run.redirect = message.auth_redirect.url
     elif kind == "script_finished":
         status = message.script_finished
         if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:

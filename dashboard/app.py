@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.navigation import PAGES, pages_for
+from dashboard.navigation import PAGES, not_offered
 from dashboard.ui import session
 from dashboard.ui.as_at import as_at_control
 from dashboard.ui.snapshot import app_run
@@ -37,18 +37,36 @@ def main() -> None:
 def _navigate() -> None:
     principal = session.known_principal()
     # a flat list: Streamlit's sectioned sidebar puts headings inside its <ul>, which screen
-    # readers announce as a broken list (axe: list, listitem). Before sign-in every page is
-    # registered but hidden, so the address asked for survives the sign-in form.
+    # readers announce as a broken list (axe: list, listitem). Every page is registered, those
+    # the person may not use hidden: the address asked for survives the sign-in form, and a
+    # page their role cannot use says so instead of silently showing another.
+    registered = {
+        spec.path: st.Page(
+            REPO / spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            default=spec.default,
+            visibility="visible" if principal and spec.offered_to(principal) else "hidden",
+        )
+        for spec in PAGES
+    }
     navigation = st.navigation(
-        [
-            st.Page(REPO / page.path, title=page.title, icon=page.icon, default=page.default)
-            for page in (pages_for(principal) if principal else PAGES)
-        ],
-        position="sidebar" if principal else "hidden",
+        list(registered.values()), position="sidebar" if principal else "hidden"
     )
     if principal is None:
-        session.signed_in()  # the sign-in form, or why this address has no access; stops
+        # the sign-in form, or why this address has no access; stops
+        session.signed_in(asked_for=navigation.url_path)
         return
     session.signed_in_panel(principal)
+    spec = next(spec for spec in PAGES if registered[spec.path] is navigation)
+    if not spec.offered_to(principal):
+        _not_for_this_role(spec, principal, registered[PAGES[0].path])
+        return
     as_at_control()
     navigation.run()
+
+
+def _not_for_this_role(spec, principal, start) -> None:
+    st.title(spec.title)
+    st.warning(not_offered(spec, principal), icon=":material/block:")
+    st.page_link(start, label="Go to the overview")

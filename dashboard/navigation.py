@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data_access.access import Permission, Principal
+from data_access.access import ROLE_PERMISSIONS, Permission, Principal
+from data_access.vocab import Role
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,42 @@ PAGES = (
 
 def pages_for(principal: Principal) -> tuple[PageSpec, ...]:
     return tuple(page for page in PAGES if page.offered_to(principal))
+
+
+# how a role is named in a sentence: one person (with its article), and the role's people
+ROLE_WORDS: dict[Role, tuple[str, str]] = {
+    Role.MEMBER: ("a member", "members"),
+    Role.OFFICER: ("an officer", "officers"),
+    Role.DIRECTOR: ("a director", "directors"),
+    Role.ADMIN: ("an administrator", "administrators"),
+}
+
+
+def roles_offered(page: PageSpec) -> tuple[Role, ...]:
+    """The roles that carry a permission the page needs (an officer also needs the work
+    assigned: ``PageSpec.offered_to``)."""
+    return tuple(
+        role for role in Role if any(p in ROLE_PERMISSIONS[role] for p in page.permissions)
+    )
+
+
+def not_offered(page: PageSpec, principal: Principal) -> str:
+    """What a person is told when the address they opened is a page their role cannot use.
+
+    >>> queue = next(p for p in PAGES if p.title == "Review queue")
+    >>> not_offered(queue, Principal(email="m@x", name="M", role=Role.MEMBER)).split(". ")[0]
+    'The Review queue page is for officers and directors; you are signed in as a member'
+    """
+    offered = roles_offered(page)
+    if principal.role in offered:  # an officer with none of the page's work assigned
+        return (
+            f"The {page.title} page shows the work assigned to you, and none of its work is "
+            "assigned to you yet: ask your administrator. Choose another page from the menu."
+        )
+    people = [ROLE_WORDS[role][1] for role in offered]
+    named = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+    you = ROLE_WORDS[principal.role][0] if principal.role else "someone with no role"
+    return (
+        f"The {page.title} page is for {named}; you are signed in as {you}. "
+        "Choose another page from the menu."
+    )

@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 
 import dashboard
 from dashboard.edge import EdgeGuard
+from dashboard.ui import browser_session
 from data_access.settings import get_settings
 
 # Libraries the pages reach only when a table or chart is first drawn (polars' to_pandas,
@@ -47,7 +48,13 @@ warm_imports()
 # the life of the server, so it is moved out of the collector's sight; each run's own garbage is
 # still collected after it.
 gc.freeze()
+# the guard first, so it sees every request; then the browser cookie local sign-in needs, and
+# the two addresses that set and clear the session cookie (dashboard/ui/browser_session.py)
 app = st.App(
     Path(__file__).with_name("streamlit_app.py"),
-    middleware=[Middleware(EdgeGuard, public_url=get_settings().public_url)],
+    routes=browser_session.routes(),
+    middleware=[
+        Middleware(EdgeGuard, public_url=get_settings().public_url),
+        Middleware(browser_session.BrowserCookie),
+    ],
 )

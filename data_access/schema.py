@@ -391,6 +391,25 @@ sign_in_sources = Table(
     Column("last_failure_at", DateTime(timezone=True)),
 )
 
+# local sign-ins that last across reloads and tabs (data_access/sign_in_sessions.py): the
+# browser holds a random token in a cookie, the store only its SHA-256. A row waits (no
+# token_hash) until the browser that signed in, known by the hash of its browser cookie,
+# collects its token; it ends by revoked_at (the app's role has no DELETE) or by its limits
+sign_in_sessions = Table(
+    "sign_in_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), unique=True),
+    Column("browser_hash", String(64), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("handed_over_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoked_because", String(40)),
+)
+
 audit_events = Table(
     "audit_events",
     metadata,

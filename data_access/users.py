@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from data_access import schema, throttle
+from data_access import schema, sign_in_sessions, throttle
 from data_access.access import (
     ASSIGNMENT_FIELDS,
     DISABLED_ACCOUNT,
@@ -292,7 +292,12 @@ def disable_user(store: Store, email: str, *, version: int, actor: Principal) ->
         tx.conn.execute(
             update(schema.users).where(schema.users.c.id == record.id).values(disabled_at=tx.now)
         )
-        tx.audit("user:disable", "users", record.email, {"disabled": False}, {"disabled": True})
+        # signed in elsewhere, they are signed out there too
+        ended = sign_in_sessions.end_all(
+            tx.conn, record.id, now=tx.now, because=sign_in_sessions.Revoked.DISABLED
+        )
+        after = {"disabled": True, "sessions_ended": ended}
+        tx.audit("user:disable", "users", record.email, {"disabled": False}, after)
         return True
 
     return _change(store, email, version, actor, change)
@@ -321,7 +326,8 @@ def _check_strength(password: str) -> None:
 
 
 def set_password(store: Store, email: str, password: str, *, actor: Principal) -> None:
-    """Set a local password (administrators only); the person's failed attempts are cleared."""
+    """Set a local password (administrators only); the person's failed attempts are cleared
+    and their sign-ins end (a reset is what follows a password someone else may know)."""
     email = email.strip().lower()
     authorise(store, actor, Permission.MANAGE_USERS, target=email)
     _check_strength(password)
@@ -334,13 +340,20 @@ def set_password(store: Store, email: str, password: str, *, actor: Principal) -
         )
         if found.rowcount == 0:
             raise UnknownUserError(f"no user with email {email}")
+        user_id = tx.conn.execute(
+            select(schema.users.c.id).where(schema.users.c.email == email)
+        ).scalar_one()
+        ended = sign_in_sessions.end_all(
+            tx.conn, user_id, now=tx.now, because=sign_in_sessions.Revoked.PASSWORD_SET
+        )
         # cleared by UPDATE: the app's database role has no DELETE (docs/deployment.md)
         tx.conn.execute(
             update(schema.sign_in_attempts)
             .where(schema.sign_in_attempts.c.email == email)
             .values(failures=0, locked_until=None)
         )
-        tx.audit("user:set-password", "users", email, None, {"has_password": True})
+        after = {"has_password": True, "sessions_ended": ended}
+        tx.audit("user:set-password", "users", email, None, after)
 
 
 class SignInRefused(Exception):

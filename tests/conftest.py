@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,31 @@ def app_env(sqlite_demo_store, monkeypatch):
     get_settings.cache_clear()
     yield sqlite_demo_store
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def sign_in_demo_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sign_in") / "template.sqlite3"
+    store = Store("sqlite:///" + str(path.resolve()))
+    store.upgrade()
+    with_demo_council(store)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def app_store(sign_in_demo_file, tmp_path, monkeypatch) -> Iterator[Store]:
+    """The app pointed at a fresh copy of the demo store (one demo user per role), copied
+    from a file built once per module."""
+    from data_access.settings import get_settings
+    from tests.store_snapshots import copy_sqlite
+
+    store = copy_sqlite(sign_in_demo_file, tmp_path / "app.sqlite3")
+    monkeypatch.setenv("ASCGOV_DATABASE_URL", store.url)
+    get_settings.cache_clear()
+    yield store
+    get_settings.cache_clear()
+    store.dispose()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -33,9 +32,9 @@ from data_access.users import (
     unlock_source,
 )
 from data_access.vocab import Role
-from tests.conftest import REPO, with_demo_council
+from tests.conftest import REPO
 from tests.pages_support import page_text, signed_in_as
-from tests.store_snapshots import copy_sqlite, sqlite_url
+from tests.sign_in_support import Browser
 
 EMAIL = "jo.officer@council.example"
 PASSWORD = "correct horse battery staple"
@@ -504,29 +503,6 @@ def test_the_audit_trail_never_holds_a_password_or_its_hash(jo):
 
 
 # --- the app's front door --------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("sign_in") / "template.sqlite3"
-    store = Store(sqlite_url(path))
-    store.upgrade()
-    with_demo_council(store)
-    store.dispose()
-    return path
-
-
-@pytest.fixture
-def app_store(demo_file, tmp_path, monkeypatch) -> Iterator[Store]:
-    """The app pointed at a fresh copy of the demo store (one demo user per role)."""
-    from data_access.settings import get_settings
-
-    store = copy_sqlite(demo_file, tmp_path / "app.sqlite3")
-    monkeypatch.setenv("ASCGOV_DATABASE_URL", store.url)
-    get_settings.cache_clear()
-    yield store
-    get_settings.cache_clear()
-    store.dispose()
-
-
 def _app(user: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(REPO / "dashboard/streamlit_app.py"), default_timeout=60)
     if user is None:
@@ -576,7 +552,8 @@ def test_nobody_signed_in_sees_the_sign_in_form_and_no_figures(app_store):
     assert not at.info  # no notice: nobody was signed out
 
 
-def test_a_local_account_signs_in_through_the_form(app_store):
+def test_a_local_account_signs_in_through_the_form(app_store, monkeypatch):
+    browser = Browser(monkeypatch)
     admin = principal_for(app_store, "admin@demo.example")
     set_password(app_store, "member@demo.example", "member's long passphrase", actor=admin)
     at = _run(_app())
@@ -585,13 +562,29 @@ def test_a_local_account_signs_in_through_the_form(app_store):
     at = _run(next(b for b in at.button if b.label == "Sign in").click())
     assert [e.value for e in at.error] == [NO_MATCH]
     _sign_in_form(at)
+    assert browser.sent_to == []
 
     at.text_input[0].input("Member@Demo.example")
     at.text_input[1].input("member's long passphrase")
     at = _run(next(b for b in at.button if b.label == "Sign in").click())
+    assert [i.value for i in at.info] == ["Signed in: opening the dashboard."]
+    # the browser collects its session's cookie and comes back to the page it asked for
+    assert browser.sent_to == ["/_sign-in/finish?next=%2F"]
+    assert browser.follow() == "/"
+    at = _run(_app())
     assert [t.value for t in at.title] == [OVERVIEW]
     assert at.metric, "a signed-in member reads the figures"
-    assert at.session_state[ui_session._LOCAL_EMAIL] == "member@demo.example"
+    assert "Cllr Demo Member" in at.sidebar.markdown[0].value
+
+
+def test_a_browser_that_keeps_no_cookie_is_told_before_any_attempt_counts(app_store, monkeypatch):
+    monkeypatch.setattr(ui_session, "browser_cookies", lambda: {})
+    at = _through_the_form(_run(_app()), "member@demo.example", "whatever it is")
+    assert [e.value for e in at.error] == [
+        "This browser did not keep the dashboard's cookie, which is what keeps you signed in. "
+        "Allow cookies for this site, then reload the page."
+    ]
+    assert _sign_in_events(app_store) == []
 
 
 def test_a_signed_in_stranger_is_told_they_have_no_access(app_store):
@@ -707,6 +700,7 @@ def test_the_form_makes_an_attacker_wait_while_the_member_signs_in_elsewhere(
 ):
     """AppTest cannot set ``st.context.ip_address``: the form reads the address through
     ``session.client_address``, which the test replaces, as it replaces ``session.now``."""
+    browser = Browser(monkeypatch)
     admin = principal_for(app_store, "admin@demo.example")
     set_password(app_store, "member@demo.example", "member's long passphrase", actor=admin)
     start = datetime.now(UTC)
@@ -726,10 +720,13 @@ def test_the_form_makes_an_attacker_wait_while_the_member_signs_in_elsewhere(
     # the member, from another address, is let in during the attack
     monkeypatch.setattr(ui_session, "client_address", lambda: OFFICE)
     at = _through_the_form(_run(_app()), "member@demo.example", "member's long passphrase")
-    assert [t.value for t in at.title] == [OVERVIEW]
+    assert [i.value for i in at.info] == ["Signed in: opening the dashboard."]
+    browser.follow()
+    assert [t.value for t in _run(_app()).title] == [OVERVIEW]
 
 
-def test_the_form_refuses_a_huge_email_with_the_usual_message(app_store):
+def test_the_form_refuses_a_huge_email_with_the_usual_message(app_store, monkeypatch):
+    Browser(monkeypatch)
     at = _through_the_form(_run(_app()), "a" * 100_000 + "@x.example", "whatever it is")
     assert [e.value for e in at.error] == [NO_MATCH]
     _sign_in_form(at)

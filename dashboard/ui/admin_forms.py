@@ -146,7 +146,8 @@ def _set_password(who: Principal) -> None:
     _save(
         "set-password",
         lambda: set_password(data.get_store(), state["pw-email"], state["pw-new"], actor=who),
-        f"Password set for {state['pw-email']}.",
+        f"Password set for {state['pw-email']}; they are signed out wherever they were "
+        "signed in. Give them the new password in person or by phone, not by email.",
     )
 
 

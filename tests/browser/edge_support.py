@@ -75,4 +75,7 @@ def visit_every_page(page, server, role: str) -> list[str]:
         )
         seen.append(spec.title)
     page.wait_for_timeout(1000)  # late requests (icons, fonts) after the last page drew
+    # a local sign-in lasts in this browser: sign out, so the next role signs in afresh
+    page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
     return seen

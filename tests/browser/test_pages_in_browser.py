@@ -26,8 +26,8 @@ def url_path(page_path: str, default: bool) -> str:
 
 
 def open_page(page, server, spec, query: str = "", role: str = "member") -> float:
-    """Go to a page's address, sign in (local accounts last one browser session), and wait
-    for the page; returns the seconds from sign-in to the page being drawn."""
+    """Go to a page's address, sign in (each test's browser is new), and wait for the page;
+    returns the seconds from sign-in to the page being drawn."""
     page.goto(f"{server}/{url_path(spec.path, spec.default)}{query}")
     page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
     start = time.perf_counter()

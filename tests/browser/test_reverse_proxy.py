@@ -26,7 +26,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from dashboard.navigation import PAGES
-from tests.browser.conftest import _free_port, _missing, served
+from tests.browser.conftest import _free_port, _missing, served, sign_in
 from tests.browser.edge_support import visit_every_page
 from tests.conftest import REPO
 
@@ -198,6 +198,26 @@ def test_a_foreign_origin_websocket_through_the_proxy_is_refused(proxied, origin
             f"{error_log[-1500:]!r}; the server printed: {''.join(app.log[-20:])[-1500:]!r}"
         )
     assert found == outcome
+
+
+def test_through_the_proxy_the_sign_in_cookie_is_secure_and_lasts_a_reload(browser, proxied):
+    app, _ = proxied
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto(app.base + "/committee_actions?status=Open")
+    sign_in(page, app, "member")
+    page.get_by_text("Showing 9 of 12 resolutions and actions.").wait_for(timeout=60_000)
+    cookies = {c["name"]: c for c in context.cookies()}
+    for name in ("__Host-ascgov-browser", "__Host-ascgov-session"):
+        flags = {k: cookies[name][k] for k in ("secure", "httpOnly", "sameSite", "path")}
+        assert flags == {"secure": True, "httpOnly": True, "sameSite": "Strict", "path": "/"}
+    assert "ascgov-session" not in cookies  # only the __Host- name over https
+    page.reload()
+    page.get_by_text("Showing 9 of 12 resolutions and actions.").wait_for(timeout=60_000)
+    page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    assert "__Host-ascgov-session" not in {c["name"] for c in context.cookies()}
+    context.close()
 
 
 CSP_WATCH = """
