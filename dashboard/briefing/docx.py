@@ -108,6 +108,8 @@ def _cover(document, pack: Pack, drawn: Charts) -> None:
     if pack.meeting_date:
         _line(document, f"Meeting of {pack.meeting_date.day} {pack.meeting_date:%B %Y}", size=14)
     _line(document, pack.as_at_text, size=14, bold=True)
+    for note in pack.notes:
+        _line(document, "⚠ " + note, size=11, bold=True, colour=WARNING)
     _line(document, f"Made from the dashboard on {pack.made_at}.", colour=GREY)
     _line(document, "Contents", size=12, bold=True)
     for section in pack.sections:

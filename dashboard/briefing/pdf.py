@@ -127,7 +127,9 @@ def _cover(pdf: _Document, pack: Pack, drawn: Charts) -> None:
         _text(pdf, pack.committee, size=14)
     if pack.meeting_date:
         _text(pdf, f"Meeting of {pack.meeting_date.day} {pack.meeting_date:%B %Y}", size=14)
-    _text(pdf, pack.as_at_text, size=14, style="B", gap=8)
+    _text(pdf, pack.as_at_text, size=14, style="B", gap=3 if pack.notes else 8)
+    for note in pack.notes:
+        _text(pdf, "⚠ " + note, size=11, colour=WARNING, gap=5)
     _text(pdf, f"Made from the dashboard on {pack.made_at}.", size=10, colour=GREY, gap=6)
     _text(pdf, "Contents", size=12, style="B")
     for section in pack.sections:
