@@ -27,7 +27,7 @@ from dashboard.domain.ratings import Thresholds
 from dashboard.domain.reconciliation import Finding, reconcile
 from dashboard.views import adults as adults_view
 from dashboard.views import backlog as backlog_view
-from dashboard.views import data_quality
+from dashboard.views import data_quality, printed
 from dashboard.views import overview as overview_view
 from dashboard.views import plan as plan_view
 from dashboard.views import savings as savings_view
@@ -238,7 +238,11 @@ def build(figures: Figures, options: Options, *, now: datetime | None = None) ->
     )
     worked = _Worked(figures, options, rated, findings, changed)
     meeting = figures.meeting
-    sections = tuple(_BUILDERS[key](worked) for key in SECTIONS if key in options.sections)
+    sections = tuple(
+        printed.for_print(_BUILDERS[key](worked), PAGES[key])
+        for key in SECTIONS
+        if key in options.sections
+    )
     made = (now or datetime.now(UTC)).strftime("%d %b %Y %H:%M UTC")
     notes = tuple(n for n in (meeting.disagreement(figures.as_at),) if n)
     return Pack(
@@ -531,6 +535,20 @@ def definitions_section(worked: _Worked) -> Section:
         blocks.append(Paragraph(note, "note"))
     return Section("definitions", SECTIONS["definitions"], tuple(blocks))
 
+
+# the dashboard page whose downloads hold each section's tables whole
+PAGES = {
+    "summary": "Overview",
+    "attention": "Overview",
+    "plan": "Improvement plan",
+    "savings": "Savings programme",
+    "backlog": "Backlog and reviews",
+    "reviews": "Reviews and waiting lists",
+    "adults": "Younger and older adults",
+    "actions": "Committee actions",
+    "reconciliation": "Definitions and data quality",
+    "definitions": "Definitions and data quality",
+}
 
 _BUILDERS = {
     "summary": summary,
