@@ -37,6 +37,14 @@ def pdf_pages(data: bytes) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+def pdf_raw_text(data: bytes) -> str:
+    """The text in the order it was written (a table cell by cell, its lines in turn)."""
+    result = subprocess.run(
+        [need("pdftotext"), "-raw", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
 def pdf_alt_texts(data: bytes) -> list[str]:
     """The alternative text of every tagged figure, in document order."""
     return [pdf_string(data, m.end()) for m in re.finditer(rb"/Alt ", data)]

@@ -181,6 +181,11 @@ def meeting_for(meetings: pl.DataFrame, meeting_id: int | None, as_at: date) -> 
     return Meeting(row["committee"], row["meeting_date"], previous)
 
 
+def meeting_days(meetings: pl.DataFrame) -> dict[int, date]:
+    """Each meeting's day, by its id."""
+    return dict(meetings.select("id", "meeting_date").iter_rows())
+
+
 def meeting_choices(meetings: pl.DataFrame) -> dict[int, str]:
     """Meetings a pack can be for, latest first: ``{3: "12 Mar 2024, Health and ..."}``."""
     ordered = meetings.sort("meeting_date", "id", descending=True)

@@ -20,7 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.briefing.images import Drawn
-from dashboard.briefing.layout import Charts, charts_note
+from dashboard.briefing.layout import OWN_PAGES, Charts, charts_note
 from dashboard.views.blocks import Chart, Heading, Headlines, Pack, Paragraph, Table
 
 GREY = RGBColor(0x50, 0x50, 0x50)
@@ -36,9 +36,12 @@ def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
     document = Document()
     _set_up(document, pack)
     _cover(document, pack, charts)
-    for section in pack.sections:
+    for index, section in enumerate(pack.sections):
         heading = document.add_heading(section.title, level=1)
-        heading.paragraph_format.page_break_before = True
+        # as in the PDF: the summary and the changes on pages of their own, the rest following
+        # on (a section on every new page left pages nearly empty where one spilled over)
+        heading.paragraph_format.page_break_before = index < OWN_PAGES
+        heading.paragraph_format.keep_with_next = True
         for block in section.blocks:
             _block(document, block, charts)
     if charts.pending:

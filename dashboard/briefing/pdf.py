@@ -20,7 +20,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.prefs import ViewerPreferences
 
 from dashboard.briefing.images import WIDTH, Drawn
-from dashboard.briefing.layout import Charts, charts_note
+from dashboard.briefing.layout import OWN_PAGES, Charts, charts_note
 from dashboard.briefing.tagged import HEADING_CELL, Tags
 from dashboard.views.blocks import (
     Chart,
@@ -46,7 +46,6 @@ WARNING = (150, 60, 0)  # dark orange: 6.4:1 on white
 RULE = (170, 170, 170)
 HEADING_FILL = (230, 234, 238)
 MARGIN = 16  # mm
-OWN_PAGES = 2  # the summary, one page, then the changes and what needs attention
 NEW_PAGE_BELOW = 0.35  # a share of a page's body
 
 
@@ -123,9 +122,7 @@ def _place_pictures(pdf: _Document, reserved: list[tuple], drawn: Drawn) -> None
     pdf.page = last
 
 
-def _text(
-    pdf: _Document, text: str, *, size: float = 10, style="", colour=INK, gap=1.5, tag="/P"
-):
+def _text(pdf: _Document, text: str, *, size: float = 10, style="", colour=INK, gap=1.5, tag="/P"):
     """A paragraph tagged ``tag``, kept whole on a page when it fits on one; one longer than
     the room left runs on, each page's part tagged on its own (marked content cannot span
     pages), and never leaves a single line behind."""

@@ -56,8 +56,9 @@ def _savings(reads: Snapshot) -> pl.DataFrame:
     return shaped.savings_frame(store_for(reads.url), reads.day)
 
 
-def table(name: str) -> pl.DataFrame:
-    return _read(current(), name)
+def table(name: str, *, live: bool = False) -> pl.DataFrame:
+    """A dataset as at the sidebar's day; ``live``: as it is now, whatever the day."""
+    return _read(current().only(name, dated=not live), name)
 
 
 def savings() -> pl.DataFrame:

@@ -64,9 +64,7 @@ def cut(table: Table, page: str) -> tuple[Table, str]:
         )
     ordered, first = _rated_first(table)
     short = ordered.head(PRINT_ROWS)
-    return short, (
-        f"The first {PRINT_ROWS} of {frame.height:,} rows are shown{first}; {where}"
-    )
+    return short, (f"The first {PRINT_ROWS} of {frame.height:,} rows are shown{first}; {where}")
 
 
 def _rated_first(table: Table) -> tuple[Table, str]:
