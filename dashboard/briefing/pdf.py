@@ -113,7 +113,8 @@ def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
 
 
 def _place_pictures(pdf: _Document, reserved: list[tuple], drawn: Drawn) -> None:
-    """Each picture into the place kept for it: (chart, page, top, height)."""
+    """Each picture into the place kept for it, (chart, page, top, height, mcid), marked as
+    the Figure element made for it where it was laid out."""
     last = pdf.page
     for chart, page, top, height, mcid in reserved:
         pdf.page = page
