@@ -9,6 +9,7 @@ heading row repeated, and their text wraps inside the cells rather than being cu
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -75,6 +76,7 @@ class _Document(FPDF):
         self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.alias_nb_pages()
         self.tags = Tags(self)
+        self.grids: dict[int, tuple[Table, _Grid]] = {}  # by the id of the table drawn
 
     def header(self) -> None:
         if self.page_no() == 1:
@@ -130,6 +132,15 @@ def _text(pdf: _Document, text: str, *, size: float = 10, style="", colour=INK, 
     pdf.set_font(FONT, style, size)
     pdf.set_text_color(*colour)
     height = size * 0.5
+    room = int((pdf.page_break_trigger - pdf.y) // height)
+    # far from the page's foot (most paragraphs) it is written at once: wrapping it first to
+    # count its lines cost as much again as writing it
+    widest = pdf.get_string_width(text) * 1.25 / (pdf.epw - 2 * pdf.c_margin)
+    if room > widest + text.count("\n") + 2:
+        with pdf.tags.content(tag):
+            pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(gap)
+        return
     lines = pdf.multi_cell(0, height, text, align="L", dry_run=True, output="LINES")
     while lines:
         room = int((pdf.page_break_trigger - pdf.y) // height)
@@ -198,8 +209,7 @@ def _room_for(pdf: _Document, following: tuple, drawn: Charts) -> float:
         if isinstance(block, Chart) and drawn.shows(block):
             return min(room + pdf.epw * block.height / WIDTH + 12, page)
         if isinstance(block, Table):
-            grid = _Grid(pdf, block.shown(), block.widths, block.aligns())
-            return min(room + grid.height() + 8, page)
+            return min(room + _grid(pdf, block).height() + 8, page)
         break
     return room + 30
 
@@ -327,7 +337,7 @@ def _fitted(pdf: FPDF, frame: pl.DataFrame, relative, size: float, pad: float) -
 
 
 def _table(pdf: _Document, table: Table) -> None:
-    grid = _Grid(pdf, table.shown(), table.widths, table.aligns())
+    grid = _grid(pdf, table)
     # a table that fits on a page is kept on one, rather than leaving a few rows over
     if pdf.will_page_break(min(grid.height() + 8, _kept(pdf))):
         pdf.add_page()
@@ -335,6 +345,17 @@ def _table(pdf: _Document, table: Table) -> None:
         _text(pdf, table.title, size=9.5, style="B", gap=1, tag="/Caption")
         grid.draw()
     pdf.ln(3)
+
+
+def _grid(pdf: _Document, table: Table) -> _Grid:
+    """The table's grid, made once: the heading before it measures it too."""
+    made = pdf.grids.get(id(table))
+    if made is None or made[0] is not table:
+        made = pdf.grids[id(table)] = (
+            table,
+            _Grid(pdf, table.shown(), table.widths, table.aligns()),
+        )
+    return made[1]
 
 
 class _Grid:
@@ -362,6 +383,7 @@ class _Grid:
         self.right = [a == "R" for a in aligns]
         self._widths: dict[tuple[str, str], float] = {}
 
+    @functools.cache  # noqa: B019 - a grid lives as long as the pack's layout
     def height(self) -> float:
         """The table's height (mm) on one page, its rows wrapped in their cells; stops
         counting once past a page."""
