@@ -300,6 +300,30 @@ def new_rows_since(
     )
 
 
+def change_events(
+    store: Store,
+    since: datetime,
+    datasets: tuple[str, ...],
+    *,
+    counted: tuple[str, ...],
+    until: datetime | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What "changed since the last meeting" is worked out from, for the overview and the
+    briefing pack alike: the audit events of ``datasets`` in [since, until) (every update, and
+    the new rows of those not ``counted``) and the new rows of the ``counted`` datasets per
+    dataset (``new_rows_since``: an import adds thousands at a time)."""
+    listed = tuple(d for d in datasets if d not in counted)
+    events = pl.concat(
+        [
+            audit_since(store, since, datasets, until=until, updates_only=True),
+            audit_since(store, since, listed, until=until).filter(
+                pl.col("action").str.ends_with(":insert")
+            ),
+        ]
+    ).sort("id")
+    return events, new_rows_since(store, since, counted, until=until)
+
+
 def item_history(store: Store, dataset: str, key: str) -> pl.DataFrame:
     """Every change to one item (oldest first): who, when, what before and after, why."""
     frame = _fetch(

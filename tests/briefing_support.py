@@ -37,6 +37,14 @@ def pdf_pages(data: bytes) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+def pdf_raw_text(data: bytes) -> str:
+    """The text in the order it was written (a table cell by cell, its lines in turn)."""
+    result = subprocess.run(
+        [need("pdftotext"), "-raw", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
 def pdf_alt_texts(data: bytes) -> list[str]:
     """The alternative text of every tagged figure, in document order."""
     return [pdf_string(data, m.end()) for m in re.finditer(rb"/Alt ", data)]
@@ -95,3 +103,98 @@ def docx_text(document) -> str:
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
     return "\n".join(parts)
+
+
+# each text element of an SVG chart as the browser lays it out, and the boxes it must stay
+# inside: the image, and the clip path of any group that clips it (a plot area clips its
+# labels unless told not to); a box is [left, top, right, bottom] in CSS pixels
+_TEXT_BOXES = """() => {
+  const svg = document.querySelector('svg');
+  const image = svg.getBoundingClientRect();
+  const clipOf = (el) => {
+    for (let node = el; node && node !== svg; node = node.parentElement) {
+      const ref = node.getAttribute('clip-path');
+      const id = ref && ref.match(/url\\(['"]?#([^'")]+)/);
+      const rect = id && document.getElementById(id[1])?.querySelector('rect');
+      if (!rect) continue;
+      const m = node.getScreenCTM();
+      const [x, y] = [+rect.getAttribute('x') || 0, +rect.getAttribute('y') || 0];
+      const [w, h] = [+rect.getAttribute('width'), +rect.getAttribute('height')];
+      const a = new DOMPoint(x, y).matrixTransform(m);
+      const b = new DOMPoint(x + w, y + h).matrixTransform(m);
+      return [a.x - image.left, a.y - image.top, b.x - image.left, b.y - image.top];
+    }
+    return null;
+  };
+  return [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => {
+    const r = t.getBoundingClientRect();
+    return {
+      text: t.textContent,
+      box: [r.left - image.left, r.top - image.top, r.right - image.left, r.bottom - image.top],
+      image: [0, 0, image.width, image.height],
+      clip: clipOf(t),
+    };
+  });
+}"""
+SLACK = 1.0  # CSS pixels: a glyph's box may touch its edge
+
+
+def _outside(box: list[float], bound: list[float]) -> bool:
+    left, top, right, bottom = box
+    return (
+        left < bound[0] - SLACK
+        or top < bound[1] - SLACK
+        or right > bound[2] + SLACK
+        or bottom > bound[3] + SLACK
+    )
+
+
+def cut_text(svgs: dict[str, bytes]) -> dict[str, list[str]]:
+    """Per chart, each piece of text that is cut off: laid out (by the Debian chromium, as
+    kaleido lays it out) past the image's edge or the clip of its plot area."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = need("chromium")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=args)
+        page = browser.new_page()
+        for key, svg in svgs.items():
+            page.set_content(f"<html><body style='margin:0'>{svg.decode('utf-8')}</body></html>")
+            found[key] = [
+                f"{t['text']!r} at {[round(v) for v in t['box']]}"
+                + (" past the image" if _outside(t["box"], t["image"]) else " past its plot area")
+                for t in page.evaluate(_TEXT_BOXES)
+                if _outside(t["box"], t["image"]) or (t["clip"] and _outside(t["box"], t["clip"]))
+            ]
+        browser.close()
+    return found
+
+
+A4_MM = (210.0, 297.0)
+BODY_MM = (18.0, 280.0)  # between the running header and the footer
+
+
+def page_fill(data: bytes, dpi: int = 30) -> list[float]:
+    """How far down its body each page's content reaches (0 to 1): its lowest ink (text,
+    rules, pictures) between the running header and the footer, as a share of that band."""
+    import tempfile
+
+    fills = []
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [need("pdftoppm"), "-gray", "-r", str(dpi), "-", f"{folder}/page"],
+            input=data,
+            check=True,
+        )
+        for page in sorted(Path(folder).glob("page-*.pgm")):
+            magic, width, height, depth, pixels = page.read_bytes().split(maxsplit=4)
+            assert magic == b"P5" and depth == b"255", page
+            width, height = int(width), int(height)
+            top, bottom = (round(height * mm / A4_MM[1]) for mm in BODY_MM)
+            inked = [
+                y for y in range(top, bottom) if min(pixels[y * width : (y + 1) * width]) < 160
+            ]
+            fills.append(0.0 if not inked else (inked[-1] - top + 1) / (bottom - top))
+    return fills

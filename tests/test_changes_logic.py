@@ -66,7 +66,7 @@ def test_a_rating_that_went_red_is_a_new_red_item_with_what_else_changed():
     [change] = changes_since(_events(("areas", "IP09", AREA, red, "jo@council.gov.uk")))
     assert (change.kind, change.what, change.by) == (
         "New red item",
-        "RAG now Red (was Amber); commentary updated",
+        "RAG Amber → Red; commentary updated",
         "jo@council.gov.uk",
     )
 
@@ -162,6 +162,46 @@ def test_new_monthly_figures_are_counted_per_month_not_listed():
         "New figures",
         "Backlog, Apr 2024",
         "30 new monthly figures",
+    )
+
+
+def test_an_area_loaded_then_turned_red_by_an_officer_says_its_rating_moved():
+    """The load created it Amber; an officer then set it Red: the list says what happened to
+    it, and the load's new areas are counted, by the load."""
+    red = {**AREA, "rag": "Red", "version": 2}
+    other = {**AREA, "code": "IP10", "title": "Carers"}
+    events = _events(
+        ("areas", "IP09", None, AREA, "system:load"),
+        ("areas", "IP10", None, other, "system:load"),
+        ("areas", "IP09", AREA, red, "jo@council.gov.uk"),
+    )
+    assert [(c.kind, c.item, c.what, c.by) for c in changes_since(events)] == [
+        ("New red item", "Area IP09: Reviews", "RAG Amber → Red", "jo@council.gov.uk"),
+        ("New figures", "Accountability areas", "2 new", "system:load"),
+    ]
+
+
+def test_an_area_that_arrives_red_is_listed_as_new_and_rated_red():
+    red = {**AREA, "rag": "Red"}
+    events = _events(("areas", "IP09", None, red, "system:load"))
+    assert [(c.kind, c.what) for c in changes_since(events)] == [
+        ("New red item", "new accountability area, rated Red"),
+        ("New figures", "1 new"),
+    ]
+
+
+def test_the_summary_counts_each_kind_in_words_that_agree():
+    red = {**AREA, "rag": "Red", "version": 2}
+    events = _events(
+        ("areas", "IP09", AREA, red, "a"),
+        ("areas", "IP10", None, {**AREA, "code": "IP10"}, "a"),
+        ("committee_actions", "A1", None, {"code": "A1", "status": "Open"}, "a"),
+        ("areas", "IP11", {**AREA, "code": "IP11"}, {**AREA, "code": "IP11", "status": "X"}, "a"),
+    )
+    found = changes_since(events)
+    assert changes_summary(found, datetime(2024, 3, 12).date()) == (
+        "4 changes since the meeting on 12 Mar 2024: 1 new red item, 2 sets of new figures, "
+        "1 other update."
     )
 
 

@@ -42,16 +42,34 @@ def test_director_writes_a_pdf_pack(demo_url, tmp_path, no_browser):
 
 def test_administrator_writes_chosen_sections_for_a_meeting_as_word(demo_url, tmp_path, no_browser):
     out = tmp_path / "pack.docx"
-    run(
+    done = run(
         demo_url,
-        *("brief", "--as-at", TODAY, "--format", "docx", "-o", str(out)),
+        *("brief", "--format", "docx", "-o", str(out)),
         *("--meeting", "3", "--sections", "actions,summary"),
         as_=ADMIN,
     )
+    # without --as-at, a meeting's pack is as at the meeting's day
+    assert f"wrote the docx briefing pack as at 2024-03-12 to {out}" in done.stdout
+    assert done.stderr == ""
     document = docx_document(out.read_bytes())
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == ["Summary", "Committee actions"]
-    assert "Meeting of 12 March 2024" in [p.text for p in document.paragraphs]
+    lines = [p.text for p in document.paragraphs]
+    assert lines[3:5] == ["Meeting of 12 March 2024", "Figures as at 12 March 2024"]
+
+
+def test_a_meetings_pack_with_later_figures_is_written_with_a_warning(
+    demo_url, tmp_path, no_browser
+):
+    out = tmp_path / "pack.pdf"
+    args = ("brief", "--as-at", TODAY, "--meeting", "3", "--format", "pdf", "-o", str(out))
+    done = run(demo_url, *args, "--sections", "summary")
+    day = days.today()
+    assert done.stderr == (
+        f"warning: The figures are as at {day.day} {day:%B %Y}, after the meeting of 12 March "
+        "2024: they are not the figures the meeting saw. The cover says so.\n"
+    )
+    assert "not the figures the meeting saw" in pdf_pages(out.read_bytes())[0]
 
 
 def test_member_may_not_brief_and_the_refusal_is_kept(demo_url, tmp_path):

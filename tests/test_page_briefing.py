@@ -96,3 +96,28 @@ def test_dataset_files_are_the_exports(app_env):
     notes = {r[0].value: r[1].value for r in book["Notes"].iter_rows()}
     assert notes["Figures as at"] == "2024-03-31"
     assert book["posts"].max_row == len(rows) + 1
+
+
+def test_choosing_a_meeting_sets_the_day_and_another_day_warns(app_env, no_browser):
+    from datetime import date
+
+    at = run_page(PAGE, role="director")
+    meeting = at.selectbox(key="briefing-meeting")
+    assert meeting.options[:2] == [
+        "None chosen",
+        "12 Mar 2024, Health and Social Care Scrutiny Commission (Leicester)",
+    ]
+    meeting.set_value(meeting.options[1]).run()
+    assert at.date_input(key="briefing-day").value == date(2024, 3, 12)
+    assert not at.warning
+    at.date_input(key="briefing-day").set_value(date(2024, 3, 1)).run()
+    assert len(at.warning) == 1
+    assert (
+        "The figures are as at 1 March 2024, 11 days before the meeting of 12 March 2024. "
+        "The cover will say so."
+    ) in page_text(at)
+    at.multiselect[0].set_value(["summary"])
+    at.button[0].click().run()
+    cover = pdf_pages(_pack(at))[0]
+    assert "Meeting of 12 March 2024\nFigures as at 1 March 2024" in cover
+    assert "11 days before the meeting of 12 March 2024." in cover

@@ -20,7 +20,7 @@ def test_long_lists_say_what_was_left_out():
     shown, sentence = first_rows(frame, what="items need attention", by="Kind", limit=50)
     assert shown.height == 50
     assert (
-        sentence == "1,234 items need attention (1,234 overdue milestone); the first 50 are shown."
+        sentence == "1,234 items need attention (1,234 overdue milestones); the first 50 are shown."
     )
 
 

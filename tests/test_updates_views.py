@@ -83,7 +83,7 @@ def test_overview_lists_what_changed_since_the_last_meeting(edited):
     changes = next(t for t in tables(at) if "What changed" in t.columns)
     rows = {r["Kind"]: r for r in changes.to_dict("records")}
     assert rows["New red item"]["Item"].startswith("Area IP09:")
-    assert rows["New red item"]["What changed"] == "RAG now Red (was Amber); commentary updated"
+    assert rows["New red item"]["What changed"] == "RAG Amber → Red; commentary updated"
     assert rows["Milestone slipped"]["Item"].startswith("Milestone IP09-M2")
     assert rows["Milestone slipped"]["By"] == "officer@demo.example"
 

@@ -27,7 +27,7 @@ from dashboard.domain.ratings import Thresholds
 from dashboard.domain.reconciliation import Finding, reconcile
 from dashboard.views import adults as adults_view
 from dashboard.views import backlog as backlog_view
-from dashboard.views import data_quality
+from dashboard.views import data_quality, printed
 from dashboard.views import overview as overview_view
 from dashboard.views import plan as plan_view
 from dashboard.views import savings as savings_view
@@ -40,7 +40,7 @@ from dashboard.views.blocks import (
 )
 from data_access import days
 from data_access.frames import actions_frame, reconciliation_frames_from, savings_frame
-from data_access.loaders import audit_since, cld_events_frame, load_table, table_schema
+from data_access.loaders import change_events, cld_events_frame, load_table, table_schema
 from data_access.measures import Registry, measures_in_force
 from data_access.statuses import StatusList, default_statuses
 from data_access.store import Store
@@ -55,7 +55,6 @@ _TABLES = (
     "savings_components",
     "reported_totals",
     "budget_bridge_steps",
-    "meetings",
 )
 
 
@@ -84,6 +83,7 @@ class Figures:
     actions: pl.DataFrame
     meeting: Meeting
     events: pl.DataFrame
+    new_rows: pl.DataFrame  # new rows of the datasets whose new rows are counted, not listed
     measures: Registry
     # person-level: the census extract in force and the CLD events at the pack's day; only
     # their disclosed aggregates are ever printed
@@ -101,21 +101,36 @@ def gather(
     tables, as the pages do: rebuilding today from the history gives the same rows, slowly."""
     live = as_at >= (today or days.today())
     day = None if live else as_at
-    meetings = load_table(store, "meetings", as_at=day)
-    # an unknown meeting is refused before the rest is read
-    meeting = meeting_for(meetings, meeting_id, as_at)
-    frames = {name: load_table(store, name, as_at=day) for name in _TABLES if name != "meetings"}
-    frames["meetings"] = meetings
+    # every meeting recorded, whenever it was recorded: a meeting held before its record
+    # was made is still the one before a later meeting; an unknown one is refused first
+    meeting = meeting_for(load_table(store, "meetings"), meeting_id, as_at)
+    frames = {name: load_table(store, name, as_at=day) for name in _TABLES}
     events = pl.DataFrame(schema=table_schema("audit_events"))
+    new_rows = None
     if meeting.previous is not None:
         start, end = changes.since_meeting(meeting.previous, day)
-        events = audit_since(store, start, changes.WATCHED, until=end)
+        events, new_rows = change_events(
+            store, start, changes.WATCHED, counted=changes.COUNTED_NEW, until=end
+        )
     savings_lines, actions = savings_frame(store, day), actions_frame(store, day)
     # measures are only ever added, so the registry in force names every figure of any day
     measures = measures_in_force(store)
     census = in_force(load_table(store, "cases", as_at=day), as_at)
     cld = cld_events_frame(store, as_at=day)
-    return Figures(as_at, frames, savings_lines, actions, meeting, events, measures, census, cld)
+    return Figures(
+        as_at, frames, savings_lines, actions, meeting, events, new_rows, measures, census, cld
+    )
+
+
+def pack_day(store: Store, meeting_id: int | None, asked: date | None, today: date) -> date:
+    """The day a pack's figures are as at: the day asked for; else the chosen meeting's day
+    (today for a meeting still to come: the figures cannot be later than today); else today."""
+    if asked is not None:
+        return asked
+    if meeting_id is None:
+        return today
+    meeting = meeting_for(load_table(store, "meetings"), meeting_id, today)
+    return min(meeting.date, today)
 
 
 class UnknownMeeting(ValueError):
@@ -130,6 +145,24 @@ class Meeting:
     committee: str | None
     date: date | None
     previous: date | None
+
+    def disagreement(self, as_at: date) -> str | None:
+        """What the cover must say when its figures are not as at the meeting's day, since
+        a reader takes a meeting's pack for what the meeting saw; None when they agree."""
+        if self.date is None or self.date == as_at:
+            return None
+        meeting, figures = _long_day(self.date), _long_day(as_at)
+        if as_at > self.date:
+            return (
+                f"The figures are as at {figures}, after the meeting of {meeting}: they are "
+                "not the figures the meeting saw."
+            )
+        before = formatting.counted((self.date - as_at).days, "day")
+        return f"The figures are as at {figures}, {before} before the meeting of {meeting}."
+
+
+def _long_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def meeting_for(meetings: pl.DataFrame, meeting_id: int | None, as_at: date) -> Meeting:
@@ -146,6 +179,11 @@ def meeting_for(meetings: pl.DataFrame, meeting_id: int | None, as_at: date) -> 
     earlier = meetings.filter(pl.col("meeting_date") < row["meeting_date"])
     previous = earlier["meeting_date"].max() if earlier.height else None
     return Meeting(row["committee"], row["meeting_date"], previous)
+
+
+def meeting_days(meetings: pl.DataFrame) -> dict[int, date]:
+    """Each meeting's day, by its id."""
+    return dict(meetings.select("id", "meeting_date").iter_rows())
 
 
 def meeting_choices(meetings: pl.DataFrame) -> dict[int, str]:
@@ -200,13 +238,21 @@ def build(figures: Figures, options: Options, *, now: datetime | None = None) ->
         figures.events,
         thresholds=options.thresholds,
         measures=figures.measures,
+        new_rows=figures.new_rows,
         milestone_statuses=options.statuses["milestone_statuses"],
     )
     worked = _Worked(figures, options, rated, findings, changed)
     meeting = figures.meeting
-    sections = tuple(_BUILDERS[key](worked) for key in SECTIONS if key in options.sections)
+    sections = tuple(
+        printed.for_print(_BUILDERS[key](worked), PAGES[key])
+        for key in SECTIONS
+        if key in options.sections
+    )
     made = (now or datetime.now(UTC)).strftime("%d %b %Y %H:%M UTC")
-    return Pack(options.council, figures.as_at, meeting.committee, meeting.date, sections, made)
+    notes = tuple(n for n in (meeting.disagreement(figures.as_at),) if n)
+    return Pack(
+        options.council, figures.as_at, meeting.committee, meeting.date, sections, made, notes
+    )
 
 
 # summary ---------------------------------------------------------------------------------------
@@ -294,9 +340,10 @@ def summary(worked: _Worked) -> Section:
     if view.savings_sentence is not None:
         blocks.append(Paragraph(view.savings_sentence))
     blocks += [Heading("Backlog"), view.backlog_printed, *changed_lines(view.changes)]
-    blocks.append(
-        Paragraph(f"{view.attention.sentence} They are listed in the next section.", "note")
+    listed = {0: "", 1: " It is listed in the next section."}.get(
+        view.attention.count, " They are listed in the next section."
     )
+    blocks.append(Paragraph(f"{view.attention.sentence}{listed}", "note"))
     return Section("summary", SECTIONS["summary"], tuple(blocks))
 
 
@@ -314,11 +361,10 @@ def attention_section(worked: _Worked) -> Section:
             Heading(f"Changes since the last meeting ({formatting.day(part.meeting)})"),
             Paragraph(part.summary),
         ]
+        if part.cut:
+            blocks.append(Paragraph(part.cut, "note"))
         if part.table is not None:
-            blocks += [
-                Paragraph(part.sentence, "note"),
-                part.table.select(part.table.frame.columns, widths=CHANGES_WIDTHS),
-            ]
+            blocks.append(part.table.select(part.table.frame.columns, widths=CHANGES_WIDTHS))
     table = view.attention.table
     blocks += [Heading("Needs attention"), Paragraph(view.attention.sentence)]
     if not table.is_empty():
@@ -494,6 +540,20 @@ def definitions_section(worked: _Worked) -> Section:
         blocks.append(Paragraph(note, "note"))
     return Section("definitions", SECTIONS["definitions"], tuple(blocks))
 
+
+# the dashboard page whose downloads hold each section's tables whole
+PAGES = {
+    "summary": "Overview",
+    "attention": "Overview",
+    "plan": "Improvement plan",
+    "savings": "Savings programme",
+    "backlog": "Backlog and reviews",
+    "reviews": "Reviews and waiting lists",
+    "adults": "Younger and older adults",
+    "actions": "Committee actions",
+    "reconciliation": "Definitions and data quality",
+    "definitions": "Definitions and data quality",
+}
 
 _BUILDERS = {
     "summary": summary,

@@ -20,7 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.briefing.images import Drawn
-from dashboard.briefing.layout import Charts, charts_note
+from dashboard.briefing.layout import OWN_PAGES, Charts, charts_note
 from dashboard.views.blocks import Chart, Heading, Headlines, Pack, Paragraph, Table
 
 GREY = RGBColor(0x50, 0x50, 0x50)
@@ -36,9 +36,12 @@ def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
     document = Document()
     _set_up(document, pack)
     _cover(document, pack, charts)
-    for section in pack.sections:
+    for index, section in enumerate(pack.sections):
         heading = document.add_heading(section.title, level=1)
-        heading.paragraph_format.page_break_before = True
+        # as in the PDF: the summary and the changes on pages of their own, the rest following
+        # on (a section on every new page left pages nearly empty where one spilled over)
+        heading.paragraph_format.page_break_before = index < OWN_PAGES
+        heading.paragraph_format.keep_with_next = True
         for block in section.blocks:
             _block(document, block, charts)
     if charts.pending:
@@ -108,6 +111,8 @@ def _cover(document, pack: Pack, drawn: Charts) -> None:
     if pack.meeting_date:
         _line(document, f"Meeting of {pack.meeting_date.day} {pack.meeting_date:%B %Y}", size=14)
     _line(document, pack.as_at_text, size=14, bold=True)
+    for note in pack.notes:
+        _line(document, "⚠ " + note, size=11, bold=True, colour=WARNING)
     _line(document, f"Made from the dashboard on {pack.made_at}.", colour=GREY)
     _line(document, "Contents", size=12, bold=True)
     for section in pack.sections:

@@ -25,9 +25,15 @@ SCALE = 1.5  # 1,350 pixels across 17 cm: about 200 dpi in print; 2 costs a thir
 TABS = 1  # a second tab costs more to open (plotly.js parsed again) than it saves on 2 cores
 
 
+def image_options(chart: Chart, fmt: str = "png") -> dict:
+    """How kaleido draws ``chart`` for a pack: its size in CSS pixels and, for PNG, the scale."""
+    options = {"format": fmt, "width": WIDTH, "height": chart.height}
+    return options | ({"scale": SCALE} if fmt == "png" else {})
+
+
 @dataclass(frozen=True)
 class Drawn:
-    pictures: dict[str, bytes] = field(default_factory=dict)  # chart key -> PNG
+    pictures: dict[str, bytes] = field(default_factory=dict)  # chart key -> PNG (or SVG)
     reason: str | None = None  # why charts were not drawn
 
     def picture(self, chart: Chart) -> bytes | None:
@@ -55,7 +61,8 @@ class Painter:
     pack's figures are read; ``draw`` then hands it the charts. Use it as a context manager:
     leaving the block closes the browser whether or not it drew anything."""
 
-    def __init__(self, browser: str | None):
+    def __init__(self, browser: str | None, fmt: str = "png"):
+        self._fmt = fmt  # "svg" for the tests that measure where the charts' text falls
         self._charts: Future[list[Chart]] = Future()
         self._pictures: Future[dict[str, bytes]] = Future()
         self._thread: threading.Thread | None = None
@@ -123,15 +130,15 @@ class Painter:
             charts = await asyncio.wrap_future(self._charts)
             pictures = {}
             for chart in charts:
-                options = {"format": "png", "width": WIDTH, "height": chart.height, "scale": SCALE}
                 # text from the store is made literal here, where the pack's charts are drawn
                 figure = inert_figure(chart.figure)
+                options = image_options(chart, self._fmt)
                 pictures[chart.key] = await kaleido.calc_fig(figure, opts=options)
             # handed over before the browser closes (half a second), which happens meanwhile
             self._pictures.set_result(pictures)
 
 
-def draw(charts: list[Chart], *, browser: str | None) -> Drawn:
+def draw(charts: list[Chart], *, browser: str | None, fmt: str = "png") -> Drawn:
     """``charts`` drawn by a browser started for them alone."""
-    with Painter(browser) as painter:
+    with Painter(browser, fmt) as painter:
         return painter.draw(charts)

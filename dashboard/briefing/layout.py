@@ -8,6 +8,10 @@ from collections.abc import Callable
 from dashboard.briefing.images import Drawn
 from dashboard.views.blocks import Chart
 
+# sections on pages of their own: the summary (one page), then the changes and what needs
+# attention; the rest follow on
+OWN_PAGES = 2
+
 
 def charts_note(drawn: Drawn) -> str:
     if drawn.reason:

@@ -14,6 +14,7 @@ from dashboard.briefing import content, docx, images, pdf
 from dashboard.domain.disclosure import DisclosureRule
 from dashboard.domain.ratings import Thresholds
 from dashboard.views.blocks import Pack
+from data_access import days
 from data_access.app_settings import configured_lists
 from data_access.settings import get_settings
 from data_access.store import Store
@@ -52,17 +53,19 @@ def options_for(
 def make(
     store: Store,
     *,
-    as_at: date,
+    as_at: date | None,
     fmt: str,
     options: content.Options,
     browser: str | None = None,
     painter: images.Painter | None = None,
 ) -> Made:
-    """The pack for ``as_at`` as PDF or Word bytes. Charts are drawn by ``painter`` when given
-    (a browser started earlier), else by ``browser`` (None: tables in place of charts)."""
+    """The pack for ``as_at`` as PDF or Word bytes; with no ``as_at``, for the chosen meeting's
+    day (``content.pack_day``). Charts are drawn by ``painter`` when given (a browser started
+    earlier), else by ``browser`` (None: tables in place of charts)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     started = time.perf_counter()
+    as_at = content.pack_day(store, options.meeting_id, as_at, days.today())
     layout = pdf.render if fmt == "pdf" else docx.render
     waited = []
 

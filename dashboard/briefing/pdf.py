@@ -1,22 +1,28 @@
 """A pack as a PDF: A4, text as text (selectable, searchable), set in DejaVu Sans.
 
 Every page carries the as-at date and its page number; headings become the PDF's outline
-(bookmarks); charts are tagged pictures with alternative text; tables run on across pages with
-their heading row repeated, and their text wraps inside the cells rather than being cut off.
+(bookmarks); the structure tree (``tagged``) holds the sections, headings, paragraphs, tables
+(rows, heading and data cells) and charts (figures with alternative text) in reading order,
+the running header and footer marked as artifacts; tables run on across pages with their
+heading row repeated, and their text wraps inside the cells rather than being cut off.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 import polars as pl
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.prefs import ViewerPreferences
 
 from dashboard.briefing.images import WIDTH, Drawn
-from dashboard.briefing.layout import Charts, charts_note
+from dashboard.briefing.layout import OWN_PAGES, Charts, charts_note
+from dashboard.briefing.tagged import HEADING_CELL, Tags
 from dashboard.views.blocks import (
     Chart,
     Heading,
@@ -41,6 +47,7 @@ WARNING = (150, 60, 0)  # dark orange: 6.4:1 on white
 RULE = (170, 170, 170)
 HEADING_FILL = (230, 234, 238)
 MARGIN = 16  # mm
+NEW_PAGE_BELOW = 0.35  # a share of a page's body
 
 
 class MissingFont(RuntimeError):
@@ -65,7 +72,11 @@ class _Document(FPDF):
         self.set_author(pack.council)
         self.set_creator("ascgov briefing pack")
         self.set_lang("en-GB")
+        # a reader's window shows the pack's title, not its file name
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.alias_nb_pages()
+        self.tags = Tags(self)
+        self.grids: dict[int, tuple[Table, _Grid]] = {}  # by the id of the table drawn
 
     def header(self) -> None:
         if self.page_no() == 1:
@@ -73,16 +84,18 @@ class _Document(FPDF):
         self.set_y(9)
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
-        self.cell(self.epw / 2, 5, self.pack.council, new_x=XPos.RIGHT, new_y=YPos.TOP)
-        self.cell(self.epw / 2, 5, self.pack.as_at_text, align="R")
+        with self.tags.artifact():
+            self.cell(self.epw / 2, 5, self.pack.council, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.cell(self.epw / 2, 5, self.pack.as_at_text, align="R")
         self.set_y(20)
 
     def footer(self) -> None:
         self.set_y(-13)
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
-        self.cell(self.epw / 2, 5, self.pack.as_at_text, new_x=XPos.RIGHT, new_y=YPos.TOP)
-        self.cell(self.epw / 2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        with self.tags.artifact():
+            self.cell(self.epw / 2, 5, self.pack.as_at_text, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.cell(self.epw / 2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
 
 def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
@@ -91,8 +104,8 @@ def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
     charts = Charts(drawn)
     pdf = _Document(pack)
     _cover(pdf, pack, charts)
-    for section in pack.sections:
-        _section(pdf, section, charts)
+    for index, section in enumerate(pack.sections):
+        _section(pdf, section, charts, own_page=index < OWN_PAGES)
     if charts.pending:
         done = charts.finish(pack.charts())
         if done is None:
@@ -102,18 +115,43 @@ def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
 
 
 def _place_pictures(pdf: _Document, reserved: list[tuple], drawn: Drawn) -> None:
-    """Each picture into the place kept for it: (chart, page, top, height)."""
+    """Each picture into the place kept for it, (chart, page, top, height, mcid), marked as
+    the Figure element made for it where it was laid out."""
     last = pdf.page
-    for chart, page, top, height in reserved:
+    for chart, page, top, height, mcid in reserved:
         pdf.page = page
-        _picture(pdf, chart, drawn.picture(chart), top, height)
+        with pdf.tags.marked("/Figure", mcid):
+            _picture(pdf, chart, drawn.picture(chart), top, height)
     pdf.page = last
 
 
-def _text(pdf: FPDF, text: str, *, size: float = 10, style: str = "", colour=INK, gap=1.5):
+def _text(pdf: _Document, text: str, *, size: float = 10, style="", colour=INK, gap=1.5, tag="/P"):
+    """A paragraph tagged ``tag``, kept whole on a page when it fits on one; one longer than
+    the room left runs on, each page's part tagged on its own (marked content cannot span
+    pages), and never leaves a single line behind."""
     pdf.set_font(FONT, style, size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    height = size * 0.5
+    room = int((pdf.page_break_trigger - pdf.y) // height)
+    # far from the page's foot (most paragraphs) it is written at once: wrapping it first to
+    # count its lines cost as much again as writing it
+    widest = pdf.get_string_width(text) * 1.25 / (pdf.epw - 2 * pdf.c_margin)
+    if room > widest + text.count("\n") + 2:
+        with pdf.tags.content(tag):
+            pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(gap)
+        return
+    lines = pdf.multi_cell(0, height, text, align="L", dry_run=True, output="LINES")
+    while lines:
+        room = int((pdf.page_break_trigger - pdf.y) // height)
+        if room < min(len(lines), 2):
+            pdf.add_page()
+            continue
+        shown, lines = lines[:room], lines[room:]
+        with pdf.tags.content(tag):
+            pdf.multi_cell(
+                0, height, "\n".join(shown), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
     pdf.ln(gap)
 
 
@@ -122,42 +160,64 @@ def _cover(pdf: _Document, pack: Pack, drawn: Charts) -> None:
     pdf.set_y(50)
     _text(pdf, pack.council, size=14, colour=GREY)
     pdf.start_section("Briefing pack", level=0)
-    _text(pdf, "Adult social care briefing pack", size=24, style="B", gap=6)
+    _text(pdf, "Adult social care briefing pack", size=24, style="B", gap=6, tag="/H1")
     if pack.committee:
         _text(pdf, pack.committee, size=14)
     if pack.meeting_date:
         _text(pdf, f"Meeting of {pack.meeting_date.day} {pack.meeting_date:%B %Y}", size=14)
-    _text(pdf, pack.as_at_text, size=14, style="B", gap=8)
+    _text(pdf, pack.as_at_text, size=14, style="B", gap=3 if pack.notes else 8)
+    for note in pack.notes:
+        _text(pdf, "⚠ " + note, size=11, colour=WARNING, gap=5)
     _text(pdf, f"Made from the dashboard on {pack.made_at}.", size=10, colour=GREY, gap=6)
-    _text(pdf, "Contents", size=12, style="B")
+    _text(pdf, "Contents", size=12, style="B", tag="/H2")
     for section in pack.sections:
         _text(pdf, section.title, size=11, gap=0.5)
     pdf.ln(6)
     _text(pdf, charts_note(drawn), size=9, colour=GREY)
 
 
-def _section(pdf: _Document, section: Section, drawn: Charts) -> None:
-    pdf.add_page()
+def _section(pdf: _Document, section: Section, drawn: Charts, *, own_page: bool) -> None:
+    """A section on a new page when it is one of the first (the summary, then the changes),
+    or when less than ``NEW_PAGE_BELOW`` of a page is left, or too little for its title and
+    what it opens with; otherwise after the one before: a section that started every page
+    left pages a tenth full where one spilled over."""
+    body = pdf.page_break_trigger - pdf.t_margin
+    keep = max(NEW_PAGE_BELOW * body, 15 + _room_for(pdf, section.blocks, drawn))
+    if own_page or pdf.will_page_break(keep):
+        pdf.add_page()
+    else:
+        pdf.ln(8)
     pdf.start_section(section.title, level=0)
-    _text(pdf, section.title, size=18, style="B", gap=3)
-    for index, block in enumerate(section.blocks):
-        if isinstance(block, Heading):
-            _heading(pdf, block.text, keep=_room_for(pdf, section.blocks[index + 1 :], drawn))
-        else:
-            _block(pdf, block, drawn)
+    with pdf.tags.group("/Sect"):
+        _text(pdf, section.title, size=18, style="B", gap=3, tag="/H1")
+        for index, block in enumerate(section.blocks):
+            if isinstance(block, Heading):
+                keep = _room_for(pdf, section.blocks[index + 1 :], drawn)
+                _heading(pdf, block.text, keep=keep)
+            else:
+                _block(pdf, block, drawn)
 
 
 def _room_for(pdf: _Document, following: tuple, drawn: Charts) -> float:
-    """Room (mm) a heading needs below it: a few lines of text, or the short paragraphs and
-    the chart that follow it, so that a heading never ends a page its chart is not on."""
-    room = 0.0
-    for block in following[:3]:
+    """Room (mm) a heading needs below it: the short paragraphs that follow it and the chart,
+    table or figures they introduce, so that a heading never ends a page without them."""
+    room, page = 0.0, _kept(pdf)
+    for block in following[:4]:
+        if isinstance(block, Paragraph):
+            room += 10
+            continue
         if isinstance(block, Chart) and drawn.shows(block):
-            return room + pdf.epw * block.height / WIDTH + 12
-        if not isinstance(block, Paragraph):
-            break
-        room += 10
-    return 30
+            return min(room + pdf.epw * block.height / WIDTH + 12, page)
+        if isinstance(block, Table):
+            return min(room + _grid(pdf, block).height() + 8, page)
+        break
+    return room + 30
+
+
+def _kept(pdf: _Document) -> float:
+    """The most (mm) kept together: a page's body less room for a title and a sentence, so
+    that what a title keeps with it fits under the title on a new page."""
+    return pdf.page_break_trigger - pdf.t_margin - 30
 
 
 def _block(pdf: _Document, block, drawn: Charts) -> None:
@@ -177,7 +237,7 @@ def _heading(pdf: _Document, text: str, *, keep: float) -> None:
         pdf.add_page()
     pdf.ln(2)
     pdf.start_section(text, level=1, strict=False)
-    _text(pdf, text, size=13, style="B", gap=1.5)
+    _text(pdf, text, size=13, style="B", gap=1.5, tag="/H2")
 
 
 def _paragraph(pdf: _Document, block: Paragraph) -> None:
@@ -200,7 +260,8 @@ def _headlines(pdf: _Document, block: Headlines) -> None:
             pdf.add_page()
         top = pdf.y
         for i, item in enumerate(row):
-            _headline(pdf, item, pdf.l_margin + i * (width + gap), top, width, height)
+            with pdf.tags.group("/Div"):
+                _headline(pdf, item, pdf.l_margin + i * (width + gap), top, width, height)
         pdf.set_xy(pdf.l_margin, top + height + 3)
 
 
@@ -220,14 +281,18 @@ def _headline_height(pdf: FPDF, item, width: float) -> float:
     return total
 
 
-def _headline(pdf: FPDF, item, x: float, y: float, width: float, height: float) -> None:
+def _headline(pdf: _Document, item, x: float, y: float, width: float, height: float) -> None:
     pdf.set_draw_color(*RULE)
-    pdf.rect(x, y, width, height)
+    with pdf.tags.artifact():
+        pdf.rect(x, y, width, height)
     pdf.set_xy(x + 2, y + 2)
     for text, size, style in _headline_lines(item):
         pdf.set_font(FONT, style, size)
         pdf.set_text_color(*(INK if style else GREY))
-        pdf.multi_cell(width - 4, size * 0.45, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        with pdf.tags.content("/P"):
+            pdf.multi_cell(
+                width - 4, size * 0.45, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+            )
         pdf.set_x(x + 2)
         pdf.ln(1)
         pdf.set_x(x + 2)
@@ -272,11 +337,25 @@ def _fitted(pdf: FPDF, frame: pl.DataFrame, relative, size: float, pad: float) -
 
 
 def _table(pdf: _Document, table: Table) -> None:
-    if pdf.will_page_break(25):
+    grid = _grid(pdf, table)
+    # a table that fits on a page is kept on one, rather than leaving a few rows over
+    if pdf.will_page_break(min(grid.height() + 8, _kept(pdf))):
         pdf.add_page()
-    _text(pdf, table.title, size=9.5, style="B", gap=1)
-    _Grid(pdf, table.shown(), table.widths, table.aligns()).draw()
+    with pdf.tags.group("/Table"):
+        _text(pdf, table.title, size=9.5, style="B", gap=1, tag="/Caption")
+        grid.draw()
     pdf.ln(3)
+
+
+def _grid(pdf: _Document, table: Table) -> _Grid:
+    """The table's grid, made once: the heading before it measures it too."""
+    made = pdf.grids.get(id(table))
+    if made is None or made[0] is not table:
+        made = pdf.grids[id(table)] = (
+            table,
+            _Grid(pdf, table.shown(), table.widths, table.aligns()),
+        )
+    return made[1]
 
 
 class _Grid:
@@ -304,22 +383,44 @@ class _Grid:
         self.right = [a == "R" for a in aligns]
         self._widths: dict[tuple[str, str], float] = {}
 
+    @functools.cache  # noqa: B019 - a grid lives as long as the pack's layout
+    def height(self) -> float:
+        """The table's height (mm) on one page, its rows wrapped in their cells; stops
+        counting once past a page."""
+        page = self.pdf.page_break_trigger - self.pdf.t_margin
+        total = 0.0
+        for values in self.frame.head(200).iter_rows():
+            if total > page:
+                break
+            lines = max(
+                len(self._wrap("" if v is None else str(v), w))
+                for v, w in zip(values, self.widths, strict=True)
+            )
+            total += lines * self.line + 2 * self.PAD
+        return total + 2 * (self.line + 2 * self.PAD)  # the heading row, about
+
     def draw(self) -> None:
         self.pdf.set_draw_color(*RULE)
         self.pdf.set_text_color(*INK)
-        self._heading()
+        self._heading(repeated=False)
         self.pdf.set_font(FONT, "", self.size)
         for values in self.frame.iter_rows():
             texts = ["" if v is None else str(v) for v in values]
             self._row([self._wrap(t, w) for t, w in zip(texts, self.widths, strict=True)])
 
-    def _heading(self) -> None:
+    def _heading(self, *, repeated: bool = True) -> None:
+        """The heading row; repeated at the top of each page a table runs on to, where it is
+        an artifact (read once, at the table's start)."""
         self.pdf.set_font(FONT, "B", self.size)
         cells = [self._wrap(n, w) for n, w in zip(self.frame.columns, self.widths, strict=True)]
         height = max(len(c) for c in cells) * self.line + 2 * self.PAD
         if self.pdf.will_page_break(height + self.line * 2 + 2 * self.PAD):
             self.pdf.add_page()
-        self._cells(cells, height, fill=True)
+        if repeated:
+            with self.pdf.tags.artifact():
+                self._cells(cells, height, fill=True, cell=None)
+        else:
+            self._cells(cells, height, fill=True, cell="/TH")
         self.pdf.set_font(FONT, "", self.size)
 
     def _row(self, cells: list[list[str]]) -> None:
@@ -334,22 +435,34 @@ class _Grid:
                 self._heading()
                 continue
             shown = [c[:fits] for c in cells]
-            self._cells(shown, max(len(c) for c in shown) * self.line + 2 * self.PAD)
+            self._cells(shown, max(len(c) for c in shown) * self.line + 2 * self.PAD, cell="/TD")
             cells = [c[fits:] for c in cells] if needed > fits else []
 
     def _page_room(self) -> float:
         return self.pdf.page_break_trigger - self.pdf.t_margin - 20 - 2 * self.PAD
 
-    def _cells(self, cells: list[list[str]], height: float, *, fill: bool = False) -> None:
-        pdf, x, top = self.pdf, self.pdf.l_margin, self.pdf.y
-        for lines, width, right in zip(cells, self.widths, self.right, strict=True):
-            if fill:
-                pdf.set_fill_color(*HEADING_FILL)
-            pdf.rect(x, top, width, height, style="DF" if fill else "D")
-            for i, line in enumerate(lines):
-                offset = width - self.PAD - self._width(line) if right else self.PAD
-                pdf.text(x + offset, top + self.PAD + (i + 0.8) * self.line, line)
-            x += width
+    def _cells(
+        self, cells: list[list[str]], height: float, *, cell: str | None, fill: bool = False
+    ) -> None:
+        """A row: tagged TR with a ``cell`` element (TH or TD) for each cell, or untagged
+        (``cell`` None) inside an artifact."""
+        pdf, top = self.pdf, self.pdf.y
+        with pdf.tags.artifact() if cell else nullcontext():
+            x = pdf.l_margin
+            for width in self.widths:
+                if fill:
+                    pdf.set_fill_color(*HEADING_FILL)
+                pdf.rect(x, top, width, height, style="DF" if fill else "D")
+                x += width
+        with pdf.tags.group("/TR") if cell else nullcontext():
+            x = pdf.l_margin
+            for lines, width, right in zip(cells, self.widths, self.right, strict=True):
+                said = {"a": HEADING_CELL} if cell == "/TH" else {}
+                with pdf.tags.content(cell, **said) if cell else nullcontext():
+                    for i, line in enumerate(lines):
+                        offset = width - self.PAD - self._width(line) if right else self.PAD
+                        pdf.text(x + offset, top + self.PAD + (i + 0.8) * self.line, line)
+                x += width
         pdf.set_xy(pdf.l_margin, top + height)
 
     def _width(self, text: str) -> float:
@@ -408,22 +521,19 @@ def _chart(pdf: _Document, chart: Chart, drawn: Charts) -> None:
         if pdf.will_page_break(height + 10):
             pdf.add_page()
         top = pdf.y
+        alt = f"{chart.title}. {chart.alt} The figures are in the table below."
+        _, mcid = pdf.tags.leaf("/Figure", alt=alt)
         if drawn.pending:
-            drawn.reserved.append((chart, pdf.page, top, height))
+            drawn.reserved.append((chart, pdf.page, top, height, mcid))
         else:
-            _picture(pdf, chart, drawn.picture(chart), top, height)
+            with pdf.tags.marked("/Figure", mcid):
+                _picture(pdf, chart, drawn.picture(chart), top, height)
         pdf.set_y(top + height + 2)
     _text(pdf, chart.alt)
     _table(pdf, chart.table.titled(f"The figures in this chart: {chart.title}"))
 
 
 def _picture(pdf: _Document, chart: Chart, picture: bytes, top: float, height: float) -> None:
-    pdf.image(
-        io.BytesIO(picture),
-        x=pdf.l_margin,
-        y=top,
-        w=pdf.epw,
-        h=height,
-        title=chart.title,
-        alt_text=f"{chart.title}. {chart.alt} The figures are in the table below.",
-    )
+    # tagged by the caller as a Figure with its alternative text (fpdf2's own tag would sit
+    # outside the section, out of reading order)
+    pdf.image(io.BytesIO(picture), x=pdf.l_margin, y=top, w=pdf.epw, h=height)

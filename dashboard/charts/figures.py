@@ -211,6 +211,9 @@ def shared(builder: F) -> F:
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.Figure:
+    # automargin: the margins grow to hold the axes' labels (rating names, tilted team names),
+    # which were cut off where the process's default template does not set it (Streamlit's,
+    # the default wherever Streamlit is imported, as in the app that makes packs)
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT, "size": 14, "color": "#0b0c0c"},
@@ -219,8 +222,13 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.F
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
         hovermode="x unified",
-        yaxis={"title": y_title, "gridcolor": "#dddddd", "rangemode": "tozero"},
-        xaxis={"title": x_title, "gridcolor": "#eeeeee"},
+        yaxis={
+            "title": y_title,
+            "gridcolor": "#dddddd",
+            "rangemode": "tozero",
+            "automargin": True,
+        },
+        xaxis={"title": x_title, "gridcolor": "#eeeeee", "automargin": True},
     )
     return fig
 

@@ -34,9 +34,15 @@ def chosen_sections(values: list[str] | None) -> tuple[str, ...]:
 
 
 def brief(
-    as_at: Annotated[str, typer.Option("--as-at", help="The figures as they stood on this date.")],
     fmt: Annotated[PackFormat, typer.Option("--format", help="pdf or docx")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
+    as_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-at",
+            help="The figures as they stood on this date (default: the meeting's day, or today).",
+        ),
+    ] = None,
     meeting: Annotated[
         int | None, typer.Option(help="Meeting the pack is for, by id (an unknown id lists them).")
     ] = None,
@@ -47,7 +53,7 @@ def brief(
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Write the briefing pack for an as-at date (directors and administrators)."""
+    """Write the briefing pack for an as-at date or a meeting (directors and administrators)."""
     from dashboard.briefing.images import Painter, find_browser
     from data_access.access import NotPermitted, Permission, authorise
 
@@ -56,7 +62,7 @@ def brief(
         authorise(store, _principal(as_, store), Permission.BRIEF, target="ascgov brief")
     except NotPermitted as exc:
         _fail(str(exc))
-    day = _parse_day(as_at, "--as-at")
+    day = None if as_at is None else _parse_day(as_at, "--as-at")
     try:
         chosen = chosen_sections(sections)
     except ValueError as exc:
@@ -65,9 +71,12 @@ def brief(
     with Painter(find_browser()) as painter:
         made = _make(store, day, fmt.value, meeting, chosen, painter)
     output.write_bytes(made.data)
+    for note in made.pack.notes:
+        typer.echo(f"warning: {note} The cover says so.", err=True)
     charts = len(made.pack.charts())
     drawn = f"{charts} charts" if made.drawn.reason is None else f"no charts ({made.drawn.reason})"
-    typer.echo(f"wrote the {fmt.value} briefing pack as at {day.isoformat()} to {output}: {drawn}")
+    day = made.pack.as_at.isoformat()
+    typer.echo(f"wrote the {fmt.value} briefing pack as at {day} to {output}: {drawn}")
 
 
 def _make(store, day, fmt: str, meeting: int | None, sections: tuple[str, ...], painter):

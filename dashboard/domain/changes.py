@@ -30,19 +30,29 @@ NEW_FIGURES = "New figures"
 UPDATED = "Other update"
 WHEN = "When (UK time)"
 KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
+# each kind counted in words: "1 new red item", "17 sets of new figures"
+KIND_NOUNS = {
+    NEW_RED: ("new red item", "new red items"),
+    RATING: ("rating moved", "ratings moved"),
+    SLIPPED: ("milestone slipped", "milestones slipped"),
+    RESTATED: ("figure restated", "figures restated"),
+    NEW_FIGURES: ("set of new figures", "sets of new figures"),
+    UPDATED: ("other update", "other updates"),
+}
 
 DEFAULT_MILESTONE_STATUSES = default_statuses()["milestone_statuses"]
 
 # new rows of these are counted, not listed: an import adds thousands at a time
 COUNTED_NEW = ("milestones", "savings_years", "backlog")
+# how new rows of each dataset are named where a line starts ("Accountability areas: 3 new")
 _NEW_NAMES = {
-    "areas": "accountability areas",
-    "savings_lines": "savings lines",
+    "areas": "Accountability areas",
+    "savings_lines": "Savings lines",
     "mtfs_requirements": "MTFS requirements",
-    "committee_actions": "committee actions",
-    "milestones": "milestones",
-    "savings_years": "savings figures (line and year)",
-    "backlog": "monthly backlog figures",
+    "committee_actions": "Committee actions",
+    "milestones": "Milestones",
+    "savings_years": "Savings figures (line and year)",
+    "backlog": "Monthly backlog figures",
 }
 
 # the datasets whose changes members are told about
@@ -76,15 +86,23 @@ class Change:
 
 
 def _collapse(events: pl.DataFrame) -> list[dict[str, Any]]:
-    """One entry per item: its state before the first change and after the last."""
+    """One entry per item: its state before the first change and after the last. An item
+    created in the window (its first event an insert) and changed after is described from the
+    state it was created in (``created`` says so): the change list then says what happened to
+    it, "RAG Amber → Red", and its creation is counted with the other new items."""
     items: dict[tuple[str, str], dict[str, Any]] = {}
     for event in events.sort("id").iter_rows(named=True):
         key = (event["dataset"], event["entity_key"])
         after = json.loads(event["after"]) if event["after"] else None
         if key not in items:
             before = json.loads(event["before"]) if event["before"] else None
-            items[key] = {"dataset": key[0], "key": key[1], "before": before}
-        items[key].update(after=after, by=event["actor"], when=event["occurred_at"])
+            items[key] = {"dataset": key[0], "key": key[1], "before": before, "created": None}
+        item = items[key]
+        if item["before"] is None and item["created"] is None and after is not None:
+            item.update(created=after, created_by=event["actor"], created_at=event["occurred_at"])
+        elif item["before"] is None and item["created"] is not None:
+            item["before"] = item["created"]
+        item.update(after=after, by=event["actor"], when=event["occurred_at"])
     return list(items.values())
 
 
@@ -118,18 +136,20 @@ def changes_since(
     new_figures: dict[str, list[dict[str, Any]]] = {}
     new_items: dict[str, list[dict[str, Any]]] = {}
     for item in _collapse(events):
-        if item["after"] is None:
-            continue
         describe = _DESCRIBERS.get(item["dataset"])
-        if item["dataset"] == "backlog" and item["before"] is None:
-            new_figures.setdefault(item["after"]["month"][:7], []).append(item)
-        elif describe is not None:
-            parts = _one_line(describe(item, rules))
-            if item["before"] is None and all(p.kind != NEW_RED for p in parts):
-                # a new item is news only when it arrives red; the rest are counted
-                new_items.setdefault(item["dataset"], []).append(item)
+        if item["after"] is None or describe is None:
+            continue
+        if item["created"] is not None:
+            if item["dataset"] == "backlog":
+                new_figures.setdefault(item["after"]["month"][:7], []).append(item)
             else:
-                found.extend(parts)
+                new_items.setdefault(item["dataset"], []).append(item)
+        if item["dataset"] == "backlog" and item["before"] is None:
+            continue
+        parts = _one_line(describe(item, rules))
+        # a new item is news only when it arrives red; the rest are counted
+        if item["before"] is not None or any(p.kind == NEW_RED for p in parts):
+            found.extend(parts)
     found.extend(_new_items(new_items))
     found.extend(_new_figures(new_figures))
     found.sort(key=lambda c: c.when, reverse=True)
@@ -137,13 +157,14 @@ def changes_since(
 
 
 def _new_items(by_dataset: dict[str, list[dict[str, Any]]]) -> list[Change]:
+    """New items counted per dataset, by whom and when they were created."""
     found = []
     for dataset, items in sorted(by_dataset.items()):
-        last = max(items, key=lambda i: i["when"])
-        people = {i["by"] for i in items}
-        by = last["by"] if len(people) == 1 else f"{len(people)} people"
-        name = _NEW_NAMES.get(dataset, dataset).capitalize()
-        found.append(Change(NEW_FIGURES, name, f"{len(items):,} new", by, last["when"]))
+        last = max(items, key=lambda i: i["created_at"])
+        people = {i["created_by"] for i in items}
+        by = last["created_by"] if len(people) == 1 else f"{len(people)} people"
+        name = _NEW_NAMES.get(dataset, dataset)
+        found.append(Change(NEW_FIGURES, name, f"{len(items):,} new", by, last["created_at"]))
     return found
 
 
@@ -151,7 +172,7 @@ def _counted(new_rows: pl.DataFrame) -> list[Change]:
     return [
         Change(
             NEW_FIGURES,
-            _NEW_NAMES.get(row["dataset"], row["dataset"]).capitalize(),
+            _NEW_NAMES.get(row["dataset"], row["dataset"]),
             f"{row['n']:,} new",
             row["actor"] if row["actors"] == 1 else f"{row['actors']} people",
             row["last_at"],
@@ -176,7 +197,7 @@ def changes_table(changes: list[Change]) -> Table:
             "Kind": [c.kind for c in changes],
             "Item": [c.item for c in changes],
             "What changed": [c.what for c in changes],
-            "By": [c.by for c in changes],
+            "By": [who(c.by) for c in changes],
             WHEN: [_utc(c.when) for c in changes],
         },
         schema={
@@ -187,18 +208,28 @@ def changes_table(changes: list[Change]) -> Table:
     return Table.of("Changes since the last meeting", frame, {WHEN: Kind.MOMENT})
 
 
+def who(actor: str) -> str:
+    """A person by their sign-in; the dashboard's own loads (``system:...``) in words, since
+    members read the list and an internal name means nothing to them.
+
+    >>> who("jo@council.gov.uk"), who("system:sample-data")
+    ('jo@council.gov.uk', 'a data load')
+    """
+    return "a data load" if actor.startswith("system:") else actor
+
+
 def _utc(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def changes_summary(changes: list[Change], meeting: date | None) -> str:
+    """``3 changes since the meeting on 6 Feb 2024: 1 new red item, 2 other updates.``"""
     since = f"since the meeting on {formatting.day(meeting)}" if meeting else "so far"
     if not changes:
         return f"Nothing has changed {since}."
     counts = [(k, sum(c.kind == k for c in changes)) for k in KINDS]
-    parts = ", ".join(f"{n} {k.lower()}{'s' if n != 1 else ''}" for k, n in counts if n)
-    noun = "change" if len(changes) == 1 else "changes"
-    return f"{len(changes)} {noun} {since}: {parts}."
+    parts = ", ".join(formatting.counted(n, *KIND_NOUNS[k]) for k, n in counts if n)
+    return f"{formatting.counted(len(changes), 'change')} {since}: {parts}."
 
 
 def _change(kind: str, item: dict, label: str, what: str) -> Change:
@@ -216,16 +247,17 @@ def _areas(item: dict, rules: _Rules) -> list[Change]:
     label = f"Area {after['code']}: {after['title']}"
     found = []
     rag = _moved(before, after, "rag")
-    if rag and rag[1] == RED:
-        found.append(_change(NEW_RED, item, label, f"RAG now Red (was {rag[0] or 'not rated'})"))
-    elif rag and before is not None:
-        found.append(_change(RATING, item, label, f"RAG {rag[0] or 'not rated'} → {rag[1]}"))
-    status = _moved(before, after, "status")
-    if status and before is not None:
-        found.append(_change(UPDATED, item, label, f"status {status[0]} → {status[1]}"))
     if before is None:
-        found.append(_change(UPDATED, item, label, "new accountability area"))
-    elif _moved(before, after, "commentary"):
+        rated = f", rated {after['rag']}" if after.get("rag") else ""
+        kind = NEW_RED if after.get("rag") == RED else UPDATED
+        return [_change(kind, item, label, f"new accountability area{rated}")]
+    if rag:
+        kind = NEW_RED if rag[1] == RED else RATING
+        found.append(_change(kind, item, label, f"RAG {rag[0] or 'not rated'} → {rag[1]}"))
+    status = _moved(before, after, "status")
+    if status:
+        found.append(_change(UPDATED, item, label, f"status {status[0]} → {status[1]}"))
+    if _moved(before, after, "commentary"):
         found.append(_change(UPDATED, item, label, "commentary updated"))
     return found
 
@@ -349,9 +381,10 @@ def _actions(item: dict, rules: _Rules) -> list[Change]:
 def _new_figures(by_month: dict[str, list[dict]]) -> list[Change]:
     found = []
     for month, items in sorted(by_month.items()):
-        last = max(items, key=lambda i: i["when"])
+        last = max(items, key=lambda i: i["created_at"])
         label = f"Backlog, {formatting.month(date.fromisoformat(month + '-01'))}"
-        found.append(_change(NEW_FIGURES, last, label, f"{len(items)} new monthly figures"))
+        what = formatting.counted(len(items), "new monthly figure")
+        found.append(Change(NEW_FIGURES, label, what, last["created_by"], last["created_at"]))
     return found
 
 

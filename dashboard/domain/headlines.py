@@ -127,6 +127,17 @@ def last_meeting(meetings: pl.DataFrame, today: date) -> date | None:
     return held["meeting_date"].max() if held.height else None
 
 
+# each kind of item needing attention counted in words: "1 red area", "2 savings lines at risk"
+ATTENTION_NOUNS = {
+    "Red area": ("red area", "red areas"),
+    "Overdue milestone": ("overdue milestone", "overdue milestones"),
+    "Overdue committee action": ("overdue committee action", "overdue committee actions"),
+    "Savings at risk": ("savings line at risk", "savings lines at risk"),
+    "Figures do not add up": ("total that does not add up", "totals that do not add up"),
+}
+ATTENTION = ("item needs attention", "items need attention")
+
+
 def attention_items(
     areas: pl.DataFrame,
     milestones: pl.DataFrame,

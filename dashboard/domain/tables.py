@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
+
+from dashboard.domain.formatting import counted
+
+# a noun as (one, many): ("item needs attention", "items need attention")
+Noun = tuple[str, str]
 
 # enough to read in a meeting; the whole list stays available in the downloads and the CLI
 SHOWN_ROWS = 50
@@ -13,16 +18,36 @@ SHOWN_NAMES = 5
 
 
 def first_rows(
-    frame: pl.DataFrame, *, what: str, limit: int = SHOWN_ROWS, by: str | None = None
+    frame: pl.DataFrame,
+    *,
+    what: str | Noun,
+    limit: int = SHOWN_ROWS,
+    by: str | None = None,
+    nouns: Mapping[str, Noun] | None = None,
 ) -> tuple[pl.DataFrame, str]:
-    """``frame`` cut to ``limit`` rows, and a sentence with the count (per ``by`` value)."""
+    """``frame`` cut to ``limit`` rows, and a sentence with the count (per ``by`` value, each
+    named by ``nouns`` when it is there, else in lower case with an s). ``what`` is the
+    plural, or (one, many) when one reads differently.
+
+    >>> frame = pl.DataFrame({"Kind": ["Red area", "Savings at risk", "Savings at risk"]})
+    >>> first_rows(frame, what=("item needs attention", "items need attention"), by="Kind",
+    ...            nouns={"Savings at risk": ("savings line at risk", "savings lines at risk")})[1]
+    '3 items need attention (1 red area, 2 savings lines at risk).'
+    """
+    one, many = (what, what) if isinstance(what, str) else what
     counts = ""
     if by is not None and not frame.is_empty():
         parts = frame.group_by(by, maintain_order=True).len().iter_rows()
-        counts = " (" + ", ".join(f"{n:,} {str(k).lower()}" for k, n in parts) + ")"
+        named = nouns or {}
+        counts = " (" + ", ".join(_counted(n, named.get(str(k)), str(k)) for k, n in parts) + ")"
+    total = counted(frame.height, one, many)
     if frame.height <= limit:
-        return frame, f"{frame.height:,} {what}{counts}."
-    return frame.head(limit), f"{frame.height:,} {what}{counts}; the first {limit} are shown."
+        return frame, f"{total}{counts}."
+    return frame.head(limit), f"{total}{counts}; the first {limit} are shown."
+
+
+def _counted(number: int, noun: Noun | None, kind: str) -> str:
+    return counted(number, *(noun or (kind.lower(), None)))
 
 
 def first_names(names: Iterable[str], *, limit: int = SHOWN_NAMES) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.briefing import images, make
 from dashboard.briefing.content import SECTIONS as SECTIONS  # re-exported for the page
-from dashboard.briefing.content import meeting_choices as meeting_choices
+from dashboard.briefing.content import meeting_choices, meeting_days
 from dashboard.briefing.pdf import MissingFont
 from dashboard.domain.formatting import plain
 from dashboard.ui.components import XLSX_MIME
@@ -22,6 +22,42 @@ from data_access.exporter import export_bytes
 
 PACK_KEY = "briefing-pack"
 NO_MEETING = "None chosen"
+DAY_KEY = "briefing-day"
+MEETING_KEY = "briefing-meeting"
+
+
+def choose_meeting_and_day(
+    meetings, today: date, *, start: date | None = None
+) -> tuple[int | None, date]:
+    """The meeting the pack is for and the day its figures are as at: choosing a meeting sets
+    the day to the meeting's (today for one still to come); a day that then differs from the
+    meeting's is allowed, with the warning its cover will carry. ``start``: the day offered
+    first (the sidebar's), else today."""
+    from dashboard.briefing.content import Meeting
+
+    labels = {label: id_ for id_, label in meeting_choices(meetings).items()}
+    held = meeting_days(meetings)
+
+    def to_meeting_day() -> None:
+        chosen = labels.get(st.session_state[MEETING_KEY])
+        if chosen is not None:
+            st.session_state[DAY_KEY] = min(held[chosen], today)
+
+    label = st.selectbox(
+        "Meeting the pack is for (shown on the cover)",
+        [NO_MEETING, *labels],
+        key=MEETING_KEY,
+        on_change=to_meeting_day,
+    )
+    if DAY_KEY not in st.session_state:
+        st.session_state[DAY_KEY] = start or today
+    day = st.date_input("Figures as at", key=DAY_KEY, max_value=today, format="DD/MM/YYYY")
+    meeting = labels.get(label)
+    if meeting is not None:
+        note = Meeting(None, held[meeting], None).disagreement(day)
+        if note:
+            st.warning(plain(f"{note} The cover will say so."))
+    return meeting, day
 
 
 def make_pack(

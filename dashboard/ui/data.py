@@ -56,8 +56,9 @@ def _savings(reads: Snapshot) -> pl.DataFrame:
     return shaped.savings_frame(store_for(reads.url), reads.day)
 
 
-def table(name: str) -> pl.DataFrame:
-    return _read(current(), name)
+def table(name: str, *, live: bool = False) -> pl.DataFrame:
+    """A dataset as at the sidebar's day; ``live``: as it is now, whatever the day."""
+    return _read(current().only(name, dated=not live), name)
 
 
 def savings() -> pl.DataFrame:
@@ -151,27 +152,17 @@ _CHANGES_READ = ("audit_events", "app_settings", "measures")
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _changes(reads: Snapshot, meeting: date, thresholds: Thresholds):
-    import polars as pl
-
     from dashboard.domain.changes import COUNTED_NEW, WATCHED, changes_since, since_meeting
-    from data_access.loaders import audit_since, new_rows_since
+    from data_access.loaders import change_events
 
-    store = store_for(reads.url)
     start, end = since_meeting(meeting, reads.day)
-    listed = tuple(d for d in WATCHED if d not in COUNTED_NEW)
-    events = pl.concat(
-        [
-            audit_since(store, start, WATCHED, until=end, updates_only=True),
-            audit_since(store, start, listed, until=end).filter(
-                pl.col("action").str.ends_with(":insert")
-            ),
-        ]
-    )
+    store = store_for(reads.url)
+    events, new_rows = change_events(store, start, WATCHED, counted=COUNTED_NEW, until=end)
     return changes_since(
         events,
         thresholds=thresholds,
         measures=_measures(reads.only("measures", dated=False)),
-        new_rows=new_rows_since(store, start, COUNTED_NEW, until=end),
+        new_rows=new_rows,
         milestone_statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
     )
 

@@ -57,7 +57,9 @@ def changes_part(changed: Sequence[Change], meeting: date, also: str | None = No
     cut = None
     if changed:
         whole = changes_logic.changes_table(list(changed))
-        shown, sentence = first_rows(whole.frame, what="changes", by="Kind")
+        shown, sentence = first_rows(
+            whole.frame, what=("change", "changes"), by="Kind", nouns=changes_logic.KIND_NOUNS
+        )
         table = whole.head(shown.height)
         cut = sentence if shown.height < len(changed) else None
     summary = changes_logic.changes_summary(list(changed), meeting)
@@ -75,6 +77,7 @@ def changes_part(changed: Sequence[Change], meeting: date, also: str | None = No
 class AttentionPart:
     sentence: str  # "3 items need attention (1 red area, ...)."
     table: Table  # the first rows
+    count: int  # every item, shown or not
 
 
 def attention_items(
@@ -102,8 +105,10 @@ def attention_items(
 
 
 def attention_part(items: pl.DataFrame) -> AttentionPart:
-    shown, sentence = first_rows(items, what="items need attention", by="Kind")
-    return AttentionPart(sentence, Table.of("Needs attention", shown))
+    shown, sentence = first_rows(
+        items, what=headlines.ATTENTION, by="Kind", nouns=headlines.ATTENTION_NOUNS
+    )
+    return AttentionPart(sentence, Table.of("Needs attention", shown), items.height)
 
 
 @dataclass(frozen=True)
