@@ -10,6 +10,7 @@ from dashboard.ui.briefing import (
     dataset_downloads,
     make_pack,
     meeting_choices,
+    pack_day_sentence,
     pack_download,
     uk_today,
 )
@@ -24,11 +25,10 @@ st.markdown(
     "and definitions and sources. Every table on every page also has CSV and Excel downloads "
     "beneath it."
 )
-today = uk_today()
+# the page's one "as at" is the sidebar's: the pack holds what the pages show
+day = data.as_at() or uk_today()
 with st.form("brief"):
-    day = st.date_input(
-        "Figures as at", value=data.as_at() or today, max_value=today, format="DD/MM/YYYY"
-    )
+    st.markdown(pack_day_sentence(day, live=data.as_at() is None))
     meetings = {label: id_ for id_, label in meeting_choices(data.table("meetings")).items()}
     meeting = st.selectbox("Meeting the pack is for (shown on the cover)", [NO_MEETING, *meetings])
     sections = st.multiselect(

@@ -47,6 +47,22 @@ def make_pack(
     st.session_state[PACK_KEY] = (make.file_name(made.pack, fmt), made.data, fmt, made.drawn.reason)
 
 
+def pack_day_sentence(day: date, *, live: bool) -> str:
+    """Which day's figures the pack holds: the day chosen in the sidebar's "Figures as at" (the
+    page's one as-at control), or today's live figures."""
+    when = f"{day.day} {day:%B %Y}"
+    if live:
+        return (
+            f"The pack holds the live figures, as they stand at the end of today, {when}. For "
+            "the figures as they stood on a past day, choose it in “Figures as at” in the "
+            "sidebar."
+        )
+    return (
+        f"The pack holds the figures as they stood at the end of {when}, the day chosen in "
+        "“Figures as at” in the sidebar."
+    )
+
+
 def pack_download() -> None:
     name, payload, fmt, reason = st.session_state[PACK_KEY]
     if reason:
