@@ -324,6 +324,39 @@ def change_events(
     return events, new_rows_since(store, since, counted, until=until)
 
 
+# what the audit trail keeps that is not a figure: who may sign in, settings, lookups
+_NOT_FIGURES = (
+    "users",
+    "user_scopes",
+    "app_settings",
+    "measures",
+    "cld_lookups",
+    "sign_in_attempts",
+    "sign_in_sources",
+)
+_FIRST_FIGURES = {
+    "sqlite": "SELECT MIN(occurred_at) AS first FROM audit_events "
+    + "WHERE dataset NOT IN (SELECT value FROM json_each(?))",
+    "postgresql": "SELECT CAST(MIN(occurred_at) AS TEXT) AS first FROM audit_events "
+    + "WHERE dataset NOT IN (SELECT json_array_elements_text(CAST($1 AS JSON)))",
+}
+
+
+def first_figures_day(store: Store) -> date | None:
+    """The UK day the store's figures begin: the day the first of them was loaded (None when
+    none has been). An as-at day before it has nothing to show."""
+    frame = _fetch(
+        store,
+        _FIRST_FIGURES[store.dialect],
+        (json.dumps(list(_NOT_FIGURES)),),
+        raw={"first": pl.String},
+    )
+    first = frame["first"].cast(pl.String)
+    if first.is_null().all():
+        return None
+    return days.day_of(_text_to_datetime(first)[0])
+
+
 def item_history(store: Store, dataset: str, key: str) -> pl.DataFrame:
     """Every change to one item (oldest first): who, when, what before and after, why."""
     frame = _fetch(

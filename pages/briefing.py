@@ -6,7 +6,7 @@ from dashboard.ui import data
 from dashboard.ui.briefing import (
     PACK_KEY,
     SECTIONS,
-    choose_meeting_and_day,
+    choose_meeting,
     dataset_downloads,
     make_pack,
     pack_download,
@@ -24,15 +24,16 @@ st.markdown(
     "and definitions and sources. Every table on every page also has CSV and Excel downloads "
     "beneath it."
 )
-# every meeting recorded, as the pack reads them (not as at the sidebar's day)
-meeting, day = choose_meeting_and_day(
-    data.table("meetings", live=True), uk_today(), start=data.as_at()
+meeting, day = choose_meeting(
+    data.table("meetings", live=True), uk_today(), sidebar_day=data.as_at()
 )
-sections = st.multiselect(
-    "Sections", list(SECTIONS), default=list(SECTIONS), format_func=SECTIONS.get
-)
-fmt = st.radio("Format", ["pdf", "docx"], format_func={"pdf": "PDF", "docx": "Word"}.get)
-if st.button("Make the briefing pack", type="primary"):
+with st.form("brief"):
+    sections = st.multiselect(
+        "Sections", list(SECTIONS), default=list(SECTIONS), format_func=SECTIONS.get
+    )
+    fmt = st.radio("Format", ["pdf", "docx"], format_func={"pdf": "PDF", "docx": "Word"}.get)
+    asked = st.form_submit_button("Make the briefing pack", type="primary")
+if asked:
     make_pack(who, day=day, fmt=fmt, meeting=meeting, sections=tuple(sections))
 if PACK_KEY in st.session_state:
     pack_download()

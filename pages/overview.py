@@ -7,15 +7,23 @@ from dashboard.ui.components import kpi, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import overview
 
+MEETING = "since-meeting"
+
 signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title("Adult social care: overview")
-view = data.overview()
+held = data.meeting_choices()  # latest first: the default
+# the choice made on the last run (the select is drawn below, under its heading)
+chosen = st.session_state.get(MEETING) if st.session_state.get(MEETING) in held else None
+meeting = held.get(chosen) or next(iter(held.values()), None)
+view = data.overview(meeting)
 if view.empty:
     st.info(overview.NO_FIGURES)
     st.stop()
 st.markdown(view.as_at_sentence)
 
-st.header("Since the last meeting")
+st.header(overview.since_heading(meeting, next(iter(held.values()), None)))
+if held:
+    st.selectbox("Compare with the meeting on", list(held), key=MEETING)
 if view.changes is None:
     st.markdown(overview.NO_MEETING)
 else:

@@ -517,7 +517,8 @@ def test_months_to_clear(latest, rate, expected):
             SAMPLE_WAITING,
             "At the net change of the last 3 months (Sep to Nov 2023), the review waiting list "
             "will not clear at the current rate: it is growing by about 24 a month (+71 over the "
-            "3 months, to 460 in Nov 2023). The range rests on published figures: the last 6 "
+            "3 months, to 460 in Nov 2023). This projection rests on the published figures for "
+            "Aug to Nov 2023. The range rests on published figures: the last 6 "
             "month-to-month changes between published months (Jun to Nov 2023) went from a rise "
             "of 17 to a rise of 26, so the rate above is taken give or take about 5 a month; at "
             "none of those rates would the list clear.",
@@ -525,7 +526,8 @@ def test_months_to_clear(latest, rate, expected):
         (
             [500, 480, 450, 440],
             "At the net change of the last 3 months (May to Jul 2023), the review waiting list "
-            "is falling by 20 a month and would clear in 22 months, by May 2025. The range rests "
+            "is falling by 20 a month and would clear in 22 months, by May 2025. This projection "
+            "rests on the published figures for Apr to Jul 2023. The range rests "
             "on published figures: the last 3 month-to-month changes between published months "
             "(May to Jul 2023) went from a fall of 30 to a fall of 10, so the rate above is taken "
             "give or take 10 a month: the list would clear between Oct 2024 and Mar 2027 at "
@@ -535,13 +537,15 @@ def test_months_to_clear(latest, rate, expected):
             [300, 310],
             "At the net change of the last month (May 2023), the review waiting list will not "
             "clear at the current rate: it is growing by 10 a month (+10 over the month, to 310 "
-            "in May 2023). There are too few published months in a row to give a range (it needs "
+            "in May 2023). This projection rests on the published figures for Apr to May 2023. "
+            "There are too few published months in a row to give a range (it needs "
             "at least two month-to-month changes between published months).",
         ),
         (
             [310, 300, 310],
             "At the net change of the last 2 months (May to Jun 2023), the review waiting list "
-            "did not change (310 in Jun 2023), so it will not clear at that rate. The range "
+            "did not change (310 in Jun 2023), so it will not clear at that rate. This "
+            "projection rests on the published figures for Apr to Jun 2023. The range "
             "rests on published figures: the last 2 month-to-month changes between published "
             "months (May to Jun 2023) went from a fall of 10 to a rise of 10, so the rate above "
             "is taken give or take 10 a month: at the fastest the list would clear by Jan 2026, "
@@ -708,7 +712,8 @@ def test_what_if_with_two_extra_reviewers_clears_the_sample_list():
     assert scenario.cost_per_extra_review_pence == 48_065
     assert backlog.what_if_sentence(scenario) == (
         "With 2 extra reviewers each completing 20 reviews a month (40 more a month), the list "
-        "would fall by about 16 a month and clear in 29 months, by Apr 2026. Extra cost: "
+        "would fall by about 16 a month and clear in 29 months, by Apr 2026. Like the "
+        "projection above, this rests on the published figures for Aug to Nov 2023. Extra cost: "
         "£19,226 a month, £557,554 until the list clears; £480.65 per extra review."
     )
     assert backlog.what_if_figures(scenario) == [
@@ -726,7 +731,8 @@ def test_what_if_with_two_extra_reviewers_clears_the_sample_list():
             20,
             9_613,
             "With 1 extra reviewer each completing 20 reviews a month (20 more a "
-            "month), the list would still grow by about 4 a month, so it would not clear. Extra "
+            "month), the list would still grow by about 4 a month, so it would not clear. Like "
+            "the projection above, this rests on the published figures for Aug to Nov 2023. Extra "
             "cost: £9,613 a month; £480.65 per extra review.",
         ),
         (
@@ -741,8 +747,9 @@ def test_what_if_with_two_extra_reviewers_clears_the_sample_list():
             1,
             500,
             "With 3 extra reviewers each completing 1 review a month (3 more a month), "
-            "the list would still grow by about 21 a month, so it would not clear. Extra cost: "
-            "£1,500 a month; £500 per extra review.",
+            "the list would still grow by about 21 a month, so it would not clear. Like the "
+            "projection above, this rests on the published figures for Aug to Nov 2023. Extra "
+            "cost: £1,500 a month; £500 per extra review.",
         ),
     ],
 )
@@ -776,7 +783,7 @@ def test_projection_chart_runs_to_the_month_the_list_clears():
     assert view.title == "People waiting for a review: recorded, and projected to Feb 2024"
     assert view.summary == (
         "At the current rate the list clears by Feb 2024; with 1 extra reviewer it clears by "
-        "Sep 2023."
+        "Sep 2023. The projection rests on the published figures for Apr to Jul 2023."
     )
     extra = view.chart.filter(pl.col("series") == "With 1 extra reviewer")
     assert extra.select("month", "value", "basis", "modelled").rows() == [
@@ -796,7 +803,8 @@ def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
     view = backlog.projection_chart(_sample_what_if(1, 20, 9_613), EXACT)
     assert view.summary == (
         "At the current rate the list does not clear (it would be 744 by Nov 2024); with 1 "
-        "extra reviewer it does not clear (it would be 504 by Nov 2024)."
+        "extra reviewer it does not clear (it would be 504 by Nov 2024). The projection rests on "
+        "the published figures for Aug to Nov 2023."
     )
     assert view.chart.filter(pl.col("series") == "Recorded")["basis"].to_list()[-1] == "published"
 

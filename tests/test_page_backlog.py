@@ -41,15 +41,26 @@ def test_demo_shows_published_figures_trends_and_sources(app_env):
         "People waiting for a review 460",
         "People waiting for an OT assessment 692",
         "Reviews completed 2,398",
-        "People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023.",
+        # Apr 2023 is modelled, Nov 2023 published: the sentence says which
+        "People waiting for a review rose 45% from 318 in Apr 2023 (modelled) to 460 in Nov 2023.",
+        # Jan and Aug 2023 are published: the change between them, though Jul was modelled
         "Reviews completed rose 220% from 750 in Jan 2023 to 2,398 in Aug 2023.",
+        "Overdue annual reviews rose 21% from 619 in Apr 2023 (modelled) to 746 in Nov 2023 "
+        "(modelled).",
         "In Nov 2023, the team with the most overdue annual reviews was North locality "
-        "(299 of 746).",
+        "(299 of 746, modelled).",
         "Care Act 2014",
         "Source: 000_b69d1c7bb4dbf9f4.txt (cumulative reviews in 2023 as reported). "
         "Figures as at 30 Nov 2023.",
     ):
         assert expected in text
+    # each card's change on the month before rests on a modelled month, and says so
+    assert {m.label: m.delta for m in at.metric[:4]} == {
+        "People waiting for a review": "+24 since Oct 2023 (modelled)",
+        "People waiting for an OT assessment": "+24 since Oct 2023 (modelled)",
+        "Reviews completed": "+235 since Jul 2023 (modelled)",
+        "Overdue annual reviews": "+19 since Oct 2023 (modelled)",
+    }
     assert _titles(at) == [
         "People waiting for a review, Apr to Nov 2023",
         "People waiting for an OT assessment, Apr to Nov 2023",
@@ -81,8 +92,15 @@ def test_projection_and_what_if_from_the_reviews_programme(app_env):
         "not clear at the current rate: it is growing by about 24 a month",
         # the demo's months between its published ones are modelled: no range from them
         "There are too few published months in a row to give a range",
+        # the projection and the what-if say what they rest on
+        "(+71 over the 3 months, to 460 in Nov 2023). This projection rests on 3 modelled "
+        "months (Aug to Oct 2023) and the published figure for Nov 2023.",
         "Reviews programme 2023/24: 2,478 reviews for £1.191m, £480.63 a review.",
-        "the list would fall by about 16 a month and clear in 29 months, by Apr 2026.",
+        "the list would fall by about 16 a month and clear in 29 months, by Apr 2026. Like the "
+        "projection above, this rests on 3 modelled months (Aug to Oct 2023) and the published "
+        "figure for Nov 2023.",
+        "with 2 extra reviewers it clears by Apr 2026. The projection rests on 3 modelled months "
+        "(Aug to Oct 2023) and the published figure for Nov 2023.",
         "Clears by Apr 2026",
         "Cost per extra review £480.65",
         "Extra cost until it clears £557,554",
@@ -131,9 +149,9 @@ def test_members_see_counts_rounded_and_percentages_from_the_rounded_figures(app
         "People waiting for an OT assessment 690",  # 692
         "Reviews completed 2,400",  # 2,398
         # 318 -> 320 and 460: 44% from the rounded figures (45% from the exact ones)
-        "People waiting for a review rose 44% from 320 in Apr 2023 to 460 in Nov 2023.",
+        "People waiting for a review rose 44% from 320 in Apr 2023 (modelled) to 460 in Nov 2023.",
         "In Nov 2023, the team with the most overdue annual reviews was North locality "
-        "(300 of 745).",  # 299 of 746
+        "(300 of 745, modelled).",  # 299 of 746
         "Counts of people are rounded to the nearest 5; counts from 1 to 7 are shown as "
         "'fewer than 8'",
     ):

@@ -98,26 +98,29 @@ def test_dataset_files_are_the_exports(app_env):
     assert book["posts"].max_row == len(rows) + 1
 
 
-def test_choosing_a_meeting_sets_the_day_and_another_day_warns(app_env, no_browser):
-    from datetime import date
-
-    at = run_page(PAGE, role="director")
+def test_choosing_a_meeting_sets_the_day_over_the_sidebars(app_env, no_browser):
+    at = run_page(PAGE, role="director", query={"as_at": "2024-03-01"})
+    assert (
+        "The pack holds the figures as they stood at the end of 1 March 2024, the day chosen "
+        "in “Figures as at” in the sidebar." in page_text(at)
+    )
     meeting = at.selectbox(key="briefing-meeting")
     assert meeting.options[:2] == [
         "None chosen",
         "12 Mar 2024, Health and Social Care Scrutiny Commission (Leicester)",
     ]
     meeting.set_value(meeting.options[1]).run()
-    assert at.date_input(key="briefing-day").value == date(2024, 3, 12)
-    assert not at.warning
-    at.date_input(key="briefing-day").set_value(date(2024, 3, 1)).run()
-    assert len(at.warning) == 1
+    text = page_text(at)
     assert (
-        "The figures are as at 1 March 2024, 11 days before the meeting of 12 March 2024. "
-        "The cover will say so."
-    ) in page_text(at)
+        "The pack holds the figures as they stood at the end of 12 March 2024, the day of the "
+        "meeting." in text
+    )
+    assert [i.value for i in at.info] == [
+        "The day chosen in “Figures as at” in the sidebar, 1 March 2024, is not used: a pack "
+        "for a meeting holds the figures as at the meeting's day."
+    ]
     at.multiselect[0].set_value(["summary"])
     at.button[0].click().run()
     cover = pdf_pages(_pack(at))[0]
-    assert "Meeting of 12 March 2024\nFigures as at 1 March 2024" in cover
-    assert "11 days before the meeting of 12 March 2024." in cover
+    assert "Meeting of 12 March 2024\nFigures as at 12 March 2024" in cover
+    assert "before the meeting" not in cover

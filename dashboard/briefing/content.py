@@ -328,8 +328,7 @@ def summary(worked: _Worked) -> Section:
     blocks: list[Block] = [
         Paragraph(
             f"The figures in this pack are those in the dashboard at the end of "
-            f"{formatting.day(worked.as_at)}; the latest of them are dated "
-            f"{formatting.day(view.latest)}."
+            f"{formatting.day(worked.as_at)}. {view.dates_sentence}"
         ),
         Heading("Improvement plan"),
         Paragraph(view.plan_sentence),

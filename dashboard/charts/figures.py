@@ -412,10 +412,16 @@ def _symbol(status: str, statuses: StatusList | None) -> str:
 
 @shared
 def timeline_chart(
-    milestones: pl.DataFrame, *, today, title: str, statuses: StatusList | None = None
+    milestones: pl.DataFrame,
+    *,
+    today,
+    title: str,
+    statuses: StatusList | None = None,
+    today_label: str = "Today",
 ) -> go.Figure:
     """Milestones on a date axis, one row each; the marker's shape and text give the status
-    (a status the default list does not have is drawn by its meaning in ``statuses``)."""
+    (a status the default list does not have is drawn by its meaning in ``statuses``). A line
+    marks ``today``, the day the figures are shown as at, named ``today_label``."""
     fig = go.Figure()
     for i, group in enumerate(milestones.partition_by("status", maintain_order=True)):
         status = group["status"][0]
@@ -436,7 +442,7 @@ def timeline_chart(
             )
         )
     fig.add_vline(x=today, line_dash="dot", line_color="#0b0c0c")
-    fig.add_annotation(x=today, y=1.02, yref="paper", text="Today", showarrow=False)
+    fig.add_annotation(x=today, y=1.02, yref="paper", text=today_label, showarrow=False)
     _layout(fig, title, "")
     fig.update_layout(hovermode="closest", height=max(260, 60 * milestones.height + 120))
     fig.update_yaxes(autorange="reversed", rangemode="normal")

@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 
 import polars as pl
 
+from dashboard.domain import figure_basis
 from dashboard.domain.disclosure import DisclosureRule, protect
 from dashboard.domain.formatting import count, counted, day, money, month
 from dashboard.domain.table import Column, Kind, Table
@@ -50,7 +51,7 @@ MARKER_KEY = (
     "published figures) or projected."
 )
 # when rows of different basis are added up, the total is only as firm as its weakest part
-_BASIS_RANK = {Basis.PUBLISHED.value: 0, Basis.MODELLED.value: 1, Basis.ILLUSTRATIVE.value: 2}
+_BASIS_RANK = figure_basis.RANK
 
 
 # arithmetic and wording helpers ----------------------------------------------------------------
@@ -243,20 +244,37 @@ class Trend:
 
 
 def change_sentence(
-    label: str, first: tuple[date, int], last: tuple[date, int], rule: DisclosureRule
+    label: str,
+    first: tuple[date, int],
+    last: tuple[date, int],
+    rule: DisclosureRule,
+    bases: tuple[str, str] = (figure_basis.PUBLISHED, figure_basis.PUBLISHED),
 ):
-    """``People waiting for a review rose 45% from 318 in Apr 2023 to 460 in Nov 2023.`` The
-    counts as ``rule`` discloses them, and the percentage worked out from those."""
+    """``People waiting for a review rose 45% from 318 in Apr 2023 (modelled) to 460 in Nov
+    2023.`` The counts as ``rule`` discloses them, and the percentage worked out from those;
+    each month's figure followed by its basis (``bases``) when it was not published."""
     (start, before), (end, after) = first, last
     was, now = rule.words(before), rule.words(after)
+    then = f"{month(start)}{figure_basis.said(bases[0])}"
+    later = f"{month(end)}{figure_basis.said(bases[1])}"
     if rule.suppressed(before) or rule.suppressed(after):
-        return f"{label} went from {was} in {month(start)} to {now} in {month(end)}."
+        return f"{label} went from {was} in {then} to {now} in {later}."
     before, after = rule.disclosed(before), rule.disclosed(after)
     if before == after:
-        return f"{label} was {now} in both {month(start)} and {month(end)}."
+        both = figure_basis.said(*bases)
+        return f"{label} was {now} in both {month(start)} and {month(end)}{both}."
     verb = "rose" if after > before else "fell"
     size = f" {percent_change(before, after)}%" if before else ""
-    return f"{label} {verb}{size} from {was} in {month(start)} to {now} in {month(end)}."
+    return f"{label} {verb}{size} from {was} in {then} to {now} in {later}."
+
+
+def compared_months(months: pl.DataFrame) -> tuple[dict, dict]:
+    """The two months a trend's sentence compares: the first and last published months when
+    there are two, so the change is between published figures; else the first and last
+    months, which the sentence then says are modelled."""
+    published = months.filter(pl.col("basis") == figure_basis.PUBLISHED)
+    chosen = published if published.height >= 2 else months
+    return chosen.row(0, named=True), chosen.row(-1, named=True)
 
 
 def _no_figures(backlog: pl.DataFrame, measure: str, label: str, team, band) -> str:
@@ -299,13 +317,20 @@ def trend(
     first, last = months.row(0, named=True), months.row(-1, named=True)
     base = replace(base, headline=rule.words(last["value"]))
     if months.height == 1:
+        basis = figure_basis.unpublished(last["basis"])
         return replace(
             base,
             message=f"Only one month of figures so far ({month(last['month'])}: "
-            f"{base.headline}), so there is no trend to chart yet.",
+            f"{base.headline}{f', {basis}' if basis else ''}), so there is no trend to chart "
+            "yet.",
         )
+    before, after = compared_months(months)
     summary = change_sentence(
-        label, (first["month"], first["value"]), (last["month"], last["value"]), rule
+        label,
+        (before["month"], before["value"]),
+        (after["month"], after["value"]),
+        rule,
+        (before["basis"], after["basis"]),
     )
     summary += _target_clause(measure, last)
     long = _long(months, label)
@@ -333,12 +358,14 @@ def _target_clause(measure: str, last: dict) -> str:
 
 def _previous_change(months: pl.DataFrame, rule: DisclosureRule) -> str | None:
     """The KPI delta: ``+24 since Oct 2023``, between the disclosed counts (nothing when either
-    is suppressed)."""
-    (earlier, before), (_, after) = months.select("month", "value").tail(2).rows()
+    is suppressed), ``(modelled)`` when either month's figure was modelled."""
+    (earlier, before, was), (_, after, now) = (
+        months.select("month", "value", "basis").tail(2).rows()
+    )
     if rule.suppressed(before) or rule.suppressed(after):
         return None
     before, after = rule.disclosed(before), rule.disclosed(after)
-    return f"{after - before:+,} since {month(earlier)}"
+    return f"{after - before:+,} since {month(earlier)}{figure_basis.said(was, now)}"
 
 
 def trends(
@@ -433,7 +460,8 @@ def breakdown(
     # totals are the team's trend, the band totals the band's and the grand total the council's
     cells = protect(rows, rule, exact=False, row="team", column="priority_band")
     rows = rows.with_columns(shown=cells["shown"].head(rows.height))
-    summary = _largest_part(cells, _lower(label), latest, rule)
+    basis = figure_basis.unpublished(*rows["basis"].unique().to_list())
+    summary = _largest_part(cells, _lower(label), latest, rule, basis)
     rows, note = largest_teams(rows, _lower(label), latest)
     if note:
         title += f": the {CHART_TEAMS} teams with the most"
@@ -474,10 +502,13 @@ def largest_teams(
     )
 
 
-def _largest_part(cells: pl.DataFrame, what: str, latest: date, rule: DisclosureRule) -> str:
+def _largest_part(
+    cells: pl.DataFrame, what: str, latest: date, rule: DisclosureRule, basis: str | None = None
+) -> str:
     """``In Nov 2023, the team with the most overdue annual reviews was North locality (299 of
-    746).`` By priority band when only one team is shown. ``cells`` is the table ``protect``
-    made (its totals have a null key), so a total it suppressed is suppressed here too."""
+    746, modelled).`` By priority band when only one team is shown; ``basis``: the word for
+    figures that were not published (None: all were). ``cells`` is the table ``protect`` made
+    (its totals have a null key), so a total it suppressed is suppressed here too."""
     interior = cells.filter(pl.col("team").is_not_null() & pl.col("priority_band").is_not_null())
     by, other = "team", "priority_band"
     if interior["team"].n_unique() <= 1:
@@ -492,7 +523,7 @@ def _largest_part(cells: pl.DataFrame, what: str, latest: date, rule: Disclosure
 
     return (
         f"In {month(latest)}, the {by.replace('_', ' ')} with the most {what} was {name} "
-        f"({said(shown)} of {said(total)})."
+        f"({said(shown)} of {said(total)}{f', {basis}' if basis else ''})."
     )
 
 
@@ -567,6 +598,13 @@ class Projection:
     def months_to_clear(self) -> int | None:
         return months_to_clear(self.latest, self.rate)
 
+    @property
+    def rests_on(self) -> str:
+        """The figures its rate is worked out from, in words: ``3 modelled months (Aug to Oct
+        2023) and the published figure for Nov 2023``."""
+        window = self.history.filter(pl.col("month").is_between(self.start, self.end))
+        return figure_basis.rests_on(window.select("month", "basis").rows())
+
 
 def project(
     backlog: pl.DataFrame,
@@ -626,7 +664,9 @@ def projection_sentence(projection: Projection, rule: DisclosureRule) -> str:
     p = projection
     latest, end = rule.words(p.latest), month(p.end)
     if p.latest == 0:
-        return f"The review waiting list was clear in {end}."
+        basis = figure_basis.said(p.history["basis"][-1])
+        return f"The review waiting list was clear in {end}{basis}."
+    rests = f"This projection rests on {p.rests_on}."
     months_text = "month" if p.span == 1 else f"{p.span:,} months"
     basis = (
         f"At the net change of the last {months_text} "
@@ -635,18 +675,19 @@ def projection_sentence(projection: Projection, rule: DisclosureRule) -> str:
     if p.net_change == 0:
         return (
             f"{basis} did not change ({latest} in {end}), so it will not clear at that rate. "
-            f"{range_sentence(p)}"
+            f"{rests} {range_sentence(p)}"
         )
     if p.net_change > 0:
         return (
             f"{basis} will not clear at the current rate: it is growing by "
             f"{per_month(p.rate)} a month ({p.net_change:+,} over the {months_text}, to "
-            f"{latest} in {end}). {range_sentence(p)}"
+            f"{latest} in {end}). {rests} {range_sentence(p)}"
         )
     months = p.months_to_clear
     return (
         f"{basis} is falling by {per_month(p.rate)} a month and would clear in "
-        f"{counted(months, 'month')}, by {month(add_months(p.end, months))}. {range_sentence(p)}"
+        f"{counted(months, 'month')}, by {month(add_months(p.end, months))}. {rests} "
+        f"{range_sentence(p)}"
     )
 
 
@@ -841,7 +882,8 @@ def what_if_sentence(scenario: WhatIf) -> str:
             f"the list would fall by {per_month(scenario.rate)} a month and clear in "
             f"{counted(months, 'month')}, by {month(scenario.clears_by)}"
         )
-    return f"{capacity}, {outcome}. {_cost_clause(scenario)}"
+    rests = f"Like the projection above, this rests on {scenario.projection.rests_on}."
+    return f"{capacity}, {outcome}. {rests} {_cost_clause(scenario)}"
 
 
 def _cost_clause(scenario: WhatIf) -> str:
@@ -923,7 +965,7 @@ def projection_chart(scenario: WhatIf, rule: DisclosureRule) -> ProjectionChart:
     return ProjectionChart(
         title=title,
         subtitle=_capital(p.scope),
-        summary=summary + ".",
+        summary=f"{summary}. The projection rests on {p.rests_on}.",
         chart=_chart(long, rule),
         table=_long_table(long, rule, title),
     )

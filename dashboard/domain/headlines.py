@@ -8,6 +8,7 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.domain import figure_basis, formatting
 from dashboard.domain.ratings import RED
 from data_access.measures import Registry
 from data_access.statuses import StatusList
@@ -26,6 +27,7 @@ class Latest:
     meeting_value: int | None = None
     rise_is_good: bool | None = None  # the registry's, for the colour of the change
     previous_basis: str | None = None  # the month before's: a change from a modelled month says so
+    meeting_basis: str | None = None  # the basis of the figure the meeting saw
 
     @property
     def higher_is_better(self) -> bool:
@@ -40,23 +42,25 @@ class Latest:
         return None if self.meeting_value is None else self.value - self.meeting_value
 
     def month_change(self) -> str:
-        """ "up 24 on the month before", with "(modelled)" when that month's figure was modelled:
-        members quote it, and a change from a modelled figure is not a published change."""
+        """ "up 24 on the month before", with "(modelled)" when either month's figure was
+        modelled: members quote it, and a change from or to a modelled figure is not a
+        published change."""
         if self.change is None:
             return ""
-        modelled = self.previous_basis not in (None, "published")
-        return f"{_movement(self.change)} on the month before" + (
-            f" ({self.previous_basis})" if modelled else ""
-        )
+        modelled = figure_basis.said(self.basis, self.previous_basis)
+        return f"{_movement(self.change)} on the month before{modelled}"
 
     def meeting_change(self) -> str:
-        """ "no change since the meeting on 23 Jan 2024"."""
+        """ "no change since the meeting on 23 Jan 2024", with "(modelled)" as
+        ``month_change``."""
         if self.meeting_date is None:
             return ""
         since = self.change_since_meeting
+        if since is None:
+            return f"no figure since the meeting on {formatting.day(self.meeting_date)}"
+        modelled = figure_basis.said(self.basis, self.meeting_basis)
         return (
-            f"{_movement(since) if since is not None else 'no figure'} since the meeting on "
-            f"{self.meeting_date.day} {self.meeting_date:%b %Y}"
+            f"{_movement(since)} since the meeting on {formatting.day(self.meeting_date)}{modelled}"
         )
 
     def direction(self) -> str:
@@ -116,6 +120,7 @@ def latest_backlog(
                 seen["value"][-1] if seen.height else None,
                 measures[measure].rise_is_good,
                 None if before is None else before["basis"],
+                seen["basis"][-1] if seen.height else None,
             )
         )
     return latest

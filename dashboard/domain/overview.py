@@ -82,6 +82,22 @@ def figures_as_at_table(frames: dict[str, pl.DataFrame]) -> Table:
     return Table.of("Where the figures come from", frame)
 
 
+def figures_dates(frames: dict[str, pl.DataFrame]) -> tuple[tuple[str, str], ...]:
+    """Each set of figures loaded with the date its figures describe: the latest as-at date
+    of its rows, or for monthly figures (with a ``month``) the latest month, the month the
+    overview's cards show."""
+    return tuple(
+        (
+            name,
+            formatting.month(frame["month"].max())
+            if "month" in frame.columns
+            else formatting.day(frame["as_at"].max()),
+        )
+        for name, frame in frames.items()
+        if not frame.is_empty()
+    )
+
+
 def latest_as_at(frames: dict[str, pl.DataFrame]) -> date | None:
     dates = [frame["as_at"].max() for frame in frames.values() if not frame.is_empty()]
     return max(dates) if dates else None

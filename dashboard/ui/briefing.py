@@ -22,42 +22,48 @@ from data_access.exporter import export_bytes
 
 PACK_KEY = "briefing-pack"
 NO_MEETING = "None chosen"
-DAY_KEY = "briefing-day"
 MEETING_KEY = "briefing-meeting"
 
 
-def choose_meeting_and_day(
-    meetings, today: date, *, start: date | None = None
-) -> tuple[int | None, date]:
-    """The meeting the pack is for and the day its figures are as at: choosing a meeting sets
-    the day to the meeting's (today for one still to come); a day that then differs from the
-    meeting's is allowed, with the warning its cover will carry. ``start``: the day offered
-    first (the sidebar's), else today."""
-    from dashboard.briefing.content import Meeting
-
+def choose_meeting(meetings, today: date, *, sidebar_day: date | None) -> tuple[int | None, date]:
+    """The meeting the pack is for and the day its figures are as at. Choosing a meeting sets
+    the day to the meeting's (today for one still to come), so cover and figures agree; with no
+    meeting the day is the sidebar's "Figures as at" (the page's one as-at control), else today.
+    """
     labels = {label: id_ for id_, label in meeting_choices(meetings).items()}
-    held = meeting_days(meetings)
-
-    def to_meeting_day() -> None:
-        chosen = labels.get(st.session_state[MEETING_KEY])
-        if chosen is not None:
-            st.session_state[DAY_KEY] = min(held[chosen], today)
-
     label = st.selectbox(
-        "Meeting the pack is for (shown on the cover)",
-        [NO_MEETING, *labels],
-        key=MEETING_KEY,
-        on_change=to_meeting_day,
+        "Meeting the pack is for (shown on the cover)", [NO_MEETING, *labels], key=MEETING_KEY
     )
-    if DAY_KEY not in st.session_state:
-        st.session_state[DAY_KEY] = start or today
-    day = st.date_input("Figures as at", key=DAY_KEY, max_value=today, format="DD/MM/YYYY")
     meeting = labels.get(label)
-    if meeting is not None:
-        note = Meeting(None, held[meeting], None).disagreement(day)
-        if note:
-            st.warning(plain(f"{note} The cover will say so."))
+    if meeting is None:
+        day = sidebar_day or today
+        st.markdown(pack_day_sentence(day, live=sidebar_day is None))
+        return None, day
+    held = meeting_days(meetings)[meeting]
+    day = min(held, today)
+    st.markdown(meeting_day_sentence(day, held))
+    if sidebar_day is not None and sidebar_day != day:
+        st.info(
+            f"The day chosen in “Figures as at” in the sidebar, {_long(sidebar_day)}, is not "
+            "used: a pack for a meeting holds the figures as at the meeting's day."
+        )
     return meeting, day
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def meeting_day_sentence(day: date, held: date) -> str:
+    if day == held:
+        return (
+            f"The pack holds the figures as they stood at the end of {_long(day)}, the day of "
+            "the meeting."
+        )
+    return (
+        f"The meeting is on {_long(held)}, still to come: the pack holds the figures as they "
+        f"stand at the end of today, {_long(day)}."
+    )
 
 
 def make_pack(
@@ -81,6 +87,22 @@ def make_pack(
         st.error(plain(str(exc)))
         return
     st.session_state[PACK_KEY] = (make.file_name(made.pack, fmt), made.data, fmt, made.drawn.reason)
+
+
+def pack_day_sentence(day: date, *, live: bool) -> str:
+    """Which day's figures the pack holds: the day chosen in the sidebar's "Figures as at" (the
+    page's one as-at control), or today's live figures."""
+    when = _long(day)
+    if live:
+        return (
+            f"The pack holds the live figures, as they stand at the end of today, {when}. For "
+            "the figures as they stood on a past day, choose it in “Figures as at” in the "
+            "sidebar."
+        )
+    return (
+        f"The pack holds the figures as they stood at the end of {when}, the day chosen in "
+        "“Figures as at” in the sidebar."
+    )
 
 
 def pack_download() -> None:

@@ -38,6 +38,19 @@ def as_at() -> date | None:
     return current().day
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _first_figures_day(url: str, version: int) -> date | None:
+    from data_access.loaders import first_figures_day as first
+
+    return first(store_for(url))
+
+
+def first_figures_day() -> date | None:
+    """The day the store's figures begin (None: none loaded), read once per audit version."""
+    reads = current()
+    return _first_figures_day(reads.url, reads.version("audit_events"))
+
+
 # cache_resource, not cache_data: cache_data pickles a copy out on every hit, which for a
 # national backlog (2.2M rows, ~500 MB) costs seconds per rerun. Polars frames are never changed
 # in place here (every operation returns a new frame), so sharing one is safe; a new dataset
@@ -494,11 +507,23 @@ _OVERVIEW_TABLES = ("meetings", *_CHANGES_READ, *_BACKLOG, *_ATTENTION_TABLES)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _overview(reads: Snapshot, today: date, thresholds: Thresholds):
+def _meeting_choices(reads: Snapshot, today: date) -> dict[str, date]:
+    from dashboard.views.overview import meeting_choices
+
+    return meeting_choices(_read(reads, "meetings"), today)
+
+
+def meeting_choices() -> dict[str, date]:
+    """The meetings held by the page's day to compare with, latest first, by their labels."""
+    return _meeting_choices(current().only("meetings"), as_at_or_today())
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _overview(reads: Snapshot, today: date, thresholds: Thresholds, chosen: date | None):
     from dashboard.domain.headlines import last_meeting
     from dashboard.views.overview import build
 
-    meeting = last_meeting(_read(reads, "meetings"), today)
+    meeting = chosen or last_meeting(_read(reads, "meetings"), today)
     changed = [] if meeting is None else _changes(reads.only(*_CHANGES_READ), meeting, thresholds)
     return build(
         areas=_read(reads, "areas"),
@@ -516,9 +541,10 @@ def _overview(reads: Snapshot, today: date, thresholds: Thresholds):
     )
 
 
-def overview():
-    """The overview page's view (headline figures, changes since the last meeting, what needs
-    attention), built once per version of what it reads and the day."""
+def overview(meeting: date | None = None):
+    """The overview page's view (headline figures, changes since ``meeting``, by default the
+    last one held, what needs attention), built once per version of what it reads, the day
+    and the meeting."""
     from dashboard.domain.ratings import Thresholds
     from data_access.settings import get_settings
 
@@ -526,6 +552,7 @@ def overview():
         current().only(*_OVERVIEW_TABLES),
         as_at_or_today(),
         Thresholds.from_settings(get_settings()),
+        meeting,
     )
 
 
@@ -572,6 +599,7 @@ def _area_detail(reads: Snapshot, today: date, code: str):
         code,
         today,
         statuses=_lists(reads.url, reads.version("app_settings"))["milestone_statuses"],
+        live=reads.day is None,
     )
 
 

@@ -20,6 +20,7 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.views.as_at import read_day
 from data_access import days
 from data_access.settings import default_database_url
 from data_access.store import Store, normalise_url
@@ -77,13 +78,10 @@ def chosen_day() -> date | None:
         # day the person has just cleared
         day = st.session_state[AS_AT_PARAM]
         if not isinstance(day, date):
-            return None
+            day = read_day(day if isinstance(day, str) else None)
     else:
-        try:
-            day = date.fromisoformat(str(st.query_params.get(AS_AT_PARAM) or ""))
-        except ValueError:
-            return None
-    return None if day >= days.today() else day
+        day = read_day(str(st.query_params.get(AS_AT_PARAM) or ""))
+    return None if day is None or day >= days.today() else day
 
 
 def begin_run() -> Snapshot:

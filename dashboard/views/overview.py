@@ -29,6 +29,31 @@ NO_FIGURES = (
 NO_MEETING = "No committee meeting is recorded yet, so there is nothing to compare with."
 # the tables the overview reads, under the names it dates them by
 DATED = ("Improvement plan", "Savings lines", "MTFS requirement", "Backlog")
+# the same in its first sentence, which comes before the savings block says what the MTFS is
+SAID = dict(
+    zip(DATED, ("improvement plan", "savings lines", "savings required", "backlog"), strict=True)
+)
+
+
+def meeting_choices(meetings: pl.DataFrame, today: date) -> dict[str, date]:
+    """The meetings held on or before ``today`` that changes can be counted from, latest first
+    (the default), by the label a member picks: ``{"12 Mar 2024: Health and ...": date}``;
+    committees meeting on the same day share one."""
+    held = meetings.filter(pl.col("meeting_date") <= today).sort("meeting_date", "committee")
+    by_day: dict[date, list[str]] = {}
+    for row in held.iter_rows(named=True):
+        by_day.setdefault(row["meeting_date"], []).append(row["committee"])
+    return {
+        f"{formatting.day(when)}: {'; '.join(dict.fromkeys(names))}": when
+        for when, names in sorted(by_day.items(), reverse=True)
+    }
+
+
+def since_heading(meeting: date | None, latest: date | None) -> str:
+    """``Since the last meeting``, or the meeting chosen when it is an earlier one."""
+    if meeting is None or meeting == latest:
+        return "Since the last meeting"
+    return f"Since the meeting on {formatting.day(meeting)}"
 
 
 def dated_frames(
@@ -120,6 +145,7 @@ class MtfsFigures:
 @dataclass(frozen=True)
 class Overview:
     latest: date | None  # the latest as-at date of any figure; None when nothing is loaded
+    dates: tuple[tuple[str, str], ...]  # each set of figures shown and the date it describes
     areas: int
     plan: Headlines  # areas in each status
     mtfs: tuple[MtfsFigures, ...]
@@ -136,9 +162,17 @@ class Overview:
         return self.latest is None
 
     @property
+    def dates_sentence(self) -> str:
+        """The date each set of figures describes (not the day they were loaded or last
+        edited): ``Figures as at: improvement plan 23 Jan 2024, ..., backlog Nov 2023.``"""
+        if not self.dates:
+            return NO_FIGURES
+        dated = ", ".join(f"{SAID[name]} {when}" for name, when in self.dates)
+        return f"Figures as at: {dated}."
+
+    @property
     def as_at_sentence(self) -> str:
-        latest = formatting.day(self.latest)
-        return f"Figures as at {latest}; each figure's source is shown with it."
+        return f"{self.dates_sentence} Each figure's source is shown with it."
 
     @property
     def plan_sentence(self) -> str:
@@ -241,6 +275,7 @@ def build(
     counts = headlines.areas_by_status(areas, area_statuses)
     return Overview(
         latest=overview.latest_as_at(frames),
+        dates=overview.figures_dates(frames),
         areas=areas.height,
         plan=Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts)),
         mtfs=mtfs_figures(mtfs),

@@ -107,15 +107,29 @@ class AreaDetail:
 
 
 def area_detail(
-    rows: pl.DataFrame, milestones: pl.DataFrame, code: str, today: date, *, statuses: StatusList
+    rows: pl.DataFrame,
+    milestones: pl.DataFrame,
+    code: str,
+    today: date,
+    *,
+    statuses: StatusList,
+    live: bool = True,
 ) -> AreaDetail:
+    """``today``: the day the figures are shown as at; ``live``: False when a past day was
+    chosen, which the timeline's line is then named by."""
     area = rows.filter(pl.col("code") == code).row(0, named=True)
     own = milestones.filter(pl.col("area_code") == code)
     summary = plan.timeline_summary(own, today, statuses=statuses)
     timeline = None
     if not own.is_empty():
         title = f"Milestones of {code} by due date"
-        figure = charts.timeline_chart(own, today=today, title=title, statuses=statuses)
+        figure = charts.timeline_chart(
+            own,
+            today=today,
+            title=title,
+            statuses=statuses,
+            today_label="Today" if live else f"As at {formatting.day(today)}",
+        )
         table = plan.milestone_table(own, today, statuses=statuses).titled(title)
         timeline = Chart("timeline", title, figure, summary, table)
     return AreaDetail(
