@@ -78,16 +78,12 @@ def table_with_downloads(
     source: str | None = None,
     limit: int = SCREEN_ROWS,
     download: Table | None = None,
-    fits: bool = False,
 ) -> None:
     """A table as members read it (a short one whole; a long one its first ``limit`` rows,
     saying so when there are more), then buttons to download all of its values as CSV and
-    Excel: of ``download`` when given (every column of a table whose key columns are shown).
-    ``fits``: the columns were chosen to fit the page at 1366 pixels (checked in the
-    browser), so a short table is shown whole however many there are."""
+    Excel: of ``download`` when given (every column of a table whose key columns are shown)."""
     shown = table.shown()
-    narrow = fits or shown.width <= WHOLE_COLUMNS
-    if 0 < shown.height <= min(WHOLE_ROWS, limit) and narrow:
+    if 0 < shown.height <= min(WHOLE_ROWS, limit) and shown.width <= WHOLE_COLUMNS:
         _whole(table)
     else:
         st.dataframe(table.screen(limit), hide_index=True, key=key)
