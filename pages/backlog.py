@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.ui import data, render
-from dashboard.ui.components import choose, kpi, provenance
+from dashboard.ui.components import choose, kpi, number_input, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import backlog
 from dashboard.views.blocks import Paragraph
@@ -60,16 +60,7 @@ st.subheader(backlog.WHAT_IF_HEADING)
 costs = data.backlog_programme()
 render.paragraph(Paragraph(costs.sentence))
 inputs = [
-    column.number_input(
-        spec.label,
-        min_value=0,
-        max_value=spec.largest,
-        step=spec.step,
-        value=spec.default,
-        key=spec.key,
-        bind="query-params",
-    )
-    for column, spec in zip(st.columns(3), costs.inputs, strict=True)
+    number_input(column, spec) for column, spec in zip(st.columns(3), costs.inputs, strict=True)
 ]
 scenario = data.backlog_what_if(team, band, rule, tuple(inputs))
 if scenario is None:

@@ -6,6 +6,7 @@ from dashboard.ui import data, render
 from dashboard.ui.components import kpi, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import overview
+from dashboard.views.blocks import Paragraph
 
 MEETING = "since-meeting"
 
@@ -41,8 +42,11 @@ st.header("Savings")
 for part in view.mtfs:
     render.headlines(part.headlines)
     provenance(part.source)
+    render.paragraph(Paragraph(part.coverage))
 if view.savings_sentence is not None:
     st.markdown(view.savings_sentence)
+if view.status_and_rating is not None:
+    provenance(view.status_and_rating)
 if view.split is not None:
     render.chart(view.split)
 

@@ -23,6 +23,7 @@ if mtfs.is_empty():
     st.info("No MTFS savings requirement has been loaded.")
 for part in data.mtfs_parts():
     render.headlines(part.headlines)
+    render.paragraph(part.coverage)
     render.chart(part.bridge)
     render.show(part.findings)
     provenance(part.source)
@@ -42,7 +43,7 @@ if lines.is_empty():
 rating_key(savings.BRAG_KEY, title="BRAG key")
 rated = data.rated_savings()
 chosen = {}
-for column, (key, label, field) in zip(st.columns(3), savings.FILTERS, strict=True):
+for column, (key, label, field) in zip(st.columns(4), savings.FILTERS, strict=True):
     with column:
         chosen[key] = choose(label, savings.filter_options(rated, field), key=key)
 shown, view = data.savings_lines(**chosen)
@@ -51,7 +52,8 @@ st.markdown(view.showing)
 if shown.is_empty():
     st.info("No savings lines match these filters. Choose 'All' in a filter to widen the view.")
     st.stop()
-render.table(view.lines, key="lines")
+render.table(view.on_screen, key="lines", download=view.lines)
+provenance(f"{view.shares} {savings.IN_THE_DOWNLOAD}")
 if view.stopped is not None:
     render.show(view.stopped.blocks(), key="stopped-")
 

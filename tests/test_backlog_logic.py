@@ -198,21 +198,6 @@ def test_add_months(start, months, expected):
     assert backlog.add_months(start, months) == expected
 
 
-@pytest.mark.parametrize(
-    ("pence", "expected"),
-    [
-        (119_100_000, "£1.191m"),
-        (129_300_000, "£1.293m"),
-        (129_000_000, "£1.29m"),
-        (6_700_000_000, "£67.00m"),
-        (42_900_000, "£429,000"),
-        (119_123_400, "£1.19m"),
-    ],
-)
-def test_money_as_published(pence, expected):
-    assert backlog.money_as_published(pence) == expected
-
-
 # disclosure control (the rule itself: tests/test_disclosure.py) ------------------------------
 
 
@@ -666,13 +651,25 @@ def test_cost_per_review_from_the_sample_programme():
         programmes([("Reviews programme", "2023/24", 2_478, 119_100_000)])
     )
     assert programme.per_review_pence == 48_063  # £1.191m / 2,478 = £480.6295...
-    assert programme.reviewer_cost_pounds(20) == 9_613
-    assert backlog.default_reviewer_cost_pounds(programme) == 9_613
+    assert programme.reviewer_cost_pence(20) == 961_260  # 20 reviews at £480.63
+    assert backlog.default_reviewer_cost_pence(programme) == 961_260
     assert backlog.programme_sentence(programme) == (
         "Reviews programme 2023/24: 2,478 reviews for £1.191m, £480.63 a review. At that rate "
-        "a reviewer completing 20 reviews a month costs £9,612.59 a month, so the cost below "
-        "starts at £9,613 (whole pounds). Source: Paper A."
+        "a reviewer completing 20 reviews a month costs £9,612.60 a month, the cost the "
+        "what-if below starts from. Source: Paper A."
     )
+
+
+def test_the_what_if_at_its_starting_cost_has_the_programmes_unit_cost():
+    """One unit cost: the what-if's cost per extra review at its starting inputs is the
+    programme's cost per review (it read £480.65 beside the programme's £480.63)."""
+    programme = backlog.programme_cost(
+        programmes([("Reviews programme", "2023/24", 2_478, 119_100_000)])
+    )
+    extra, each, cost = (i.default for i in backlog.what_if_inputs(programme))
+    scenario = backlog.what_if(backlog.project(waiting(SAMPLE_WAITING)), extra, each, cost)
+    assert scenario.cost_per_extra_review_pence == programme.per_review_pence == 48_063
+    assert ("Cost per extra review", "£480.63") in backlog.what_if_figures(scenario)
 
 
 def test_programme_cost_adds_up_the_latest_year_only():
@@ -695,31 +692,32 @@ def test_programme_cost_adds_up_the_latest_year_only():
 
 def test_no_programme_gives_no_default_cost():
     assert backlog.programme_cost(programmes([])) is None
-    assert backlog.default_reviewer_cost_pounds(None) == 0
+    assert backlog.default_reviewer_cost_pence(None) == 0
     assert backlog.programme_sentence(None).startswith("No reviews programme has been loaded")
 
 
 def _sample_what_if(extra: int, each: int, cost: int) -> backlog.WhatIf:
+    """``cost``: a reviewer's monthly cost in pence."""
     return backlog.what_if(backlog.project(waiting(SAMPLE_WAITING)), extra, each, cost)
 
 
 def test_what_if_with_two_extra_reviewers_clears_the_sample_list():
-    scenario = _sample_what_if(2, 20, 9_613)
+    scenario = _sample_what_if(2, 20, 961_260)
     assert scenario.rate == Fraction(71, 3) - 40
     assert (scenario.months_to_clear, scenario.clears_by) == (29, _m(2026, 4))
-    assert scenario.monthly_cost_pence == 1_922_600
-    assert scenario.cost_to_clear_pence == 55_755_400
-    assert scenario.cost_per_extra_review_pence == 48_065
+    assert scenario.monthly_cost_pence == 1_922_520
+    assert scenario.cost_to_clear_pence == 55_753_080
+    assert scenario.cost_per_extra_review_pence == 48_063
     assert backlog.what_if_sentence(scenario) == (
         "With 2 extra reviewers each completing 20 reviews a month (40 more a month), the list "
         "would fall by about 16 a month and clear in 29 months, by Apr 2026. Like the "
         "projection above, this rests on the published figures for Aug to Nov 2023. Extra cost: "
-        "£19,226 a month, £557,554 until the list clears; £480.65 per extra review."
+        "£19,225.20 a month, £557,530.80 until the list clears; £480.63 per extra review."
     )
     assert backlog.what_if_figures(scenario) == [
         ("Clears by", "Apr 2026"),
-        ("Cost per extra review", "£480.65"),
-        ("Extra cost until it clears", "£557,554"),
+        ("Cost per extra review", "£480.63"),
+        ("Extra cost until it clears", "£557,530.80"),
     ]
 
 
@@ -729,23 +727,23 @@ def test_what_if_with_two_extra_reviewers_clears_the_sample_list():
         (
             1,
             20,
-            9_613,
+            961_260,
             "With 1 extra reviewer each completing 20 reviews a month (20 more a "
             "month), the list would still grow by about 4 a month, so it would not clear. Like "
             "the projection above, this rests on the published figures for Aug to Nov 2023. Extra "
-            "cost: £9,613 a month; £480.65 per extra review.",
+            "cost: £9,612.60 a month; £480.63 per extra review.",
         ),
         (
             0,
             20,
-            9_613,
+            961_260,
             "With 0 extra reviewers each completing 20 reviews a month (0 more a "
             "month), the list follows the projection above.",
         ),
         (
             3,
             1,
-            500,
+            50_000,
             "With 3 extra reviewers each completing 1 review a month (3 more a month), "
             "the list would still grow by about 21 a month, so it would not clear. Like the "
             "projection above, this rests on the published figures for Aug to Nov 2023. Extra "
@@ -758,7 +756,7 @@ def test_what_if_sentence_when_the_list_does_not_clear(extra, each, cost, expect
 
 
 def test_what_if_with_no_reviews_has_no_cost_per_review():
-    scenario = _sample_what_if(2, 0, 9_613)
+    scenario = _sample_what_if(2, 0, 961_260)
     assert scenario.cost_per_extra_review_pence is None
     assert backlog.what_if_figures(scenario)[1:] == [
         ("Cost per extra review", "not applicable"),
@@ -767,19 +765,23 @@ def test_what_if_with_no_reviews_has_no_cost_per_review():
 
 
 def test_no_what_if_without_a_projection():
-    assert backlog.what_if(backlog.project(waiting([460])), 2, 20, 9_613) is None
+    assert backlog.what_if(backlog.project(waiting([460])), 2, 20, 961_260) is None
 
 
 def test_what_if_inputs_are_whole_numbers_with_the_programme_default():
     programme = backlog.programme_cost(programmes([("R", "2023/24", 2_478, 119_100_000)]))
     inputs = backlog.what_if_inputs(programme)
-    assert [(i.key, i.default) for i in inputs] == [("extra", 2), ("each", 20), ("cost", 9_613)]
+    assert [(i.key, i.default, i.money) for i in inputs] == [
+        ("extra", 2, False),
+        ("each", 20, False),
+        ("cost", 961_260, True),
+    ]
     assert all(isinstance(i.default, int) for i in inputs)
 
 
 def test_projection_chart_runs_to_the_month_the_list_clears():
     projection = backlog.project(waiting([100, 90, 80, 70]))  # falling 10 a month
-    view = backlog.projection_chart(backlog.what_if(projection, 1, 25, 1_000), EXACT)
+    view = backlog.projection_chart(backlog.what_if(projection, 1, 25, 100_000), EXACT)
     assert view.title == "People waiting for a review: recorded, and projected to Feb 2024"
     assert view.summary == (
         "At the current rate the list clears by Feb 2024; with 1 extra reviewer it clears by "
@@ -800,7 +802,7 @@ def test_projection_chart_runs_to_the_month_the_list_clears():
 
 
 def test_projection_chart_of_a_rising_list_stops_at_twelve_months():
-    view = backlog.projection_chart(_sample_what_if(1, 20, 9_613), EXACT)
+    view = backlog.projection_chart(_sample_what_if(1, 20, 961_260), EXACT)
     assert view.summary == (
         "At the current rate the list does not clear (it would be 744 by Nov 2024); with 1 "
         "extra reviewer it does not clear (it would be 504 by Nov 2024). The projection rests on "

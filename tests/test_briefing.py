@@ -117,6 +117,27 @@ def test_word_pack_has_headings_figures_and_alternative_text(drawn_pack, docx_by
         assert chart.alt in picture.get("descr")
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_both_layouts_print_money_exact_and_shares_to_a_tenth(pdf_bytes, docx_bytes):
+    """The savings figures as the pages show them: to the thousand pounds they were published
+    at (never £1.29m for £1,293,000), shares of target to one decimal place, the lines set
+    against the MTFS requirement, and one unit cost in the what-if."""
+    printed = _words("\n".join(pdf_pages(pdf_bytes)))
+    word = _words(docx_text(docx_document(docx_bytes)))
+    for text in (printed, word):
+        for figure in ("£1.293m", "£10.401m", "£2.808m", "£7.593m", "97.2%", "13.3%", "90.3%"):
+            assert figure in text
+        for rounded in ("£1.29m", "£10.40m", "£2.81m", "£7.59m", "£480.65"):
+            assert rounded not in text
+        assert "£59.407m of it is not yet covered by a line" in text
+        assert "A savings line's status and its BRAG rating go together" in text
+        assert "% forecast and % delivered are shares of the target" in text
+        assert "£480.63 per extra review" in text
+
+
 def test_word_tables_repeat_their_heading_row_and_the_footer_numbers_pages(docx_bytes):
     document = docx_document(docx_bytes)
     assert len(document.tables) > 20

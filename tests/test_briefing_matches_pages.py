@@ -103,7 +103,9 @@ def test_improvement_plan_table_is_the_trackers(pack):
 def test_savings_lines_and_totals_are_the_savings_pages(pack):
     at = run_page("pages/savings.py")
     printed = _tables(pack, "savings")
-    _same(_page_table(at, "Year"), printed["Savings lines with their BRAG ratings"])
+    lines = printed["Savings lines with their BRAG ratings, worst first"]
+    _same(_page_table(at, "BRAG"), lines)
+    assert lines["BRAG"][0] == "■ Red: at risk" and "£1.293m" in lines["Target"].to_list()
     _same(_page_table(at, "Workstream"), printed["Totals by workstream"])
     _same(_page_table(at, "Cohort"), printed["Totals by cohort"])
 
@@ -127,9 +129,9 @@ def rendered(monkeypatch):
     seen: list[Table] = []
     original = render.table
 
-    def record(block, *, key=None):
+    def record(block, *, key=None, **options):
         seen.append(block)
-        original(block, key=key)
+        original(block, key=key, **options)
 
     monkeypatch.setattr(render, "table", record)
     return seen

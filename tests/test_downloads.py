@@ -107,10 +107,11 @@ def test_notes_name_the_live_view_and_carry_definitions():
     assert notes["BRAG rating"] == "Blue when delivered"
 
 
-def test_money_rounded_on_screen_is_exact_in_the_download():
+def test_money_exact_on_screen_is_exact_pounds_in_the_download():
     frame = pl.DataFrame({"Step": ["Forecast"], "Target": [129_345_678]})
     table = Table.of("Bridge", frame, {"Target": Column("Target", Kind.MONEY, money="auto")})
-    assert table.shown()["Target"].to_list() == ["£1.29m"]
+    # finer than a thousand pounds: written in full, never £1.29m
+    assert table.shown()["Target"].to_list() == ["£1,293,456.78"]
     assert _csv(downloads.csv_bytes(table))[1] == ["Forecast", "1293456.78"]
 
 

@@ -118,15 +118,15 @@ def test_workstream_filter_changes_what_is_shown(app_env):
     at.selectbox(key="workstream").select(OTHER).run()
     table = _table(at, "£000s")
     assert list(table.columns) == ["£000s", "2024/25", "1 year total"]
-    # the total is rounded from exact pounds (100,500), not added up from rounded cells
-    assert list(table["1 year total"]) == ["40", "61", "101"]
+    # exact, never rounded: £60,500 is 60.5 (it read 61, and 40 + 61 read as 101)
+    assert list(table["1 year total"]) == ["40.0", "60.5", "100.5"]
     assert "No funded posts are recorded for this workstream" in page_text(at)
 
 
 def test_query_parameter_restores_a_workstream(app_env):
     _second_workstream(app_env)
     at = run_page(PAGE, query={"workstream": OTHER})
-    assert list(_table(at, "£000s")["2024/25"]) == ["40", "61", "101"]
+    assert list(_table(at, "£000s")["2024/25"]) == ["40.0", "60.5", "100.5"]
     assert "no components are recorded for this line" in page_text(at)
 
 

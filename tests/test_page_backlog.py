@@ -95,17 +95,28 @@ def test_projection_and_what_if_from_the_reviews_programme(app_env):
         # the projection and the what-if say what they rest on
         "(+71 over the 3 months, to 460 in Nov 2023). This projection rests on 3 modelled "
         "months (Aug to Oct 2023) and the published figure for Nov 2023.",
-        "Reviews programme 2023/24: 2,478 reviews for £1.191m, £480.63 a review.",
+        "Reviews programme 2023/24: 2,478 reviews for £1.191m, £480.63 a review. At that rate "
+        "a reviewer completing 20 reviews a month costs £9,612.60 a month",
         "the list would fall by about 16 a month and clear in 29 months, by Apr 2026. Like the "
         "projection above, this rests on 3 modelled months (Aug to Oct 2023) and the published "
         "figure for Nov 2023.",
         "with 2 extra reviewers it clears by Apr 2026. The projection rests on 3 modelled months "
         "(Aug to Oct 2023) and the published figure for Nov 2023.",
         "Clears by Apr 2026",
-        "Cost per extra review £480.65",
-        "Extra cost until it clears £557,554",
+        # one unit cost: the what-if's starts as the programme's (it read £480.65)
+        "Cost per extra review £480.63",
+        "Extra cost until it clears £557,530.80",
     ):
         assert expected in text
+    assert "480.65" not in text
+
+
+def test_what_if_cost_in_pounds_and_pence_from_the_url(app_env):
+    at = run_page(PAGE, query={"cost": "10000.50"})
+    assert at.number_input(key="cost").value == 10_000.50
+    text = page_text(at)
+    assert "Extra cost: £20,001 a month" in text
+    assert "Cost per extra review £500.03" in text  # £10,000.50 / 20, to the penny
 
 
 def test_what_if_inputs_come_from_the_url_and_change_the_answer(app_env):

@@ -88,7 +88,7 @@ def test_savings_lines_download_holds_exact_pounds(app_env, offered):
     assert str(lines.schema["Target"]).startswith("Decimal")
     assert str(lines.schema["As at"]) == "Date"
     split = next(table for key, _, table in offered if key == "brag-split-table")
-    # the page reads money rounded for reading ("£1.29m"); the file holds the pounds
+    # the page reads money in £m ("£1.200m"); the file holds the pounds
     assert split.shown()["Target value"].str.contains(r"^£[\d.]+m$").any()
     assert split.values()["Target value"].sum() == 10_401_000
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages_support import page_text, run_page, tables
 
 PAGE = "pages/overview.py"
@@ -34,8 +36,31 @@ def test_direction_of_travel_against_month_and_last_meeting(app_env):
 
 def test_savings_brag_split_by_value(app_env):
     text = page_text(run_page(PAGE))
-    assert "Of £10.40m targeted:" in text
+    # £10,401,000 to the pound it was loaded at: never £10.40m
+    assert "Of £10.401m targeted:" in text
     assert "£2.40m Blue (delivered)" in text
+    assert "7 savings lines: £10.401m targeted, £5.69m forecast, £3.87m delivered." in text
+
+
+@pytest.mark.parametrize("role", ["member", "officer", "director"])
+def test_savings_block_sets_the_lines_against_the_mtfs_requirement(app_env, role):
+    """The demo's requirement is £67m over five years from 2023/24; its lines in those years
+    are Nottingham City's reviews programme (2023/24, £1.293m) and Leicester's four (2024/25,
+    £6.30m); Nottinghamshire's two run from 2018/19 to 2020/21 (£2.808m)."""
+    text = page_text(run_page(PAGE, role=role))
+    assert (
+        "The 5 savings lines for 2023/24 to 2027/28 target £7.593m against the MTFS requirement "
+        "of £67.00m for those years; £59.407m of it is not yet covered by a line. A further "
+        "£2.808m is targeted by 2 lines in 2018/19 to 2020/21, outside those years."
+    ) in text
+
+
+def test_savings_block_says_how_status_and_rating_go_together(app_env):
+    text = page_text(run_page(PAGE))
+    assert (
+        "a line withdrawn, deferred or replaced is not rated (its reason is shown instead) and "
+        "is kept out of the totals tracked."
+    ) in text
 
 
 def test_needs_attention_lists_red_areas_overdue_milestones_and_differences(app_env):

@@ -45,8 +45,18 @@ def test_blue_only_when_delivered_in_full(delivered, rating):
 
 
 def test_reason_states_forecast_as_a_share_of_target():
-    assert brag(TARGET, 95_000, None).reason == "forecast £950 is 95% of £1,000 target"
+    assert brag(TARGET, 95_000, None).reason == "forecast £950 is 95.0% of £1,000 target"
     assert brag(TARGET, 50_000, 100_000).reason == "delivered £1,000 of £1,000 target"
+
+
+@pytest.mark.parametrize(
+    ("forecast", "rating", "share"),
+    [(94_999, "Amber", "94.9%"), (94_960, "Amber", "94.9%"), (79_999, "Red", "79.9%")],
+)
+def test_a_share_just_under_a_threshold_never_reads_as_reaching_it(forecast, rating, share):
+    """Rounded to the nearest, 94.96% would read 95.0% beside an Amber rating."""
+    rated = brag(TARGET, forecast, None)
+    assert (rated.rating, rated.reason.split(" is ")[1].split()[0]) == (rating, share)
 
 
 def test_no_forecast_is_not_rated_and_says_why():

@@ -73,8 +73,8 @@ def _rated(lines=LINES):
 def test_each_line_gets_the_rule_rating_or_the_officer_override_with_reasons():
     assert _rated().select("code", "rating", "rated_by", "reason").rows() == [
         ("A", "Blue", "rule", "delivered £100,000 of £100,000 target"),
-        ("B", "Green", "rule", "forecast £190,000 is 95% of £200,000 target"),
-        ("C", "Amber", "rule", "forecast £240,000 is 80% of £300,000 target"),
+        ("B", "Green", "rule", "forecast £190,000 is 95.0% of £200,000 target"),
+        ("C", "Amber", "rule", "forecast £240,000 is 80.0% of £300,000 target"),
         ("D", "Not rated", "rule", "no forecast reported"),
         ("E", "Green", "officer override", "Finance confirm"),
     ]
@@ -110,6 +110,65 @@ def test_filter_options_are_sorted_and_distinct():
     assert savings.options(LINES, "cohort") == ["all-age", "older", "younger"]
 
 
+def test_rating_options_run_worst_first_and_only_those_present():
+    assert savings.options(_rated(), "rating") == ["Amber", "Green", "Blue", "Not rated"]
+
+
+@pytest.mark.parametrize(
+    ("rating", "codes"),
+    [("Green", ["B", "E"]), ("Not rated", ["D"]), ("Red", [])],
+)
+def test_filter_by_rating(rating, codes):
+    assert savings.filter_lines(_rated(), rating=rating)["code"].to_list() == codes
+
+
+def test_lines_run_worst_rating_first_then_year_workstream_and_line():
+    red = _lines(("F", "2023/24", "W9", "older", 100_000_00, 10_000_00, None, None))
+    rated = _rated(pl.concat([LINES, red]))
+    shown = savings.lines_table(rated).shown()
+    assert shown.select("BRAG", "Line").rows() == [
+        ("■ Red: at risk", "F"),
+        ("▲ Amber: needs action", "C"),
+        ("● Green: on track", "B"),
+        ("● Green: on track", "E"),
+        ("◆ Blue: delivered", "A"),
+        ("○ Not rated: no forecast reported", "D"),
+    ]
+
+
+def test_lines_show_the_share_of_target_forecast_and_delivered_to_a_tenth():
+    table = savings.lines_table(_rated())
+    shown = table.shown().select("Line", "% forecast", "% delivered").rows()
+    assert shown == [
+        ("C", "80.0%", "20.0%"),
+        ("B", "95.0%", "not published"),
+        ("E", "0.0%", "not published"),
+        ("A", "100.0%", "100.0%"),
+        ("D", "not published", "not published"),
+    ]
+    held = table.values().select("Line", "Forecast as % of target").rows()
+    assert held[0] == ("C", Decimal("80.0"))
+
+
+def test_key_lines_are_nine_columns_with_each_lines_reference_before_its_title():
+    lines = savings.lines_table(_rated())
+    key = savings.key_lines(lines)
+    assert key.frame.columns == list(savings.KEY_LINE_COLUMNS)
+    assert key.shown().select("BRAG", "Saving", "Target").row(0) == (
+        "▲ Amber: needs action",
+        "C: Line C",
+        "£300,000",
+    )
+    # the same kinds as the whole table, so screen, print and files read them alike
+    assert [c.kind for c in key.columns] == [lines.column(n).kind for n in key.frame.columns]
+
+
+def test_an_officers_rating_says_so_in_why():
+    why = dict(savings.lines_table(_rated()).shown().select("Line", "Why").iter_rows())
+    assert why["E"] == "Set by an officer: Finance confirm"
+    assert why["B"] == "forecast £190,000 is 95.0% of £200,000 target"
+
+
 def test_lines_table_says_rating_in_words_and_missing_money_as_not_published():
     table = savings.lines_table(_rated()).shown()
     row = table.filter(pl.col("Line") == "D").row(0, named=True)
@@ -138,39 +197,42 @@ def test_totals_add_only_what_is_reported_and_end_with_the_total():
 def test_a_total_of_nothing_reported_is_not_published_not_zero():
     only_d = _rated().filter(pl.col("code") == "D")
     table = savings.totals_table(savings.totals(only_d, "cohort"), "cohort", "Cohort").shown()
+    nothing = ("not published",) * 4
     assert table.rows() == [
-        ("All ages", "£400,000", "not published", "not published", "0 of 1"),
-        ("Total", "£400,000", "not published", "not published", "0 of 1"),
+        ("All ages", "£400,000", *nothing, "0 of 1"),
+        ("Total", "£400,000", *nothing, "0 of 1"),
     ]
 
 
 def test_totals_tables_by_workstream_cohort_and_year():
     tables = savings.totals_tables(_rated())
     assert list(tables) == ["Workstream", "Cohort", "Year"]
+    # the shares are of the target of the entries reporting each figure: 2024/25 forecasts
+    # £240,000 of the £350,000 of C and E (D reports none), and delivers £60,000 of C's £300,000
     assert tables["Year"].shown().rows() == [
-        ("2023/24", "£300,000", "£290,000", "£100,000", "2 of 2"),
-        ("2024/25", "£750,000", "£240,000", "£60,000", "2 of 3"),
-        ("Total", "£1.05m", "£530,000", "£160,000", "4 of 5"),
+        ("2023/24", "£300,000", "£290,000", "96.6%", "£100,000", "100.0%", "2 of 2"),
+        ("2024/25", "£750,000", "£240,000", "68.5%", "£60,000", "20.0%", "2 of 3"),
+        ("Total", "£1.05m", "£530,000", "81.5%", "£160,000", "40.0%", "4 of 5"),
     ]
 
 
 def test_brag_split_by_value_in_severity_order():
     split = savings.brag_split(_rated())
     assert split.rows() == [
-        ("Amber", "▲ Amber: needs action", 300_000_00, 29),
-        ("Green", "● Green: on track", 250_000_00, 24),
-        ("Blue", "◆ Blue: delivered", 100_000_00, 10),
-        ("Not rated", "○ Not rated: no forecast reported", 400_000_00, 38),
+        ("Amber", "▲ Amber: needs action", 300_000_00, Decimal("28.6")),
+        ("Green", "● Green: on track", 250_000_00, Decimal("23.8")),
+        ("Blue", "◆ Blue: delivered", 100_000_00, Decimal("9.5")),
+        ("Not rated", "○ Not rated: no forecast reported", 400_000_00, Decimal("38.1")),
     ]
     assert savings.brag_split_summary(split) == (
         "Of £1.05m targeted: £300,000 Amber (needs action), £250,000 Green (on track), "
         "£100,000 Blue (delivered), £400,000 Not rated (no forecast reported)."
     )
     assert savings.brag_split_table(split).shown()["Share of target value"].to_list() == [
-        "29%",
-        "24%",
-        "10%",
-        "38%",
+        "28.6%",
+        "23.8%",
+        "9.5%",
+        "38.1%",
     ]
 
 

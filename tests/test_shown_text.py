@@ -301,12 +301,13 @@ COHORT_YEARS = pl.DataFrame(
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_adults_savings_table_in_thousands_rounding_half_up_and_missing_not_published(shape):
+def test_adults_savings_table_in_thousands_exact_to_the_penny_and_missing_not_published(shape):
     table = adults.savings_table(shaped(COHORT_YEARS, shape))
+    # never rounded: a column keeps the places its finest amount needs (£749,499.99 is not 749)
     assert table.shown().rows() == [
-        ("Younger adults", "1,500", "749", "2,249"),
-        ("Older adults", "not published", "130", "-130"),
-        ("Total of savings", "1,500", "880", "2,119"),
+        ("Younger adults", "1,500", "749.49999", "2,249.49999"),
+        ("Older adults", "not published", "130.00050", "-130.00050"),
+        ("Total of savings", "1,500", "879.50049", "2,119.49949"),
     ]
     assert table.values()["2019/20"].to_list() == [
         Decimal("749499.99"),
@@ -350,9 +351,9 @@ def test_adults_components_table_writes_cohorts_and_thousands(shape):
     components, lines = _components_inputs()
     table = adults.components_table(shaped(components, shape), shaped(lines, shape), "W")
     assert table.shown().select("Cohort", "Component", "£000s").rows() == [
-        ("Younger adults", "c1", "1,901"),
+        ("Younger adults", "c1", "1,900.50000"),
         ("Younger adults", "c2", "not published"),
-        ("Older adults", "c3", "0"),
+        ("Older adults", "c3", "0.49999"),
     ]
     data = table.values()
     assert data["Cohort"].to_list() == ["Younger adults", "Younger adults", "Older adults"]
@@ -380,6 +381,9 @@ SUMS = pl.DataFrame(
         "delivered_pence": [None, None, None, None, None, None],
         "entries": [1, 2, 3, 4, 5, 15],
         "reported": [0, 1, 2, 0, 1, 4],
+        # the target of the entries reporting a forecast, and a delivered figure
+        "forecasting": [0, 100_000_000, 150, 0, 0, 100_000_150],
+        "delivering": [0, 0, 0, 0, 0, 0],
     },
     schema_overrides={"delivered_pence": pl.Int64, "entries": pl.UInt32, "reported": pl.UInt32},
 )
@@ -388,13 +392,16 @@ SUMS = pl.DataFrame(
 @pytest.mark.parametrize("shape", SHAPES)
 def test_savings_totals_table_writes_cohorts_and_money_in_words(shape):
     table = savings.totals_table(shaped(SUMS, shape), "cohort", "Cohort").shown()
+    missing = "not published"
+    # every amount exact: £1,293,000 is £1.293m and the column's £m figures take three places;
+    # £2,294,499.99 is finer than £m can say, so it is written in full
     assert table.rows() == [
-        ("All ages", "£1.29m", "not published", "not published", "0 of 1"),
-        ("Older adults", "£1.00m", "£1.30m", "not published", "1 of 2"),
-        ("Younger adults", "£1.50", "£429,000", "not published", "2 of 3"),
-        ("unknown", "-£1.50", "not published", "not published", "0 of 4"),
-        (None, "£0", "£0.05", "not published", "1 of 5"),
-        ("Total", "£999,999.99", "£2.29m", "not published", "4 of 15"),
+        ("All ages", "£1.293m", missing, missing, missing, missing, "0 of 1"),
+        ("Older adults", "£1.000m", "£1.295m", "129.5%", missing, missing, "1 of 2"),
+        ("Younger adults", "£1.50", "£429,000", "28,600,000.0%", missing, missing, "2 of 3"),
+        ("unknown", "-£1.50", missing, missing, missing, missing, "0 of 4"),
+        (None, "£0", "£0.05", missing, missing, missing, "1 of 5"),
+        ("Total", "£999,999.99", "£2,294,499.99", "229.4%", missing, missing, "4 of 15"),
     ]
 
 

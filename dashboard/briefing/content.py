@@ -338,6 +338,8 @@ def summary(worked: _Worked) -> Section:
     ]
     if view.savings_sentence is not None:
         blocks.append(Paragraph(view.savings_sentence))
+    if view.status_and_rating is not None:
+        blocks.append(Paragraph(view.status_and_rating, "note"))
     blocks += [Heading("Backlog"), view.backlog_printed, *changed_lines(view.changes)]
     listed = {0: "", 1: " It is listed in the next section."}.get(
         view.attention.count, " They are listed in the next section."
@@ -396,7 +398,7 @@ def _mtfs_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
     if mtfs.is_empty():
         return [Heading("The MTFS gap"), Paragraph("No MTFS savings requirement has been loaded.")]
     blocks: list[Block] = [Heading("The MTFS gap")]
-    for part in savings_view.mtfs_parts(mtfs, placed):
+    for part in savings_view.mtfs_parts(mtfs, placed, worked.figures.savings):
         blocks += part.blocks()
     return blocks
 

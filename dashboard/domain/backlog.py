@@ -11,7 +11,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 from typing import Protocol, TypeVar
 
@@ -97,17 +96,6 @@ def per_month(rate: Fraction) -> str:
 def percent_change(before: int, after: int) -> int:
     """The change as a whole percentage of ``before`` (which must not be 0), halves up."""
     return half_up(Fraction(abs(after - before) * 100, before))
-
-
-def money_as_published(pence: int) -> str:
-    """Millions to as many places as a paper gives them: ``£1.191m`` (formatting.money says
-    ``£1.19m``); otherwise as ``formatting.money``."""
-    millions = Decimal(pence) / 100 / 1_000_000
-    three_places = millions.quantize(Decimal("0.001"))
-    two_places = millions.quantize(Decimal("0.01"))
-    if millions >= 1 and millions == three_places != two_places:
-        return f"£{three_places}m"
-    return money(pence)
 
 
 def _lower(label: str) -> str:
@@ -745,11 +733,15 @@ class ProgrammeCost:
 
     @property
     def per_review_pence(self) -> int:
+        """The unit cost: the programme's cost per review, to the penny. The what-if starts
+        from it, so the cost per extra review it shows is this one (not a second figure from
+        a monthly cost rounded to the pound: £480.65 beside £480.63)."""
         return half_up(Fraction(self.cost_pence, self.reviews))
 
-    def reviewer_cost_pounds(self, reviews_each: int) -> int:
-        """A reviewer's monthly cost at the programme's cost per review, to the pound."""
-        return half_up(Fraction(self.cost_pence * reviews_each, self.reviews * 100))
+    def reviewer_cost_pence(self, reviews_each: int) -> int:
+        """A reviewer's monthly cost at the unit cost: ``reviews_each`` reviews at
+        ``per_review_pence``."""
+        return self.per_review_pence * reviews_each
 
 
 def programme_cost(programmes: pl.DataFrame) -> ProgrammeCost | None:
@@ -773,41 +765,42 @@ def programme_sentence(programme: ProgrammeCost | None) -> str:
             "from: enter the monthly cost of a reviewer."
         )
     each = DEFAULT_REVIEWS_EACH
-    exact = half_up(Fraction(programme.cost_pence * each, programme.reviews))
     return (
         f"{programme.title} {programme.financial_year}: {programme.reviews:,} reviews for "
-        f"{money_as_published(programme.cost_pence)}, "
-        f"{money(programme.per_review_pence, style='exact')} a review. At that rate a reviewer "
-        f"completing {each} reviews a month costs {money(exact, style='exact')} a month, so the "
-        f"cost below starts at {money(programme.reviewer_cost_pounds(each) * 100)} (whole "
-        f"pounds). Source: {programme.source}."
+        f"{money(programme.cost_pence)}, {money(programme.per_review_pence, style='exact')} a "
+        f"review. At that rate a reviewer completing {each} reviews a month costs "
+        f"{money(programme.reviewer_cost_pence(each), style='exact')} a month, the cost the "
+        f"what-if below starts from. Source: {programme.source}."
     )
 
 
-def default_reviewer_cost_pounds(programme: ProgrammeCost | None) -> int:
-    return 0 if programme is None else programme.reviewer_cost_pounds(DEFAULT_REVIEWS_EACH)
+def default_reviewer_cost_pence(programme: ProgrammeCost | None) -> int:
+    return 0 if programme is None else programme.reviewer_cost_pence(DEFAULT_REVIEWS_EACH)
 
 
 @dataclass(frozen=True)
 class NumberInput:
     label: str
     key: str  # also the query parameter, so a link reproduces the what-if
-    default: int
+    default: int  # for money, in pence (the input itself takes pounds and pence)
     largest: int
     step: int = 1
+    money: bool = False
 
 
 def what_if_inputs(programme: ProgrammeCost | None) -> list[NumberInput]:
-    """The what-if's inputs, in the order ``what_if`` takes them; all whole numbers."""
+    """The what-if's inputs, in the order ``what_if`` takes them: whole numbers, the cost in
+    pence."""
     return [
         NumberInput("Extra reviewers", "extra", DEFAULT_EXTRA_REVIEWERS, 1_000),
         NumberInput("Reviews per reviewer per month", "each", DEFAULT_REVIEWS_EACH, 1_000),
         NumberInput(
-            "Cost of a reviewer per month (£, whole pounds)",
+            "Cost of a reviewer per month (£)",
             "cost",
-            default_reviewer_cost_pounds(programme),
-            10_000_000,
-            100,
+            default_reviewer_cost_pence(programme),
+            1_000_000_000,
+            10_000,
+            money=True,
         ),
     ]
 
@@ -855,13 +848,13 @@ class WhatIf:
 
 
 def what_if(
-    projection: Projection, extra_reviewers: int, reviews_each: int, cost_each_pounds: int
+    projection: Projection, extra_reviewers: int, reviews_each: int, cost_each_pence: int
 ) -> WhatIf | None:
-    """None when there is no projection to change. Inputs are whole numbers (money in whole
-    pounds), so every figure stays exact."""
+    """None when there is no projection to change. Inputs are whole numbers (money in pence),
+    so every figure stays exact."""
     if projection.message:
         return None
-    return WhatIf(projection, int(extra_reviewers), int(reviews_each), int(cost_each_pounds) * 100)
+    return WhatIf(projection, int(extra_reviewers), int(reviews_each), int(cost_each_pence))
 
 
 def what_if_sentence(scenario: WhatIf) -> str:

@@ -50,15 +50,27 @@ class Thresholds:
         return cls(settings.brag_green_at_percent, settings.brag_amber_at_percent)
 
 
+# how a savings line's status and its rating go together, as ``brag`` decides them: the
+# overview says it beside the savings figures, the savings page with the rule
+STATUS_AND_RATING = (
+    "A savings line's status and its BRAG rating go together: while a line is tracked, its "
+    "rating says how what it has delivered and is forecast to deliver compares with its "
+    "target; a line withdrawn, deferred or replaced is not rated (its reason is shown instead) "
+    "and is kept out of the totals tracked."
+)
+
+
 def rule_text(thresholds: Thresholds) -> str:
     """The rule in words, so members can see what each colour means here."""
     return (
         "Rated by rule unless an officer has set the rating with a reason: Blue when delivered "
         f"in full; Green when the forecast is at least {thresholds.green_at}% of target; Amber "
         f"when at least {thresholds.amber_at}%; Red below {thresholds.amber_at}%; "
-        "not rated when no forecast is reported. A line withdrawn, deferred or replaced is "
-        "not rated (its reason is shown instead) and is kept out of the totals tracked."
+        f"not rated when no forecast is reported. {STATUS_AND_RATING}"
     )
+
+
+OVERRIDDEN = "officer override"  # ``Rated.basis`` of a rating an officer set
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,7 @@ def brag(
             NOT_RATED, status.capitalize(), f"{status}: {status_reason or 'no reason recorded'}"
         )
     if override:
-        return Rated(override, "officer override", override_reason or "no reason recorded")
+        return Rated(override, OVERRIDDEN, override_reason or "no reason recorded")
     if delivered is not None and delivered >= target:
         return Rated(
             BLUE,
@@ -110,9 +122,11 @@ def brag(
         return Rated(NOT_RATED, "rule", "no forecast reported")
     if target == 0:
         return Rated(GREEN, "rule", "no saving targeted")
-    # integer arithmetic: forecast/target >= green_at% without floating point
+    # the share as the lines table shows it (rounded down, so it never reads as reaching a
+    # threshold it is under); the comparison itself in whole numbers, without floating point
     percent = (
-        f"forecast {formatting.money(forecast)} is {forecast * 100 // target}% of "
+        f"forecast {formatting.money(forecast)} is "
+        f"{formatting.percent(formatting.percent_of(forecast, target))} of "
         f"{formatting.money(target)} target"
     )
     if forecast * 100 >= thresholds.green_at * target:

@@ -8,14 +8,14 @@ only at the edge, for display.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.charts import figures as charts
 from dashboard.domain import formatting
-from dashboard.domain.ratings import BRAG_ORDER, BRAG_STYLES, Thresholds, brag
+from dashboard.domain.ratings import BRAG_ORDER, BRAG_STYLES, OVERRIDDEN, Thresholds, brag
 from dashboard.domain.reconciliation import (
     BRIDGE_MOVES,
     BRIDGE_SIGNS,
@@ -30,6 +30,7 @@ from data_access.text_columns import text_per_value
 COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}
 # the filters kept in the URL: (query parameter, label, column filtered)
 FILTERS = (
+    ("rating", "BRAG rating", "rating"),
     ("year", "Financial year", "financial_year"),
     ("cohort", "Cohort", "cohort"),
     ("workstream", "Workstream", "workstream"),
@@ -153,16 +154,43 @@ def stopped_table(rows: pl.DataFrame) -> Table:
 
 
 def options(rows: pl.DataFrame, column: str) -> list[str]:
-    return sorted(rows.get_column(column).drop_nulls().unique().to_list())
+    """The values a filter offers: ratings worst first (Red, Amber, Green, Blue, Not rated),
+    anything else in alphabetical order."""
+    present = rows.get_column(column).drop_nulls().unique().to_list()
+    if column == "rating":
+        return [rating for rating in BRAG_ORDER if rating in present]
+    return sorted(present)
 
 
 def filter_lines(
-    rows: pl.DataFrame, *, year: str | None, cohort: str | None, workstream: str | None
+    rows: pl.DataFrame,
+    *,
+    year: str | None = None,
+    cohort: str | None = None,
+    workstream: str | None = None,
+    rating: str | None = None,
 ) -> pl.DataFrame:
-    for column, value in (("financial_year", year), ("cohort", cohort), ("workstream", workstream)):
+    chosen = (
+        ("financial_year", year),
+        ("cohort", cohort),
+        ("workstream", workstream),
+        ("rating", rating),
+    )
+    for column, value in chosen:
         if value is not None:
             rows = rows.filter(pl.col(column) == value)
     return rows
+
+
+def by_rating(rows: pl.DataFrame, *then: str) -> pl.DataFrame:
+    """``rows`` worst rating first, as committees ask for them: Red, Amber, Green, Blue (the
+    order of the BRAG scale), Not rated last; then by ``then``."""
+    rank = pl.col("rating").replace_strict(
+        {rating: index for index, rating in enumerate(BRAG_ORDER)},
+        default=len(BRAG_ORDER),
+        return_dtype=pl.Int64,
+    )
+    return rows.sort(rank, *then)
 
 
 def showing(shown: pl.DataFrame, rated: pl.DataFrame) -> str:
@@ -172,27 +200,48 @@ def showing(shown: pl.DataFrame, rated: pl.DataFrame) -> str:
     )
 
 
+FORECAST_SHARE, DELIVERED_SHARE = "% forecast", "% delivered"
+# the share columns, whatever table they are in: a tenth of a percent of the target
+SHARE_KINDS = {
+    FORECAST_SHARE: Column(FORECAST_SHARE, Kind.PERCENT, file_name="Forecast as % of target"),
+    DELIVERED_SHARE: Column(DELIVERED_SHARE, Kind.PERCENT, file_name="Delivered as % of target"),
+}
 LINE_KINDS = {
     "BRAG": Column("BRAG", Kind.RATING, scale="BRAG"),
     "Target": Kind.MONEY,
     "Forecast": Kind.MONEY,
     "Delivered": Kind.MONEY,
+    **SHARE_KINDS,
     "As at": Kind.DATE,
 }
+SHARES_NOTE = (
+    "% forecast and % delivered are shares of the target, to one decimal place, rounded "
+    "down (a line at 94.96% reads 94.9%); a total's shares are of the target of the entries "
+    "that report that figure."
+)
 
 
 def lines_table(rated: pl.DataFrame) -> Table:
-    """Every line and year in the columns members read: the rating in shape and text, money
-    exact, a missing forecast "not published" (never £0)."""
-    frame = rated.sort("financial_year", "workstream", "code").select(
-        pl.col("financial_year").alias("Year"),
+    """Every line and year in the columns members read, worst rating first: the rating in
+    shape and text, money exact, the shares of target delivered and forecast, a missing
+    forecast "not published" (never £0)."""
+    target = pl.col("target_pence")
+    frame = by_rating(rated, "financial_year", "workstream", "code").select(
+        pl.col("rating").alias("BRAG"),
         pl.col("code").alias("Line"),
         pl.col("title").alias("Saving"),
-        pl.col("rating").alias("BRAG"),
-        pl.col("target_pence").alias("Target"),
+        pl.col("financial_year").alias("Year"),
+        target.alias("Target"),
         pl.col("forecast_pence").alias("Forecast"),
+        formatting.percent_of_column(pl.col("forecast_pence"), target).alias(FORECAST_SHARE),
         pl.col("delivered_pence").alias("Delivered"),
-        pl.col("reason").alias("Why"),
+        formatting.percent_of_column(pl.col("delivered_pence"), target).alias(DELIVERED_SHARE),
+        # an officer's rating says so where it is read: the screen and the pack leave the
+        # "Rated by" column to the download
+        pl.when(pl.col("rated_by") == OVERRIDDEN)
+        .then(pl.format("Set by an officer: {}", "reason"))
+        .otherwise(pl.col("reason"))
+        .alias("Why"),
         pl.col("rated_by").alias("Rated by"),
         pl.col("workstream").alias("Workstream"),
         text_per_value(rated, "cohort", cohort_label, skip_nulls=False).alias("Cohort"),
@@ -203,6 +252,20 @@ def lines_table(rated: pl.DataFrame) -> Table:
     return Table.of("Savings lines", frame, LINE_KINDS)
 
 
+# the lines on screen and in print: the columns a committee reads; the rest are in the download
+KEY_LINE_COLUMNS = ("BRAG", "Saving", "Year", "Target", "Forecast", FORECAST_SHARE)
+KEY_LINE_COLUMNS += ("Delivered", DELIVERED_SHARE, "Why")
+
+
+def key_lines(lines: Table, *, widths: tuple[float, ...] = ()) -> Table:
+    """``lines_table`` in the columns a committee reads, each line's reference before its title
+    as the attention list names it ("LCC-W4: Partnership working"): nine columns, which fit
+    the page without scrolling sideways at 1366 pixels with the sidebar open, and at 768."""
+    frame = lines.frame.with_columns(pl.format("{}: {}", "Line", "Saving").alias("Saving"))
+    columns = tuple(lines.column(name) for name in KEY_LINE_COLUMNS)
+    return Table(lines.title, frame.select(KEY_LINE_COLUMNS), columns, widths)
+
+
 def _reported_sum(column: str) -> pl.Expr:
     # a sum of nothing reported is "not reported", not £0
     return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
@@ -210,13 +273,18 @@ def _reported_sum(column: str) -> pl.Expr:
 
 def totals(rated: pl.DataFrame, by: str) -> pl.DataFrame:
     """Target, forecast and delivered (pence) for each value of ``by``, then a ``Total`` row.
-    Forecast and delivered add up only what is reported; ``reported`` counts those entries."""
+    Forecast and delivered add up only what is reported; ``reported`` counts those entries;
+    ``forecasting`` and ``delivering`` are the target of the entries that report each, which
+    the shares are of."""
+    target = pl.col("target_pence")
     aggs = [
-        pl.col("target_pence").sum(),
+        target.sum(),
         _reported_sum("forecast_pence"),
         _reported_sum("delivered_pence"),
         pl.len().alias("entries"),
         pl.col("forecast_pence").is_not_null().sum().alias("reported"),
+        target.filter(pl.col("forecast_pence").is_not_null()).sum().alias("forecasting"),
+        target.filter(pl.col("delivered_pence").is_not_null()).sum().alias("delivering"),
     ]
     groups = rated.group_by(by).agg(aggs).sort(by)
     overall = rated.select(aggs).with_columns(pl.lit("Total").alias(by))
@@ -231,11 +299,17 @@ def totals_table(sums: pl.DataFrame, by: str, heading: str) -> Table:
         first.alias(heading),
         pl.col("target_pence").alias("Target"),
         pl.col("forecast_pence").alias("Forecast"),
+        formatting.percent_of_column(pl.col("forecast_pence"), pl.col("forecasting")).alias(
+            FORECAST_SHARE
+        ),
         pl.col("delivered_pence").alias("Delivered"),
+        formatting.percent_of_column(pl.col("delivered_pence"), pl.col("delivering")).alias(
+            DELIVERED_SHARE
+        ),
         pl.format("{} of {}", "reported", "entries").alias("Forecasts reported"),
     )
     kinds = {"Target": Kind.MONEY, "Forecast": Kind.MONEY, "Delivered": Kind.MONEY}
-    return Table.of(f"Savings totals by {heading.lower()}", frame, kinds)
+    return Table.of(f"Savings totals by {heading.lower()}", frame, kinds | SHARE_KINDS)
 
 
 def totals_tables(rated: pl.DataFrame) -> dict[str, Table]:
@@ -244,7 +318,8 @@ def totals_tables(rated: pl.DataFrame) -> dict[str, Table]:
 
 
 def brag_split(rated: pl.DataFrame) -> pl.DataFrame:
-    """Target value in each rating, in severity order, with its share of the whole."""
+    """Target value in each rating, in severity order, with its share of the whole (to a
+    tenth of a percent, ``formatting.share_of``)."""
     by_rating = dict(rated.group_by("rating").agg(pl.col("target_pence").sum()).iter_rows())
     whole = sum(by_rating.values())
     rows = [
@@ -252,7 +327,7 @@ def brag_split(rated: pl.DataFrame) -> pl.DataFrame:
             "rating": rating,
             "label": BRAG_STYLES[rating].label,
             "target_pence": by_rating[rating],
-            "percent": _percent(by_rating[rating], whole),
+            "percent": formatting.share_of(by_rating[rating], whole),
         }
         for rating in BRAG_ORDER
         if rating in by_rating
@@ -261,15 +336,9 @@ def brag_split(rated: pl.DataFrame) -> pl.DataFrame:
         "rating": pl.String,
         "label": pl.String,
         "target_pence": pl.Int64,
-        "percent": pl.Int64,
+        "percent": formatting.PERCENT_OF,
     }
     return pl.DataFrame(rows, schema=schema)
-
-
-def _percent(part: int, whole: int) -> int:
-    if whole == 0:
-        return 0
-    return int((Decimal(part) * 100 / whole).quantize(Decimal("1"), ROUND_HALF_UP))
 
 
 def brag_split_table(split: pl.DataFrame) -> Table:

@@ -54,7 +54,9 @@ _DTYPES = {
 class Column:
     name: str
     kind: Kind = Kind.TEXT
-    money: str = "auto"  # for MONEY on screen: "auto" (£1.29m, £429,000), "exact", "thousands"
+    # for MONEY on screen and in print: "auto" (£1.29m, £1.293m, £429,000), "exact" or
+    # "thousands"; every amount exact, and a column's £m figures to the same places
+    money: str = "auto"
     scale: str = ""  # for RATING: "RAG" or "BRAG"
     file_name: str = ""  # the heading in a download, where the screen's would mislead
     # for COUNT of people: the disclosure rule for the viewer (None: exact). A suppressed count
@@ -76,18 +78,19 @@ class Column:
         return f"{self.name} (%)" if self.kind is Kind.PERCENT else self.name
 
 
-def _writer(column: Column):
-    write = _kind_writer(column)
+def _writer(column: Column, frame: pl.DataFrame):
+    write = _kind_writer(column, frame)
     if column.missing is None:
         return write
     said, plain = column.missing, write or str
     return lambda value: said if value is None else plain(value)
 
 
-def _kind_writer(column: Column):
+def _kind_writer(column: Column, frame: pl.DataFrame):
     kind = column.kind
     if kind is Kind.MONEY:
-        return lambda pence: formatting.money(pence, style=column.money)
+        places = formatting.money_places(frame[column.name], style=column.money)
+        return lambda pence: formatting.money(pence, style=column.money, places=places)
     if kind is Kind.COUNT:
         if column.disclosure is not None and not column.disclosure.is_exact:
             return column.disclosure.words
@@ -227,7 +230,7 @@ class Table:
     def _shown(self) -> pl.DataFrame:
         exprs = []
         for column in self.columns:
-            write = _writer(column)
+            write = _writer(column, self.frame)
             if write is None:
                 exprs.append(pl.col(column.name).cast(pl.String))
             else:
@@ -247,7 +250,7 @@ class Table:
             if column.kind is Kind.MONEY:
                 value = value.cast(MONEY_IN_FILES) / 100
             elif column.kind is Kind.RATING:
-                write = _writer(column)
+                write = _writer(column, self.frame)
                 value = text_per_value(self.frame, column.name, write, skip_nulls=False)
             elif column.kind is Kind.COUNT and column.disclosure is not None:
                 value = column.disclosure.expr(column.name)

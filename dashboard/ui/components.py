@@ -4,6 +4,7 @@ headline cards and provenance lines. Text from the store is always shown literal
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 import plotly.graph_objects as go
 import pyarrow as pa
@@ -71,11 +72,16 @@ def _whole(table: Table) -> None:
 
 
 def table_with_downloads(
-    table: Table, *, key: str, source: str | None = None, limit: int = SCREEN_ROWS
+    table: Table,
+    *,
+    key: str,
+    source: str | None = None,
+    limit: int = SCREEN_ROWS,
+    download: Table | None = None,
 ) -> None:
     """A table as members read it (a short one whole; a long one its first ``limit`` rows,
     saying so when there are more), then buttons to download all of its values as CSV and
-    Excel."""
+    Excel: of ``download`` when given (every column of a table whose key columns are shown)."""
     shown = table.shown()
     if 0 < shown.height <= min(WHOLE_ROWS, limit) and shown.width <= WHOLE_COLUMNS:
         _whole(table)
@@ -86,7 +92,7 @@ def table_with_downloads(
             f"{shown.height:,} rows; the first {limit:,} are shown here. "
             "The downloads below hold every row."
         )
-    download_buttons(table, key=key, source=source)
+    download_buttons(table if download is None else download, key=key, source=source)
 
 
 def _definitions() -> list[tuple[str, str]]:
@@ -140,6 +146,35 @@ def kpi(
 ) -> None:
     colour = "off" if rise_is_good is None else ("normal" if rise_is_good else "inverse")
     column.metric(label, value, delta=delta, delta_color=colour, border=True, help=help_text)
+
+
+def number_input(column, spec) -> int:
+    """A what-if input (``backlog.NumberInput``) kept in the URL, read back in its own units:
+    a whole number, or money typed in pounds and pence and returned in pence (the figures
+    worked out from it stay exact)."""
+    if not spec.money:
+        return column.number_input(
+            spec.label,
+            min_value=0,
+            max_value=spec.largest,
+            step=spec.step,
+            value=spec.default,
+            key=spec.key,
+            bind="query-params",
+        )
+    pounds = column.number_input(
+        spec.label,
+        min_value=0.0,
+        max_value=spec.largest / 100,
+        step=spec.step / 100,
+        value=spec.default / 100,
+        format="%.2f",
+        key=spec.key,
+        bind="query-params",
+    )
+    # the widget holds a float; its shortest repr is the amount typed (two places shown), read
+    # as a decimal so no binary rounding reaches the pence
+    return int((Decimal(repr(float(pounds))) * 100).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def choose(label: str, options: list[str], *, key: str, all_label: str = "All") -> str | None:

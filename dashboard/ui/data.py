@@ -359,7 +359,8 @@ def _mtfs_parts(reads: Snapshot):
     placed = logic.place_findings(
         _findings(reads.only(*_RECONCILED_TABLES)), _reconciliation_inputs(reads)
     )
-    return mtfs_parts(_read(reads, "mtfs_requirements"), placed)
+    lines = _savings(reads.only(*_SAVINGS))
+    return mtfs_parts(_read(reads, "mtfs_requirements"), placed, lines)
 
 
 def mtfs_parts():

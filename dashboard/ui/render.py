@@ -44,8 +44,9 @@ def chart(block: Chart, *, key: str | None = None) -> None:
     chart_with_table(block.figure, block.table, summary=block.alt, key=key or block.key)
 
 
-def table(block: Table, *, key: str | None = None) -> None:
-    table_with_downloads(block, key=key or file_stem(block.title))
+def table(block: Table, *, key: str | None = None, download: Table | None = None) -> None:
+    """``download``: the whole table the buttons give, where ``block`` is its key columns."""
+    table_with_downloads(block, key=key or file_stem(block.title), download=download)
 
 
 def show(blocks: Iterable[Block], *, key: str = "") -> None:

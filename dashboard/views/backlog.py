@@ -196,12 +196,12 @@ def what_if(
     projection: backlog.Projection,
     extra_reviewers: int,
     reviews_each: int,
-    cost_each_pounds: int,
+    cost_each_pence: int,
     *,
     rule: DisclosureRule,
 ) -> WhatIfPart | None:
     """The projection with the extra reviewers (None when there is no projection)."""
-    scenario = backlog.what_if(projection, extra_reviewers, reviews_each, cost_each_pounds)
+    scenario = backlog.what_if(projection, extra_reviewers, reviews_each, cost_each_pence)
     if scenario is None:
         return None
     shown = backlog.projection_chart(scenario, rule)

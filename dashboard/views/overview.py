@@ -17,7 +17,9 @@ import polars as pl
 
 from dashboard.domain import changes as changes_logic
 from dashboard.domain import formatting, headlines, overview, savings
+from dashboard.domain import mtfs as mtfs_logic
 from dashboard.domain.changes import Change
+from dashboard.domain.ratings import STATUS_AND_RATING
 from dashboard.domain.reconciliation import Finding
 from dashboard.domain.table import Table
 from dashboard.domain.tables import first_rows
@@ -140,6 +142,7 @@ def attention_part(items: pl.DataFrame) -> AttentionPart:
 class MtfsFigures:
     headlines: Headlines
     source: str
+    coverage: str  # how the savings lines stand against the requirement
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,8 @@ class Overview:
     mtfs: tuple[MtfsFigures, ...]
     savings_sentence: str | None
     split: Chart | None
+    # how a savings line's status and its BRAG rating go together (None: no lines)
+    status_and_rating: str | None
     backlog: Headlines  # on screen: each with its change as a delta, month and source as note
     backlog_printed: Headlines  # in print: month, basis and the change written as the note
     changes: ChangesPart | None  # None: no meeting recorded
@@ -181,17 +186,21 @@ class Overview:
     def mtfs_blocks(self) -> list[Block]:
         blocks: list[Block] = []
         for part in self.mtfs:
-            blocks += [part.headlines, Paragraph(part.source, "note")]
+            blocks += [part.headlines, Paragraph(part.source, "note"), Paragraph(part.coverage)]
         return blocks
 
 
-def mtfs_figures(mtfs: pl.DataFrame) -> tuple[MtfsFigures, ...]:
+def mtfs_figures(mtfs: pl.DataFrame, lines: pl.DataFrame) -> tuple[MtfsFigures, ...]:
+    """Each requirement's figures, and how the savings lines still tracked stand against it
+    (``lines``: every line and year)."""
+    tracked = savings.tracked(lines)
     return tuple(
         MtfsFigures(
             Headlines(
                 tuple(Headline(k, formatting.money(v)) for k, v in savings.mtfs_headlines(row))
             ),
             f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.",
+            mtfs_logic.coverage(row, tracked).sentence(),
         )
         for row in mtfs.iter_rows(named=True)
     )
@@ -278,9 +287,10 @@ def build(
         dates=overview.figures_dates(frames),
         areas=areas.height,
         plan=Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts)),
-        mtfs=mtfs_figures(mtfs),
+        mtfs=mtfs_figures(mtfs, lines),
         savings_sentence=None if rated.is_empty() else overview.savings_totals(rated).sentence(),
         split=brag_split_chart(rated),
+        status_and_rating=None if rated.is_empty() else STATUS_AND_RATING,
         backlog=screen,
         backlog_printed=printed,
         changes=None if meeting is None else changes_part(changed, meeting, also),

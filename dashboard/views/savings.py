@@ -13,16 +13,18 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.domain import formatting, savings
+from dashboard.domain import mtfs as mtfs_logic
 from dashboard.domain.ratings import BRAG_STYLES, Thresholds, rule_text
 from dashboard.domain.reconciliation import Finding
 from dashboard.domain.table import Table
 from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
 from dashboard.views.findings import finding_blocks
 
-# the savings lines in print: the columns a committee reads; the rest are in the downloads
-PRINTED_LINE_COLUMNS = ("Year", "Line", "Saving", "BRAG", "Target", "Forecast", "Delivered")
-PRINTED_LINE_COLUMNS += ("Why", "Rated by")
-PRINTED_LINE_WIDTHS = (0.9, 1.1, 2.4, 1.5, 1, 1, 1, 2.6, 1)
+# the savings lines in print: the key columns (``savings.key_lines``), as on screen
+PRINTED_LINE_WIDTHS = (1.3, 3, 0.9, 1, 1, 0.9, 1, 0.9, 3.2)
+_MORE = "Workstream, cohort, owner, source, as-at date and who set each rating are in"
+IN_THE_DOWNLOAD = f"{_MORE} this table's downloads."
+IN_PRINT = f"{_MORE} the dashboard's download of this table."
 NO_FORECAST = "None of these lines reports a forecast yet, so nothing can be bridged."
 BRAG_KEY = tuple(BRAG_STYLES.values())
 # the filters kept in the URL: (query parameter, label, column filtered)
@@ -38,16 +40,24 @@ def bridge_chart(key: str, bridge: savings.Bridge, height: int = 420) -> Chart:
 
 @dataclass(frozen=True)
 class MtfsPart:
-    """One MTFS requirement: its three figures, the gap as a bridge, the checks, the source."""
+    """One MTFS requirement: its three figures, how the savings lines stand against it, the
+    gap as a bridge, the checks, the source."""
 
     code: str
     headlines: Headlines
+    coverage: Paragraph
     bridge: Chart
     findings: tuple[Paragraph, ...]
     source: str
 
     def blocks(self) -> tuple[Block, ...]:
-        return (self.headlines, self.bridge, *self.findings, Paragraph(self.source, "note"))
+        return (
+            self.headlines,
+            self.coverage,
+            self.bridge,
+            *self.findings,
+            Paragraph(self.source, "note"),
+        )
 
 
 NO_BRIDGES = "No budget-monitoring bridge has been loaded."
@@ -123,7 +133,12 @@ def stopped_part(shown: pl.DataFrame) -> StoppedPart | None:
     return StoppedPart(tuple(savings.stopped_sentences(stopped)), savings.stopped_table(stopped))
 
 
-def mtfs_parts(mtfs: pl.DataFrame, placed: Sequence[savings.Placed]) -> tuple[MtfsPart, ...]:
+def mtfs_parts(
+    mtfs: pl.DataFrame, placed: Sequence[savings.Placed], lines: pl.DataFrame
+) -> tuple[MtfsPart, ...]:
+    """``lines``: every savings line and year; the years still tracked are set against each
+    requirement."""
+    tracked = savings.tracked(lines)
     parts = []
     for row in mtfs.iter_rows(named=True):
         figures = savings.mtfs_headlines(row)
@@ -131,6 +146,7 @@ def mtfs_parts(mtfs: pl.DataFrame, placed: Sequence[savings.Placed]) -> tuple[Mt
             MtfsPart(
                 row["code"],
                 Headlines(tuple(Headline(k, formatting.money(v)) for k, v in figures)),
+                Paragraph(mtfs_logic.coverage(row, tracked).sentence()),
                 bridge_chart(f"mtfs-{row['code']}", savings.mtfs_bridge(row)),
                 finding_blocks(savings.findings_about(list(placed), "mtfs", code=row["code"])),
                 savings.source_note(row),
@@ -145,26 +161,29 @@ class LinesPart:
 
     rule: str  # how the BRAG rule reads with the thresholds in force
     showing: str
-    lines: Table
+    lines: Table  # every column, worst rating first: the download
     split: Chart
     progress: Chart | None
     totals: dict[str, Table]
     findings: tuple[Paragraph, ...]
     stopped: StoppedPart | None = None
+    shares: str = savings.SHARES_NOTE
+
+    @property
+    def on_screen(self) -> Table:
+        """The lines in the columns a committee reads (``savings.key_lines``)."""
+        return savings.key_lines(self.lines)
 
     def blocks(self) -> tuple[Block, ...]:
         """The part in print: the lines with the columns a committee reads."""
-        printed = self.lines.select(PRINTED_LINE_COLUMNS, widths=PRINTED_LINE_WIDTHS)
+        printed = savings.key_lines(self.lines, widths=PRINTED_LINE_WIDTHS)
         blocks: list[Block] = [
             Heading("Savings lines"),
             Paragraph(self.rule, "note"),
             Paragraph(self.showing),
-            printed.titled("Savings lines with their BRAG ratings"),
-            Paragraph(
-                "Workstream, cohort, owner, source and as-at date of each line are in the "
-                "dashboard's download of this table.",
-                "note",
-            ),
+            printed.titled("Savings lines with their BRAG ratings, worst first"),
+            Paragraph(self.shares, "note"),
+            Paragraph(IN_PRINT, "note"),
             Heading("BRAG split by value"),
             self.split,
         ]

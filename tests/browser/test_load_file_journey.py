@@ -99,7 +99,7 @@ def test_officer_previews_fixes_and_applies_and_a_member_sees_it(own_server, bro
     officer.screenshot(path=str(ARTIFACTS / "load-file-applied.png"), full_page=True)
 
     member_context, member = _signed_in(browser, own_server, "member")
-    member.get_by_text("7 savings lines: £10.40m targeted, £6.98m forecast").wait_for(
+    member.get_by_text("7 savings lines: £10.401m targeted, £6.983m forecast").wait_for(
         timeout=60_000
     )
     assert member.get_by_role("link", name="Load a file").count() == 0
