@@ -36,7 +36,7 @@ def test_a_day_typed_applies_on_enter(server, page):
     _type_day(page, "20/03/2024")
     page.get_by_text(
         "You are looking at the figures as they stood at the end of 20 Mar 2024"
-    ).wait_for(timeout=30_000)
+    ).wait_for(timeout=60_000)
     assert "as_at=20%2F03%2F2024" in page.url  # kept in the link, as typed
     _idle(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -49,7 +49,7 @@ def test_a_day_before_the_figures_begin_says_when_they_begin(server, page):
     page.get_by_text(
         "There are no figures as at 1 March 2024: the dashboard holds none from before then. "
         "The figures begin on 12 March 2024; choose that day or later."
-    ).wait_for(timeout=30_000)
+    ).wait_for(timeout=60_000)
     _idle(page)
     main = page.locator("[data-testid='stMain']").inner_text()
     assert "No figures have been loaded" not in main and "ascgov" not in main
@@ -59,7 +59,7 @@ def test_a_day_before_the_figures_begin_says_when_they_begin(server, page):
 def test_overview_screenshot(server, page, width, height):
     page.set_viewport_size({"width": width, "height": height})
     open_page(page, server, OVERVIEW)
-    page.get_by_role("combobox", name="Compare with the meeting on").wait_for(timeout=30_000)
+    page.get_by_role("combobox", name="Compare with the meeting on").wait_for(timeout=60_000)
     _idle(page)
     page.wait_for_timeout(1000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
