@@ -359,7 +359,7 @@ def test_the_overview_sentence_counts_the_tracked_and_names_what_stopped():
     from dashboard.domain import overview
 
     assert overview.savings_totals(RATED).sentence() == (
-        "1 savings lines: £10.00m targeted, £9.00m forecast, not published delivered. "
+        "1 savings line: £10.00m targeted, £9.00m forecast, not published delivered. "
         "A further £51.00m was withdrawn, deferred or replaced and is not counted."
     )
 

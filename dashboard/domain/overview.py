@@ -23,7 +23,8 @@ class SavingsTotals:
 
     def sentence(self) -> str:
         said = (
-            f"{self.lines} savings lines: {formatting.money(self.target)} targeted, "
+            f"{formatting.counted(self.lines, 'savings line')}: "
+            f"{formatting.money(self.target)} targeted, "
             f"{formatting.money(self.forecast)} forecast, "
             f"{formatting.money(self.delivered)} delivered."
         )

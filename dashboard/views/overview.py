@@ -181,7 +181,7 @@ class Overview:
 
     @property
     def plan_sentence(self) -> str:
-        return f"{self.areas} accountability areas."
+        return f"{formatting.counted(self.areas, 'accountability area')}."
 
     def mtfs_blocks(self) -> list[Block]:
         blocks: list[Block] = []
