@@ -272,7 +272,8 @@ def read_plain(
         values.append(pl.lit(None, dtype=pl.Int64).alias("version"))
     plain = pl.all_horizontal(checks).fill_null(False).alias("_plain")
     dtypes = {f.name: f.dtype for f in fields}
-    read = cells.select("row", plain, *values).cast(dtypes)
+    # lazily: polars then reads a cell used by both its check and its value once (a date)
+    read = cells.lazy().select("row", plain, *values).cast(dtypes).collect()
     others = read.filter(~pl.col("_plain"))["row"].to_list()
     return PlainRead(read.filter(pl.col("_plain")).drop("_plain"), others)
 
