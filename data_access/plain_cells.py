@@ -242,10 +242,9 @@ def read_plain(
     for field in fields:
         if field.column in cells.columns:
             cell = pl.col(field.column)
-            # an export's escaped formula, or a blank that is not empty: the model reads it
-            checks.append(
-                cell.is_null() | ~(cell.str.starts_with("'") | (cell.str.strip_chars() == ""))
-            )
+            # an export's escaped formula: the model reads it. (A cell of spaces fails every
+            # plain form, each starting with a visible character: the model reads it too.)
+            checks.append(cell.is_null() | ~cell.str.starts_with("'"))
         else:
             cell = pl.lit(None, dtype=pl.String)
         if field.column in defaults:
