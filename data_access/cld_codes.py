@@ -184,34 +184,43 @@ class Unmapped:
 def map_codes(frame: pl.DataFrame, lookups: pl.DataFrame) -> tuple[pl.DataFrame, list[Unmapped]]:
     """Each coded column of ``frame`` (raw text) replaced by its listed value, with a
     ``<field>_raw`` column holding the text as written where that differs (else null); a value
-    matching nothing becomes ``NOT_MAPPED``, its raw kept, and is counted. Blanks stay blank."""
+    matching nothing becomes ``NOT_MAPPED``, its raw kept, and is counted. Blanks stay blank.
+
+    A file holds few distinct values of each field: each is matched once (a join of the
+    values against the lookups), and the column is then replaced value for value."""
     unmapped: list[Unmapped] = []
+    columns: list[pl.Expr] = []
     for field in CODED_FIELDS:
         if field not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(field))
+            columns += [pl.lit(None, dtype=pl.String).alias(n) for n in (field, f"{field}_raw")]
+            continue
         mapping = lookups.filter(pl.col("field") == field).select(
             pl.col("key").alias("_key"), pl.col("clean").alias("_clean")
         )
-        raw = pl.col(field)
-        joined = frame.with_columns(normalised_expr(field).alias("_key")).join(
-            mapping, on="_key", how="left", maintain_order="left"
+        values = (
+            frame.get_column(field)
+            .drop_nulls()
+            .value_counts(name="_rows")
+            .with_columns(normalised_expr(field).alias("_key"))
+            .join(mapping, on="_key", how="left")
         )
-        missing = joined.filter(raw.is_not_null() & pl.col("_clean").is_null())
+        missing = values.filter(pl.col("_clean").is_null())
         if missing.height:
-            counts = (
-                missing.group_by(field)
-                .len()
-                .sort(["len", field], descending=[True, False])
-                .iter_rows()
-            )
-            unmapped.append(Unmapped(field, tuple((v, int(n)) for v, n in counts)))
-        clean = (
-            pl.when(raw.is_null())
-            .then(None)
-            .otherwise(pl.col("_clean").fill_null(pl.lit(NOT_MAPPED)))
-        )
-        frame = joined.with_columns(
-            clean.alias(field),
-            pl.when(raw != clean).then(raw).otherwise(None).alias(f"{field}_raw"),
-        ).drop("_key", "_clean")
-    return frame, unmapped
+            counts = missing.sort(["_rows", field], descending=[True, False])
+            rows = counts.select(field, "_rows").iter_rows()
+            unmapped.append(Unmapped(field, tuple((v, int(n)) for v, n in rows)))
+        raw = values[field]
+        clean = values["_clean"].fill_null(NOT_MAPPED)
+        if (raw == clean).all():
+            # every value already as listed (a file DHSC would accept as it is)
+            columns.append(pl.lit(None, dtype=pl.String).alias(f"{field}_raw"))
+            continue
+        # the value as written, where the listed value differs from it
+        written = values.select(pl.when(pl.col(field) != clean).then(pl.col(field)))
+        columns += [
+            pl.col(field).replace_strict(raw, clean, default=None, return_dtype=pl.String),
+            pl.col(field)
+            .replace_strict(raw, written.to_series(), default=None, return_dtype=pl.String)
+            .alias(f"{field}_raw"),
+        ]
+    return frame.with_columns(columns), unmapped

@@ -13,7 +13,7 @@ which refuses it as unknown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import polars as pl
@@ -64,6 +64,25 @@ def dropped(squashed_names: Iterable[str]) -> set[str]:
     return {n for n in squashed_names if n in _NOT_USED or identifier_kind(n) is not None}
 
 
+def left_out(name: str, known: dict[str, str]) -> bool:
+    """Whether a CLD import drops the column ``name`` (a header as normalised) unread: a direct
+    identifier other than the date of birth, or a Release 2 column not used. ``known``: the
+    dataset's columns by squashed name."""
+    key = squashed(name)
+    if key in known:
+        return False
+    kind = identifier_kind(name)
+    if kind == "date of birth" and DATE_OF_BIRTH in known.values():
+        return False
+    return kind is not None or key in _NOT_USED
+
+
+def unread(columns: Iterable[str]) -> Callable[[str], bool]:
+    """``left_out`` for the dataset's ``columns``: the reader leaves those cells unread."""
+    known = {squashed(name): name for name in columns}
+    return lambda name: left_out(name, known)
+
+
 def _sorted(table: RawTable, known: dict[str, str]):
     """Each column's name after matching, the positions kept, and the headers (as the file
     writes them) of the identifiers and of the unused columns left out."""
@@ -74,20 +93,18 @@ def _sorted(table: RawTable, known: dict[str, str]):
     keep: list[int] = []
     for position, name in enumerate(table.columns):
         written = headers[position] if position < len(headers) and headers[position] else name
-        key = squashed(name)
         kind = identifier_kind(name)
-        if key in known or (kind == "date of birth" and DATE_OF_BIRTH in known.values()):
-            # a known column; "DOB" and "Birth date" are read for the age as Date_of_Birth is
-            renamed.append(known.get(key, DATE_OF_BIRTH))
-            keep.append(position)
+        if left_out(name, known):
+            renamed.append(name)
+            if kind is not None:
+                identifiers.append(f"{written} ({kind})")
+            else:
+                unused.append(written)
             continue
-        renamed.append(name)
-        if kind is not None:
-            identifiers.append(f"{written} ({kind})")
-        elif key in _NOT_USED:
-            unused.append(written)
-        else:
-            keep.append(position)  # unknown: the importer names it
+        # a known column ("DOB" and "Birth date" are read for the age as Date_of_Birth is), or
+        # an unknown one, which the importer names
+        renamed.append(known.get(squashed(name), DATE_OF_BIRTH if kind is not None else name))
+        keep.append(position)
     return renamed, keep, identifiers, unused
 
 
@@ -115,14 +132,13 @@ def prepared(table: RawTable, columns: Iterable[str]) -> RawTable:
         )
     if unused:
         notes.append(f"columns not used, left out: {', '.join(unused)}")
-    cells = table.cells()
-    frame = cells.select(
-        "row",
-        *(pl.col(cells.columns[i + 1]).alias(renamed[i]) for i in keep),
-    )
+    # the kept columns, by name: a regular body's left-out columns were never read
+    cells = table.frame if table.frame is not None else table.cells()
+    frame = cells.select("row", *(pl.col(table.columns[i]).alias(renamed[i]) for i in keep))
     return replace(
         table,
         columns=tuple(kept),
+        unread=(),
         headers=tuple(headers[i] if i < len(headers) else renamed[i] for i in keep),
         rows=(),
         frame=frame,

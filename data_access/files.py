@@ -6,19 +6,21 @@ below title rows; nothing here knows about datasets beyond the columns it looks 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import polars as pl
 
-from data_access.csv_body import body_frame
+from data_access.csv_body import body_frame, empty_body
 from data_access.limits import CELL_CHARS
 from data_access.problems import FileRejected, ImportRejected, Problem
 from data_access.workbook_checks import (
@@ -39,6 +41,8 @@ HEADER_SEARCH_ROWS = 20
 # the rows the general reader reads before a regular body (``csv_body``): the header search,
 # and the row below the header that may make it a two-row header
 HEAD_ROWS = HEADER_SEARCH_ROWS + 2
+# the bytes checked as UTF-8 at a time: the check holds no copy of a large file as text
+_CHECK_BYTES = 1 << 24
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # the csv module's own cell limit (131,072 characters) stops a file mid-way with an error that
@@ -83,6 +87,9 @@ class RawTable:
     # the rows as a frame (a "row" number and the columns, as text) when polars read them;
     # ``rows`` is then empty, and ``all_rows`` makes it when a reading rule needs it
     frame: pl.DataFrame | None = None
+    # columns whose cells were never read (a dataset drops them: ``csv_body``): not in
+    # ``frame``; blank in ``cells()`` and ``all_rows``
+    unread: tuple[str, ...] = ()
 
     @property
     def row_count(self) -> int:
@@ -92,12 +99,20 @@ class RawTable:
     def all_rows(self) -> tuple[tuple[int, tuple[str | None, ...]], ...]:
         if self.frame is None:
             return self.rows
-        return tuple((r[0], tuple(r[1:])) for r in self.frame.iter_rows())
+        return tuple((r[0], tuple(r[1:])) for r in self.cells().iter_rows())
 
     def cells(self) -> pl.DataFrame:
         """The rows as a frame: a ``row`` number and each column as text (None where blank)."""
         if self.frame is not None:
-            return self.frame
+            if not self.unread:
+                return self.frame
+            return self.frame.select(
+                "row",
+                *(
+                    pl.lit(None, dtype=pl.String).alias(c) if c in self.unread else pl.col(c)
+                    for c in self.columns
+                ),
+            )
         names = list(self.columns)
         schema = {"row": pl.Int64, **dict.fromkeys(names, pl.String)}
         if not self.rows:
@@ -194,11 +209,14 @@ def read_table(
     limits: ReadLimits,
     sheet: str | None = None,
     known: tuple[str, ...] = (),
+    left_out: Callable[[str], bool] | None = None,
 ) -> RawTable:
     """Read a CSV or XLSX file, locating the header row by the ``wanted`` column names.
 
     A workbook's visible sheets are read unless ``sheet`` names one. ``known``: every column
     the dataset has, to recognise a header split over two rows ('last' over 'updated').
+    ``left_out``: whether the dataset drops a column (by its normalised header) unread; a
+    regular CSV body's cells of such a column are not read (``csv_body``), held as blank.
     """
     look = _Look(wanted, frozenset(known))
     name = path.name
@@ -207,7 +225,7 @@ def read_table(
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
             raise FileRejected(name, "a sheet can be named only for a workbook (.xlsx)")
-        table = _read_csv(name, data, look, limits.workbook)
+        table = _read_csv(name, data, look, limits.workbook, left_out)
     elif suffix in XLSX_SUFFIXES:
         table = _read_xlsx(name, data, look, limits.workbook, sheet)
     elif suffix == ".xls":
@@ -269,47 +287,94 @@ def _too_big(name: str, size: int, max_bytes: int) -> FileRejected:
     )
 
 
-def _read_csv(name: str, data: bytes, look: _Look, limits: WorkbookLimits) -> RawTable:
+def _read_csv(
+    name: str,
+    data: bytes,
+    look: _Look,
+    limits: WorkbookLimits,
+    left_out: Callable[[str], bool] | None = None,
+) -> RawTable:
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
         raise FileRejected(
             name, "file is named .csv but holds an Excel workbook or other binary file"
         )
     notes = [f"read {name}"]
     utf16 = _utf16(data)
+    source: str | bytes
     if utf16:
         try:
-            text = data.decode(utf16)
+            source = data.decode(utf16)
         except UnicodeDecodeError:
             raise FileRejected(
                 name, "text looks like UTF-16 but cannot be read as it: save it as UTF-8 CSV"
             ) from None
-        text = text.removeprefix("\ufeff")
+        source = source.removeprefix("\ufeff")
         notes.append("text read as UTF-16 (Excel's 'Unicode text'); UTF-8 is the usual")
     else:
         if b"\x00" in data:
             raise FileRejected(name, "file is named .csv but holds binary data, not text")
-        text = _decode(name, data)
-    delimiter = _delimiter(text, look.wanted)
+        # UTF-8 is read from the bytes as they are: a large file is not copied as text
+        source = data if _is_utf8(data) else _decode(name, data)
+    delimiter = _delimiter(_head_text(source, HEADER_SEARCH_ROWS), look.wanted)
     if delimiter == ";":
         notes.append("columns separated by semicolons (;), not commas: read as such")
-    table = _regular(name, text, look, limits, delimiter)
+    table = _regular(name, source, look, limits, delimiter, left_out)
     if table is None:
+        text = source if isinstance(source, str) else _decode(name, source)
         table = _locate(name, None, _csv_cells(name, text, limits, delimiter), look)
     return replace(table, reading=(*notes, *table.reading))
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8 text, checked a part at a time (no copy of the whole)."""
+    if data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), _CHECK_BYTES):
+            decoder.decode(data[start : start + _CHECK_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _head_text(source: str | bytes, lines: int) -> str:
+    """The start of the file as text, holding its first ``lines`` lines (``str.splitlines``'
+    lines) whole, or the whole file."""
+    size = 1 << 16
+    while True:
+        part = source[:size]
+        if isinstance(part, bytes):
+            part = codecs.getincrementaldecoder("utf-8-sig")().decode(part, final=False)
+        if size >= len(source) or len(part.splitlines()) > lines:
+            return part
+        size *= 4
+
+
 def _regular(
-    name: str, text: str, look: _Look, limits: WorkbookLimits, delimiter: str
+    name: str,
+    source: str | bytes,
+    look: _Look,
+    limits: WorkbookLimits,
+    delimiter: str,
+    left_out: Callable[[str], bool] | None = None,
 ) -> RawTable | None:
     """The table read with its head by the general reader and its body by polars, where the
-    body is regular (``csv_body``); None where the general reader must read the whole file."""
-    if text.count("\r") != text.count("\r\n"):
+    body is regular (``csv_body``); None where the general reader must read the whole file.
+
+    ``source``: the file's text, or its bytes when they are UTF-8; ``left_out``: whether a
+    column (by its normalised header) is dropped by the dataset, its cells never read."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # a line ended by \r alone: the csv module's reading, not polars'
-    end = 0
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    end = start
     for _ in range(HEAD_ROWS):
-        found = text.find("\n", end)
-        end = len(text) if found < 0 else found + 1
-    head_text, body_text = text[:end], text[end:]
+        found = data.find(b"\n", end)
+        end = len(data) if found < 0 else found + 1
+    head_text = data[start:end].decode("utf-8")
+    has_body = end < len(data)
     try:
         head = _csv_cells(name, head_text, limits, delimiter)
         located = _locate(name, None, head, look)
@@ -318,25 +383,31 @@ def _regular(
     if len(set(located.columns)) != len(located.columns) or not all(located.columns):
         return None  # a column named twice or not at all: a block per year, or a problem
     lines = head_text.count("\n") + (0 if head_text.endswith("\n") else 1)
-    if body_text and (len(head) != lines or any("\n" in c for row in head for c in row if c)):
+    if has_body and (len(head) != lines or any("\n" in c for row in head for c in row if c)):
         return None  # a cell of the head runs over two lines: rows are not lines
     width = max(
         (len(r) for r in csv.reader(io.StringIO(head_text), delimiter=delimiter)), default=0
     )
-    read = body_frame(body_text, delimiter, width, len(located.columns), len(head) + 1)
-    if read is None:
+    unread = [c for c in located.columns if left_out is not None and left_out(c)]
+    read = None if not unread else [i for i, c in enumerate(located.columns) if c not in unread]
+    if has_body:
+        found = body_frame(
+            data, HEAD_ROWS, delimiter, width, len(located.columns), len(head) + 1, read
+        )
+    else:
+        found = empty_body(len(located.columns)), (0, 0)
+    if found is None:
         return None
-    body, (last_row, last_column) = read
+    body, (last_row, last_column) = found
     head_rows = max((i + 1 for i, row in enumerate(head) if row), default=0)
     head_columns = max((len(row) for row in head), default=0)
     try:
         Extent(limits).add(max(head_rows, last_row), max(head_columns, last_column))
     except ExtentPassed:
         return None  # the general reader names the first cell past the limit
-    frame = pl.concat(
-        [located.cells(), body.rename(dict(zip(body.columns[1:], located.columns, strict=True)))]
-    )
-    return replace(located, rows=(), frame=frame)
+    named = body.rename({f"c{i}": name for i, name in enumerate(located.columns)}, strict=False)
+    frame = pl.concat([located.cells().drop(unread), named.drop(unread, strict=False)])
+    return replace(located, rows=(), frame=frame, unread=tuple(unread))
 
 
 def _utf16(data: bytes) -> str | None:
@@ -355,7 +426,7 @@ def _utf16(data: bytes) -> str | None:
 
 def _delimiter(text: str, wanted: tuple[str, ...]) -> str:
     """';' where the header is found by semicolons and not by commas (Excel in a European
-    locale writes them), else ','."""
+    locale writes them), else ','. ``text``: the file's start, its first lines whole."""
     head = text.splitlines()[:HEADER_SEARCH_ROWS]
     if not any(";" in line for line in head):
         return ","

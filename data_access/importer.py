@@ -212,7 +212,11 @@ def read_for_import(spec: DatasetSpec, path: Path, *, sheet: str | None = None) 
         # one column per year: the header names the line, not the year
         wanted = tuple(c for c in wanted if c not in ("financial_year", "target"))
     limits = ReadLimits.from_settings(get_settings())
-    table = read_table(path, wanted=wanted, limits=limits, sheet=sheet, known=spec.columns)
+    # CLD's identifiers and unused columns are dropped: a large file's cells of them go unread
+    left_out = cld_columns.unread((*spec.columns, *SYSTEM_COLUMNS)) if spec.name == "cld" else None
+    table = read_table(
+        path, wanted=wanted, limits=limits, sheet=sheet, known=spec.columns, left_out=left_out
+    )
     if spec.name == "cld":
         # DHSC's headers in a council's spelling; identifiers dropped and named
         table = cld_columns.prepared(table, (*spec.columns, *SYSTEM_COLUMNS))
@@ -408,7 +412,13 @@ def _nhs_number_ids(spec: DatasetSpec, table: RawTable, problems: list[Problem])
     shows the number back."""
     column = spec.column_for("person_id")
     cells = table.cells()
-    found = cells.filter(nhs_number_expr(column))["row"].to_list()
+    # each id checked once (a file names each person on many rows), in a lazy query: polars
+    # then works out the digits once for the nine terms of the check digit
+    ids = cells.lazy().select(pl.col(column).unique())
+    ids = ids.with_columns(nhs_number_expr(column).alias("_nhs")).filter("_nhs").collect()
+    if ids.is_empty():
+        return problems
+    found = cells.filter(pl.col(column).is_in(ids[column].implode()))["row"].to_list()
     if not found:
         return problems
     rows = set(found)

@@ -25,7 +25,8 @@ most of an import's time. Here instead:
   again reads no values and writes nothing. A row found equal by value gets its hash filled in
   quietly (no version, no audit: its values did not change).
 - **Bulk statements.** New rows go in as one ``executemany`` of a prepared insert on SQLite (the
-  process's one SQLite library) and as ``COPY`` on PostgreSQL; changed rows as one ``executemany``
+  process's one SQLite library; into an empty table with its secondary indexes made after the
+  rows, ``_sqlite_bulk``) and as ``COPY`` on PostgreSQL; changed rows as one ``executemany``
   of an update checked against the version read (``writes._apply_updates``); rows a corrected
   extract leaves out are marked removed by one ``UPDATE`` (never deleted). All of it inside the
   import's transaction, with its version check and the dataset's version bump.
@@ -37,6 +38,7 @@ most of an import's time. Here instead:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +61,8 @@ CHANGES_LISTED = 500
 # rows sent to the database per statement or COPY chunk: bounded memory for a million rows
 _CHUNK = 100_000
 _KEYS_TABLE = "person_keys"
+# SQLite's page cache (KiB) while a large file is inserted: the indexes being written stay in it
+_SQLITE_CACHE_KIB = 128 * 1024
 _HASH_SEED = 2024
 _OWN = ("id", "first_loaded_on", "row_hash")
 
@@ -87,7 +91,10 @@ def write_person_rows(
     """Insert, update or leave alone the rows of ``frame`` matched on ``key``, as the module
     docstring says; mark removed what ``replaces`` names and the file does not."""
     key = list(key)
-    frame = _as_table_types(target, frame).unique(subset=key, keep="first", maintain_order=True)
+    frame = _as_table_types(target, frame)
+    # the importer has refused a file naming a key twice: the first row of a key is kept
+    if frame.select(pl.struct(key).is_duplicated().any()).item():
+        frame = frame.unique(subset=key, keep="first", maintain_order=True)
     compared = sorted(c for c in frame.columns if c not in (*key, *PROVENANCE_SYSTEM_FIELDS, *_OWN))
     frame = frame.with_columns(row_hash(frame, compared))
     held = _any_rows(tx.conn, target)
@@ -119,7 +126,7 @@ def write_person_rows(
         result.changes, result.notes = _listed(target, key, changes, gone, tx)
         return result
     if not new.is_empty():
-        _insert(tx, target, new)
+        _insert(tx, target, new, first=not held)
     if updates:
         _apply_updates(tx, target, key, updates)
     if quiet:
@@ -308,7 +315,8 @@ def _fill_hashes(conn: Connection, target: Table, rows: list[tuple[int, int]]) -
     conn.execute(statement, [{"k_id": i, "v_h": h} for i, h in rows])
 
 
-def _insert(tx: WriteTx, target: Table, new: pl.DataFrame) -> None:
+def _insert(tx: WriteTx, target: Table, new: pl.DataFrame, *, first: bool) -> None:
+    """``new`` inserted; ``first``: the table held no row before."""
     # in the unique index's order: each insert then lands beside the last in the index
     key = [c.name for c in _unique_key(target)]
     rows = new.sort(key).with_columns(
@@ -324,11 +332,32 @@ def _insert(tx: WriteTx, target: Table, new: pl.DataFrame) -> None:
             f'INSERT INTO "{target.name}" ({", ".join(names)}) '
             f"VALUES ({', '.join('?' * len(names))})"
         )
-        for chunk in _sqlite_chunks(rows):
-            tx.conn.exec_driver_sql(sql, chunk)
+        with _sqlite_bulk(tx.conn, target, rebuild=first):
+            for chunk in _sqlite_chunks(rows):
+                tx.conn.exec_driver_sql(sql, chunk)
         return
     rows = rows.with_columns(pl.lit(tx.now.isoformat()).alias("loaded_at"))
     _copy(tx.conn, target.name, rows)
+
+
+@contextmanager
+def _sqlite_bulk(conn: Connection, target: Table, *, rebuild: bool):
+    """Many rows inserted on SQLite: with a page cache that holds the indexes being written
+    (SQLite's default 2 MB spills them to the WAL page after page), and, into an empty table,
+    its other indexes dropped and made again after the rows (one sort instead of an insert per
+    row at a random place). Inside the import's transaction: a failure undoes the drop too, and
+    readers see the table as it was until the commit."""
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{_SQLITE_CACHE_KIB}")
+    indexes = [index for index in target.indexes if not index.unique] if rebuild else []
+    try:
+        for index in indexes:
+            index.drop(conn)
+        yield
+        for index in indexes:
+            index.create(conn)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def _sqlite_chunks(frame: pl.DataFrame):

@@ -242,10 +242,9 @@ def read_plain(
     for field in fields:
         if field.column in cells.columns:
             cell = pl.col(field.column)
-            # an export's escaped formula, or a blank that is not empty: the model reads it
-            checks.append(
-                cell.is_null() | ~(cell.str.starts_with("'") | (cell.str.strip_chars() == ""))
-            )
+            # an export's escaped formula: the model reads it. (A cell of spaces fails every
+            # plain form, each starting with a visible character: the model reads it too.)
+            checks.append(cell.is_null() | ~cell.str.starts_with("'"))
         else:
             cell = pl.lit(None, dtype=pl.String)
         if field.column in defaults:
@@ -272,7 +271,8 @@ def read_plain(
         values.append(pl.lit(None, dtype=pl.Int64).alias("version"))
     plain = pl.all_horizontal(checks).fill_null(False).alias("_plain")
     dtypes = {f.name: f.dtype for f in fields}
-    read = cells.select("row", plain, *values).cast(dtypes)
+    # lazily: polars then reads a cell used by both its check and its value once (a date)
+    read = cells.lazy().select("row", plain, *values).cast(dtypes).collect()
     others = read.filter(~pl.col("_plain"))["row"].to_list()
     return PlainRead(read.filter(pl.col("_plain")).drop("_plain"), others)
 

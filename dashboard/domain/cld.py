@@ -256,13 +256,15 @@ def cohort_requests(
 
 def _ordered_events(requests: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """The cohort's requests and the events that can answer them, in each person's order."""
+    # only the events of people with a counted request: no one else's can answer one, and the
+    # order and the blocks are each person's own (a large file's other events are most of it)
     answering = events.filter(
         (
             (pl.col("event_type") == ASSESSMENT)
             | ((pl.col("event_type") == SERVICE) & pl.col("service_type").is_in(ANSWERING_SERVICES))
         )
         & (pl.col("age_at_event") >= MIN_AGE)
-    )
+    ).join(requests.select("person_id").unique(), on="person_id", how="semi")
     columns = ["person_id", "event_type", "event_reference", "event_start_date"]
     columns += ["age_at_event", "event_outcome"]
     both = pl.concat([requests.select(columns), answering.select(columns)])
