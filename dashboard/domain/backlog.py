@@ -21,6 +21,7 @@ from dashboard.domain.disclosure import DisclosureRule, protect
 from dashboard.domain.formatting import count, counted, day, money, month
 from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names
+from data_access import papers
 from data_access.measures import BACKLOG, MEASURES, MeasureInfo, Registry
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
@@ -318,7 +319,8 @@ def trend(
         summary=summary,
         chart=_chart(long, rule),
         table=_long_table(long, rule, title),
-        sources=f"Source: {first_names(last['sources'])}. Figures as at {day(last['as_at'])}.",
+        sources=f"Source: {papers.titled(first_names(last['sources']))}. "
+        f"Figures as at {day(last['as_at'])}.",
     )
 
 
@@ -739,7 +741,7 @@ def programme_sentence(programme: ProgrammeCost | None) -> str:
         f"{money(programme.per_review_pence, style='exact')} a review. At that rate a reviewer "
         f"completing {each} reviews a month costs {money(exact, style='exact')} a month, so the "
         f"cost below starts at {money(programme.reviewer_cost_pounds(each) * 100)} (whole "
-        f"pounds). Source: {programme.source}."
+        f"pounds). Source: {papers.titled(programme.source)}."
     )
 
 

@@ -30,6 +30,15 @@ NEW_FIGURES = "New figures"
 UPDATED = "Other update"
 WHEN = "When (UK time)"
 KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
+# each kind as a count takes it: "1 new red item", "17 new figures" (never "figuress")
+KIND_NOUNS = {
+    NEW_RED: ("new red item", "new red items"),
+    RATING: ("rating moved", "ratings moved"),
+    SLIPPED: ("milestone slipped", "milestones slipped"),
+    RESTATED: ("figure restated", "figures restated"),
+    NEW_FIGURES: ("set of new figures", "sets of new figures"),
+    UPDATED: ("other update", "other updates"),
+}
 
 DEFAULT_MILESTONE_STATUSES = default_statuses()["milestone_statuses"]
 
@@ -196,9 +205,8 @@ def changes_summary(changes: list[Change], meeting: date | None) -> str:
     if not changes:
         return f"Nothing has changed {since}."
     counts = [(k, sum(c.kind == k for c in changes)) for k in KINDS]
-    parts = ", ".join(f"{n} {k.lower()}{'s' if n != 1 else ''}" for k, n in counts if n)
-    noun = "change" if len(changes) == 1 else "changes"
-    return f"{len(changes)} {noun} {since}: {parts}."
+    parts = ", ".join(formatting.counted(n, *KIND_NOUNS[k]) for k, n in counts if n)
+    return f"{formatting.counted(len(changes), 'change')} {since}: {parts}."
 
 
 def _change(kind: str, item: dict, label: str, what: str) -> Change:
@@ -351,7 +359,8 @@ def _new_figures(by_month: dict[str, list[dict]]) -> list[Change]:
     for month, items in sorted(by_month.items()):
         last = max(items, key=lambda i: i["when"])
         label = f"Backlog, {formatting.month(date.fromisoformat(month + '-01'))}"
-        found.append(_change(NEW_FIGURES, last, label, f"{len(items)} new monthly figures"))
+        what = formatting.counted(len(items), "new monthly figure")
+        found.append(_change(NEW_FIGURES, last, label, what))
     return found
 
 

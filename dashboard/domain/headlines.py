@@ -9,6 +9,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.domain.ratings import RED
+from data_access import papers
 from data_access.measures import Registry
 from data_access.statuses import StatusList
 
@@ -20,7 +21,7 @@ class Latest:
     month: date
     value: int
     basis: str
-    source: str
+    source: str  # as members read it: a paper by its title
     previous_value: int | None
     meeting_date: date | None = None
     meeting_value: int | None = None
@@ -110,7 +111,7 @@ def latest_backlog(
                 last["month"],
                 last["value"],
                 last["basis"],
-                last["source"],
+                papers.titled(last["source"]),
                 previous,
                 meeting_date,
                 seen["value"][-1] if seen.height else None,
@@ -125,6 +126,16 @@ def last_meeting(meetings: pl.DataFrame, today: date) -> date | None:
     """The date of the most recent committee meeting on or before today."""
     held = meetings.filter(pl.col("meeting_date") <= today)
     return held["meeting_date"].max() if held.height else None
+
+
+# each kind of item needing attention as a count takes it: "1 red area", "2 red areas"
+ATTENTION_NOUNS = {
+    "Red area": ("red area", "red areas"),
+    "Overdue milestone": ("overdue milestone", "overdue milestones"),
+    "Overdue committee action": ("overdue committee action", "overdue committee actions"),
+    "Savings at risk": ("savings line at risk", "savings lines at risk"),
+    "Figures do not add up": ("total that does not add up", "totals that do not add up"),
+}
 
 
 def attention_items(

@@ -129,6 +129,34 @@ def provenance(text: str) -> None:
     st.caption(plain(text))
 
 
+def cards():
+    """A row of headline cards that wraps: each card is at least as wide as its label, figure
+    and comparison, and a card that would not fit goes to the next row. Fixed columns cut them
+    off ("Part of MTFS pr...", "£67....") when the page is narrow: a tablet, or a laptop with
+    the sidebar open. Use it as ``with cards(): kpi(st, ...)``."""
+    return st.container(horizontal=True, gap="small")
+
+
+# a card with a sentence under it (``card_with_note``) cannot size itself to its text (the
+# sentence would stretch it across the page): this width holds a measure's label and its
+# comparison whole ("up 235 on the month before (modelled)")
+NOTED_CARD_WIDTH = 320
+
+
+def card_with_note(
+    label: str,
+    value: str,
+    note: str,
+    *,
+    delta: str | None = None,
+    rise_is_good: bool | None = None,
+) -> None:
+    """A headline card with a sentence under it (its month and source), inside ``cards``."""
+    with st.container(width=NOTED_CARD_WIDTH, gap="small"):
+        kpi(st, label, value, delta=delta, rise_is_good=rise_is_good)
+        provenance(note)
+
+
 def kpi(
     column,
     label: str,

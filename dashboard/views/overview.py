@@ -16,12 +16,13 @@ from datetime import date
 import polars as pl
 
 from dashboard.domain import changes as changes_logic
-from dashboard.domain import formatting, headlines, overview, savings
+from dashboard.domain import formatting, glossary, headlines, overview, savings
 from dashboard.domain.changes import Change
 from dashboard.domain.reconciliation import Finding
 from dashboard.domain.table import Table
 from dashboard.domain.tables import first_rows
 from dashboard.views.blocks import Block, Chart, Headline, Headlines, Paragraph
+from data_access import papers
 
 NO_FIGURES = (
     "No figures have been loaded yet. Officers and directors load them on the Load a file page."
@@ -57,7 +58,9 @@ def changes_part(changed: Sequence[Change], meeting: date, also: str | None = No
     cut = None
     if changed:
         whole = changes_logic.changes_table(list(changed))
-        shown, sentence = first_rows(whole.frame, what="changes", by="Kind")
+        shown, sentence = first_rows(
+            whole.frame, what=("change", "changes"), by="Kind", kinds=changes_logic.KIND_NOUNS
+        )
         table = whole.head(shown.height)
         cut = sentence if shown.height < len(changed) else None
     summary = changes_logic.changes_summary(list(changed), meeting)
@@ -102,7 +105,12 @@ def attention_items(
 
 
 def attention_part(items: pl.DataFrame) -> AttentionPart:
-    shown, sentence = first_rows(items, what="items need attention", by="Kind")
+    shown, sentence = first_rows(
+        items,
+        what=("item needs attention", "items need attention"),
+        by="Kind",
+        kinds=headlines.ATTENTION_NOUNS,
+    )
     return AttentionPart(sentence, Table.of("Needs attention", shown))
 
 
@@ -137,7 +145,15 @@ class Overview:
 
     @property
     def plan_sentence(self) -> str:
-        return f"{self.areas} accountability areas."
+        # a status may name the MTFS ("Part of MTFS project plans"): spelt out before the cards
+        words = glossary.defined(item.label for item in self.plan.items)
+        return f"{formatting.counted(self.areas, 'accountability area')}. {words}".rstrip()
+
+    @property
+    def backlog_words(self) -> str:
+        """What an abbreviation in a backlog card's label stands for ("OT"), said before the
+        cards (empty when none uses one)."""
+        return glossary.defined(item.label for item in self.backlog.items)
 
     def mtfs_blocks(self) -> list[Block]:
         blocks: list[Block] = []
@@ -152,7 +168,8 @@ def mtfs_figures(mtfs: pl.DataFrame) -> tuple[MtfsFigures, ...]:
             Headlines(
                 tuple(Headline(k, formatting.money(v)) for k, v in savings.mtfs_headlines(row))
             ),
-            f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.",
+            f"{row['period']}. Source: {papers.titled(row['source'])}, "
+            f"as at {formatting.day(row['as_at'])}.",
         )
         for row in mtfs.iter_rows(named=True)
     )
@@ -208,6 +225,14 @@ def brag_split_chart(rated: pl.DataFrame) -> Chart | None:
     )
 
 
+def savings_sentence(rated: pl.DataFrame, split: Chart | None) -> str | None:
+    """The savings lines' totals, and what the ratings of the chart below it stand for."""
+    if rated.is_empty():
+        return None
+    words = glossary.defined([split.title]) if split is not None else ""
+    return f"{overview.savings_totals(rated).sentence()} {words}".rstrip()
+
+
 def build(
     *,
     areas: pl.DataFrame,
@@ -234,13 +259,14 @@ def build(
     frames = dated_frames(areas, lines, mtfs, backlog)
     screen, printed = backlog_headlines(latest_backlog)
     counts = headlines.areas_by_status(areas, area_statuses)
+    split = brag_split_chart(rated)
     return Overview(
         latest=overview.latest_as_at(frames),
         areas=areas.height,
         plan=Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts)),
         mtfs=mtfs_figures(mtfs),
-        savings_sentence=None if rated.is_empty() else overview.savings_totals(rated).sentence(),
-        split=brag_split_chart(rated),
+        savings_sentence=savings_sentence(rated, split),
+        split=split,
         backlog=screen,
         backlog_printed=printed,
         changes=None if meeting is None else changes_part(changed, meeting, also),

@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.charts import figures as charts
+from dashboard.domain import glossary
 from dashboard.domain.case_picture import (
     ALL_AGES,
     ALL_TEAMS,
@@ -294,6 +295,11 @@ class View:
     source: str  # "Census extract as at 31 March 2024"
     note: str | None  # how the counts are disclosed; None when exact
     blocks: tuple[Block, ...]
+
+    @property
+    def words(self) -> str:
+        """What an abbreviation in a card's label stands for ("OT"), said before the cards."""
+        return glossary.defined(item.label for item in self.headlines.items)
 
 
 def view(picture: CasePicture, *, team: str | None) -> View:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.domain import formatting, savings
+from dashboard.domain import formatting, glossary, savings
 from dashboard.domain.ratings import BRAG_STYLES, Thresholds, rule_text
 from dashboard.domain.reconciliation import Finding
 from dashboard.domain.table import Table
@@ -25,6 +25,9 @@ PRINTED_LINE_COLUMNS += ("Why", "Rated by")
 PRINTED_LINE_WIDTHS = (0.9, 1.1, 2.4, 1.5, 1, 1, 1, 2.6, 1)
 NO_FORECAST = "None of these lines reports a forecast yet, so nothing can be bridged."
 BRAG_KEY = tuple(BRAG_STYLES.values())
+# the key is where the savings page first says BRAG, and its heading where it first says MTFS
+BRAG_KEY_TITLE = f"{glossary.spelt_out('BRAG')} ratings"
+MTFS_HEADING = glossary.first_spelt_out("The MTFS gap", "MTFS")
 # the filters kept in the URL: (query parameter, label, column filtered)
 FILTERS = savings.FILTERS
 filter_options = savings.options
