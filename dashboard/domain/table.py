@@ -73,6 +73,10 @@ class Column:
     # ``formatting`` keeps ("not published" for a figure, empty for a date). Files hold any
     # missing value as an empty cell.
     missing: str | None = None
+    # on screen, in a long table's grid: the column's width in pixels, its text wrapping onto
+    # further lines within it (None: one line as wide as the grid makes it). A reason a
+    # person is listed ran off a tablet's screen on one line.
+    screen_width: int | None = None
 
     @property
     def heading_in_file(self) -> str:

@@ -70,6 +70,31 @@ def _whole(table: Table) -> None:
     st.table(pa.table(columns), hide_index=True, border="horizontal")
 
 
+# a grid's rows are one line high unless a column wraps its text (``Column.screen_width``):
+# then room for three short lines (Streamlit wraps a cell's text only in rows over 64 pixels
+# high), and the grid shows eight rows before it scrolls
+WRAPPED_ROW_PX = 66
+WRAPPED_ROWS_SHOWN = 8
+GRID_HEADER_PX = 35
+
+
+def _grid(table: Table, *, key: str, limit: int) -> None:
+    wrapped = {c.name: c.screen_width for c in table.columns if c.screen_width}
+    if not wrapped:
+        st.dataframe(table.screen(limit), hide_index=True, key=key)
+        return
+    config = {name: st.column_config.TextColumn(width=px) for name, px in wrapped.items()}
+    rows = min(table.height, limit, WRAPPED_ROWS_SHOWN)
+    st.dataframe(
+        table.screen(limit),
+        hide_index=True,
+        key=key,
+        column_config=config,
+        row_height=WRAPPED_ROW_PX,
+        height=GRID_HEADER_PX + rows * WRAPPED_ROW_PX + 2,
+    )
+
+
 def table_with_downloads(
     table: Table, *, key: str, source: str | None = None, limit: int = SCREEN_ROWS
 ) -> None:
@@ -80,7 +105,7 @@ def table_with_downloads(
     if 0 < shown.height <= min(WHOLE_ROWS, limit) and shown.width <= WHOLE_COLUMNS:
         _whole(table)
     else:
-        st.dataframe(table.screen(limit), hide_index=True, key=key)
+        _grid(table, key=key, limit=limit)
     if shown.height > limit:
         st.caption(
             f"{shown.height:,} rows; the first {limit:,} are shown here. "

@@ -167,6 +167,7 @@ def bands_chart(picture: CasePicture, team: str | None) -> Chart:
         y_title="People",
         text="words",
         y_tickformat=",",
+        horizontal=True,
     )
     order = [g for g in long["group"].unique(maintain_order=True).to_list()]
     wide = _wide(long, index="band", on="group", first="When the review is due", order=order)
@@ -213,6 +214,7 @@ def waiting_chart(picture: CasePicture, team: str | None) -> Chart:
         y_title="People",
         text="words",
         y_tickformat=",",
+        horizontal=True,
     )
     order = long["group"].unique(maintain_order=True).to_list()
     wide = _wide(long, index="category", on="group", first="Waiting list", order=order)
