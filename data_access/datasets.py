@@ -65,6 +65,9 @@ class DatasetSpec:
     write: Callable[..., UpsertResult]
     export: Callable[[Store, date | None], pl.DataFrame]
     description: str
+    # what the figures are, in words, where a member or director reads of them (the briefing
+    # page's downloads): the dataset's name is for files and the command line
+    title: str
     # one row per person (a case-management extract): refused with any direct identifier
     # (data_access.identifiers), never offered to members, exported only to officers (their
     # teams) and directors (data_access.exporter)
@@ -466,6 +469,7 @@ AREAS = DatasetSpec(
     _write_areas,
     _simple_export("areas", lambda: AREAS.columns),
     "Accountability areas of the improvement plan: status, RAG, lead and commentary.",
+    title="Accountability areas",
 )
 MILESTONES = DatasetSpec(
     "milestones",
@@ -475,6 +479,7 @@ MILESTONES = DatasetSpec(
     _write_milestones,
     _simple_export("milestones", lambda: MILESTONES.columns),
     "Milestones of each accountability area: owner, due date, status and evidence.",
+    title="Milestones",
 )
 SAVINGS = DatasetSpec(
     "savings",
@@ -483,7 +488,9 @@ SAVINGS = DatasetSpec(
     ("savings_lines", "savings_years"),
     _write_savings,
     _export_savings,
-    "Savings lines, one row per line and financial year: target, forecast, delivered, BRAG.",
+    "Savings lines, one row per line and financial year: target, forecast, delivered and the "
+    "Blue, Red, Amber, Green (BRAG) rating.",
+    title="Savings lines",
 )
 COMPONENTS = DatasetSpec(
     "components",
@@ -493,6 +500,7 @@ COMPONENTS = DatasetSpec(
     _write_components,
     _simple_export("savings_components", lambda: COMPONENTS.columns, money=("amount_pence",)),
     "What each savings line is made of, as a paper itemises it.",
+    title="Savings components",
 )
 MTFS = DatasetSpec(
     "mtfs",
@@ -506,6 +514,7 @@ MTFS = DatasetSpec(
         money=("required_pence", "forecast_pence", "reported_shortfall_pence"),
     ),
     "MTFS savings requirements: amount required, forecast and any reported shortfall.",
+    title="Medium Term Financial Strategy (MTFS) savings requirements",
 )
 PROGRAMMES = DatasetSpec(
     "programmes",
@@ -519,6 +528,7 @@ PROGRAMMES = DatasetSpec(
         money=("cost_pence", "savings_pence", "agency_cost_pence"),
     ),
     "Review programmes: reviews planned in a year, their cost and the savings expected.",
+    title="Review programmes",
 )
 POSTS = DatasetSpec(
     "posts",
@@ -528,6 +538,7 @@ POSTS = DatasetSpec(
     _plain_writer(schema.posts),
     _export_posts,
     "Posts funded to deliver savings: band, FTE, period and cost.",
+    title="Funded posts",
 )
 BACKLOG = DatasetSpec(
     "backlog",
@@ -537,6 +548,7 @@ BACKLOG = DatasetSpec(
     _plain_writer(schema.backlog),
     _simple_export("backlog", lambda: BACKLOG.columns),
     "Monthly backlog figures by measure, team and priority band.",
+    title="Backlog figures",
 )
 ACTIONS = DatasetSpec(
     "actions",
@@ -546,6 +558,7 @@ ACTIONS = DatasetSpec(
     _write_actions,
     _export_actions,
     "Committee resolutions and agreed actions: meeting, owner, due date and status.",
+    title="Committee actions",
 )
 REPORTED = DatasetSpec(
     "reported_totals",
@@ -554,7 +567,9 @@ REPORTED = DatasetSpec(
     ("reported_totals",),
     _plain_writer(schema.reported_totals),
     _export_reported,
-    "Totals as papers report them, checked against the sum of their parts by `ascgov check`.",
+    "Totals as papers report them, checked against the sum of their parts (Definitions and "
+    "data quality).",
+    title="Totals as reported",
 )
 BRIDGES = DatasetSpec(
     "bridges",
@@ -564,7 +579,8 @@ BRIDGES = DatasetSpec(
     _plain_writer(schema.budget_bridge_steps),
     _export_bridges,
     "Budget-monitoring bridges, one row per step: the figure a report starts from, what it "
-    "takes off or adds, and what it says that leaves (checked by `ascgov check`).",
+    "takes off or adds, and what it says that leaves (checked on Definitions and data quality).",
+    title="Budget-monitoring bridges",
 )
 
 CASES = DatasetSpec(
@@ -577,6 +593,7 @@ CASES = DatasetSpec(
     "Case-management census extract, one row per person at an extract date: team, age band, "
     "support, reviews, waits and risk factors. Person-level: no names, NHS numbers, dates of "
     "birth, postcodes or GP practices; members never see it.",
+    title="Census extract of people with support",
     person_level=True,
     feeds_backlog=True,
 )
@@ -592,6 +609,7 @@ CLD = DatasetSpec(
     "review), Release 2 columns. Person-level: the NHS number, postcode, GP practice and names "
     "are dropped; the date of birth is read for the age at each event and never stored; codes "
     "are mapped to DHSC's lists, unknown ones kept as not mapped; members never see it.",
+    title="Client Level Data events",
     person_level=True,
 )
 

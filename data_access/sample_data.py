@@ -13,18 +13,19 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, func, select
 
-from data_access import schema
+from data_access import papers, schema
 from data_access.access import Permission, Principal, authorise
 from data_access.datasets import DATASETS, LOAD_ORDER, DatasetSpec, stored_frame
 from data_access.store import Store, WriteTx
 from data_access.synthetic_cases import SOURCE as SYNTHETIC_SOURCE
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, SourceKind
 
-NOTTINGHAM_CITY = "000_b69d1c7bb4dbf9f4.txt"
-ROTHERHAM = "001_a75992156555afa7.txt"
-LEICESTER_REVIEWS = "002_da0335600d293a6c.txt"
-LEICESTER_MITIGATION = "003_0b82b94255fbe74d.txt"
-NOTTINGHAMSHIRE = "004_8fe6c5184d5308a0.txt"
+# each row's source names its paper by file reference; pages show the paper's title (papers.py)
+NOTTINGHAM_CITY = papers.NOTTINGHAM_CITY.file
+ROTHERHAM = papers.ROTHERHAM.file
+LEICESTER_REVIEWS = papers.LEICESTER_REVIEWS.file
+LEICESTER_MITIGATION = papers.LEICESTER_MITIGATION.file
+NOTTINGHAMSHIRE = papers.NOTTINGHAMSHIRE.file
 
 NOTTS_DATE = date(2017, 10, 9)  # the committee report is dated 9 October 2017
 # the news report gives no date; it reports October 2023 figures, so November 2023 is used

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.ui import data, render
-from dashboard.ui.components import choose, kpi, number_input, provenance
+from dashboard.ui.components import choose, number_input, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import backlog
 from dashboard.views.blocks import Paragraph
@@ -15,9 +15,11 @@ if data.table("backlog").is_empty():
     st.stop()
 
 teams, bands = data.backlog_options()
+choices = backlog.measure_choices(data.measures())
+if words := backlog.words(choices):  # "OT" in a measure's label, spelt out before it is used
+    provenance(words)
 measure_col, team_col, band_col = st.columns(3)
 with measure_col:
-    choices = backlog.measure_choices(data.measures())
     label = choose("Measure", choices, key="measure", all_label="All measures")
 with team_col:
     team = choose("Team", teams, key="team", all_label="All teams")
@@ -25,17 +27,7 @@ with band_col:
     band = choose("Priority band", bands, key="band", all_label="All priority bands")
 rule = data.backlog_rule(viewer, team)  # exact for a director, or an officer's own team
 view = data.backlog_view(team, band, rule)
-cards = view.headlines.items
-for start in range(0, len(cards), 2):  # two cards a row, however many measures have figures
-    for column, item in zip(st.columns(2), cards[start : start + 2], strict=False):
-        kpi(
-            column,
-            item.label,
-            item.value,
-            delta=item.delta,
-            rise_is_good=item.rise_is_good,
-            help_text=item.note,
-        )
+render.headlines(view.headlines)
 st.caption(backlog.MARKER_KEY)
 if view.note:
     st.caption(view.note)

@@ -38,9 +38,9 @@ if asked:
 if PACK_KEY in st.session_state:
     pack_download()
 
-st.header("Datasets")
+st.header("All the figures")
 st.markdown(
-    "Each dataset whole, with its provenance columns, as `ascgov export` writes it: money in "
+    "Each set of figures whole, with where each row came from and who loaded it: money in "
     "pounds, dates as dates, an Excel notes sheet. They are as at the day chosen in the "
     "sidebar's “Figures as at” (the live figures when it is empty)."
 )

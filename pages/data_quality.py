@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.ui import data, render
-from dashboard.ui.components import choose, download_buttons
+from dashboard.ui.components import choose, download_buttons, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import data_quality
 from data_access.settings import get_settings
@@ -20,7 +20,10 @@ def first_rows_with_all_in_downloads(first, everything, *, key: str) -> None:
 
 
 st.header("What each measure means")
-render.table(data.definitions_view(), key="definitions")
+definitions = data.definitions_view()
+if words := data_quality.words(definitions):  # MTFS, OT, BRAG: spelt out before the table
+    provenance(words)
+render.table(definitions, key="definitions")
 
 st.header("Reported totals checked against their parts")
 checks = data.checks_view()

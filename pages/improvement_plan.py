@@ -17,6 +17,8 @@ if tracker.rows.is_empty():
 
 render.headlines(tracker.counts)
 rating_key(plan.RAG_KEY, title="RAG key")
+if tracker.words:
+    provenance(tracker.words)
 
 status_col, rag_col, lead_col = st.columns(3)
 with status_col:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.ui import data, render
-from dashboard.ui.components import kpi, provenance
+from dashboard.ui.components import card_with_note, cards, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import overview
 from dashboard.views.blocks import Paragraph
@@ -51,15 +51,13 @@ if view.split is not None:
     render.chart(view.split)
 
 st.header("Backlog")
-items = view.backlog.items
-# two a row: a measure's label ("People waiting for an OT assessment") and its comparison stay
-# whole at 1366 pixels with the sidebar open, and on a tablet
-for start in range(0, len(items), 2):
-    row = items[start : start + 2]
-    for column, item in zip(st.columns(2), row, strict=False):
-        kpi(column, item.label, item.value, delta=item.delta, rise_is_good=item.rise_is_good)
-        with column:
-            provenance(item.note)  # the month, its basis and the source, under the figure
+if view.backlog_words:
+    provenance(view.backlog_words)
+with cards():  # as many a row as fit whole, each with its month, basis and source under it
+    for item in view.backlog.items:
+        card_with_note(
+            item.label, item.value, item.note, delta=item.delta, rise_is_good=item.rise_is_good
+        )
 
 st.header("Needs attention")
 st.markdown(view.attention.sentence)

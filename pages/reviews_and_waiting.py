@@ -8,7 +8,7 @@ from dashboard.ui import data, render
 from dashboard.ui.components import choose, provenance
 from dashboard.ui.session import signed_in
 from dashboard.views import reviews
-from dashboard.views.blocks import Headlines, Paragraph
+from dashboard.views.blocks import Paragraph
 
 viewer = signed_in()  # also when a page runs on its own (tests): no figures before sign-in
 st.title(reviews.TITLE)
@@ -22,9 +22,9 @@ team = choose("Team", teams, key="team", all_label="All teams")
 rule = data.backlog_rule(viewer, team)  # exact for a director, or an officer's own team
 view = data.reviews_view(team, rule)
 provenance(f"{view.source}.")
-cards = view.headlines.items
-for start in range(0, len(cards), 2):  # two a row: long labels stay whole on a laptop
-    render.headlines(Headlines(cards[start : start + 2]))
+if view.words:
+    provenance(view.words)
+render.headlines(view.headlines)
 if view.note:
     provenance(view.note)
 render.show(view.blocks)

@@ -18,7 +18,7 @@ if lines.is_empty() and mtfs.is_empty() and not bridges:
     )
     st.stop()
 
-st.header("The MTFS gap")
+st.header(savings.MTFS_HEADING)
 if mtfs.is_empty():
     st.info("No MTFS savings requirement has been loaded.")
 for part in data.mtfs_parts():
@@ -40,7 +40,7 @@ st.header("Savings lines")
 if lines.is_empty():
     st.info("No savings lines have been loaded yet.")
     st.stop()
-rating_key(savings.BRAG_KEY, title="BRAG key")
+rating_key(savings.BRAG_KEY, title=savings.BRAG_KEY_TITLE)
 rated = data.rated_savings()
 chosen = {}
 for column, (key, label, field) in zip(st.columns(4), savings.FILTERS, strict=True):

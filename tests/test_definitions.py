@@ -170,14 +170,14 @@ def test_data_quality_page_shows_the_first_of_long_lists_with_filters(app_env, m
     assert "the other 70 are in the table below." in text
     assert "120 checks; the first 50 are shown. The downloads hold all of them." in text
     assert (
-        "60 items with no update for more than 90 days (30 savings line, 30 accountability "
-        "area); the first 50 are shown." in text
+        "60 items with no update for more than 90 days (30 savings lines, 30 accountability "
+        "areas); the first 50 are shown." in text
     )
     assert [len(t) for t in tables(at)[1:]] == [50, 50]
     at.selectbox(key="checks").select(definitions.AGREE).run()
     assert "40 checks." in page_text(at)
     at.selectbox(key="kind").select(definitions.LINE).run()
-    assert "30 items with no update for more than 90 days (30 savings line)." in page_text(at)
+    assert "30 items with no update for more than 90 days (30 savings lines)." in page_text(at)
 
 
 def test_data_quality_filters_come_from_the_url(app_env, monkeypatch):

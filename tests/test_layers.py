@@ -45,6 +45,7 @@ PURE_DATA_ACCESS = tuple(
         "days",
         "formulas",
         "measures",
+        "papers",
         "queue_weights",
         "rating_scales",
         "settings",

@@ -50,8 +50,8 @@ def test_demo_shows_published_figures_trends_and_sources(app_env):
         "In Nov 2023, the team with the most overdue annual reviews was North locality "
         "(299 of 746, modelled).",
         "Care Act 2014",
-        "Source: 000_b69d1c7bb4dbf9f4.txt (cumulative reviews in 2023 as reported). "
-        "Figures as at 30 Nov 2023.",
+        "Source: Nottingham City Council: local news report on review backlogs, 2023 "
+        "(cumulative reviews in 2023 as reported). Figures as at 30 Nov 2023.",
     ):
         assert expected in text
     # each card's change on the month before rests on a modelled month, and says so

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ui import components
 from tests.pages_support import page_text, run_page, tables
 
 PAGE = "pages/overview.py"
+
+
+@pytest.fixture
+def offered(monkeypatch):
+    """Every table the page offers for download, recorded as the page runs."""
+    recorded = []
+    original = components.download_buttons
+
+    def record(table, *, key, source=None):
+        recorded.append(table)
+        original(table, key=key, source=source)
+
+    monkeypatch.setattr(components, "download_buttons", record)
+    return recorded
 
 
 def test_headline_cards_show_the_published_figures(app_env):
@@ -72,10 +87,16 @@ def test_needs_attention_lists_red_areas_overdue_milestones_and_differences(app_
     assert any("£12,620,000" in item for item in attention["Item"])
 
 
-def test_sources_of_each_figure(app_env):
+def test_sources_of_each_figure(app_env, offered):
     sources = tables(run_page(PAGE))[2]
+    # each paper by its title; the file reference is in the download beside it
     assert dict(zip(sources["Figures"], sources["Source"], strict=True))["MTFS requirement"] == (
-        "000_b69d1c7bb4dbf9f4.txt"
+        "Nottingham City Council: local news report on review backlogs, 2023"
+    )
+    [table] = [t for t in offered if t.title == "Where the figures come from"]
+    assert dict(table.values().select("Figures", "Source").rows())["MTFS requirement"] == (
+        "Nottingham City Council: local news report on review backlogs, 2023, "
+        "file 000_b69d1c7bb4dbf9f4.txt"
     )
 
 

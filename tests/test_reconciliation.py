@@ -98,11 +98,17 @@ def test_reported_total_against_the_rows_it_covers(scope, reported, status, comp
 
 def test_total_with_unpublished_parts_cannot_be_checked():
     components = pl.DataFrame({"line_code": ["A", "A"], "amount_pence": [100, None]})
+    lines = pl.DataFrame({"code": ["A"], "title": ["Older adults: reducing variation"]})
     [finding] = check_reported_totals(
-        _reported("components", {"line_code": "A"}, 100), {"components": components}
+        _reported("components", {"line_code": "A", "financial_year": "2018/19"}, 100),
+        {"components": components.with_columns(financial_year=pl.lit("2018/19")), "savings": lines},
     )
     assert finding.status == UNCHECKABLE
-    assert "1 of 2 parts are not published" in finding.explanation
+    # what the total covers in words: the line by its name, never "line_code A"
+    assert finding.explanation == (
+        "1 of 2 parts is not published "
+        "(savings line Older adults: reducing variation, financial year 2018/19)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,20 +7,37 @@ import polars as pl
 from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names, first_rows, matching
 
+ATTENTION = ("item needs attention", "items need attention")
+KINDS = {
+    "Red area": ("red area", "red areas"),
+    "Overdue milestone": ("overdue milestone", "overdue milestones"),
+    "Savings at risk": ("savings line at risk", "savings lines at risk"),
+}
+
 
 def test_short_lists_are_shown_whole():
     frame = pl.DataFrame({"Kind": ["Red area", "Overdue milestone"], "Item": ["a", "b"]})
-    shown, sentence = first_rows(frame, what="items need attention", by="Kind")
+    shown, sentence = first_rows(frame, what=ATTENTION, by="Kind", kinds=KINDS)
     assert shown.height == 2
     assert sentence == "2 items need attention (1 red area, 1 overdue milestone)."
 
 
+def test_counts_agree_with_their_nouns_one_or_many():
+    frame = pl.DataFrame({"Kind": ["Red area", "Red area", "Savings at risk"]})
+    assert first_rows(frame, what=ATTENTION, by="Kind", kinds=KINDS)[1] == (
+        "3 items need attention (2 red areas, 1 savings line at risk)."
+    )
+    assert first_rows(frame.head(1), what=ATTENTION, by="Kind", kinds=KINDS)[1] == (
+        "1 item needs attention (1 red area)."
+    )
+
+
 def test_long_lists_say_what_was_left_out():
     frame = pl.DataFrame({"Kind": ["Overdue milestone"] * 1_234, "Item": ["x"] * 1_234})
-    shown, sentence = first_rows(frame, what="items need attention", by="Kind", limit=50)
+    shown, sentence = first_rows(frame, what=ATTENTION, by="Kind", kinds=KINDS, limit=50)
     assert shown.height == 50
-    assert (
-        sentence == "1,234 items need attention (1,234 overdue milestones); the first 50 are shown."
+    assert sentence == (
+        "1,234 items need attention (1,234 overdue milestones); the first 50 are shown."
     )
 
 

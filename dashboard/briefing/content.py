@@ -340,7 +340,10 @@ def summary(worked: _Worked) -> Section:
         blocks.append(Paragraph(view.savings_sentence))
     if view.status_and_rating is not None:
         blocks.append(Paragraph(view.status_and_rating, "note"))
-    blocks += [Heading("Backlog"), view.backlog_printed, *changed_lines(view.changes)]
+    blocks.append(Heading("Backlog"))
+    if view.backlog_words:
+        blocks.append(Paragraph(view.backlog_words, "note"))
+    blocks += [view.backlog_printed, *changed_lines(view.changes)]
     listed = {0: "", 1: " It is listed in the next section."}.get(
         view.attention.count, " They are listed in the next section."
     )
@@ -396,8 +399,11 @@ def _empty(key: str, message: str) -> Section:
 def _mtfs_part(worked: _Worked, placed: list[savings.Placed]) -> list[Block]:
     mtfs = worked.figures["mtfs_requirements"]
     if mtfs.is_empty():
-        return [Heading("The MTFS gap"), Paragraph("No MTFS savings requirement has been loaded.")]
-    blocks: list[Block] = [Heading("The MTFS gap")]
+        return [
+            Heading(savings_view.MTFS_HEADING),
+            Paragraph("No MTFS savings requirement has been loaded."),
+        ]
+    blocks: list[Block] = [Heading(savings_view.MTFS_HEADING)]
     for part in savings_view.mtfs_parts(mtfs, placed, worked.figures.savings):
         blocks += part.blocks()
     return blocks

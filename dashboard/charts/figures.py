@@ -291,7 +291,12 @@ def bar_chart(
 ) -> go.Figure:
     """Bars per ``x``, one series per value of ``series``; ``y_tickformat`` formats the value
     axis's ticks (plotly's d3 format, e.g. ``","`` for thousands separators); ``text`` names a
-    column of words to write on each bar (e.g. a count, or "fewer than 8" where none is drawn)."""
+    column of words to write on each bar (e.g. a count, or "fewer than 8" where none is drawn).
+
+    ``horizontal`` lays the bars along, each ``x`` a row named in full on the left (top to
+    bottom in the order given) with its words after each bar: upright bars' words run into
+    their neighbours' ("fewer than 8" beside "fewer than 8") and long names are slanted and
+    cut off on a tablet."""
     fig = go.Figure()
     groups = frame.partition_by(series, maintain_order=True) if series else [frame]
     patterns = ("", "/", "\\", "x", ".", "+", "-", "|")
@@ -320,9 +325,34 @@ def bar_chart(
             )
         )
     fig.update_layout(barmode="group")
+    if horizontal:
+        return _along(fig, title, y_title, y_tickformat, rows=len(groups) * frame[x].n_unique())
     _layout(fig, title, y_title)
     if y_tickformat is not None:
         fig.update_yaxes(tickformat=y_tickformat)
+    return fig
+
+
+# the height of one bar laid along, with its gap: room for a line of words beside it
+BAR_ROW_PX = 26
+
+
+def _along(fig: go.Figure, title: str, value_title: str, tickformat: str | None, rows: int):
+    """A grouped bar chart laid along: the values on the x axis, the first row at the top."""
+    _layout(fig, title, "", value_title)
+    # the key above the bars: below, it sat on the value axis's title
+    fig.update_layout(
+        hovermode="y unified",
+        height=190 + BAR_ROW_PX * rows,
+        margin={"t": 100},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+    )
+    fig.update_yaxes(autorange="reversed", rangemode="normal", automargin=True)
+    # room to the right of the longest bar for its words ("fewer than 8", "1,234")
+    largest = max(max((v for v in trace.x if v is not None), default=0) for trace in fig.data)
+    fig.update_xaxes(range=[0, largest * 1.3 or 1], rangemode="tozero")
+    if tickformat is not None:
+        fig.update_xaxes(tickformat=tickformat)
     return fig
 
 

@@ -18,6 +18,7 @@ from dashboard.charts import figures as charts
 from dashboard.domain import formatting
 from dashboard.domain.savings import Bridge, cohort_label, tracked
 from dashboard.domain.table import Column, Kind, Table
+from data_access import papers
 from data_access.text_columns import text_per_value
 
 COHORTS = ("younger", "older")
@@ -151,7 +152,7 @@ def components_table(components: pl.DataFrame, savings: pl.DataFrame, workstream
         )
     )
     amount = Column(CORNER, Kind.MONEY, money="thousands", file_name="Amount")
-    return Table.of("Savings components", frame, {CORNER: amount})
+    return Table.of("Savings components", frame, {CORNER: amount, "Source": Kind.SOURCE})
 
 
 def _line_attributes(savings: pl.DataFrame, workstream: str) -> pl.DataFrame:
@@ -261,7 +262,7 @@ def sources(savings: pl.DataFrame, posts: pl.DataFrame, workstream: str) -> str:
     seen = []
     for frame in (_lines(savings, workstream), posts):
         for source, as_at in frame.select("source", "as_at").unique().sort("source").iter_rows():
-            text = f"{source}, as at {formatting.day(as_at)}"
+            text = f"{papers.titled(source)}, as at {formatting.day(as_at)}"
             if text not in seen:
                 seen.append(text)
     return "Source: " + "; ".join(seen) + "." if seen else ""

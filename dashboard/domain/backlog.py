@@ -21,6 +21,7 @@ from dashboard.domain.disclosure import DisclosureRule, protect
 from dashboard.domain.formatting import count, counted, day, money, month
 from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tables import first_names
+from data_access import papers
 from data_access.measures import BACKLOG, MEASURES, MeasureInfo, Registry
 from data_access.vocab import ALL_BANDS, ALL_TEAMS, Basis, Measure
 
@@ -331,7 +332,8 @@ def trend(
         summary=summary,
         chart=_chart(long, rule),
         table=_long_table(long, rule, title),
-        sources=f"Source: {first_names(last['sources'])}. Figures as at {day(last['as_at'])}.",
+        sources=f"Source: {papers.titled(first_names(last['sources']))}. "
+        f"Figures as at {day(last['as_at'])}.",
     )
 
 
@@ -770,7 +772,7 @@ def programme_sentence(programme: ProgrammeCost | None) -> str:
         f"{money(programme.cost_pence)}, {money(programme.per_review_pence, style='exact')} a "
         f"review. At that rate a reviewer completing {each} reviews a month costs "
         f"{money(programme.reviewer_cost_pence(each), style='exact')} a month, the cost the "
-        f"what-if below starts from. Source: {programme.source}."
+        f"what-if below starts from. Source: {papers.titled(programme.source)}."
     )
 
 

@@ -30,7 +30,7 @@ NEW_FIGURES = "New figures"
 UPDATED = "Other update"
 WHEN = "When (UK time)"
 KINDS = (NEW_RED, RATING, SLIPPED, RESTATED, NEW_FIGURES, UPDATED)
-# each kind counted in words: "1 new red item", "17 sets of new figures"
+# each kind as a count takes it: "1 new red item", "17 new figures" (never "figuress")
 KIND_NOUNS = {
     NEW_RED: ("new red item", "new red items"),
     RATING: ("rating moved", "ratings moved"),

@@ -13,7 +13,7 @@ import polars as pl
 
 from dashboard.domain.ratings import RAG, Thresholds, rule_text
 from dashboard.domain.reconciliation import AGREES
-from dashboard.domain.table import Table
+from dashboard.domain.table import Kind, Table
 from dashboard.domain.tables import first_names, matching
 from data_access import days
 from data_access.measures import BACKLOG, BRAG_RULE, RAG_RATINGS, Registry
@@ -24,6 +24,10 @@ NEED_ATTENTION, AGREE = "Need attention", "Agree"
 CHECK_CHOICES = [NEED_ATTENTION, AGREE]
 AREA, LINE = "Accountability area", "Savings line"
 STALE_KINDS = [AREA, LINE]
+STALE_NOUNS = {
+    AREA: ("accountability area", "accountability areas"),
+    LINE: ("savings line", "savings lines"),
+}
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def definitions_table(
     frame = pl.DataFrame(rows, schema=schema).select(
         "Measure", "What it means", "Unit", "Source", "Figures as at", "Last refreshed", "Owner"
     )
-    return Table.of("Definitions", frame)
+    return Table.of("Definitions", frame, {"Source": Kind.SOURCE})
 
 
 def stale_items(

@@ -10,6 +10,7 @@ import polars as pl
 
 from dashboard.domain import figure_basis, formatting
 from dashboard.domain.ratings import RED
+from data_access import papers
 from data_access.measures import Registry
 from data_access.statuses import StatusList
 
@@ -21,7 +22,7 @@ class Latest:
     month: date
     value: int
     basis: str
-    source: str
+    source: str  # as members read it: a paper by its title
     previous_value: int | None
     meeting_date: date | None = None
     meeting_value: int | None = None
@@ -114,7 +115,7 @@ def latest_backlog(
                 last["month"],
                 last["value"],
                 last["basis"],
-                last["source"],
+                papers.titled(last["source"]),
                 previous,
                 meeting_date,
                 seen["value"][-1] if seen.height else None,
@@ -132,7 +133,7 @@ def last_meeting(meetings: pl.DataFrame, today: date) -> date | None:
     return held["meeting_date"].max() if held.height else None
 
 
-# each kind of item needing attention counted in words: "1 red area", "2 savings lines at risk"
+# each kind of item needing attention as a count takes it: "1 red area", "2 red areas"
 ATTENTION_NOUNS = {
     "Red area": ("red area", "red areas"),
     "Overdue milestone": ("overdue milestone", "overdue milestones"),

@@ -9,7 +9,7 @@ import polars as pl
 
 from dashboard.domain import formatting
 from dashboard.domain.reconciliation import DIFFERS, Finding
-from dashboard.domain.table import Table
+from dashboard.domain.table import Kind, Table
 from dashboard.domain.tables import first_names
 
 
@@ -80,7 +80,7 @@ def figures_as_at_table(frames: dict[str, pl.DataFrame]) -> Table:
         if not frame.is_empty()
     ]
     frame = pl.DataFrame(rows, schema={"Figures": pl.String, "As at": pl.Date, "Source": pl.String})
-    return Table.of("Where the figures come from", frame)
+    return Table.of("Where the figures come from", frame, {"Source": Kind.SOURCE})
 
 
 def figures_dates(frames: dict[str, pl.DataFrame]) -> tuple[tuple[str, str], ...]:

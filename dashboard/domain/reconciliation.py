@@ -113,8 +113,42 @@ def check_reported_totals(reported: pl.DataFrame, frames: dict[str, pl.DataFrame
         note = None
         if row["dataset"] == "savings_target":
             parts, note = _savings_years(parts, stopped)
-        findings.append(_total_finding(row, parts, column, unit, scope, note))
+        where = scope_words(scope, frames)
+        findings.append(_total_finding(row, parts, column, unit, where, note))
     return findings
+
+
+# what each scope key is called in words, and where a code's name is found: (frame, column)
+_SCOPE_NAMES = {
+    "line_code": ("savings line", ("savings", "title")),
+    "post_code": ("post", ("posts", "post_title")),
+    "financial_year": ("financial year", None),
+    "priority_band": ("priority band", None),
+}
+
+
+def scope_words(scope: dict[str, str], frames: dict[str, pl.DataFrame]) -> str:
+    """What a reported total covers, as a member reads it: a savings line or post by its name
+    (never ``line_code NCC-OA``), each other key in words.
+
+    >>> lines = pl.DataFrame({"code": ["NCC-OA"], "title": ["Older adults"]})
+    >>> scope_words({"line_code": "NCC-OA", "financial_year": "2018/19"}, {"savings": lines})
+    'savings line Older adults, financial year 2018/19'
+    """
+    words = []
+    for key, value in scope.items():
+        noun, named_in = _SCOPE_NAMES.get(key, (key.replace("_", " "), None))
+        if named_in is not None:
+            value = _name_of(frames.get(named_in[0]), named_in[1], value)
+        words.append(f"{noun} {value}")
+    return ", ".join(words) or "all rows"
+
+
+def _name_of(frame: pl.DataFrame | None, column: str, code: str) -> str:
+    if frame is None or column not in frame.columns:
+        return code
+    names = frame.filter(pl.col("code") == code).get_column(column).drop_nulls()
+    return names[0] if names.len() else code
 
 
 def _savings_years(parts: pl.DataFrame, stopped: str) -> tuple[pl.DataFrame, str | None]:
@@ -150,9 +184,8 @@ _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def _total_finding(
-    row, parts: pl.DataFrame, column: str, unit: str, scope, note: str | None = None
+    row, parts: pl.DataFrame, column: str, unit: str, where: str, note: str | None = None
 ) -> Finding:
-    where = ", ".join(f"{k} {v}" for k, v in scope.items()) or "all rows"
     if note:
         where = f"{where}; {note}"
     base = {
@@ -173,14 +206,15 @@ def _total_finding(
             **base,
             computed=None,
             status=UNCHECKABLE,
-            explanation=f"{missing} of {parts.height} parts are not published ({where})",
+            explanation=f"{missing} of {formatting.counted(parts.height, 'part')} "
+            f"{'is' if missing == 1 else 'are'} not published ({where})",
         )
     computed = int(parts.get_column(column).sum())
     return Finding(
         **base,
         computed=computed,
         status=AGREES if computed == row["reported_value"] else DIFFERS,
-        explanation=f"sum of {parts.height} row{'s' * (parts.height != 1)} ({where})",
+        explanation=f"sum of {formatting.counted(parts.height, 'row')} ({where})",
     )
 
 
@@ -401,4 +435,5 @@ def findings_table(findings: list[Finding]) -> Table:
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     kinds = {name: Column(name, Kind.MONEY) for name in _FIGURES}
     kinds |= {name: Column(name, Kind.COUNT) for name in count_columns}
+    kinds["source"] = Kind.SOURCE
     return Table.of("Reconciliation checks", frame, kinds)

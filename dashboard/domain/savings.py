@@ -25,6 +25,7 @@ from dashboard.domain.reconciliation import (
 )
 from dashboard.domain.table import Column, Kind, Table
 from dashboard.domain.tracking import tracked as tracked  # the years the totals count
+from data_access import papers
 from data_access.text_columns import text_per_value
 
 COHORT_LABELS = {"younger": "Younger adults", "older": "Older adults", "all-age": "All ages"}
@@ -212,6 +213,7 @@ LINE_KINDS = {
     "Forecast": Kind.MONEY,
     "Delivered": Kind.MONEY,
     **SHARE_KINDS,
+    "Source": Kind.SOURCE,
     "As at": Kind.DATE,
 }
 SHARES_NOTE = (
@@ -561,4 +563,5 @@ def findings_about(
 
 
 def source_note(row: dict) -> str:
-    return f"Source: {row['source']}, as at {formatting.day(row['as_at'])} ({row['basis']})."
+    source = papers.titled(row["source"])
+    return f"Source: {source}, as at {formatting.day(row['as_at'])} ({row['basis']})."

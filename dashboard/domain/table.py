@@ -19,6 +19,7 @@ import polars as pl
 
 from dashboard.domain import formatting
 from dashboard.domain.disclosure import DisclosureRule
+from data_access import papers
 from data_access.rating_scales import BRAG, RAG, Scale
 from data_access.text_columns import text_per_value
 
@@ -35,12 +36,16 @@ class Kind(StrEnum):
     MONTH = "month"  # a date standing for its month
     MOMENT = "moment"  # a UTC datetime, written in UK time
     RATING = "rating"  # a rating by name, written with its shape (the column names the scale)
+    # where a figure comes from: a paper by its title on screen and in print; a file holds the
+    # title and the paper's file reference (data_access.papers)
+    SOURCE = "source"
 
 
 NUMERIC = frozenset({Kind.COUNT, Kind.MONEY, Kind.PERCENT})
 _WHOLE = (pl.Int64, pl.Int32, pl.Int16, pl.Int8, pl.UInt64, pl.UInt32, pl.UInt16, pl.UInt8)
 _DTYPES = {
     Kind.RATING: (pl.String,),
+    Kind.SOURCE: (pl.String,),
     Kind.COUNT: _WHOLE,
     Kind.MONEY: (pl.Int64, pl.Int32),
     Kind.PERCENT: (pl.Int64, pl.Int32, pl.Float64, pl.Decimal),
@@ -70,6 +75,10 @@ class Column:
     # ``formatting`` keeps ("not published" for a figure, empty for a date). Files hold any
     # missing value as an empty cell.
     missing: str | None = None
+    # on screen, in a long table's grid: the column's width in pixels, its text wrapping onto
+    # further lines within it (None: one line as wide as the grid makes it). A reason a
+    # person is listed ran off a tablet's screen on one line.
+    screen_width: int | None = None
 
     @property
     def heading_in_file(self) -> str:
@@ -105,6 +114,8 @@ def _kind_writer(column: Column, frame: pl.DataFrame):
         return formatting.moment
     if kind is Kind.RATING:
         return lambda name: SCALES[column.scale].style(name).label
+    if kind is Kind.SOURCE:
+        return papers.titled
     return None
 
 
@@ -252,6 +263,8 @@ class Table:
             elif column.kind is Kind.RATING:
                 write = _writer(column, self.frame)
                 value = text_per_value(self.frame, column.name, write, skip_nulls=False)
+            elif column.kind is Kind.SOURCE:
+                value = text_per_value(self.frame, column.name, papers.referenced)
             elif column.kind is Kind.COUNT and column.disclosure is not None:
                 value = column.disclosure.expr(column.name)
             elif column.kind is Kind.MOMENT:

@@ -8,7 +8,7 @@ import polars as pl
 
 from dashboard.domain.formatting import counted
 
-# a noun as (one, many): ("item needs attention", "items need attention")
+# a noun as a count takes it: (one, many), e.g. ("red area", "red areas")
 Noun = tuple[str, str]
 
 # enough to read in a meeting; the whole list stays available in the downloads and the CLI
@@ -20,34 +20,33 @@ SHOWN_NAMES = 5
 def first_rows(
     frame: pl.DataFrame,
     *,
-    what: str | Noun,
+    what: Noun,
     limit: int = SHOWN_ROWS,
     by: str | None = None,
-    nouns: Mapping[str, Noun] | None = None,
+    kinds: Mapping[str, Noun] | None = None,
 ) -> tuple[pl.DataFrame, str]:
-    """``frame`` cut to ``limit`` rows, and a sentence with the count (per ``by`` value, each
-    named by ``nouns`` when it is there, else in lower case with an s). ``what`` is the
-    plural, or (one, many) when one reads differently.
+    """``frame`` cut to ``limit`` rows, and a sentence with the count of ``what`` (one, many),
+    and per ``by`` value with that value's noun in ``kinds``.
 
-    >>> frame = pl.DataFrame({"Kind": ["Red area", "Savings at risk", "Savings at risk"]})
-    >>> first_rows(frame, what=("item needs attention", "items need attention"), by="Kind",
-    ...            nouns={"Savings at risk": ("savings line at risk", "savings lines at risk")})[1]
-    '3 items need attention (1 red area, 2 savings lines at risk).'
+    >>> frame = pl.DataFrame({"Kind": ["Red area", "Red area", "Late"]})
+    >>> kinds = {"Red area": ("red area", "red areas")}
+    >>> first_rows(frame, what=("item is due", "items are due"), by="Kind", kinds=kinds)[1]
+    '3 items are due (2 red areas, 1 late).'
     """
-    one, many = (what, what) if isinstance(what, str) else what
     counts = ""
     if by is not None and not frame.is_empty():
         parts = frame.group_by(by, maintain_order=True).len().iter_rows()
-        named = nouns or {}
-        counts = " (" + ", ".join(_counted(n, named.get(str(k)), str(k)) for k, n in parts) + ")"
-    total = counted(frame.height, one, many)
+        nouns = kinds or {}
+        counts = " (" + ", ".join(counted(n, *_noun(nouns, str(k))) for k, n in parts) + ")"
+    said = counted(frame.height, *what) + counts
     if frame.height <= limit:
-        return frame, f"{total}{counts}."
-    return frame.head(limit), f"{total}{counts}; the first {limit} are shown."
+        return frame, f"{said}."
+    return frame.head(limit), f"{said}; the first {limit} are shown."
 
 
-def _counted(number: int, noun: Noun | None, kind: str) -> str:
-    return counted(number, *(noun or (kind.lower(), None)))
+def _noun(kinds: Mapping[str, Noun], kind: str) -> Noun:
+    # a kind with no noun given reads as itself, lower case, with an "s" for many
+    return kinds.get(kind) or (kind.lower(), f"{kind.lower()}s")
 
 
 def first_names(names: Iterable[str], *, limit: int = SHOWN_NAMES) -> str:

@@ -289,6 +289,7 @@ def measures_section(who: Principal) -> None:
     edited under its code like the built-in ones)."""
     import polars as pl
 
+    from dashboard.domain import glossary
     from dashboard.domain.table import Table
     from dashboard.ui import render
     from data_access.measures import BACKLOG, LOCAL
@@ -307,6 +308,8 @@ def measures_section(who: Principal) -> None:
         for m in registry.in_table(BACKLOG)
     ]
     frame = pl.DataFrame(rows, schema={name: pl.String for name in rows[0]})
+    if words := glossary.defined_in(frame):  # "OT" in a label, spelt out before the table
+        st.caption(formatting.plain(words))
     render.table(Table.of("Backlog measures in force", frame), key="measures-table")
     with st.form("add-measure"):
         st.subheader("Add a measure")

@@ -133,7 +133,7 @@ def dataset_downloads(day: date | None) -> None:
             # administrators may open this page); officers and directors export it with
             # ``ascgov export cases --as EMAIL``
             continue
-        st.markdown(f"**{plain(name)}**: {plain(spec.description)}")
+        st.markdown(f"**{plain(spec.title)}**: {plain(spec.description)}")
         stem = f"{name}-{day.isoformat() if day else 'live'}"
         with st.container(horizontal=True):
             for fmt, label, mime in (("csv", "CSV", "text/csv"), ("xlsx", "Excel", XLSX_MIME)):
@@ -145,7 +145,7 @@ def dataset_downloads(day: date | None) -> None:
                     key=f"dataset-{name}-{fmt}",
                     on_click="ignore",
                     icon=":material/download:",
-                    help=f"The {name} dataset {when}, as a {label} file",
+                    help=f"{spec.title} {when}, as a {label} file",
                 )
 
 

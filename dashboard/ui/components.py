@@ -71,6 +71,31 @@ def _whole(table: Table) -> None:
     st.table(pa.table(columns), hide_index=True, border="horizontal")
 
 
+# a grid's rows are one line high unless a column wraps its text (``Column.screen_width``):
+# then room for three short lines (Streamlit wraps a cell's text only in rows over 64 pixels
+# high), and the grid shows eight rows before it scrolls
+WRAPPED_ROW_PX = 66
+WRAPPED_ROWS_SHOWN = 8
+GRID_HEADER_PX = 35
+
+
+def _grid(table: Table, *, key: str, limit: int) -> None:
+    wrapped = {c.name: c.screen_width for c in table.columns if c.screen_width}
+    if not wrapped:
+        st.dataframe(table.screen(limit), hide_index=True, key=key)
+        return
+    config = {name: st.column_config.TextColumn(width=px) for name, px in wrapped.items()}
+    rows = min(table.height, limit, WRAPPED_ROWS_SHOWN)
+    st.dataframe(
+        table.screen(limit),
+        hide_index=True,
+        key=key,
+        column_config=config,
+        row_height=WRAPPED_ROW_PX,
+        height=GRID_HEADER_PX + rows * WRAPPED_ROW_PX + 2,
+    )
+
+
 def table_with_downloads(
     table: Table,
     *,
@@ -86,7 +111,7 @@ def table_with_downloads(
     if 0 < shown.height <= min(WHOLE_ROWS, limit) and shown.width <= WHOLE_COLUMNS:
         _whole(table)
     else:
-        st.dataframe(table.screen(limit), hide_index=True, key=key)
+        _grid(table, key=key, limit=limit)
     if shown.height > limit:
         st.caption(
             f"{shown.height:,} rows; the first {limit:,} are shown here. "
@@ -133,6 +158,34 @@ def download_buttons(table: Table, *, key: str, source: str | None = None) -> No
 
 def provenance(text: str) -> None:
     st.caption(plain(text))
+
+
+def cards():
+    """A row of headline cards that wraps: each card is at least as wide as its label, figure
+    and comparison, and a card that would not fit goes to the next row. Fixed columns cut them
+    off ("Part of MTFS pr...", "£67....") when the page is narrow: a tablet, or a laptop with
+    the sidebar open. Use it as ``with cards(): kpi(st, ...)``."""
+    return st.container(horizontal=True, gap="small")
+
+
+# a card with a sentence under it (``card_with_note``) cannot size itself to its text (the
+# sentence would stretch it across the page): this width holds a measure's label and its
+# comparison whole ("up 235 on the month before (modelled)")
+NOTED_CARD_WIDTH = 320
+
+
+def card_with_note(
+    label: str,
+    value: str,
+    note: str,
+    *,
+    delta: str | None = None,
+    rise_is_good: bool | None = None,
+) -> None:
+    """A headline card with a sentence under it (its month and source), inside ``cards``."""
+    with st.container(width=NOTED_CARD_WIDTH, gap="small"):
+        kpi(st, label, value, delta=delta, rise_is_good=rise_is_good)
+        provenance(note)
 
 
 def kpi(

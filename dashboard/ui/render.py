@@ -9,7 +9,13 @@ import streamlit as st
 
 from dashboard.domain.formatting import plain
 from dashboard.domain.table import Table
-from dashboard.ui.components import chart_with_table, kpi, provenance, table_with_downloads
+from dashboard.ui.components import (
+    cards,
+    chart_with_table,
+    kpi,
+    provenance,
+    table_with_downloads,
+)
 from dashboard.views.blocks import Block, Chart, Heading, Headlines, Paragraph
 from dashboard.views.downloads import file_stem
 
@@ -29,15 +35,17 @@ def paragraph(block: Paragraph) -> None:
 
 
 def headlines(block: Headlines) -> None:
-    for column, item in zip(st.columns(max(len(block.items), 1)), block.items, strict=False):
-        kpi(
-            column,
-            item.label,
-            item.value,
-            delta=item.delta,
-            rise_is_good=item.rise_is_good,
-            help_text=item.note or None,
-        )
+    """The cards side by side, as many a row as fit whole (``cards``)."""
+    with cards():
+        for item in block.items:
+            kpi(
+                st,
+                item.label,
+                item.value,
+                delta=item.delta,
+                rise_is_good=item.rise_is_good,
+                help_text=item.note or None,
+            )
 
 
 def chart(block: Chart, *, key: str | None = None) -> None:

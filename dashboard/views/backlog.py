@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.charts import figures as charts
-from dashboard.domain import backlog
+from dashboard.domain import backlog, glossary
 from dashboard.domain.disclosure import DisclosureRule
 from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
 from data_access.measures import Registry
 
 measure_choices = backlog.measure_choices
+words = glossary.defined  # what an abbreviation in the measures' labels stands for
 NO_FIGURES = backlog.NO_FIGURES
 MARKER_KEY = backlog.MARKER_KEY
 PROJECTION_HEADING = "When will the review waiting list clear?"

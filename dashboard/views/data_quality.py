@@ -13,11 +13,12 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.domain import definitions, tables
+from dashboard.domain import definitions, formatting, glossary, tables
 from dashboard.domain.ratings import Thresholds
 from dashboard.domain.reconciliation import Finding, counts, findings_table, needing_attention
 from dashboard.domain.table import Table
 from dashboard.views.blocks import Paragraph
+from data_access import papers
 from data_access.measures import Registry
 
 SHOWN_WARNINGS = definitions.SHOWN_WARNINGS
@@ -37,8 +38,13 @@ def definitions_view(
     return definitions.definitions_table(definitions.registry(thresholds, measures), frames)
 
 
+def words(table: Table) -> str:
+    """What the abbreviations ``table`` uses stand for, said before it."""
+    return glossary.defined_in(table.shown())
+
+
 def _warning(finding: Finding) -> Paragraph:
-    text = f"{finding.describe()}. Source: {finding.source}"
+    text = f"{finding.describe()}. Source: {papers.titled(finding.source)}"
     return Paragraph(text, "warning", lead=f"{finding.status.capitalize()}:")
 
 
@@ -85,7 +91,7 @@ def checks_shown(
 ) -> tuple[Table, Table, str]:
     """The checks a member asked for (all of them, and the first), and the sentence."""
     chosen = definitions.checks(view.table, show=show, text=text)
-    _, sentence = tables.first_rows(chosen.frame, what="checks")
+    _, sentence = tables.first_rows(chosen.frame, what=("check", "checks"))
     return chosen, chosen.head(SHOWN_ROWS), sentence + " The downloads hold all of them."
 
 
@@ -111,8 +117,12 @@ def stale_shown(
 ) -> tuple[Table, Table, str]:
     """The items a member asked for (all of them, and the first), and the sentence."""
     chosen = definitions.stale_shown(view.items, kind=kind, text=text)
+    since = f"with no update for more than {formatting.counted(view.after_days, 'day')}"
     first, sentence = tables.first_rows(
-        chosen, what=f"items with no update for more than {view.after_days} days", by="Kind"
+        chosen,
+        what=(f"item {since}", f"items {since}"),
+        by="Kind",
+        kinds=definitions.STALE_NOUNS,
     )
-    note = " (ASCGOV_STALE_AFTER_DAYS sets the number of days.)"
+    note = " (The number of days is one of the dashboard's settings.)"
     return definitions.stale_table(chosen), definitions.stale_table(first), sentence + note

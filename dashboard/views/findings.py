@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from dashboard.domain.reconciliation import DIFFERS, UNCHECKABLE, Finding, counts
 from dashboard.views.blocks import Paragraph
+from data_access import papers
 
 DIFFERS_LEAD = "Reported total differs from its parts."
 UNCHECKABLE_LEAD = "Cannot be checked."
@@ -17,7 +18,7 @@ def finding_blocks(findings: Iterable[Finding]) -> tuple[Paragraph, ...]:
     findings = list(findings)
     blocks = []
     for finding in findings:
-        text = f"{finding.describe()}. Source: {finding.source}"
+        text = f"{finding.describe()}. Source: {papers.titled(finding.source)}"
         if finding.status == DIFFERS:
             blocks.append(Paragraph(text, "warning", lead=DIFFERS_LEAD))
         elif finding.status == UNCHECKABLE:

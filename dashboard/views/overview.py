@@ -16,7 +16,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.domain import changes as changes_logic
-from dashboard.domain import formatting, headlines, overview, savings
+from dashboard.domain import formatting, glossary, headlines, overview, savings
 from dashboard.domain import mtfs as mtfs_logic
 from dashboard.domain.changes import Change
 from dashboard.domain.ratings import STATUS_AND_RATING
@@ -24,6 +24,7 @@ from dashboard.domain.reconciliation import Finding
 from dashboard.domain.table import Table
 from dashboard.domain.tables import first_rows
 from dashboard.views.blocks import Block, Chart, Headline, Headlines, Paragraph
+from data_access import papers
 
 NO_FIGURES = (
     "No figures have been loaded yet. Officers and directors load them on the Load a file page."
@@ -85,7 +86,7 @@ def changes_part(changed: Sequence[Change], meeting: date, also: str | None = No
     if changed:
         whole = changes_logic.changes_table(list(changed))
         shown, sentence = first_rows(
-            whole.frame, what=("change", "changes"), by="Kind", nouns=changes_logic.KIND_NOUNS
+            whole.frame, what=("change", "changes"), by="Kind", kinds=changes_logic.KIND_NOUNS
         )
         table = whole.head(shown.height)
         cut = sentence if shown.height < len(changed) else None
@@ -133,7 +134,7 @@ def attention_items(
 
 def attention_part(items: pl.DataFrame) -> AttentionPart:
     shown, sentence = first_rows(
-        items, what=headlines.ATTENTION, by="Kind", nouns=headlines.ATTENTION_NOUNS
+        items, what=headlines.ATTENTION, by="Kind", kinds=headlines.ATTENTION_NOUNS
     )
     return AttentionPart(sentence, Table.of("Needs attention", shown), items.height)
 
@@ -181,7 +182,15 @@ class Overview:
 
     @property
     def plan_sentence(self) -> str:
-        return f"{formatting.counted(self.areas, 'accountability area')}."
+        # a status may name the MTFS ("Part of MTFS project plans"): spelt out before the cards
+        words = glossary.defined(item.label for item in self.plan.items)
+        return f"{formatting.counted(self.areas, 'accountability area')}. {words}".rstrip()
+
+    @property
+    def backlog_words(self) -> str:
+        """What an abbreviation in a backlog card's label stands for ("OT"), said before the
+        cards (empty when none uses one)."""
+        return glossary.defined(item.label for item in self.backlog.items)
 
     def mtfs_blocks(self) -> list[Block]:
         blocks: list[Block] = []
@@ -199,7 +208,8 @@ def mtfs_figures(mtfs: pl.DataFrame, lines: pl.DataFrame) -> tuple[MtfsFigures, 
             Headlines(
                 tuple(Headline(k, formatting.money(v)) for k, v in savings.mtfs_headlines(row))
             ),
-            f"{row['period']}. Source: {row['source']}, as at {formatting.day(row['as_at'])}.",
+            f"{row['period']}. Source: {papers.titled(row['source'])}, "
+            f"as at {formatting.day(row['as_at'])}.",
             mtfs_logic.coverage(row, tracked).sentence(),
         )
         for row in mtfs.iter_rows(named=True)
@@ -256,6 +266,14 @@ def brag_split_chart(rated: pl.DataFrame) -> Chart | None:
     )
 
 
+def savings_sentence(rated: pl.DataFrame, split: Chart | None) -> str | None:
+    """The savings lines' totals, and what the ratings of the chart below it stand for."""
+    if rated.is_empty():
+        return None
+    words = glossary.defined([split.title]) if split is not None else ""
+    return f"{overview.savings_totals(rated).sentence()} {words}".rstrip()
+
+
 def build(
     *,
     areas: pl.DataFrame,
@@ -282,14 +300,15 @@ def build(
     frames = dated_frames(areas, lines, mtfs, backlog)
     screen, printed = backlog_headlines(latest_backlog)
     counts = headlines.areas_by_status(areas, area_statuses)
+    split = brag_split_chart(rated)
     return Overview(
         latest=overview.latest_as_at(frames),
         dates=overview.figures_dates(frames),
         areas=areas.height,
         plan=Headlines(tuple(Headline(s, formatting.count(n)) for s, n in counts)),
         mtfs=mtfs_figures(mtfs, lines),
-        savings_sentence=None if rated.is_empty() else overview.savings_totals(rated).sentence(),
-        split=brag_split_chart(rated),
+        savings_sentence=savings_sentence(rated, split),
+        split=split,
         status_and_rating=None if rated.is_empty() else STATUS_AND_RATING,
         backlog=screen,
         backlog_printed=printed,

@@ -13,11 +13,12 @@ from datetime import date
 import polars as pl
 
 from dashboard.charts import figures as charts
-from dashboard.domain import formatting, plan
+from dashboard.domain import formatting, glossary, plan
 from dashboard.domain.history import history_table
 from dashboard.domain.ratings import RAG_STYLES
 from dashboard.domain.table import Table
 from dashboard.views.blocks import Block, Chart, Heading, Headline, Headlines, Paragraph
+from data_access import papers
 from data_access.statuses import STILL_OPEN, StatusList
 
 RAG_KEY = tuple(RAG_STYLES.values())
@@ -43,11 +44,19 @@ class Tracker:
     def titles(self) -> dict[str, str]:
         return dict(zip(self.rows["code"], self.rows["title"], strict=True))
 
+    @property
+    def words(self) -> str:
+        """What an abbreviation in a status stands for ("Part of MTFS project plans"), said
+        before the filters and the table use it (empty when no status uses one)."""
+        return glossary.defined(self.statuses)
+
     def blocks(self) -> tuple[Block, ...]:
         """The tracker in print: every area."""
+        words = (Paragraph(self.words, "note"),) if self.words else ()
         return (
             self.counts,
             Paragraph(RAG_KEY_NOTE, "note"),
+            *words,
             self.table.select(self.table.frame.columns, widths=TRACKER_WIDTHS),
             Paragraph(self.source, "note"),
         )
@@ -65,7 +74,7 @@ def tracker(
         counts=Headlines(
             tuple(Headline(RAG_STYLES[r].label, formatting.count(n)) for r, n in counts)
         ),
-        source="Source: " + "; ".join(sorted(set(areas["source"]))),
+        source="Source: " + papers.titled("; ".join(sorted(set(areas["source"])))),
         statuses=tuple(sorted(rows["status"].unique())),
         ratings=tuple(r for r in RAG_STYLES if r in present),
         leads=tuple(sorted(rows["lead"].drop_nulls().unique())),

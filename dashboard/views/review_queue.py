@@ -62,6 +62,11 @@ SHOWN_COLUMNS = {
 }
 
 
+# pixels: at 768 the rank, person id, reason (over two or three lines), score and days
+# overdue fit side by side
+WHY_WIDTH = 280
+
+
 def long_day(day: date) -> str:
     """``31 March 2024``."""
     return f"{day.day} {day:%B %Y}"
@@ -165,7 +170,9 @@ def queue_table(shown: pl.DataFrame) -> Table:
         *[c for c in SHOWN_COLUMNS if c != "rank"],
     ).rename(SHOWN_COLUMNS)
     missing = Column("Setting", Kind.TEXT, missing=NOT_RECORDED)
-    return Table.of("Review queue", frame, {"Setting": missing})
+    # wrapped within a width that leaves rank, person, score and days overdue on a tablet
+    why = Column("Why here", Kind.TEXT, screen_width=WHY_WIDTH)
+    return Table.of("Review queue", frame, {"Setting": missing, "Why here": why})
 
 
 def view(

@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.charts import figures as charts
+from dashboard.domain import glossary
 from dashboard.domain.case_picture import (
     ALL_AGES,
     ALL_TEAMS,
@@ -166,6 +167,7 @@ def bands_chart(picture: CasePicture, team: str | None) -> Chart:
         y_title="People",
         text="words",
         y_tickformat=",",
+        horizontal=True,
     )
     order = [g for g in long["group"].unique(maintain_order=True).to_list()]
     wide = _wide(long, index="band", on="group", first="When the review is due", order=order)
@@ -212,6 +214,7 @@ def waiting_chart(picture: CasePicture, team: str | None) -> Chart:
         y_title="People",
         text="words",
         y_tickformat=",",
+        horizontal=True,
     )
     order = long["group"].unique(maintain_order=True).to_list()
     wide = _wide(long, index="category", on="group", first="Waiting list", order=order)
@@ -294,6 +297,11 @@ class View:
     source: str  # "Census extract as at 31 March 2024"
     note: str | None  # how the counts are disclosed; None when exact
     blocks: tuple[Block, ...]
+
+    @property
+    def words(self) -> str:
+        """What an abbreviation in a card's label stands for ("OT"), said before the cards."""
+        return glossary.defined(item.label for item in self.headlines.items)
 
 
 def view(picture: CasePicture, *, team: str | None) -> View:

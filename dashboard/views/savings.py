@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.domain import formatting, savings
+from dashboard.domain import formatting, glossary, savings
 from dashboard.domain import mtfs as mtfs_logic
 from dashboard.domain.ratings import BRAG_STYLES, Thresholds, rule_text
 from dashboard.domain.reconciliation import Finding
@@ -27,6 +27,9 @@ IN_THE_DOWNLOAD = f"{_MORE} this table's downloads."
 IN_PRINT = f"{_MORE} the dashboard's download of this table."
 NO_FORECAST = "None of these lines reports a forecast yet, so nothing can be bridged."
 BRAG_KEY = tuple(BRAG_STYLES.values())
+# the key is where the savings page first says BRAG, and its heading where it first says MTFS
+BRAG_KEY_TITLE = f"{glossary.spelt_out('BRAG')} ratings"
+MTFS_HEADING = glossary.first_spelt_out("The MTFS gap", "MTFS")
 # the filters kept in the URL: (query parameter, label, column filtered)
 FILTERS = savings.FILTERS
 filter_options = savings.options
