@@ -126,10 +126,19 @@ _TEXT_BOXES = """() => {
     }
     return null;
   };
+  const part = (el) => {
+    const kinds = ['legend', 'xtick', 'ytick', 'g-xtitle', 'g-ytitle', 'g-gtitle', 'annotation'];
+    for (let node = el; node && node !== svg; node = node.parentElement) {
+      const found = kinds.find((k) => node.classList?.contains(k));
+      if (found) return found;
+    }
+    return 'other';
+  };
   return [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => {
     const r = t.getBoundingClientRect();
     return {
       text: t.textContent,
+      part: part(t),
       box: [r.left - image.left, r.top - image.top, r.right - image.left, r.bottom - image.top],
       image: [0, 0, image.width, image.height],
       clip: clipOf(t),
@@ -150,8 +159,9 @@ def _outside(box: list[float], bound: list[float]) -> bool:
 
 
 def cut_text(svgs: dict[str, bytes]) -> dict[str, list[str]]:
-    """Per chart, each piece of text that is cut off: laid out (by the Debian chromium, as
-    kaleido lays it out) past the image's edge or the clip of its plot area."""
+    """Per chart, each piece of text that is cut off or covered: laid out (by the Debian
+    chromium, as kaleido lays it out) past the image's edge or the clip of its plot area, or
+    over text of another part of the chart (a legend over the axis's labels)."""
     from playwright.sync_api import sync_playwright
 
     chromium = need("chromium")
@@ -162,39 +172,28 @@ def cut_text(svgs: dict[str, bytes]) -> dict[str, list[str]]:
         page = browser.new_page()
         for key, svg in svgs.items():
             page.set_content(f"<html><body style='margin:0'>{svg.decode('utf-8')}</body></html>")
+            texts = page.evaluate(_TEXT_BOXES)
             found[key] = [
                 f"{t['text']!r} at {[round(v) for v in t['box']]}"
                 + (" past the image" if _outside(t["box"], t["image"]) else " past its plot area")
-                for t in page.evaluate(_TEXT_BOXES)
+                for t in texts
                 if _outside(t["box"], t["image"]) or (t["clip"] and _outside(t["box"], t["clip"]))
-            ]
+            ] + _overlaps(texts)
         browser.close()
     return found
 
 
-A4_MM = (210.0, 297.0)
-BODY_MM = (18.0, 280.0)  # between the running header and the footer
-
-
-def page_fill(data: bytes, dpi: int = 30) -> list[float]:
-    """How far down its body each page's content reaches (0 to 1): its lowest ink (text,
-    rules, pictures) between the running header and the footer, as a share of that band."""
-    import tempfile
-
-    fills = []
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(
-            [need("pdftoppm"), "-gray", "-r", str(dpi), "-", f"{folder}/page"],
-            input=data,
-            check=True,
-        )
-        for page in sorted(Path(folder).glob("page-*.pgm")):
-            magic, width, height, depth, pixels = page.read_bytes().split(maxsplit=4)
-            assert magic == b"P5" and depth == b"255", page
-            width, height = int(width), int(height)
-            top, bottom = (round(height * mm / A4_MM[1]) for mm in BODY_MM)
-            inked = [
-                y for y in range(top, bottom) if min(pixels[y * width : (y + 1) * width]) < 160
-            ]
-            fills.append(0.0 if not inked else (inked[-1] - top + 1) / (bottom - top))
-    return fills
+def _overlaps(texts: list[dict]) -> list[str]:
+    """Text of one part of a chart drawn over text of another (within a part, tilted labels'
+    boxes overlap where their letters do not)."""
+    said = []
+    for i, one in enumerate(texts):
+        for other in texts[i + 1 :]:
+            if one["part"] == other["part"]:
+                continue
+            a, b = one["box"], other["box"]
+            wide = min(a[2], b[2]) - max(a[0], b[0])
+            tall = min(a[3], b[3]) - max(a[1], b[1])
+            if wide > SLACK * 2 and tall > SLACK * 2:
+                said.append(f"{one['text']!r} ({one['part']}) over {other['text']!r}")
+    return said

@@ -220,7 +220,7 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.F
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
         hovermode="x unified",
         yaxis={
             "title": y_title,
