@@ -197,3 +197,31 @@ def _overlaps(texts: list[dict]) -> list[str]:
             if wide > SLACK * 2 and tall > SLACK * 2:
                 said.append(f"{one['text']!r} ({one['part']}) over {other['text']!r}")
     return said
+
+
+A4_MM = (210.0, 297.0)
+BODY_MM = (18.0, 280.0)  # between the running header and the footer
+
+
+def page_fill(data: bytes, dpi: int = 30) -> list[float]:
+    """How far down its body each page's content reaches (0 to 1): its lowest ink (text,
+    rules, pictures) between the running header and the footer, as a share of that band."""
+    import tempfile
+
+    fills = []
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [need("pdftoppm"), "-gray", "-r", str(dpi), "-", f"{folder}/page"],
+            input=data,
+            check=True,
+        )
+        for page in sorted(Path(folder).glob("page-*.pgm")):
+            magic, width, height, depth, pixels = page.read_bytes().split(maxsplit=4)
+            assert magic == b"P5" and depth == b"255", page
+            width, height = int(width), int(height)
+            top, bottom = (round(height * mm / A4_MM[1]) for mm in BODY_MM)
+            inked = [
+                y for y in range(top, bottom) if min(pixels[y * width : (y + 1) * width]) < 160
+            ]
+            fills.append(0.0 if not inked else (inked[-1] - top + 1) / (bottom - top))
+    return fills
