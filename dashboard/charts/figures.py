@@ -345,7 +345,7 @@ def _along(fig: go.Figure, title: str, value_title: str, tickformat: str | None,
         hovermode="y unified",
         height=190 + BAR_ROW_PX * rows,
         margin={"t": 100},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        legend={"orientation": "h", "yref": "paper", "yanchor": "bottom", "y": 1.0, "x": 0},
     )
     fig.update_yaxes(autorange="reversed", rangemode="normal", automargin=True)
     # room to the right of the longest bar for its words ("fewer than 8", "1,234")
