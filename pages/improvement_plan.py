@@ -17,6 +17,7 @@ if tracker.rows.is_empty():
 
 render.headlines(tracker.counts)
 rating_key(plan.RAG_KEY, title="RAG key")
+st.caption(plan.STATUS_AND_RAG)
 if tracker.words:
     provenance(tracker.words)
 

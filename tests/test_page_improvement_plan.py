@@ -100,3 +100,12 @@ def test_a_rerun_reuses_the_views_and_rebuilds_no_table(app_env, monkeypatch):
         at.run()
         assert not at.exception
         assert built == first, page
+
+
+def test_the_tracker_says_how_status_and_rag_relate(app_env):
+    at = run_page(PAGE)
+    assert [c.value for c in at.caption if c.value.startswith("An area")] == [
+        "An area's status says where its work has got to; its RAG rating is the council's own "
+        "judgement of how well it is going. They are set separately, so an area in progress can "
+        "be rated Green, Amber or Red."
+    ]

@@ -25,6 +25,12 @@ RAG_KEY = tuple(RAG_STYLES.values())
 RAG_KEY_NOTE = "RAG key: " + "; ".join(style.label for style in RAG_KEY) + "."
 TRACKER_WIDTHS = (0.8, 2.6, 1.6, 1.4, 1.6, 1.1, 1, 0.9, 3)
 NO_AREAS = "No accountability areas have been loaded yet."
+# how an area's status and its RAG rating relate: each is set on its own
+STATUS_AND_RAG = (
+    "An area's status says where its work has got to; its RAG rating is the council's own "
+    "judgement of how well it is going. They are set separately, so an area in progress can "
+    "be rated Green, Amber or Red."
+)
 CHOOSE_AN_AREA = "Choose an area to see its commentary, milestones and timeline."
 
 
@@ -56,6 +62,7 @@ class Tracker:
         return (
             self.counts,
             Paragraph(RAG_KEY_NOTE, "note"),
+            Paragraph(STATUS_AND_RAG, "note"),
             *words,
             self.table.select(self.table.frame.columns, widths=TRACKER_WIDTHS),
             Paragraph(self.source, "note"),
