@@ -339,3 +339,13 @@ def test_the_reviews_section_prints_disclosed_aggregates_and_no_person_id(
         assert "fewer than 8" in flat, fmt
         assert "Reviews done against the 12-month duty" in flat, fmt
         assert "PID-ZZ" not in text, fmt
+
+
+def test_each_section_names_a_page_of_the_dashboard():
+    # the pack may not import the navigation (layers), so its page names are checked here
+    from dashboard.briefing.content import PAGES as SECTION_PAGES
+    from dashboard.briefing.sections import SECTIONS
+    from dashboard.navigation import PAGES
+
+    assert set(SECTION_PAGES) == set(SECTIONS)
+    assert set(SECTION_PAGES.values()) <= {page.title for page in PAGES}
