@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,13 @@ def cut_text(svgs: dict[str, bytes]) -> dict[str, list[str]]:
     """Per chart, each piece of text that is cut off or covered: laid out (by the Debian
     chromium, as kaleido lays it out) past the image's edge or the clip of its plot area, or
     over text of another part of the chart (a legend over the axis's labels)."""
+    # in its own thread: Playwright's sync API refuses to start where another is running (the
+    # browser tests' session browser, when this file follows them on the same worker)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_cut_text, svgs).result()
+
+
+def _cut_text(svgs: dict[str, bytes]) -> dict[str, list[str]]:
     from playwright.sync_api import sync_playwright
 
     chromium = need("chromium")

@@ -69,6 +69,8 @@ def _sums(i: int) -> pl.DataFrame:
             "target_pence": [(i * ROWS + j) * 9_999 for j in range(ROWS)],
             "forecast_pence": [None if j % 3 else j * 12_345_678 for j in range(ROWS)],
             "delivered_pence": [j for j in range(ROWS)],
+            "forecasting": [None if j % 3 else (i * ROWS + j) * 9_999 for j in range(ROWS)],
+            "delivering": [(i * ROWS + j) * 9_999 for j in range(ROWS)],
             "entries": [1] * ROWS,
             "reported": [1] * ROWS,
         }
@@ -136,14 +138,20 @@ def run(seconds: float, formatting_threads: int = 8, display_threads: int = 4) -
     jobs = [("formatted", formatters())] * formatting_threads
     jobs += [("converted", converters())] * display_threads
     made = {"formatted": 0, "converted": 0}
+    failed: list[BaseException] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def work(kind: str, steps: list) -> None:
+        # every thread makes at least one table, so a slow start cannot count none
         k = 0
-        while time.monotonic() < stop:
-            steps[k % len(steps)]()
-            k += 1
+        try:
+            while k == 0 or time.monotonic() < stop:
+                steps[k % len(steps)]()
+                k += 1
+        except BaseException as error:  # a thread's error is otherwise only printed
+            with lock:
+                failed.append(error)
         with lock:
             made[kind] += k
 
@@ -152,6 +160,8 @@ def run(seconds: float, formatting_threads: int = 8, display_threads: int = 4) -
         thread.start()
     for thread in threads:
         thread.join()
+    if failed:
+        raise failed[0]
     return made
 
 

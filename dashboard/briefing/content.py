@@ -338,8 +338,8 @@ def summary(worked: _Worked) -> Section:
     ]
     if view.savings_sentence is not None:
         blocks.append(Paragraph(view.savings_sentence))
-    if view.status_and_rating is not None:
-        blocks.append(Paragraph(view.status_and_rating, "note"))
+    # how status and rating go together is said with the rating rule in the savings section: here
+    # its three lines pushed the summary's last heading onto a second page
     blocks.append(Heading("Backlog"))
     if view.backlog_words:
         blocks.append(Paragraph(view.backlog_words, "note"))

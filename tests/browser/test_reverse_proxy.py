@@ -201,7 +201,7 @@ def test_a_foreign_origin_websocket_through_the_proxy_is_refused(proxied, origin
 
 
 def test_through_the_proxy_the_sign_in_cookie_is_secure_and_lasts_a_reload(browser, proxied):
-    app, _ = proxied
+    app, _, _ = proxied
     context = browser.new_context(viewport={"width": 1366, "height": 900}, ignore_https_errors=True)
     page = context.new_page()
     page.goto(app.base + "/committee_actions?status=Open")
