@@ -55,6 +55,7 @@ PAGES = (
         ":material/gavel:",
         "Committee actions",
     ),
+    PageSpec("pages/meetings.py", "Meetings", ":material/event_note:", "Meetings"),
     PageSpec(
         "pages/review_queue.py",
         "Review queue",

@@ -34,6 +34,8 @@ class Permission(StrEnum):
     # teams' (the teams they are assigned), members and administrators never
     CASES = "work with case records"
     BRIEF = "produce a briefing pack"
+    # keep a meeting's pack as what the committee saw (kept for ever; corrections add versions)
+    FINALISE_PACK = "finalise a meeting's pack"
     MANAGE_USERS = "manage users"
     MANAGE_SETTINGS = "manage settings"
     REPLACE_WITH_DEMO = "replace the figures with the demo council"
@@ -69,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT,
             Permission.CASES,
             Permission.BRIEF,
+            Permission.FINALISE_PACK,
             Permission.RECORD_MEETING,
             *_EDITS,
         }

@@ -13,7 +13,7 @@ loaded by then and not removed by then, with their latest values.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 import polars as pl
@@ -180,7 +180,9 @@ def conform(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 
 
 def load_table(store: Store, name: str, *, as_at: date | None = None) -> pl.DataFrame:
-    """One table as a polars frame; with ``as_at``, as it stood at the end of that UK day."""
+    """One table as a polars frame; with ``as_at``, as it stood at the end of that UK day, or
+    at that instant when it is a datetime (a kept meeting pack is rebuilt as at the instant
+    its figures were read)."""
     if as_at is not None:
         return _table_as_at(store, name, as_at)
     frame = conform(_fetch(store, _select_sql(name, store.dialect), raw=_stored_schema(name)), name)
@@ -388,10 +390,13 @@ def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
 
 
 def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
+    instant = isinstance(as_at, datetime)
     if name in schema.PERSON_LEVEL_TABLES:
-        return person_rows_as_at(load_table(store, name), as_at)
+        # an instant is exclusive (what happened before it): its last moment's day
+        day = days.day_of(as_at - timedelta(microseconds=1)) if instant else as_at
+        return person_rows_as_at(load_table(store, name), day)
     events = (
-        _audit_before(store, name, days.end_of(as_at))
+        _audit_before(store, name, as_at if instant else days.end_of(as_at))
         .sort("id")
         .group_by("entity_key", maintain_order=True)
         .last()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -408,6 +409,30 @@ sign_in_sessions = Table(
     Column("handed_over_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoked_because", String(40)),
+)
+
+# what a committee was shown: a meeting's pack as finalised, both files and what they were built
+# from; append-only (the database refuses UPDATE and DELETE): a correction is a new version
+meeting_packs = Table(
+    "meeting_packs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("as_at", Date, nullable=False),
+    # the instant the figures were read: the rebuild reads the history up to it
+    Column("built_at", DateTime(timezone=True), nullable=False),
+    Column("finalised_by", String(254), nullable=False),
+    Column("reason", Text),  # why a correction replaced the version before; none for the first
+    Column("options", JSON, nullable=False),  # council, thresholds, disclosure, status lists
+    Column("dataset_versions", JSON, nullable=False),
+    Column("figures", Text, nullable=False),  # the pack's figures as text, compared on rebuild
+    Column("figures_sha256", String(64), nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("pdf_sha256", String(64), nullable=False),
+    Column("docx", LargeBinary, nullable=False),
+    Column("docx_sha256", String(64), nullable=False),
+    UniqueConstraint("meeting_id", "version", name="uq_meeting_packs_meeting_version"),
 )
 
 audit_events = Table(

@@ -120,6 +120,7 @@ DOCUMENTED_GRANTS = (
     'GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO "{role}"',
     'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
     'REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM "{role}"',
+    'REVOKE UPDATE, DELETE, TRUNCATE ON meeting_packs FROM "{role}"',
 )
 
 

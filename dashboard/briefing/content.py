@@ -95,28 +95,43 @@ class Figures:
 
 
 def gather(
-    store: Store, as_at: date, *, meeting_id: int | None = None, today: date | None = None
+    store: Store,
+    as_at: date,
+    *,
+    meeting_id: int | None = None,
+    today: date | None = None,
+    until: datetime | None = None,
 ) -> Figures:
     """The figures as they stood at the end of the UK day ``as_at``. Today or later reads the live
-    tables, as the pages do: rebuilding today from the history gives the same rows, slowly."""
-    live = as_at >= (today or days.today())
+    tables, as the pages do: rebuilding today from the history gives the same rows, slowly.
+    With ``until`` (a kept meeting pack: the instant its figures were read, on or before the
+    end of ``as_at``), everything is read from the history as it stood at that instant, so
+    that the pack can be made again later with the same figures."""
+    live = until is None and as_at >= (today or days.today())
     day = None if live else as_at
+    # what the tables are read as at: live, the as-at day, or the instant a kept pack's
+    # figures were read
+    read_at = day if until is None else min(until, days.end_of(as_at))
     # every meeting recorded, whenever it was recorded: a meeting held before its record
-    # was made is still the one before a later meeting; an unknown one is refused first
-    meeting = meeting_for(load_table(store, "meetings"), meeting_id, as_at)
-    frames = {name: load_table(store, name, as_at=day) for name in _TABLES}
+    # was made is still the one before a later meeting (a kept pack's, those recorded by then);
+    # an unknown one is refused first
+    meetings = load_table(store, "meetings", as_at=until)
+    meeting = meeting_for(meetings, meeting_id, as_at)
+    frames = {name: load_table(store, name, as_at=read_at) for name in _TABLES}
     events = pl.DataFrame(schema=table_schema("audit_events"))
     new_rows = None
     if meeting.previous is not None:
         start, end = changes.since_meeting(meeting.previous, day)
+        if until is not None:
+            end = read_at
         events, new_rows = change_events(
             store, start, changes.WATCHED, counted=changes.COUNTED_NEW, until=end
         )
-    savings_lines, actions = savings_frame(store, day), actions_frame(store, day)
+    savings_lines, actions = savings_frame(store, read_at), actions_frame(store, read_at)
     # measures are only ever added, so the registry in force names every figure of any day
     measures = measures_in_force(store)
-    census = in_force(load_table(store, "cases", as_at=day), as_at)
-    cld = cld_events_frame(store, as_at=day)
+    census = in_force(load_table(store, "cases", as_at=read_at), as_at)
+    cld = cld_events_frame(store, as_at=read_at)
     return Figures(
         as_at, frames, savings_lines, actions, meeting, events, new_rows, measures, census, cld
     )

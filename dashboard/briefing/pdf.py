@@ -48,6 +48,7 @@ RULE = (170, 170, 170)
 HEADING_FILL = (230, 234, 238)
 MARGIN = 16  # mm
 NEW_PAGE_BELOW = 0.35  # a share of a page's body
+SPILLED_BELOW = 0.2  # a share of a page's body: less used than this, a page holds a spill-over
 
 
 class MissingFont(RuntimeError):
@@ -105,7 +106,10 @@ def render(pack: Pack, drawn: Drawn | Callable[[], Drawn]) -> bytes:
     pdf = _Document(pack)
     _cover(pdf, pack, charts)
     for index, section in enumerate(pack.sections):
-        _section(pdf, section, charts, own_page=index < OWN_PAGES)
+        # a section that would start its own page starts under a few lines that spilled over
+        # from the one before instead (a long summary's last sentence alone on a page)
+        spilled = index > 0 and _used(pdf) < SPILLED_BELOW
+        _section(pdf, section, charts, own_page=index < OWN_PAGES and not spilled)
     if charts.pending:
         done = charts.finish(pack.charts())
         if done is None:
@@ -196,6 +200,12 @@ def _section(pdf: _Document, section: Section, drawn: Charts, *, own_page: bool)
                 _heading(pdf, block.text, keep=keep)
             else:
                 _block(pdf, block, drawn)
+
+
+def _used(pdf: _Document) -> float:
+    """The share of the current page's body used so far."""
+    body = pdf.page_break_trigger - pdf.t_margin
+    return (pdf.get_y() - pdf.t_margin) / body
 
 
 def _room_for(pdf: _Document, following: tuple, drawn: Charts) -> float:

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from dashboard.cli import meeting_packs  # noqa: F401 - adds the record's commands to meetings
 from dashboard.cli.brief import brief
 from dashboard.cli.edits import edit_app, meetings_app
 from dashboard.cli.serve import serve

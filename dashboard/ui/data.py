@@ -813,3 +813,32 @@ def review_queue_view(viewer: Principal, team: str | None, setting: str | None, 
     weights = queue_weights().weights
     teams = viewer.case_teams()
     return _review_queue_view(current().only("cases"), teams, weights, team, setting, band)
+
+
+# the record of each meeting -------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _meetings_page(reads: Snapshot, today: date):
+    from dashboard.views.meetings import page
+    from data_access.meeting_record import kept_packs
+    from data_access.users import list_users
+
+    store = store_for(reads.url)
+    people = list_users(store)
+    names = dict(zip(people["email"].to_list(), people["name"].to_list(), strict=True))
+    return page(
+        load_table(store, "meetings"),
+        kept_packs(store),
+        _flagged_actions(reads.only(*_ACTIONS), today),
+        names,
+        today,
+    )
+
+
+def meetings_page():
+    """The Meetings page's view: every meeting recorded (whatever the page's day: a kept pack
+    is for ever), its kept packs, and its actions flagged as at the page's day."""
+    return _meetings_page(
+        current().only("meetings", "meeting_packs", *_ACTIONS, *_USERS), as_at_or_today()
+    )
