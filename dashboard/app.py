@@ -50,8 +50,10 @@ def _navigate() -> None:
         )
         for spec in PAGES
     }
+    # expanded: every page a reader may open is listed (collapsed, Streamlit hides those past
+    # the twelfth behind "View more", and a director has thirteen)
     navigation = st.navigation(
-        list(registered.values()), position="sidebar" if principal else "hidden"
+        list(registered.values()), position="sidebar" if principal else "hidden", expanded=True
     )
     if principal is None:
         # the sign-in form, or why this address has no access; stops
