@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.navigation import PAGES, not_offered
-from dashboard.ui import session
+from dashboard.ui import page_script, session
 from dashboard.ui.as_at import as_at_control
 from dashboard.ui.snapshot import app_run
 from data_access.settings import SettingsError, get_settings
@@ -60,6 +60,7 @@ def _navigate() -> None:
         session.signed_in(asked_for=navigation.url_path)
         return
     session.signed_in_panel(principal)
+    page_script.add()
     spec = next(spec for spec in PAGES if registered[spec.path] is navigation)
     if not spec.offered_to(principal):
         _not_for_this_role(spec, principal, registered[PAGES[0].path])

@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 
 import dashboard
 from dashboard.edge import EdgeGuard
-from dashboard.ui import browser_session
+from dashboard.ui import browser_session, page_script
 from data_access.settings import get_settings
 
 # Libraries the pages reach only when a table or chart is first drawn (polars' to_pandas,
@@ -52,7 +52,7 @@ gc.freeze()
 # the two addresses that set and clear the session cookie (dashboard/ui/browser_session.py)
 app = st.App(
     Path(__file__).with_name("streamlit_app.py"),
-    routes=browser_session.routes(),
+    routes=[*browser_session.routes(), *page_script.routes()],
     middleware=[
         Middleware(EdgeGuard, public_url=get_settings().public_url),
         Middleware(browser_session.BrowserCookie),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import pytest
 
@@ -184,3 +185,18 @@ def _calls_read_database_uri(path) -> bool:
 def test_no_project_code_opens_sqlite_through_a_second_library(path):
     assert not SECOND_SQLITE & _imports(path)
     assert not _calls_read_database_uri(path)
+
+
+def test_the_only_html_the_app_writes_is_its_own_fixed_script_tag():
+    """``st.html`` with script allowed appears once: the fixed tag that loads the app's own
+    script (dashboard/ui/page_script.py); no page, view or widget writes HTML."""
+    from dashboard.ui import page_script
+
+    found = {
+        str(path.relative_to(REPO))
+        for folder in ("dashboard", "pages")
+        for path in _files(folder)
+        if re.search(r"\.html\(|unsafe_allow_", path.read_text(encoding="utf-8"))
+    }
+    assert found == {"dashboard/ui/page_script.py"}
+    assert page_script._TAG == '<script src="/_assets/close-sidebar.js"></script>'

@@ -173,16 +173,6 @@ def test_tracker_shows_its_19_areas_and_key_columns_without_scrolling_at_1366(
     context.close()
 
 
-# not done yet, and why (issue 13, item 3): the test says so at the point it would fail
-SIDEBAR_STAYS_OPEN = (
-    "Streamlit 1.67 closes the sidebar after a page is chosen only for a phone's user agent "
-    "(deviceType 'mobile') and keeps the reader's own opening of it in the browser's storage, "
-    "so no page setting closes it; closing it needs script in the page, and Streamlit loads a "
-    "component's script from a blob: URL, which the deployment's Content-Security-Policy "
-    "(script-src 'self') refuses"
-)
-
-
 def test_choosing_a_page_on_a_tablet_closes_the_sidebar(case_server, browser):
     context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="en-GB")
     page = context.new_page()
@@ -191,7 +181,31 @@ def test_choosing_a_page_on_a_tablet_closes_the_sidebar(case_server, browser):
     page.get_by_role("heading", name="Adult social care: overview").first.wait_for(timeout=60_000)
     assert _collapsed(page)  # a tablet starts with the sidebar closed
     _choose(page, next(spec for spec in PAGES if spec.path == "pages/savings.py"))
-    closed = _collapsed(page)
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stSidebar']\")"
+        ".getAttribute('data-collapsed') === 'true'",
+        timeout=10_000,
+    )
+    # chosen with the keyboard, too
+    _sidebar(page, "open")
+    link = page.get_by_role("link", name="Committee actions")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Committee actions").first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stSidebar']\")"
+        ".getAttribute('data-collapsed') === 'true'",
+        timeout=10_000,
+    )
     context.close()
-    if not closed:
-        pytest.xfail(SIDEBAR_STAYS_OPEN)
+
+
+def test_on_a_laptop_the_sidebar_stays_open_after_choosing_a_page(case_server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    page.goto(case_server.base)
+    sign_in(page, case_server, "member")
+    _choose(page, next(spec for spec in PAGES if spec.path == "pages/savings.py"))
+    page.wait_for_timeout(500)
+    assert not _collapsed(page)
+    context.close()

@@ -241,3 +241,33 @@ def test_every_page_works_through_the_proxy_without_csp_violations(browser, prox
     context.close()
     assert set(seen) == {spec.title for spec in PAGES}
     assert (sorted(set(violations)), console) == ([], [])
+
+
+def test_through_the_proxy_choosing_a_page_on_a_tablet_closes_the_sidebar(browser, proxied):
+    """The app's one script of its own comes from its own address: the proxy's policy lets it
+    run, and it closes the sidebar once a page is chosen on a tablet."""
+    app, _, _ = proxied
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, ignore_https_errors=True)
+    context.add_init_script(CSP_WATCH)
+    page = context.new_page()
+    served = []
+    page.on("response", lambda r: served.append(r.status) if "close-sidebar" in r.url else None)
+    page.goto(app.base)
+    sign_in(page, app, "member")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    page.get_by_role("heading", name="Adult social care: overview").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stExpandSidebarButton']").click()
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stSidebar']\")"
+        ".getAttribute('data-collapsed') === 'false'"
+    )
+    sidebar.get_by_role("link", name="Savings programme").click()
+    page.get_by_role("heading", name="Savings programme").first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stSidebar']\")"
+        ".getAttribute('data-collapsed') === 'true'",
+        timeout=10_000,
+    )
+    assert served and set(served) <= {200, 304}
+    assert page.evaluate("() => window.__cspViolations") == []
+    context.close()
