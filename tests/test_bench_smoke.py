@@ -178,3 +178,8 @@ def test_import_bench_smoke_times_a_dry_run_and_an_apply_beside_read_csv(tmp_pat
     }
     assert_measured(result["figures"], expected)
     assert result["rows"] == [500]
+
+
+def test_keep_bench_smoke_keeps_a_pack_and_makes_it_again(tmp_path):
+    result = run_smoke("bench_keep", tmp_path)
+    assert_measured(result["figures"], {"demo.keep_s", "demo.check_s", "demo.files_mb"})
