@@ -22,7 +22,8 @@ st.markdown(
     "with what changed since the last meeting, each "
     "page's tables and charts (every chart with its figures as a table), reconciliation notes, "
     "and definitions and sources. Every table on every page also has CSV and Excel downloads "
-    "beneath it."
+    "beneath it. A pack made here is for reading; to keep a meeting's pack as the record of "
+    "what the committee saw, directors use the Meetings page."
 )
 meeting, day = choose_meeting(
     data.table("meetings", live=True), uk_today(), sidebar_day=data.as_at()

@@ -273,11 +273,15 @@ def pytest_terminal_summary(terminalreporter):
 # workers (`./scripts/run-tests`, one file per worker at a time) neither is left running one of
 # them alone at the end
 LONG_FILES = (
+    "test_load_smoke_postgres.py",
     "test_load_smoke.py",
+    "test_nothing_cut_off.py",
     "test_durability.py",
     "test_xlsx_bombs.py",
     "test_kills.py",
     "test_bench_smoke.py",
+    "test_cli_people.py",
+    "test_meeting_record.py",
 )
 
 
