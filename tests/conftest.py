@@ -270,8 +270,8 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # files of a minute or more (measured with --durations): collected first, so that with two
-# workers (`./scripts/run-tests`, one file per worker at a time) neither is left running one of
-# them alone at the end
+# workers (`./scripts/run-tests`, one file per worker at a time, in this order: it passes
+# --no-loadscope-reorder) neither is left running one of them alone at the end
 LONG_FILES = (
     "test_load_smoke_postgres.py",
     "test_load_smoke.py",
