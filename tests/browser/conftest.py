@@ -166,3 +166,17 @@ def sign_in(page, server: Server, role: str) -> None:
     page.get_by_role("textbox", name="Email address").fill(f"{role}@demo.example")
     page.get_by_role("textbox", name="Password").fill(server.passwords[role])
     page.get_by_role("button", name="Sign in").click()
+
+
+# whether the sidebar is as wanted: "true" when closed (Streamlit's data-collapsed attribute)
+_SIDEBAR_COLLAPSED = (
+    "want => document.querySelector(\"[data-testid='stSidebar']\")"
+    ".getAttribute('data-collapsed') === want"
+)
+
+
+def sidebar_becomes(page, state: str, *, timeout: int = 30_000) -> None:
+    """Wait until the sidebar is ``open`` or ``closed``."""
+    page.wait_for_function(
+        _SIDEBAR_COLLAPSED, arg="false" if state == "open" else "true", timeout=timeout
+    )

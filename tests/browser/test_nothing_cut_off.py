@@ -21,7 +21,7 @@ from dashboard.navigation import PAGES
 from data_access.demo_accounts import demo_principals
 from data_access.demo_cases import load_demo_cases
 from data_access.store import Store
-from tests.browser.conftest import ARTIFACTS, served, sign_in
+from tests.browser.conftest import ARTIFACTS, served, sidebar_becomes, sign_in
 from tests.pages_support import least_privileged_role
 
 PEOPLE = 1_000  # the generator's least: the case pages show their cards and tables
@@ -79,11 +79,7 @@ def _sidebar(page, state: str) -> None:
     elif state == "closed" and not _collapsed(page):
         page.locator("[data-testid='stSidebar']").hover()
         page.locator("[data-testid='stSidebarCollapseButton'] button").click()
-    page.wait_for_function(
-        "want => document.querySelector(\"[data-testid='stSidebar']\")"
-        ".getAttribute('data-collapsed') === want",
-        arg="false" if state == "open" else "true",
-    )
+    sidebar_becomes(page, state)
     page.wait_for_timeout(400)  # the sidebar slides (0.3 s); the main column settles after it
 
 
@@ -102,6 +98,15 @@ def _choose(page, spec) -> None:
         timeout=60_000,
     )
     page.wait_for_timeout(400)
+
+
+def _member(browser, server, width: int, height: int):
+    """A new browser context of this size, signed in as the demo member: it and its page."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+    page = context.new_page()
+    page.goto(server.base)
+    sign_in(page, server, "member")
+    return context, page
 
 
 def _readers() -> list[tuple[str, list]]:
@@ -150,10 +155,7 @@ def test_no_card_chip_or_label_is_cut_off_on_any_page(case_server, browser, size
 def test_tracker_shows_its_19_areas_and_key_columns_without_scrolling_at_1366(
     case_server, browser, sidebar
 ):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    page.goto(case_server.base)
-    sign_in(page, case_server, "member")
+    context, page = _member(browser, case_server, 1366, 768)
     _choose(page, next(spec for spec in PAGES if spec.path == "pages/improvement_plan.py"))
     _sidebar(page, sidebar)
     table = page.locator("[data-testid='stMain'] [data-testid='stTable']").first
@@ -174,37 +176,23 @@ def test_tracker_shows_its_19_areas_and_key_columns_without_scrolling_at_1366(
 
 
 def test_choosing_a_page_on_a_tablet_closes_the_sidebar(case_server, browser):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="en-GB")
-    page = context.new_page()
-    page.goto(case_server.base)
-    sign_in(page, case_server, "member")
+    context, page = _member(browser, case_server, 768, 1024)
     page.get_by_role("heading", name="Adult social care: overview").first.wait_for(timeout=60_000)
     assert _collapsed(page)  # a tablet starts with the sidebar closed
     _choose(page, next(spec for spec in PAGES if spec.path == "pages/savings.py"))
-    page.wait_for_function(
-        "() => document.querySelector(\"[data-testid='stSidebar']\")"
-        ".getAttribute('data-collapsed') === 'true'",
-        timeout=10_000,
-    )
+    sidebar_becomes(page, "closed", timeout=10_000)
     # chosen with the keyboard, too
     _sidebar(page, "open")
     link = page.get_by_role("link", name="Committee actions")
     link.focus()
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Committee actions").first.wait_for(timeout=60_000)
-    page.wait_for_function(
-        "() => document.querySelector(\"[data-testid='stSidebar']\")"
-        ".getAttribute('data-collapsed') === 'true'",
-        timeout=10_000,
-    )
+    sidebar_becomes(page, "closed", timeout=10_000)
     context.close()
 
 
 def test_on_a_laptop_the_sidebar_stays_open_after_choosing_a_page(case_server, browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    page.goto(case_server.base)
-    sign_in(page, case_server, "member")
+    context, page = _member(browser, case_server, 1366, 768)
     _choose(page, next(spec for spec in PAGES if spec.path == "pages/savings.py"))
     page.wait_for_timeout(500)
     assert not _collapsed(page)

@@ -26,7 +26,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from dashboard.navigation import PAGES
-from tests.browser.conftest import _free_port, _missing, served, sign_in
+from tests.browser.conftest import _free_port, _missing, served, sidebar_becomes, sign_in
 from tests.browser.edge_support import visit_every_page
 from tests.conftest import REPO
 
@@ -257,17 +257,10 @@ def test_through_the_proxy_choosing_a_page_on_a_tablet_closes_the_sidebar(browse
     sidebar = page.locator("[data-testid='stSidebar']")
     page.get_by_role("heading", name="Adult social care: overview").first.wait_for(timeout=60_000)
     page.locator("[data-testid='stExpandSidebarButton']").click()
-    page.wait_for_function(
-        "() => document.querySelector(\"[data-testid='stSidebar']\")"
-        ".getAttribute('data-collapsed') === 'false'"
-    )
+    sidebar_becomes(page, "open")
     sidebar.get_by_role("link", name="Savings programme").click()
     page.get_by_role("heading", name="Savings programme").first.wait_for(timeout=60_000)
-    page.wait_for_function(
-        "() => document.querySelector(\"[data-testid='stSidebar']\")"
-        ".getAttribute('data-collapsed') === 'true'",
-        timeout=10_000,
-    )
+    sidebar_becomes(page, "closed", timeout=10_000)
     assert served and set(served) <= {200, 304}
     assert page.evaluate("() => window.__cspViolations") == []
     context.close()
