@@ -55,9 +55,10 @@ def time_council(label: str, store, repeats: int, *, smoke: bool = False) -> dic
         if not smoke:
             _settle()
         start = time.perf_counter()
-        built = meeting_packs.build(store, meeting, browser=browser)
+        reason = None if run == 0 else "bench"
+        built = meeting_packs.build(store, meeting, browser=browser, version=run + 1, reason=reason)
         builds.append(time.perf_counter() - start)
-        kept = keep(store, director, built, expected=run, reason=None if run == 0 else "bench")
+        kept = keep(store, director, built, expected=run, reason=reason)
         sizes.append(len(built.pdf) + len(built.docx))
         if not smoke:
             _settle()

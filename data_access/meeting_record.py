@@ -67,17 +67,24 @@ def latest_version(store: Store, meeting_id: int) -> int:
         return _latest_version(conn, meeting_id)
 
 
+def checked_reason(expected: int, reason: str | None) -> str | None:
+    """The reason for keeping the version after ``expected``, trimmed; a correction (a version
+    after the first) must give one."""
+    reason = (reason or "").strip() or None
+    if expected > 0 and reason is None:
+        raise EditRejected({"reason": "say why the kept pack is being corrected"})
+    if reason is not None and len(reason) > REASON_LIMIT:
+        raise EditRejected({"reason": f"keep the reason under {REASON_LIMIT:,} characters"})
+    return reason
+
+
 def keep(store: Store, who: Principal, built: Built, *, expected: int, reason: str | None) -> Kept:
     """Keep ``built`` as the next version of its meeting's pack, in one transaction with its
     audit event. ``expected`` is the newest version the person asking saw (0 for none): if
     another was kept since, nothing is written. A correction (a version after the first) needs
     a reason."""
     authorise(store, who, Permission.FINALISE_PACK, target=f"meeting {built.meeting_id}")
-    reason = (reason or "").strip() or None
-    if expected > 0 and reason is None:
-        raise EditRejected({"reason": "say why the kept pack is being corrected"})
-    if reason is not None and len(reason) > REASON_LIMIT:
-        raise EditRejected({"reason": f"keep the reason under {REASON_LIMIT:,} characters"})
+    reason = checked_reason(expected, reason)
     table = schema.meeting_packs
     with store.write(who.email) as tx:
         meetings = schema.meetings

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DatabaseError, ProgrammingError
 
 from dashboard.briefing import content, images, pdf, record
+from dashboard.domain import formatting
 from data_access import commands, days, schema
 from data_access.access import NotPermitted, principal_for
 from data_access.commands import EditRejected
@@ -104,6 +105,15 @@ def test_a_correction_needs_a_reason_and_both_versions_stay(demo_store):
         (1, None),
     ]
     assert kept_file(demo_store, first.id, "pdf").startswith(b"%PDF")  # still there
+    # each file says which version of the record it is, and what it corrects
+    kept_on = formatting.day(days.today())
+    covers = [pdf_pages(kept_file(demo_store, k.id, "pdf"))[0] for k in (first, second)]
+    assert f"Kept on {kept_on} as the record of this meeting (version 1)." in covers[0]
+    assert (
+        f"Kept on {kept_on} as the record of this meeting: version 2, correcting version 1 "
+        "because: The savings table had an old forecast." in " ".join(covers[1].split())
+    )
+    assert record.compare(demo_store, second.id).same
     assert [e["action"] for e in _events(demo_store)] == ["finalise", "correct"]
     assert _events(demo_store)[1]["reason"] == "The savings table had an old forecast."
 

@@ -114,6 +114,8 @@ def _cover(document, pack: Pack, drawn: Charts) -> None:
     for note in pack.notes:
         _line(document, "⚠ " + note, size=11, bold=True, colour=WARNING)
     _line(document, f"Made from the dashboard on {pack.made_at}.", colour=GREY)
+    if pack.kept:
+        _line(document, pack.kept, size=11)
     _line(document, "Contents", size=12, bold=True)
     for section in pack.sections:
         _line(document, section.title)

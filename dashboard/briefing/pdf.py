@@ -173,6 +173,8 @@ def _cover(pdf: _Document, pack: Pack, drawn: Charts) -> None:
     for note in pack.notes:
         _text(pdf, "⚠ " + note, size=11, colour=WARNING, gap=5)
     _text(pdf, f"Made from the dashboard on {pack.made_at}.", size=10, colour=GREY, gap=6)
+    if pack.kept:
+        _text(pdf, pack.kept, size=11, gap=6)
     _text(pdf, "Contents", size=12, style="B", tag="/H2")
     for section in pack.sections:
         _text(pdf, section.title, size=11, gap=0.5)

@@ -12,7 +12,7 @@ they have been loaded again since, the comparison says so instead of promising e
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -40,6 +40,7 @@ def figures_text(pack: Pack) -> str:
         f"as at: {pack.as_at.isoformat()}",
         f"meeting: {pack.committee} {pack.meeting_date}",
         f"made: {pack.made_at}",
+        f"kept: {pack.kept}",
         *(f"note: {note}" for note in pack.notes),
     ]
     for section in pack.sections:
@@ -115,6 +116,21 @@ def meeting_day(store: Store, meeting_id: int, today: date) -> date:
     return content.pack_day(store, meeting_id, None, today)
 
 
+def kept_line(version: int, reason: str | None, built_at: datetime) -> str:
+    """What a kept pack's cover says of it: the record's version, and what it corrects."""
+    line = f"Kept on {formatting.day(days.day_of(built_at))} as the record of this meeting"
+    if version == 1 or not reason:
+        return f"{line} (version {version})."
+    return f"{line}: version {version}, correcting version {version - 1} because: {reason}"
+
+
+def _pack(
+    store: Store, meeting_id: int, as_at: date, built_at: datetime, options, kept: str
+) -> Pack:
+    figures = content.gather(store, as_at, meeting_id=meeting_id, until=built_at)
+    return replace(content.build(figures, options, now=built_at), kept=kept)
+
+
 def _made(
     store: Store,
     meeting_id: int,
@@ -122,21 +138,31 @@ def _made(
     built_at: datetime,
     options: content.Options,
     browser: str | None,
+    kept: str,
 ) -> tuple[Pack, bytes, bytes]:
-    figures = content.gather(store, as_at, meeting_id=meeting_id, until=built_at)
-    pack = content.build(figures, options, now=built_at)
+    pack = _pack(store, meeting_id, as_at, built_at, options, kept)
     drawn = images.draw(pack.charts(), browser=browser)
     return pack, pdf.render(pack, drawn), docx.render(pack, drawn)
 
 
-def build(store: Store, meeting_id: int, *, browser: str | None, now: datetime | None = None):
-    """The pack for a meeting, made for keeping: the whole pack, as at the meeting's day (today
-    for one still to come), from the history as it stands now."""
+def build(
+    store: Store,
+    meeting_id: int,
+    *,
+    browser: str | None,
+    version: int = 1,
+    reason: str | None = None,
+    now: datetime | None = None,
+):
+    """The pack for a meeting, made for keeping as ``version`` of its record (a correction with
+    its ``reason``): the whole pack, as at the meeting's day (today for one still to come), from
+    the history as it stands now."""
     built_at = (now or datetime.now(UTC)).astimezone(UTC)
     as_at = meeting_day(store, meeting_id, days.day_of(built_at))
     options = make.options_for(store, meeting_id=meeting_id)
     versions = store.dataset_versions()
-    pack, pdf_bytes, docx_bytes = _made(store, meeting_id, as_at, built_at, options, browser)
+    kept = kept_line(version, reason, built_at)
+    pack, pdf_bytes, docx_bytes = _made(store, meeting_id, as_at, built_at, options, browser, kept)
     return Built(
         meeting_id=meeting_id,
         as_at=as_at,
@@ -161,7 +187,8 @@ def finalise(
     """Make the meeting's pack and keep it (the next version, with ``reason`` for a correction).
     Refused before anything is made for someone who may not finalise."""
     authorise(store, who, Permission.FINALISE_PACK, target=f"meeting {meeting_id}")
-    built = build(store, meeting_id, browser=browser)
+    reason = meeting_record.checked_reason(expected, reason)  # before seconds of making it
+    built = build(store, meeting_id, browser=browser, version=expected + 1, reason=reason)
     return meeting_record.keep(store, who, built, expected=expected, reason=reason)
 
 
@@ -196,11 +223,15 @@ class Comparison:
 def rebuild(store: Store, record: dict[str, Any]) -> tuple[Pack, str]:
     """A kept pack made again from its record (``meeting_record.kept_record``): its day, its
     instant and its options; the pack and its figures as text."""
-    options = options_from(record["options"])
-    figures = content.gather(
-        store, record["as_at"], meeting_id=record["meeting_id"], until=record["built_at"]
+    kept = kept_line(record["version"], record["reason"], record["built_at"])
+    pack = _pack(
+        store,
+        record["meeting_id"],
+        record["as_at"],
+        record["built_at"],
+        options_from(record["options"]),
+        kept,
     )
-    pack = content.build(figures, options, now=record["built_at"])
     return pack, figures_text(pack)
 
 

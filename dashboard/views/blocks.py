@@ -80,6 +80,8 @@ class Pack:
     sections: tuple[Section, ...]
     made_at: str = ""  # when it was made (UTC), for the cover
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # a meeting's kept pack: which version of the record it is, and why it corrects another
+    kept: str = ""
 
     @property
     def title(self) -> str:
