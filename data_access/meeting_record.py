@@ -61,12 +61,6 @@ def _latest_version(conn, meeting_id: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def latest_version(store: Store, meeting_id: int) -> int:
-    """The newest kept version of a meeting's pack; 0 when none is kept."""
-    with store.engine.connect() as conn:
-        return _latest_version(conn, meeting_id)
-
-
 def checked_reason(expected: int, reason: str | None) -> str | None:
     """The reason for keeping the version after ``expected``, trimmed; a correction (a version
     after the first) must give one."""
@@ -149,21 +143,16 @@ _FRAME = {
 }
 
 
-def kept_packs(store: Store, meeting_id: int | None = None) -> pl.DataFrame:
-    """Every kept pack (of one meeting, when given), newest version first, without the files."""
+def kept_packs(store: Store) -> pl.DataFrame:
+    """Every kept pack, by meeting, newest version first, without the files."""
     table = schema.meeting_packs
+    sizes = {"pdf_bytes": func.length(table.c.pdf), "docx_bytes": func.length(table.c.docx)}
     query = select(
-        *_LISTED,
-        func.length(table.c.pdf).label("pdf_bytes"),
-        func.length(table.c.docx).label("docx_bytes"),
+        *(sizes[name].label(name) if name in sizes else table.c[name] for name in _FRAME)
     ).order_by(table.c.meeting_id, table.c.version.desc())
-    if meeting_id is not None:
-        query = query.where(table.c.meeting_id == meeting_id)
     with store.engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
-    return pl.DataFrame(
-        [{k: v for k, v in r.items() if k in _FRAME} for r in rows], schema=_FRAME, orient="row"
-    )
+        rows = [tuple(r) for r in conn.execute(query)]
+    return pl.DataFrame(rows, schema=_FRAME, orient="row")
 
 
 class DamagedFile(Exception):

@@ -24,7 +24,6 @@ from dashboard.domain.table import Table
 from dashboard.views.blocks import Chart, Heading, Headlines, Pack, Paragraph
 from data_access import days, meeting_record
 from data_access.access import Permission, Principal, authorise
-from data_access.loaders import load_table
 from data_access.meeting_record import Built, Kept
 from data_access.schema import PERSON_LEVEL_TABLES
 from data_access.statuses import Meaning, StatusList
@@ -111,11 +110,6 @@ def options_from(record: dict[str, Any]) -> content.Options:
     )
 
 
-def meeting_day(store: Store, meeting_id: int, today: date) -> date:
-    """The day a meeting's kept pack is as at: the meeting's day, or today for one to come."""
-    return content.pack_day(store, meeting_id, None, today)
-
-
 def kept_line(version: int, reason: str | None, built_at: datetime) -> str:
     """What a kept pack's cover says of it: the record's version, and what it corrects."""
     line = f"Kept on {formatting.day(days.day_of(built_at))} as the record of this meeting"
@@ -158,7 +152,8 @@ def build(
     its ``reason``): the whole pack, as at the meeting's day (today for one still to come), from
     the history as it stands now."""
     built_at = (now or datetime.now(UTC)).astimezone(UTC)
-    as_at = meeting_day(store, meeting_id, days.day_of(built_at))
+    # the meeting's day, or today for one still to come
+    as_at = content.pack_day(store, meeting_id, None, days.day_of(built_at))
     options = make.options_for(store, meeting_id=meeting_id)
     versions = store.dataset_versions()
     kept = kept_line(version, reason, built_at)
@@ -251,8 +246,3 @@ def compare(store: Store, pack_id: int) -> Comparison:
         if now.get(name) != record["dataset_versions"].get(name)
     )
     return Comparison(not differences, differences, reloaded)
-
-
-def meetings_frame(store: Store):
-    """Every meeting recorded, latest first."""
-    return load_table(store, "meetings").sort("meeting_date", "committee", descending=True)

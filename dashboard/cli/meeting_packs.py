@@ -16,12 +16,13 @@ from dashboard.cli.support import AsOption, DbOption, _fail, _principal, _store
 @meetings_app.command("list")
 def meetings_list(db: DbOption = None) -> None:
     """Every meeting recorded, with the versions of its kept pack."""
-    from dashboard.briefing.record import meetings_frame
+    from dashboard.views.meetings import latest_first
+    from data_access.loaders import load_table
     from data_access.meeting_record import kept_packs
 
     store = _store(db)
     packs = kept_packs(store)
-    for meeting in meetings_frame(store).iter_rows(named=True):
+    for meeting in latest_first(load_table(store, "meetings")).iter_rows(named=True):
         typer.echo(f"{meeting['id']}\t{meeting['meeting_date']}\t{meeting['committee']}")
         kept = packs.filter(meeting_id=meeting["id"])
         if kept.is_empty():

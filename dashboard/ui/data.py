@@ -822,14 +822,13 @@ def review_queue_view(viewer: Principal, team: str | None, setting: str | None, 
 def _meetings_page(reads: Snapshot, today: date):
     from dashboard.views.meetings import page
     from data_access.meeting_record import kept_packs
-    from data_access.users import list_users
 
-    store = store_for(reads.url)
-    people = list_users(store)
+    # meetings and people as they are now: a kept pack is listed whatever the page's day
+    people = _users(reads.only(*_USERS, dated=False))
     names = dict(zip(people["email"].to_list(), people["name"].to_list(), strict=True))
     return page(
-        load_table(store, "meetings"),
-        kept_packs(store),
+        _table(reads.url, "meetings", reads.version("meetings")),
+        kept_packs(store_for(reads.url)),
         _flagged_actions(reads.only(*_ACTIONS), today),
         names,
         today,

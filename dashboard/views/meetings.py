@@ -135,6 +135,11 @@ def _kept(row: dict, meeting: dict, who: str) -> KeptPack:
     return KeptPack(row["id"], row["version"], sentence, checksums, stem)
 
 
+def latest_first(meetings: pl.DataFrame) -> pl.DataFrame:
+    """Meetings in the order the page and ``ascgov meetings list`` give them."""
+    return meetings.sort("meeting_date", "committee", descending=True)
+
+
 def page(
     meetings: pl.DataFrame,
     packs: pl.DataFrame,
@@ -142,5 +147,4 @@ def page(
     names: dict[str, str],
     today: date,
 ) -> MeetingsPage:
-    ordered = meetings.sort("meeting_date", "committee", descending=True)
-    return MeetingsPage(ordered, packs, flagged, names, today)
+    return MeetingsPage(latest_first(meetings), packs, flagged, names, today)
