@@ -19,6 +19,7 @@ from sqlalchemy import select
 from data_access import models, schema
 from data_access.cld_codes import CODED_FIELDS, lookup_frame, map_codes
 from data_access.cld_columns import dropped as cld_dropped
+from data_access.cld_store import write_events
 from data_access.frames import LINE_FIELDS, actions_frame, savings_frame
 from data_access.identifiers import squashed
 from data_access.loaders import load_table
@@ -421,14 +422,7 @@ def _write_cld(
         .alias("age_at_event")
     ).drop("date_of_birth")
     mapped, unmapped = map_codes(aged, cld_lookups(tx))
-    table = schema.cld_events
-    result = write_person_rows(
-        tx,
-        table,
-        _table_frame(mapped, table),
-        KEYS[table.name],
-        expected_versions=expected_versions,
-    )
+    result = write_events(tx, mapped, expected_versions=expected_versions)
     result.notes = [*result.notes, *(u.sentence() for u in unmapped)]
     result.covers = {"reporting_periods": _periods(mapped)}
     return result

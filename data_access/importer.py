@@ -12,7 +12,7 @@ import polars as pl
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from data_access import cld_columns, days, reading, schema
+from data_access import cld_columns, cld_store, days, reading, schema
 from data_access.access import (
     IMPORT_AS_EDIT,
     Permission,
@@ -257,6 +257,7 @@ def _write(store: Store, run: _Run) -> UpsertResult:
     actor, file, digest, dry_run = run.actor, run.file, run.digest, run.dry_run
     with store.write(actor) as tx:
         tx.rehearsal = dry_run
+        tx.importing = (file, digest)
         # the backlog too when the extract feeds it: a preview names the figures it replaces
         tables = (*spec.tables, "backlog") if run.derive is not None else spec.tables
         run.held = _table_versions(tx.conn, tables)
@@ -328,6 +329,8 @@ def _held_versions(conn, spec: DatasetSpec, versions: dict[tuple, int]) -> dict[
     file came from another store (an export loaded into a new database) and the row is new.
     """
     table = spec.row_table
+    if table == schema.cld_events.name:
+        return cld_store.held_versions(conn, versions)
     held = rows_by_key(conn, schema.metadata.tables[table], KEYS[table], list(versions))
     return {k: v for k, v in versions.items() if k in held}
 

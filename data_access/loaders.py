@@ -5,9 +5,10 @@ PostgreSQL is read through ADBC (Arrow, fast at national scale); SQLite through 
 comes back with the same dtypes on both (SQLite hands dates back as text; the frames here always
 hold ``pl.Date`` and UTC datetimes). ``as_at`` rebuilds a table as it stood at the end of a past
 UK day (midnight in London: ``data_access.days``) from the audit history, which holds every
-row's full state; except the person-level tables (``schema.PERSON_LEVEL_TABLES``), whose imports
-keep no per-row states (``data_access.person_rows``): their rows as at a day are those first
-loaded by then and not removed by then, with their latest values.
+row's full state; except the person-level datasets, whose imports keep no per-row states: the
+census (``cases``, ``data_access.person_rows``) as at a day is the rows first loaded by then and
+not removed by then, with their latest values; the CLD events (``cld_events``) are read from the
+loads made by then (``data_access.cld_store``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 import polars as pl
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Integer, Table, Text, cast, select
+from sqlalchemy import JSON, Integer, Table, Text, cast, select
 from sqlalchemy.engine import make_url
 
-from data_access import days, schema
+from data_access import cld_store, days, schema
 from data_access.store import Store
 
 # rows cross from sqlite3 into polars this many at a time: a national table's rows as Python
@@ -30,24 +31,12 @@ _SQLITE_BATCH_ROWS = 100_000
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.f"
 
 
-def _dtype(column) -> pl.DataType:
-    kind = column.type
-    if isinstance(kind, DateTime):
-        return pl.Datetime("us", "UTC")
-    if isinstance(kind, Date):
-        return pl.Date
-    if isinstance(kind, BigInteger | Integer):
-        return pl.Int64
-    if isinstance(kind, Boolean):
-        # SQLite hands back 0 and 1, PostgreSQL true and false: both are read as booleans
-        return pl.Boolean
-    return pl.String
-
-
 @cache
 def table_schema(name: str) -> dict[str, pl.DataType]:
     """The polars schema of a table's frame."""
-    return {column.name: _dtype(column) for column in schema.metadata.tables[name].columns}
+    if name == schema.cld_events.name:
+        return dict(cld_store.EVENT_SCHEMA)  # its rows are loads of events
+    return {c.name: schema.polars_dtype(c) for c in schema.metadata.tables[name].columns}
 
 
 def _sorted_here(name: str, dialect: str) -> str | None:
@@ -182,7 +171,9 @@ def conform(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 def load_table(store: Store, name: str, *, as_at: date | None = None) -> pl.DataFrame:
     """One table as a polars frame; with ``as_at``, as it stood at the end of that UK day, or
     at that instant when it is a datetime (a kept meeting pack is rebuilt as at the instant
-    its figures were read)."""
+    its figures were read). ``cld_events`` gives the events its loads hold (``cld_store``)."""
+    if name == schema.cld_events.name:
+        return cld_store.events(store, as_at=as_at)
     if as_at is not None:
         return _table_as_at(store, name, as_at)
     frame = conform(_fetch(store, _select_sql(name, store.dialect), raw=_stored_schema(name)), name)
@@ -391,7 +382,7 @@ def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
 
 def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
     instant = isinstance(as_at, datetime)
-    if name in schema.PERSON_LEVEL_TABLES:
+    if name == "cases":
         # an instant is exclusive (what happened before it): its last moment's day
         day = days.day_of(as_at - timedelta(microseconds=1)) if instant else as_at
         return person_rows_as_at(load_table(store, name), day)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, func, select
 
-from data_access import papers, schema
+from data_access import cld_store, papers, schema
 from data_access.access import Permission, Principal, authorise
 from data_access.datasets import DATASETS, LOAD_ORDER, DatasetSpec, stored_frame
 from data_access.store import Store, WriteTx
@@ -1016,6 +1016,8 @@ def _load_dataset(tx: WriteTx, name: str, records: list) -> DemoChange:
 
 
 def _count(conn: Connection, table: str) -> int:
+    if table == schema.cld_events.name:
+        return cld_store.count(conn)  # its rows are loads of events
     return conn.execute(
         select(func.count()).select_from(schema.metadata.tables[table])
     ).scalar_one()
@@ -1026,6 +1028,8 @@ def _synthetic(conn: Connection, spec: DatasetSpec) -> int:
     paper holds them, so a store holding them still holds only the demo."""
     if not spec.person_level:
         return 0
+    if spec.row_table == schema.cld_events.name:
+        return cld_store.count(conn, source=SYNTHETIC_SOURCE)
     table = schema.metadata.tables[spec.row_table]
     return conn.execute(
         select(func.count()).select_from(table).where(table.c.source == SYNTHETIC_SOURCE)

@@ -6,6 +6,7 @@ Every editable row has a ``version`` that a write must match (no lost updates).
 
 from __future__ import annotations
 
+import polars as pl
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -47,7 +48,7 @@ def _provenance() -> list[Column]:
 
 
 # the tables of person-level datasets (``cases``, ``cld``): written in bulk and audited once per
-# import, never row by row (data_access/person_rows.py); read as at a day from these columns
+# import, never row by row (data_access/person_rows.py, data_access/cld_store.py)
 PERSON_LEVEL_TABLES = ("cases", "cld_events")
 
 
@@ -243,15 +244,40 @@ cases = Table(
     Index("ix_cases_team_extract", "team", "extract_date"),
 )
 
-# cld_events: the council's Client Level Data return (as made for DHSC), one row per event. No
-# direct identifier has a column: the importer works out the age at each event from the date of
-# birth and drops it, with the NHS number, postcode, GP practice and any name. Each coded field
-# holds its value on DHSC's list (or "Invalid and not mapped"); its ``*_raw`` column keeps what
-# the file said where that differs (data_access/cld_codes.py).
+# cld_events: the council's Client Level Data return (as made for DHSC), kept as loads. A CLD
+# file is about a million events, and a row per event cost 15-25 s to write; instead each import
+# adds one row holding the events it added or changed as a Parquet file (``data``), and the
+# events are the loads read in order, a later load's row for an event winning
+# (data_access/cld_store.py, which also gives the events' columns). Loads are only ever added:
+# an as-at read takes the loads made by then, so an event's earlier values are kept. No direct
+# identifier is among the events' columns: the importer works out the age at each event from the
+# date of birth and drops it, with the NHS number, postcode, GP practice and any name.
 cld_events = Table(
     "cld_events",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("file", String(400), nullable=False),
+    # of the file's bytes, as the import's audit event names it
+    Column("sha256", String(64), nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("inserted", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("data_sha256", String(64), nullable=False),
+    Column("loaded_by", String(254), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    # the UK day of the load: an as-at read of a day takes the loads made by its end
+    Column("loaded_on", Date, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+# the columns of the events a load of ``cld_events`` holds: not a table of the database (a load is
+# a Parquet file of them) but described as one, so that the models, the limits and the readers
+# agree on one definition (``cld_store.EVENT_SCHEMA``)
+load_contents = MetaData()
+cld_event_columns = Table(
+    "cld_events",
+    load_contents,
     Column("person_id", String(40), nullable=False),
     Column("event_reference", String(200), nullable=False),
     Column("client_type", String(200)),
@@ -268,6 +294,8 @@ cld_events = Table(
     Column("team", String(200)),
     Column("reporting_period_start", Date),
     Column("reporting_period_end", Date),
+    # each coded field holds its value on DHSC's list (or "Invalid and not mapped"); its
+    # ``*_raw`` column keeps what the file said where that differs (data_access/cld_codes.py)
     Column("client_type_raw", String(200)),
     Column("primary_support_reason_raw", String(200)),
     Column("event_type_raw", String(200)),
@@ -278,8 +306,23 @@ cld_events = Table(
     *_person_level_provenance(),
     *_provenance(),
     UniqueConstraint("person_id", "event_reference"),
-    Index("ix_cld_events_type_start", "event_type", "event_start_date"),
 )
+
+
+def polars_dtype(column: Column) -> pl.DataType:
+    """The polars type a column's values are read as."""
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return pl.Datetime("us", "UTC")
+    if isinstance(kind, Date):
+        return pl.Date()
+    if isinstance(kind, BigInteger | Integer):
+        return pl.Int64()
+    if isinstance(kind, Boolean):
+        # SQLite hands back 0 and 1, PostgreSQL true and false: both are read as booleans
+        return pl.Boolean()
+    return pl.String()
+
 
 # cld_lookups: an administrator's extra spellings of a coded CLD field, each to a value on DHSC's
 # list; read with the built-in spellings (data_access/cld_codes.py) at every CLD import

@@ -107,6 +107,8 @@ class WriteTx:
     # an import's preview: writers compare and count as for real, but write nothing
     # (``writes.upsert``); the caller rolls the transaction back all the same
     rehearsal: bool = False
+    # the file an import is writing: its name and SHA-256 (``cld_store`` records them on a load)
+    importing: tuple[str, str] | None = None
 
     @property
     def today(self) -> date:

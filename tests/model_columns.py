@@ -25,15 +25,18 @@ DERIVED = [
     # set by the cases writer on a person a corrected extract for the same date leaves out
     schema.cases.c.removed_on,
     # the CLD writer keeps each coded value as the file wrote it where mapping changed it
-    *(schema.cld_events.c[f"{field}_raw"] for field in CODED_FIELDS),
-    # set by the person-level writer (data_access/person_rows.py): the day of a row's first
-    # load and the hash of its values
+    *(schema.cld_event_columns.c[f"{field}_raw"] for field in CODED_FIELDS),
+    # set by the person-level writers (data_access/person_rows.py, data_access/cld_store.py):
+    # the day of a row's first load and the hash of its values
     *(
-        schema.metadata.tables[t].c[c]
-        for t in schema.PERSON_LEVEL_TABLES
+        table.c[c]
+        for table in (schema.cases, schema.cld_event_columns)
         for c in ("first_loaded_on", "row_hash")
     ),
 ]
+# the columns of each dataset's tables: a CLD load's events are described apart from the table
+# of loads that holds them (``schema.cld_event_columns``)
+TABLES = {**schema.metadata.tables, schema.cld_events.name: schema.cld_event_columns}
 # fields read from a file but never stored: a CLD file's date of birth gives the age at each
 # event (``age_at_event``) and goes no further
 NOT_STORED = {("CldEvent", "date_of_birth")}
@@ -63,7 +66,7 @@ def stored_in() -> list[tuple[type, str, Column]]:
     """(model, field, column) for each column each model field is stored in."""
     pairs = []
     for spec in DATASETS.values():
-        tables = [schema.metadata.tables[name] for name in spec.tables]
+        tables = [TABLES[name] for name in spec.tables]
         for field in spec.model.model_fields:
             columns = [table.c[field] for table in tables if field in table.c]
             columns += RENAMED.get((spec.model.__name__, field), [])

@@ -121,6 +121,7 @@ DOCUMENTED_GRANTS = (
     'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
     'REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM "{role}"',
     'REVOKE UPDATE, DELETE, TRUNCATE ON meeting_packs FROM "{role}"',
+    'REVOKE UPDATE, DELETE, TRUNCATE ON cld_events FROM "{role}"',
 )
 
 

@@ -79,8 +79,7 @@ def test_a_cld_file_is_one_event_with_its_period_and_no_person(store, tmp_path):
     (event,) = _imports(store)
     assert event["dataset"] == "cld" and event["inserted"] == event["rows"] > 0
     assert event["reporting_periods"]
-    with store.engine.connect() as conn:
-        people = conn.execute(select(schema.cld_events.c.person_id).distinct()).scalars().all()
+    people = load_table(store, "cld_events")["person_id"].unique().to_list()
     text = _audit_text(store)
     assert people and not [p for p in people if p in text]
 

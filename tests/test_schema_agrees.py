@@ -24,6 +24,7 @@ from tests.model_columns import (
     PAIR_IDS,
     PAIRS,
     STORE_SETS,
+    TABLES,
     USER_STORE_SETS,
 )
 
@@ -47,7 +48,7 @@ def test_every_model_field_is_stored():
     for spec in DATASETS.values():
         for field in spec.model.model_fields:
             if (spec.model.__name__, field) in NOT_STORED:
-                assert not any(field in schema.metadata.tables[t].c for t in spec.tables), (
+                assert not any(field in TABLES[t].c for t in spec.tables), (
                     f"{spec.model.__name__}.{field} is stored"
                 )
                 continue
@@ -62,7 +63,7 @@ def test_every_column_is_a_model_field_or_set_by_the_store():
     filled |= {_key(column) for column in [*DERIVED, *USER_STORE_SETS]}
     tables = {name for spec in DATASETS.values() for name in spec.tables} | {"users", "user_scopes"}
     for name in sorted(tables):
-        for column in schema.metadata.tables[name].c:
+        for column in TABLES[name].c:
             assert _key(column) in filled or column.name in STORE_SETS, (
                 f"{name}.{column.name}: no model field fills it"
             )
@@ -130,7 +131,7 @@ def test_each_tables_entity_key_is_its_unique_constraint():
     from data_access.datasets import DATASETS, KEYS
 
     for name, key in KEYS.items():
-        table = schema.metadata.tables[name]
+        table = TABLES[name]
         unique = {
             tuple(c.name for c in constraint.columns)
             for constraint in table.constraints

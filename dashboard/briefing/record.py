@@ -5,8 +5,9 @@ the Meetings page and ``ascgov meetings`` both come here.
 A kept pack's figures are read from the history as it stood at one instant (``built_at``, on
 or before the end of the as-at day), with the options in force then written down beside it, so
 that making it again later reads the same rows with the same rules, whatever has been edited
-since. Case-level rows keep no history of their values (``loaders.person_rows_as_at``): when
-they have been loaded again since, the comparison says so instead of promising equality.
+since. The census extract's rows keep no history of their values (``loaders.person_rows_as_at``):
+when it has been loaded again since, the comparison says so instead of promising equality. CLD
+events are kept as loads and read as they stood (``data_access.cld_store``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from dashboard.views.blocks import Chart, Heading, Headlines, Pack, Paragraph
 from data_access import days, meeting_record
 from data_access.access import Permission, Principal, authorise
 from data_access.meeting_record import Built, Kept
-from data_access.schema import PERSON_LEVEL_TABLES
 from data_access.statuses import Meaning, StatusList
 from data_access.store import Store
 
@@ -187,13 +187,18 @@ def finalise(
     return meeting_record.keep(store, who, built, expected=expected, reason=reason)
 
 
+# the tables whose rows keep only their latest values (``person_rows``): a pack made again
+# after they were loaded again reads those values
+LATEST_VALUES_ONLY = ("cases",)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A kept pack against the same pack made again from its record."""
 
     same: bool
     differences: tuple[str, ...]  # lines of a unified diff, kept first
-    reloaded: tuple[str, ...]  # case-level datasets loaded again since the pack was kept
+    reloaded: tuple[str, ...]  # datasets without value history loaded again since it was kept
 
     def changed_lines(self) -> list[str]:
         return [d for d in self.differences if d[:1] in "+-" and d[:3] not in ("+++", "---")]
@@ -209,7 +214,7 @@ class Comparison:
             )
         if self.reloaded:
             said += (
-                " Case-level figures were loaded again since it was kept, and keep no earlier "
+                " The census extract was loaded again since it was kept, and keeps no earlier "
                 "values: those parts are made from the figures loaded now."
             )
         return said
@@ -241,8 +246,6 @@ def compare(store: Store, pack_id: int) -> Comparison:
     )
     now = store.dataset_versions()
     reloaded = tuple(
-        name
-        for name in PERSON_LEVEL_TABLES
-        if now.get(name) != record["dataset_versions"].get(name)
+        name for name in LATEST_VALUES_ONLY if now.get(name) != record["dataset_versions"].get(name)
     )
     return Comparison(not differences, differences, reloaded)
