@@ -1,6 +1,7 @@
-"""Person-level datasets (``cases``, ``cld``) written in bulk and audited once per import.
+"""The census extract (``cases``) written in bulk and audited once per import (CLD events, the
+other person-level dataset, are kept as loads: ``cld_store``).
 
-A census extract holds about 100,000 people and a CLD file about a million events. Written
+A census extract holds about 100,000 people. Written
 through the shared upsert (``writes.upsert_frame``) each row cost an audit event holding its
 whole state, so every person's values stayed in the audit trail for good, and the writes took
 most of an import's time. Here instead:
@@ -171,7 +172,7 @@ def _load_keys(conn: Connection, target: Table, keys: pl.DataFrame, *, indexed: 
                 f"CREATE INDEX temp.{_KEYS_TABLE}_key ON {_KEYS_TABLE} ({', '.join(names)})"
             )
         return
-    # one transaction may write more than one file (the demo's CLD history comes in parts)
+    # a temporary table left by an earlier write of the same transaction goes first
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{_KEYS_TABLE}")
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE {_KEYS_TABLE} (n BIGINT, {types}, h BIGINT) ON COMMIT DROP"

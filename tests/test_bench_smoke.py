@@ -48,6 +48,9 @@ ONE_COUNCIL_READ = {
     "actions_frame": 60,
 }
 FRAMES = ("savings_frame", "actions_frame", "savings_frame_as_at")
+# the case-level benchmark's steps: reading and deriving, then each store's import steps
+READS = ("bare_read", "read_derive", "pandas")
+STEPS = ("dry_run", "apply", "again")
 
 
 def run_smoke(script: str, tmp_path, *options: str) -> dict:
@@ -183,3 +186,19 @@ def test_import_bench_smoke_times_a_dry_run_and_an_apply_beside_read_csv(tmp_pat
 def test_keep_bench_smoke_keeps_a_pack_and_makes_it_again(tmp_path):
     result = run_smoke("bench_keep", tmp_path)
     assert_measured(result["figures"], {"demo.keep_s", "demo.check_s", "demo.files_mb"})
+
+
+def test_cases_bench_smoke_imports_the_census_and_cld_on_both_stores(tmp_path):
+    result = run_smoke("bench_cases", tmp_path)
+
+    steps = [f"{kind}.{step}" for kind in ("sqlite", "postgresql") for step in STEPS]
+    expected = {
+        f"{name}_s"
+        for name in (
+            *(f"{data}.{step}" for data in ("census", "cld") for step in READS),
+            *(f"{data}.{step}" for data in ("census", "cld") for step in steps),
+            "cld.sqlite.read_back",
+            "cld.postgresql.read_back",
+        )
+    } | {"peak_polars_mb", "peak_with_pandas_mb"}
+    assert_measured(result["figures"], expected)
