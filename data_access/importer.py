@@ -390,7 +390,10 @@ def checked_rows(
             )
             continue
         checked.append({"row": row_number, **stored_values(record), "version": expected})
-    typed = pl.concat([fast, pl.DataFrame(checked, schema=schema_)]).sort("row")
+    if checked or not _in_row_order(fast):
+        typed = pl.concat([fast, pl.DataFrame(checked, schema=schema_)]).sort("row")
+    else:
+        typed = fast  # a large file's rows, all plain, are read in order: no second pass
     if spec.person_level:
         problems = _nhs_number_ids(spec, table, problems)
     problems.extend(shape)
@@ -404,6 +407,12 @@ def checked_rows(
     named = typed.filter(pl.col("version").is_not_null()).select(*keys, "version")
     versions = {tuple(row[:-1]): row[-1] for row in named.iter_rows()}
     return typed, versions, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def _in_row_order(frame: pl.DataFrame) -> bool:
+    """Whether each row number is greater than the one before (a sort would leave the frame
+    as it is)."""
+    return bool(frame.select(pl.col("row").diff().gt(0).all()).item())
 
 
 def _nhs_number_ids(spec: DatasetSpec, table: RawTable, problems: list[Problem]) -> list[Problem]:
