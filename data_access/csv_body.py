@@ -72,14 +72,12 @@ def body_frame(
             quote_char='"',
             raise_if_empty=False,
             missing_columns="insert",
-            # numbered as it is read: the same chunks as the cells (polars aligns them otherwise)
-            row_index_name="row",
-            row_index_offset=first_row,
         )
     except (pl.exceptions.PolarsError, OSError):
         return None  # a row longer than the header, a quote the csv module reads otherwise
     if raw.height == 0:
         return empty_body(columns), (0, 0)
+    raw = _numbered(raw, first_row)
     # a cell of spaces is blank; the few columns holding one are rewritten, the rest kept as read
     blank = raw.select(pl.col(n).str.contains(_BLANK).any() for n in kept).row(0)
     frame = raw.with_columns(
@@ -113,6 +111,18 @@ def body_frame(
     )
     body = rows.select(pl.col("row").cast(pl.Int64), *(n for n in names[:columns] if n in kept))
     return body, (last_row or 0, last_column)
+
+
+def _numbered(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    """``frame`` with a ``row`` number from ``first_row`` first, held in chunks of the same
+    sizes as the cells': polars reads a large file in many chunks but numbers it (row_index_name)
+    in one, and every later select of a frame so mixed copies each column into one chunk."""
+    parts = []
+    start = first_row
+    for chunk in frame.to_series(0).get_chunks():
+        parts.append(pl.int_range(start, start + chunk.len(), dtype=pl.Int64, eager=True))
+        start += chunk.len()
+    return frame.insert_column(0, pl.concat(parts, rechunk=False).alias("row"))
 
 
 def _long(frame: pl.DataFrame, names: list[str]) -> bool:
