@@ -38,6 +38,7 @@ from data_access.identifiers import (
     NHS_NUMBER_ID_FIX,
     NHS_NUMBER_ID_RULE,
     identifier_kind,
+    maybe_nhs_number,
     nhs_number_expr,
 )
 from data_access.limits import INTEGER_MAX
@@ -423,7 +424,7 @@ def _nhs_number_ids(spec: DatasetSpec, table: RawTable, problems: list[Problem])
     cells = table.cells()
     # each id checked once (a file names each person on many rows), in a lazy query: polars
     # then works out the digits once for the nine terms of the check digit
-    ids = cells.lazy().select(pl.col(column).unique())
+    ids = cells.lazy().filter(maybe_nhs_number(column)).select(pl.col(column).unique())
     ids = ids.with_columns(nhs_number_expr(column).alias("_nhs")).filter("_nhs").collect()
     if ids.is_empty():
         return problems
