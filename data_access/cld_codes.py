@@ -190,6 +190,9 @@ def map_codes(frame: pl.DataFrame, lookups: pl.DataFrame) -> tuple[pl.DataFrame,
     values against the lookups), and the column is then replaced value for value."""
     unmapped: list[Unmapped] = []
     columns: list[pl.Expr] = []
+    # the listed value is looked up into ``<field>_raw`` first, then moved into ``field``, and
+    # ``<field>_raw`` compared row by row: one lookup of each column, not two
+    listed: list[pl.Expr] = []
     for field in CODED_FIELDS:
         if field not in frame.columns:
             columns += [pl.lit(None, dtype=pl.String).alias(n) for n in (field, f"{field}_raw")]
@@ -215,12 +218,15 @@ def map_codes(frame: pl.DataFrame, lookups: pl.DataFrame) -> tuple[pl.DataFrame,
             # every value already as listed (a file DHSC would accept as it is)
             columns.append(pl.lit(None, dtype=pl.String).alias(f"{field}_raw"))
             continue
-        # the value as written, where the listed value differs from it
-        written = values.select(pl.when(pl.col(field) != clean).then(pl.col(field)))
-        columns += [
-            pl.col(field).replace_strict(raw, clean, default=None, return_dtype=pl.String),
+        found = f"{field}_raw"
+        columns.append(
             pl.col(field)
-            .replace_strict(raw, written.to_series(), default=None, return_dtype=pl.String)
-            .alias(f"{field}_raw"),
+            .replace_strict(raw, clean, default=None, return_dtype=pl.String)
+            .alias(found)
+        )
+        # the value as written, where the listed value differs from it
+        listed += [
+            pl.col(found).alias(field),
+            pl.when(pl.col(field) != pl.col(found)).then(pl.col(field)).alias(found),
         ]
-    return frame.with_columns(columns), unmapped
+    return frame.with_columns(columns).with_columns(listed), unmapped

@@ -151,6 +151,15 @@ def is_nhs_number(text: str | None) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def maybe_nhs_number(column: str) -> pl.Expr:
+    """False where the text cannot be an NHS number (``nhs_number_expr``) by its first
+    character alone: visible ASCII other than a digit, a space or a hyphen (the letter most
+    councils' person ids start with), which the check never takes away. A comparison of each
+    cell, far cheaper than finding a large file's distinct ids first."""
+    text = pl.col(column).cast(pl.String)
+    return (text < ":") | (text >= "\u0080")
+
+
 def nhs_number_expr(column: str) -> pl.Expr:
     """``is_nhs_number`` a column at a time (no Python callback): true where the text is an
     NHS number, false elsewhere (a null too)."""
