@@ -37,6 +37,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from data_access.datasets import age_at
+
 EXTRACT_DATE = date(2023, 11, 30)
 WINDOW_START = date(2020, 12, 1)  # three years of CLD events up to the extract date
 OVERDUE_REVIEWS = 460  # the demo's published "waiting for a review", November 2023
@@ -1056,22 +1058,13 @@ def _cld(rng, persons: pl.DataFrame, frames: list[pl.DataFrame]) -> pl.DataFrame
 
 def events_as_stored(cld: pl.DataFrame) -> pl.DataFrame:
     """A CLD file in DHSC's columns as the frame ``dashboard.domain.cld`` reads: the person's
-    own id, age in whole years at each event's start (the date of birth dropped), the event.
-
-    Until the ``cld`` dataset's importer exists this is how the benchmarks and tests get that
-    frame; the importer's rule replaces it then.
-    """
-    dob, day = pl.col("Date_of_Birth"), pl.col("Event_Start_Date")
-    before_birthday = (
-        day.dt.month().cast(pl.Int32) * 100 + day.dt.day()
-        < dob.dt.month().cast(pl.Int32) * 100 + dob.dt.day()
-    )
+    own id, age in whole years at each event's start (the importer's rule, ``datasets.age_at``;
+    the date of birth dropped), the event. The benchmarks and tests read a generated file so,
+    without a store."""
     return cld.select(
         pl.col("LA_Person_Unique_Identifier").alias("person_id"),
         pl.col("Client_Type").alias("client_type"),
-        (day.dt.year() - dob.dt.year() - before_birthday.cast(pl.Int32))
-        .cast(pl.Int64)
-        .alias("age_at_event"),
+        age_at("Date_of_Birth", "Event_Start_Date").cast(pl.Int64).alias("age_at_event"),
         pl.col("Event_Type").alias("event_type"),
         pl.col("Event_Reference").alias("event_reference"),
         pl.col("Event_Start_Date").alias("event_start_date"),
