@@ -125,6 +125,26 @@ DOCUMENTED_GRANTS = (
 )
 
 
+def app_store(app_role) -> Store:
+    """A store signed in as the documented app role (``app_role``'s role and database)."""
+    role, database = app_role
+    url = create_engine(PG_ADMIN_URL).url.set(username=role, password=None, database=database)
+    return Store(url.render_as_string(hide_password=False))
+
+
+def assert_only_added_to(app: Store, table: str, column: str) -> None:
+    """The documented app role may add to ``table`` but not change, delete or empty it."""
+    for name, sql in {
+        "update": f"UPDATE {table} SET {column} = 'x'",
+        "delete": f"DELETE FROM {table}",
+        "truncate": f"TRUNCATE {table}",
+    }.items():
+        with pytest.raises(ProgrammingError) as denied:
+            with app.engine.begin() as conn:
+                conn.execute(text(sql))
+        assert f"permission denied for table {table}" in str(denied.value), name
+
+
 @pytest.fixture
 def app_role(pg_store):
     """A login role holding exactly the documented grants on this test's database; dropped
