@@ -89,7 +89,7 @@ def _first_cases(store) -> None:
 
     typer.echo(
         f"first start: loading the demo's synthetic case history ({DEFAULT_PEOPLE:,} people "
-        "and three years of their events; about a minute; --no-demo-cases skips it)..."
+        "and three years of their events; under a minute; --no-demo-cases skips it)..."
     )
     sys.stdout.flush()
     try:
@@ -119,7 +119,7 @@ def serve(
         bool,
         typer.Option(
             help="On first start, also load the demo's synthetic case history (reviews, "
-            "waiting lists, the review queue; about a minute)."
+            "waiting lists, the review queue; under a minute)."
         ),
     ] = True,
     secrets: Annotated[
