@@ -36,12 +36,11 @@ import polars as pl
 from sqlalchemy import Connection, insert, select
 
 from data_access import days, schema
+from data_access.person_rows import CHANGES_LISTED, not_listed, row_hash
 from data_access.store import StaleVersionError, Store, WriteTx
-from data_access.writes import CHANGE_COLUMNS, UpsertResult, entity_key
+from data_access.writes import UpsertResult, _changes, entity_key
 
 KEY = ("person_id", "event_reference")
-# the rows of each kind a preview lists change by change; the rest are counted
-CHANGES_LISTED = 500
 # what the store adds to each event: who loaded it when, its version, the day it was first
 # loaded and the hash of its values
 _STORE_SETS = ("loaded_by", "loaded_at", "version", "first_loaded_on", "row_hash")
@@ -52,16 +51,8 @@ EVENT_SCHEMA: dict[str, pl.DataType] = {
 # an event's values as a file gives them (after mapping and the age at the event)
 VALUES = {name: dtype for name, dtype in EVENT_SCHEMA.items() if name not in _STORE_SETS}
 _COMPARED = sorted(c for c in VALUES if c not in KEY)
-_HASH_SEED = 2024
 # zstd's quickest level: a third of lz4's size for a third more time
 _COMPRESSION_LEVEL = 1
-
-
-def row_hash(frame: pl.DataFrame) -> pl.Series:
-    """A 64-bit hash of each event's values (stable for one polars version: a different hash
-    only costs a comparison by value)."""
-    hashed = frame.select(_COMPARED).hash_rows(seed=_HASH_SEED)
-    return hashed.reinterpret(signed=True).alias("row_hash")
 
 
 def encode(events: pl.DataFrame) -> bytes:
@@ -153,7 +144,7 @@ def write_events(
     # the importer has refused a file naming an event twice: its first row is kept
     if frame.select(pl.struct(KEY).is_duplicated().any()).item():
         frame = frame.unique(subset=list(KEY), keep="first", maintain_order=True)
-    frame = frame.with_columns(row_hash(frame))
+    frame = frame.with_columns(row_hash(frame, _COMPARED))
     held = _loads(tx.conn, ["version", "row_hash"]).rename(
         {"version": "s:version", "row_hash": "s:hash"}
     )
@@ -234,27 +225,11 @@ def _compare(conn: Connection, suspect: pl.DataFrame):
 def _listed(changed: pl.DataFrame, before: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """A preview's changes: each changed field of up to ``CHANGES_LISTED`` changed events, as
     text (``writes.CHANGE_COLUMNS``); how many were left out, in words."""
-    notes = []
-    if changed.height > CHANGES_LISTED:
-        notes.append(
-            f"{changed.height - CHANGES_LISTED:,} more changed rows are not listed "
-            f"(the first {CHANGES_LISTED:,} are)"
-        )
+    notes = [not_listed(changed.height, "changed rows")] if changed.height > CHANGES_LISTED else []
     shown = changed.sort(list(KEY)).head(CHANGES_LISTED)
-    paired = shown.join(before, on=list(KEY), suffix=":s", maintain_order="left")
-    item = pl.concat_str([pl.col(k) for k in KEY], separator="|").alias("item")
-    frames = [
-        paired.filter(pl.col(c).ne_missing(pl.col(f"{c}:s"))).select(
-            pl.lit(schema.cld_events.name).alias("table"),
-            item,
-            pl.lit(c).alias("field"),
-            pl.col(f"{c}:s").cast(pl.String).alias("before"),
-            pl.col(c).cast(pl.String).alias("after"),
-        )
-        for c in _COMPARED
-    ]
-    empty_changes = pl.DataFrame(schema=dict.fromkeys(CHANGE_COLUMNS, pl.String))
-    return pl.concat([empty_changes, *frames]), notes
+    held = before.select(*KEY, *(pl.col(c).alias(f"s:{c}") for c in _COMPARED))
+    paired = shown.join(held, on=list(KEY), maintain_order="left")
+    return _changes(schema.cld_events, KEY, paired, _COMPARED), notes
 
 
 def _add_load(tx: WriteTx, load: pl.DataFrame, *, inserted: int, updated: int) -> None:

@@ -382,7 +382,7 @@ def _audit_before(store: Store, dataset: str, cutoff: datetime) -> pl.DataFrame:
 
 def _table_as_at(store: Store, name: str, as_at: date) -> pl.DataFrame:
     instant = isinstance(as_at, datetime)
-    if name == "cases":
+    if name in schema.PERSON_LEVEL_TABLES:  # the census: CLD events are read from their loads
         # an instant is exclusive (what happened before it): its last moment's day
         day = days.day_of(as_at - timedelta(microseconds=1)) if instant else as_at
         return person_rows_as_at(load_table(store, name), day)

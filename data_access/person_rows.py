@@ -383,6 +383,12 @@ def _copy(conn: Connection, name: str, frame: pl.DataFrame) -> None:
             copy.write(frame.slice(start, _CHUNK).write_csv(include_header=False))
 
 
+def not_listed(count: int, what: str) -> str:
+    """A preview's words for the rows of a kind beyond the first ``CHANGES_LISTED``."""
+    more = count - CHANGES_LISTED
+    return f"{more:,} more {what} are not listed (the first {CHANGES_LISTED:,} are)"
+
+
 def _listed(target: Table, key, changes, gone, tx: WriteTx) -> tuple[pl.DataFrame, list[str]]:
     """A preview's changes: each changed field of up to ``CHANGES_LISTED`` changed rows, and up
     to as many rows marked removed; how many were left out, in words."""
@@ -394,17 +400,11 @@ def _listed(target: Table, key, changes, gone, tx: WriteTx) -> tuple[pl.DataFram
         if items.len() > CHANGES_LISTED:
             kept = items.head(CHANGES_LISTED)
             changes = changes.filter(pl.col("item").is_in(kept.implode()))
-            notes.append(
-                f"{items.len() - CHANGES_LISTED:,} more changed rows are not listed "
-                f"(the first {CHANGES_LISTED:,} are)"
-            )
+            notes.append(not_listed(items.len(), "changed rows"))
         listed.append(changes)
     if gone is not None and not gone.is_empty():
         if gone.height > CHANGES_LISTED:
-            notes.append(
-                f"{gone.height - CHANGES_LISTED:,} more rows to be removed are not listed "
-                f"(the first {CHANGES_LISTED:,} are)"
-            )
+            notes.append(not_listed(gone.height, "rows to be removed"))
         listed.append(
             gone.head(CHANGES_LISTED).select(
                 pl.lit(target.name).alias("table"),
