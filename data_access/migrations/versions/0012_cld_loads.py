@@ -112,8 +112,12 @@ def upgrade() -> None:
 def _rows(bind) -> pl.DataFrame:
     """The events held a row each, in the events' columns and types."""
     names = list(_EVENTS)
-    quoted = ", ".join(f'"{n}"' for n in names)
-    rows = bind.execute(sa.text(f"SELECT {quoted} FROM cld_events ORDER BY id")).all()
+    statement = (
+        sa.select(*(sa.column(n) for n in names))
+        .select_from(sa.table("cld_events"))
+        .order_by(sa.column("id"))
+    )
+    rows = bind.execute(statement).all()
     raw = pl.DataFrame(
         [tuple(r) for r in rows], schema=names, orient="row", infer_schema_length=None
     )
